@@ -1,0 +1,127 @@
+"""The core does no I/O: no printing, files, environment, clock or unseeded randomness.
+
+Only ``kamlib/__main__.py`` (the demo CLI) and the doctest ``conftest.py`` are exempt.
+The check walks each module's AST, so it catches calls however they are spelled in
+the source (``print(...)``, ``os.environ[...]``, ``datetime.now()``, ``np.random.rand``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kamlib"
+EXEMPT = {"__main__.py", "conftest.py"}
+MODULES = sorted(p for p in SRC.rglob("*.py") if p.name not in EXEMPT)
+
+FORBIDDEN_CALLS = {
+    "print": "prints",
+    "open": "opens files",
+    "input": "reads stdin",
+    "breakpoint": "debugs",
+}
+FORBIDDEN_ATTR_CALLS = {
+    "now": "reads the clock",
+    "today": "reads the clock",
+    "utcnow": "reads the clock",
+    "time": "reads the clock",  # time.time()
+    "perf_counter": "reads the clock",
+    "monotonic": "reads the clock",
+    "getenv": "reads the environment",
+    "open": "opens files",
+    "read_text": "reads files",
+    "write_text": "writes files",
+    "urlopen": "uses the network",
+    "basicConfig": "configures logging handlers",
+    "addHandler": "configures logging handlers",
+}
+# numpy / stdlib random module-level draws (global, unseeded state)
+UNSEEDED_RANDOM = {
+    "rand",
+    "randn",
+    "randint",
+    "random",
+    "choice",
+    "shuffle",
+    "permutation",
+    "uniform",
+    "normal",
+    "seed",
+    "sample",
+    "gauss",
+}
+
+
+def _violations(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "environ":
+            found.append(f"{path.name}:{node.lineno} reads the environment (environ)")
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names]
+            mod = node.module if isinstance(node, ast.ImportFrom) else None
+            if mod in {"os", "sys"} and any(n in {"environ", "getenv"} for n in names):
+                found.append(f"{path.name}:{node.lineno} imports the environment")
+            if "random" in names and mod is None or mod == "random":
+                found.append(f"{path.name}:{node.lineno} imports the random module")
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:
+            found.append(f"{path.name}:{node.lineno} {FORBIDDEN_CALLS[func.id]} ({func.id})")
+        if isinstance(func, ast.Attribute):
+            if func.attr in FORBIDDEN_ATTR_CALLS:
+                found.append(
+                    f"{path.name}:{node.lineno} {FORBIDDEN_ATTR_CALLS[func.attr]} ({func.attr})"
+                )
+            owner = func.value
+            if (
+                func.attr in UNSEEDED_RANDOM
+                and isinstance(owner, ast.Attribute)
+                and owner.attr == "random"
+            ):
+                found.append(f"{path.name}:{node.lineno} draws unseeded randomness")
+            if (
+                func.attr == "default_rng"
+                and not node.args
+                and not any(k.arg == "seed" for k in node.keywords)
+            ):
+                found.append(f"{path.name}:{node.lineno} default_rng() without a seed")
+    return found
+
+
+def test_modules_found() -> None:
+    assert any(p.name == "errors.py" for p in MODULES)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_core_module_does_no_io(path: Path) -> None:
+    assert _violations(path) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "print('x')",
+        "import os\nos.environ['X']",
+        "import datetime\ndatetime.datetime.now()",
+        "import time\ntime.time()",
+        "import numpy as np\nnp.random.rand(3)",
+        "import numpy as np\nnp.random.default_rng()",
+        "open('f')",
+        "import random",
+    ],
+)
+def test_checker_catches(tmp_path: Path, source: str) -> None:
+    p = tmp_path / "m.py"
+    p.write_text(source, encoding="utf-8")
+    assert _violations(p), source
+
+
+def test_checker_allows_seeded_rng(tmp_path: Path) -> None:
+    p = tmp_path / "m.py"
+    p.write_text("import numpy as np\nnp.random.default_rng(seed)\n", encoding="utf-8")
+    assert _violations(p) == []
