@@ -65,7 +65,7 @@ def _violations(path: Path) -> list[str]:
             mod = node.module if isinstance(node, ast.ImportFrom) else None
             if mod in {"os", "sys"} and any(n in {"environ", "getenv"} for n in names):
                 found.append(f"{path.name}:{node.lineno} imports the environment")
-            if "random" in names and mod is None or mod == "random":
+            if ("random" in names and mod is None) or mod == "random":
                 found.append(f"{path.name}:{node.lineno} imports the random module")
         if not isinstance(node, ast.Call):
             continue

@@ -256,6 +256,7 @@ class KamlibValidationError(ExceptionGroup[KamlibError], KamlibError):
     """
 
     def __new__(cls, message: str, exceptions: Sequence[KamlibError]) -> Self:
+        """Create the group; ``exceptions`` must all be :class:`KamlibError`."""
         return super().__new__(cls, message, exceptions)
 
     def derive(self, excs: Sequence[KamlibError]) -> KamlibValidationError:  # type: ignore[override]
