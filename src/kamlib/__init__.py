@@ -12,11 +12,13 @@ Examples:
 
 from __future__ import annotations
 
+from kamlib._table import FeatureTable
 from kamlib.errors import KamlibError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FeatureTable",
     "KamlibError",
     "__version__",
 ]

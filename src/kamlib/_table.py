@@ -1,0 +1,400 @@
+"""FeatureTable: the one door to every scoring kernel.
+
+Account ids plus named float64 columns, stored as one Fortran-ordered ``(n, k)`` matrix so a
+kernel can take all columns at once without a copy (``X @ w``), and an explicit missing-value
+mask. A missing value is *declared* (through ``missing=`` or ``nan_is_missing=True``); a NaN or
+infinity that was not declared is rejected with an error naming the column and the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib.errors import (
+    DuplicateIdError,
+    InvalidTypeError,
+    InvalidValueError,
+    MissingFeatureError,
+    UnknownIdError,
+)
+
+__all__ = ["FeatureTable"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a.flags.writeable = False
+    return a
+
+
+def _nonempty_str(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _as_ids(ids: Iterable[object]) -> NDArray[np.object_]:
+    try:
+        seq = list(ids)
+    except TypeError:
+        raise InvalidTypeError("FeatureTable.ids", ids, "must be an iterable of str") from None
+    out = np.empty(len(seq), dtype=object)
+    out[:] = seq
+    bad = [i for i, v in enumerate(seq) if not isinstance(v, str) or not v]
+    if bad:
+        i = bad[0]
+        raise InvalidTypeError(f"FeatureTable.ids[{i}]", seq[i], "must be a non-empty str")
+    if len(set(seq)) != len(seq):
+        seen: set[object] = set()
+        for i, v in enumerate(seq):
+            if v in seen:
+                raise DuplicateIdError(f"FeatureTable.ids[{i}]", v, "is not unique")
+            seen.add(v)
+    return out
+
+
+def _as_column(name: str, values: object, n: int) -> tuple[FloatArray, BoolArray]:
+    """Return the column as float64 and the mask of ``None`` entries (declared missing)."""
+    path = f"FeatureTable.columns[{name!r}]"
+    # pandas / polars / lists all pass through numpy; object dtype means None or strings.
+    try:
+        arr = np.asarray(values)
+    except Exception:  # any failure to convert is a type problem of the input
+        raise InvalidTypeError(path, values, "must be array-like of numbers") from None
+    if arr.ndim != 1:
+        raise InvalidValueError(path, arr.shape, "must be one-dimensional")
+    if arr.shape[0] != n:
+        raise InvalidValueError(path, arr.shape[0], f"must have length {n} (the number of ids)")
+    no_none = np.zeros(n, dtype=np.bool_)
+    if arr.dtype == np.bool_:
+        return arr.astype(np.float64), no_none
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64, copy=True), no_none
+    if arr.dtype.kind == "O":
+        out = np.empty(n, dtype=np.float64)
+        for i, v in enumerate(arr):
+            if v is None:
+                out[i] = np.nan
+                no_none[i] = True
+            elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+                out[i] = float(v)
+            else:
+                raise InvalidTypeError(f"{path}[{i}]", v, "must be a real number or None")
+        return out, no_none
+    raise InvalidTypeError(path, str(arr.dtype), "must have a numeric dtype")
+
+
+@attrs.frozen(eq=False, repr=False)
+class FeatureTable:
+    """Account ids and named float64 feature columns with an explicit missing mask.
+
+    Build one with :meth:`from_columns` (any array-like: numpy, lists, pandas or polars
+    columns) or from domain objects with :func:`kamlib.features.extract_features`. The
+    constructor is for kamlib's own use: it trusts its arguments.
+
+    Args:
+        ids: Account ids, unique, as a read-only object array.
+        names: Column names, in column order.
+        values: ``(n, k)`` float64 matrix, Fortran-ordered and read-only. Missing cells hold NaN.
+        missing: ``(n, k)`` bool mask, True where a value is missing; ``None`` when nothing is.
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> t = FeatureTable.from_columns(["A1", "A2"], {"revenue": [10.0, 20.0], "nps": [5, 9]})
+        >>> len(t), t.names
+        (2, ('revenue', 'nps'))
+        >>> t.column("nps")
+        array([5., 9.])
+    """
+
+    ids: NDArray[np.object_]
+    names: tuple[str, ...]
+    values: FloatArray
+    missing: BoolArray | None = None
+    _index: dict[str, int] = attrs.field(init=False, factory=dict, alias="_index")
+    _row_index: dict[str, int] | None = attrs.field(init=False, default=None, alias="_row_index")
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", {n: j for j, n in enumerate(self.names)})
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_columns(
+        cls,
+        ids: Iterable[str],
+        columns: Mapping[str, object],
+        *,
+        missing: Mapping[str, object] | None = None,
+        nan_is_missing: bool = False,
+    ) -> FeatureTable:
+        """Validate array-like columns and build a table.
+
+        Args:
+            ids: One unique, non-empty string id per row.
+            columns: Column name to values (numpy array, list, pandas/polars Series...).
+                ``None`` entries in a list are missing values.
+            missing: Optional column name to boolean mask (True = missing).
+            nan_is_missing: Treat NaN in the input as missing instead of rejecting it
+                (use this for pandas ``NA``/``NaN`` that really mean "not known").
+
+        Returns:
+            A validated, read-only table. The inputs are copied, never mutated.
+
+        Raises:
+            InvalidTypeError: An id is not a string, a column is not numeric.
+            InvalidValueError: Lengths differ; a value is NaN or infinite without being
+                declared missing.
+            DuplicateIdError: Two rows share an id.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(
+            ...     ["A1", "A2"], {"nps": [7.0, None]}
+            ... )
+            >>> t.mask("nps")
+            array([False,  True])
+            >>> FeatureTable.from_columns(["A1"], {"nps": [float("nan")]})
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: FeatureTable.columns['nps'][0]: must be finite \
+or declared missing (account 'A1'); got nan
+        """
+        id_arr = _as_ids(ids)
+        n = id_arr.shape[0]
+        if not isinstance(columns, Mapping):
+            raise InvalidTypeError("FeatureTable.columns", columns, "must be a mapping")
+        names = tuple(columns)
+        for name in names:
+            if not _nonempty_str(name):
+                raise InvalidTypeError("FeatureTable.columns", name, "names must be non-empty str")
+        masks = dict(missing or {})
+        unknown = sorted(set(masks) - set(names))
+        if unknown:
+            raise MissingFeatureError("FeatureTable.missing", unknown[0], "names no column")
+        values = np.empty((n, len(names)), dtype=np.float64, order="F")
+        mask = np.zeros((n, len(names)), dtype=np.bool_, order="F")
+        for j, name in enumerate(names):
+            col, declared = _as_column(name, columns[name], n)
+            if name in masks:
+                given = np.asarray(masks[name])
+                if given.shape != (n,) or given.dtype != np.bool_:
+                    raise InvalidValueError(
+                        f"FeatureTable.missing[{name!r}]",
+                        given.shape,
+                        f"must be a bool array of length {n}",
+                    )
+                declared |= given
+            if nan_is_missing:
+                declared |= np.isnan(col)
+            undeclared = ~np.isfinite(col) & ~declared
+            if undeclared.any():
+                i = int(np.flatnonzero(undeclared)[0])
+                raise InvalidValueError(
+                    f"FeatureTable.columns[{name!r}][{i}]",
+                    float(col[i]),
+                    f"must be finite or declared missing (account {id_arr[i]!r})",
+                )
+            col[declared] = np.nan  # declared cells may hold anything; normalise them
+            mask[:, j] = declared
+            values[:, j] = col
+        return cls(
+            ids=_readonly(id_arr),
+            names=names,
+            values=_readonly(values),
+            missing=_readonly(mask) if mask.any() else None,
+        )
+
+    # ------------------------------------------------------------------ access
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    def __repr__(self) -> str:
+        n_missing = 0 if self.missing is None else int(self.missing.sum())
+        return f"FeatureTable(n={len(self)}, names={list(self.names)!r}, missing={n_missing})"
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def _col(self, name: str) -> int:
+        try:
+            return self._index[name]
+        except KeyError:
+            raise MissingFeatureError(
+                "FeatureTable.columns", name, f"is not a column; have {list(self.names)}"
+            ) from None
+
+    def column(self, name: str) -> FloatArray:
+        """Return one column as a read-only view (NaN where missing).
+
+        Raises:
+            MissingFeatureError: No such column.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> FeatureTable.from_columns(["A"], {"x": [1]}).column("x")
+            array([1.])
+        """
+        return self.values[:, self._col(name)]
+
+    def mask(self, name: str) -> BoolArray:
+        """Return the missing mask of one column (True = missing).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> FeatureTable.from_columns(["A"], {"x": [1]}).mask("x")
+            array([False])
+        """
+        j = self._col(name)
+        if self.missing is None:
+            return np.zeros(len(self), dtype=np.bool_)
+        return self.missing[:, j]
+
+    def matrix(self, names: Sequence[str]) -> tuple[FloatArray, BoolArray | None]:
+        """Return the ``(n, len(names))`` values and mask for ``names``, in that order.
+
+        When ``names`` are all the table's columns in order, the stored matrix is returned
+        without a copy; otherwise the columns are gathered into a new Fortran-ordered matrix.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A"], {"x": [1], "y": [2]})
+            >>> X, mask = t.matrix(["y", "x"])
+            >>> X.tolist(), mask is None
+            ([[2.0, 1.0]], True)
+        """
+        idx = [self._col(n) for n in names]
+        if idx == list(range(len(self.names))):
+            return self.values, self.missing
+        X = np.asfortranarray(self.values[:, idx])
+        if self.missing is None:
+            return X, None
+        M = np.asfortranarray(self.missing[:, idx])
+        return X, (M if M.any() else None)
+
+    def row_of(self, account_id: str) -> int:
+        """Return the row position of ``account_id``.
+
+        Raises:
+            UnknownIdError: The id is not in the table.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> FeatureTable.from_columns(["A", "B"], {"x": [1, 2]}).row_of("B")
+            1
+        """
+        if self._row_index is None:
+            object.__setattr__(self, "_row_index", {v: i for i, v in enumerate(self.ids)})
+        assert self._row_index is not None
+        try:
+            return self._row_index[account_id]
+        except (KeyError, TypeError):
+            raise UnknownIdError("account_id", account_id, "is not in the table") from None
+
+    # ------------------------------------------------------------------ derivation
+    def take(self, rows: Sequence[int] | NDArray[np.integer[Any]]) -> FeatureTable:
+        """Return the rows at positions ``rows`` (for partitions and permutations).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1, 2]})
+            >>> t.take([1]).ids.tolist()
+            ['B']
+        """
+        idx = np.asarray(rows, dtype=np.intp)
+        if idx.ndim != 1:
+            raise InvalidValueError("rows", idx.shape, "must be one-dimensional")
+        if idx.size and (idx.min() < -len(self) or idx.max() >= len(self)):
+            raise InvalidValueError("rows", rows, f"must index a table of {len(self)} rows")
+        ids = self.ids[idx]
+        if len(set(ids.tolist())) != len(ids):
+            raise DuplicateIdError("rows", rows, "would repeat an account")
+        miss = None if self.missing is None else np.asfortranarray(self.missing[idx])
+        return FeatureTable(
+            ids=_readonly(ids),
+            names=self.names,
+            values=_readonly(np.asfortranarray(self.values[idx])),
+            missing=_readonly(miss) if miss is not None and miss.any() else None,
+        )
+
+    def select(self, names: Sequence[str]) -> FeatureTable:
+        """Return a table with only ``names``, in that order.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> FeatureTable.from_columns(["A"], {"x": [1], "y": [2]}).select(["y"]).names
+            ('y',)
+        """
+        X, M = self.matrix(list(names))
+        return FeatureTable(
+            ids=self.ids,
+            names=tuple(names),
+            values=_readonly(np.array(X, order="F")),
+            missing=None if M is None else _readonly(np.array(M, order="F")),
+        )
+
+    def with_columns(
+        self, columns: Mapping[str, object], *, missing: Mapping[str, object] | None = None
+    ) -> FeatureTable:
+        """Return a table with ``columns`` added or replaced (validated like ``from_columns``).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A"], {"x": [1]}).with_columns({"y": [3]})
+            >>> t.names
+            ('x', 'y')
+        """
+        extra = FeatureTable.from_columns(self.ids.tolist(), columns, missing=missing)
+        keep = [n for n in self.names if n not in extra.names]
+        cols: dict[str, object] = {n: self.column(n) for n in keep}
+        masks: dict[str, object] = {n: self.mask(n) for n in keep}
+        cols.update({n: extra.column(n) for n in extra.names})
+        masks.update({n: extra.mask(n) for n in extra.names})
+        return FeatureTable.from_columns(self.ids.tolist(), cols, missing=masks)
+
+    @classmethod
+    def concat(cls, tables: Sequence[FeatureTable]) -> FeatureTable:
+        """Stack tables with the same column names (ids must stay unique).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> a = FeatureTable.from_columns(["A"], {"x": [1]})
+            >>> b = FeatureTable.from_columns(["B"], {"x": [2]})
+            >>> FeatureTable.concat([a, b]).column("x")
+            array([1., 2.])
+        """
+        if not tables:
+            raise InvalidValueError("tables", tables, "must hold at least one table")
+        names = tables[0].names
+        for i, t in enumerate(tables):
+            if t.names != names:
+                raise InvalidValueError(f"tables[{i}].names", t.names, f"must equal {names}")
+        ids = np.concatenate([t.ids for t in tables])
+        if len(set(ids.tolist())) != len(ids):
+            raise DuplicateIdError("tables", "ids", "repeat an account across tables")
+        values = np.asfortranarray(np.concatenate([t.values for t in tables]))
+        masks = [
+            t.missing if t.missing is not None else np.zeros(t.values.shape, dtype=np.bool_)
+            for t in tables
+        ]
+        mask = np.asfortranarray(np.concatenate(masks))
+        return cls(
+            ids=_readonly(ids),
+            names=names,
+            values=_readonly(values),
+            missing=_readonly(mask) if mask.any() else None,
+        )
+
+    def to_columns(self) -> dict[str, FloatArray]:
+        """Return ``{name: column}`` copies (NaN where missing), e.g. to build a DataFrame.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> FeatureTable.from_columns(["A"], {"x": [1]}).to_columns()
+            {'x': array([1.])}
+        """
+        return {n: self.values[:, j].copy() for j, n in enumerate(self.names)}

@@ -1,0 +1,43 @@
+"""Pluggable scorers: the Scorer protocol, results, the registry and the built-in methods.
+
+Built-ins: :class:`ValueMatrix` (strategic value matrix), :class:`WeightedPoints`
+(weighted-points identification), :class:`EmpiricalEstimate` (empirical estimation) and
+:class:`HealthModel` (health score and three-colour lights).
+
+Examples:
+    >>> from kamlib.scoring import get_scorer
+    >>> sorted(kamlib.scoring.default_registry.names())[:1]
+    ['empirical_estimate']
+"""
+
+from __future__ import annotations
+
+from kamlib.scoring._base import (
+    ENTRY_POINT_GROUP,
+    Explanation,
+    LazyContributions,
+    LinearContributions,
+    Scorer,
+    ScorerRegistry,
+    ScoreTable,
+    config_hash,
+    default_registry,
+    get_scorer,
+    register_scorer,
+    require_columns,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Explanation",
+    "LazyContributions",
+    "LinearContributions",
+    "ScoreTable",
+    "Scorer",
+    "ScorerRegistry",
+    "config_hash",
+    "default_registry",
+    "get_scorer",
+    "register_scorer",
+    "require_columns",
+]
