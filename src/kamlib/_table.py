@@ -58,6 +58,23 @@ def _as_ids(ids: Iterable[object]) -> NDArray[np.object_]:
     return out
 
 
+def _as_labels(name: object, values: object, n: int) -> NDArray[np.object_]:
+    path = f"FeatureTable.categorical[{name!r}]"
+    if not _nonempty_str(name):
+        raise InvalidTypeError("FeatureTable.categorical", name, "names must be non-empty str")
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise InvalidTypeError(path, values, "must be an iterable of str")
+    seq = list(values)
+    if len(seq) != n:
+        raise InvalidValueError(path, len(seq), f"must have length {n} (the number of ids)")
+    for i, v in enumerate(seq):
+        if not isinstance(v, str):
+            raise InvalidTypeError(f"{path}[{i}]", v, "must be a str")
+    out = np.empty(n, dtype=object)
+    out[:] = seq
+    return _readonly(out)
+
+
 def _as_column(name: str, values: object, n: int) -> tuple[FloatArray, BoolArray]:
     """Return the column as float64 and the mask of ``None`` entries (declared missing)."""
     path = f"FeatureTable.columns[{name!r}]"
@@ -102,6 +119,8 @@ class FeatureTable:
         names: Column names, in column order.
         values: ``(n, k)`` float64 matrix, Fortran-ordered and read-only. Missing cells hold NaN.
         missing: ``(n, k)`` bool mask, True where a value is missing; ``None`` when nothing is.
+        categorical: Name to ``(n,)`` read-only object array of str labels (e.g. industry,
+            size band), for rule-based scorers; never mixed into ``values``.
 
     Examples:
         >>> from kamlib import FeatureTable
@@ -116,6 +135,7 @@ class FeatureTable:
     names: tuple[str, ...]
     values: FloatArray
     missing: BoolArray | None = None
+    categorical: Mapping[str, NDArray[np.object_]] = attrs.field(factory=dict)
     _index: dict[str, int] = attrs.field(init=False, factory=dict, alias="_index")
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None, alias="_row_index")
 
@@ -131,6 +151,7 @@ class FeatureTable:
         *,
         missing: Mapping[str, object] | None = None,
         nan_is_missing: bool = False,
+        categorical: Mapping[str, Iterable[str]] | None = None,
     ) -> FeatureTable:
         """Validate array-like columns and build a table.
 
@@ -141,6 +162,7 @@ class FeatureTable:
             missing: Optional column name to boolean mask (True = missing).
             nan_is_missing: Treat NaN in the input as missing instead of rejecting it
                 (use this for pandas ``NA``/``NaN`` that really mean "not known").
+            categorical: Optional column name to string labels (one per row).
 
         Returns:
             A validated, read-only table. The inputs are copied, never mutated.
@@ -202,11 +224,18 @@ or declared missing (account 'A1'); got nan
             col[declared] = np.nan  # declared cells may hold anything; normalise them
             mask[:, j] = declared
             values[:, j] = col
+        cats = {k: _as_labels(k, v, n) for k, v in (categorical or {}).items()}
+        clash = sorted(set(cats) & set(names))
+        if clash:
+            raise InvalidValueError(
+                "FeatureTable.categorical", clash[0], "is also a numeric column"
+            )
         return cls(
             ids=_readonly(id_arr),
             names=names,
             values=_readonly(values),
             missing=_readonly(mask) if mask.any() else None,
+            categorical=cats,
         )
 
     # ------------------------------------------------------------------ access
@@ -253,6 +282,27 @@ or declared missing (account 'A1'); got nan
         if self.missing is None:
             return np.zeros(len(self), dtype=np.bool_)
         return self.missing[:, j]
+
+    def category(self, name: str) -> NDArray[np.object_]:
+        """Return one categorical column (read-only object array of str).
+
+        Raises:
+            MissingFeatureError: No such categorical column.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A"], {}, categorical={"industry": ["retail"]})
+            >>> t.category("industry").tolist()
+            ['retail']
+        """
+        try:
+            return self.categorical[name]
+        except KeyError:
+            raise MissingFeatureError(
+                "FeatureTable.categorical",
+                name,
+                f"is not a categorical column; have {sorted(self.categorical)}",
+            ) from None
 
     def matrix(self, names: Sequence[str]) -> tuple[FloatArray, BoolArray | None]:
         """Return the ``(n, len(names))`` values and mask for ``names``, in that order.
@@ -319,6 +369,7 @@ or declared missing (account 'A1'); got nan
             names=self.names,
             values=_readonly(np.asfortranarray(self.values[idx])),
             missing=_readonly(miss) if miss is not None and miss.any() else None,
+            categorical={k: _readonly(v[idx]) for k, v in self.categorical.items()},
         )
 
     def select(self, names: Sequence[str]) -> FeatureTable:
@@ -335,6 +386,7 @@ or declared missing (account 'A1'); got nan
             names=tuple(names),
             values=_readonly(np.array(X, order="F")),
             missing=None if M is None else _readonly(np.array(M, order="F")),
+            categorical=self.categorical,
         )
 
     def with_columns(
@@ -354,7 +406,12 @@ or declared missing (account 'A1'); got nan
         masks: dict[str, object] = {n: self.mask(n) for n in keep}
         cols.update({n: extra.column(n) for n in extra.names})
         masks.update({n: extra.mask(n) for n in extra.names})
-        return FeatureTable.from_columns(self.ids.tolist(), cols, missing=masks)
+        return FeatureTable.from_columns(
+            self.ids.tolist(),
+            cols,
+            missing=masks,
+            categorical={k: v.tolist() for k, v in self.categorical.items()},
+        )
 
     @classmethod
     def concat(cls, tables: Sequence[FeatureTable]) -> FeatureTable:
@@ -370,9 +427,14 @@ or declared missing (account 'A1'); got nan
         if not tables:
             raise InvalidValueError("tables", tables, "must hold at least one table")
         names = tables[0].names
+        cat_names = sorted(tables[0].categorical)
         for i, t in enumerate(tables):
             if t.names != names:
                 raise InvalidValueError(f"tables[{i}].names", t.names, f"must equal {names}")
+            if sorted(t.categorical) != cat_names:
+                raise InvalidValueError(
+                    f"tables[{i}].categorical", sorted(t.categorical), f"must equal {cat_names}"
+                )
         ids = np.concatenate([t.ids for t in tables])
         if len(set(ids.tolist())) != len(ids):
             raise DuplicateIdError("tables", "ids", "repeat an account across tables")
@@ -387,6 +449,9 @@ or declared missing (account 'A1'); got nan
             names=names,
             values=_readonly(values),
             missing=_readonly(mask) if mask.any() else None,
+            categorical={
+                k: _readonly(np.concatenate([t.categorical[k] for t in tables])) for k in cat_names
+            },
         )
 
     def to_columns(self) -> dict[str, FloatArray]:
