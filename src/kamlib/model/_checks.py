@@ -1,0 +1,157 @@
+"""Private validators and converters shared by the model classes.
+
+They complement :mod:`kamlib._validators` with the checks only the model needs
+(integer ranges, plain dates, enum members, ISO currency codes, uniqueness).
+Every error names the ``"Class.field"`` path and the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from kamlib._validators import field_path
+from kamlib.errors import InvalidTypeError, InvalidValueError
+
+E = TypeVar("E", bound=enum.StrEnum)
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def enum_or_raw(cls: type[E], value: object) -> E:
+    """Turn a known string into the member of ``cls``; pass anything else through.
+
+    Whatever is passed through is rejected with a path by :func:`member_of`.
+    """
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    return value  # type: ignore[return-value]  # the validator rejects it with a path
+
+
+@attrs.frozen(repr=False)
+class _MemberOf:
+    cls: type[enum.StrEnum]
+
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        path = field_path(inst, attr)
+        if isinstance(value, self.cls):
+            return
+        allowed = ", ".join(repr(m.value) for m in self.cls)
+        if isinstance(value, str):
+            raise InvalidValueError(path, value, f"must be one of {allowed}")
+        raise InvalidTypeError(path, value, f"must be a {self.cls.__name__} (one of {allowed})")
+
+    def __repr__(self) -> str:
+        return f"<member_of validator for {self.cls.__name__}>"
+
+
+def member_of(cls: type[enum.StrEnum]) -> Validator:
+    """Require a member of the ``StrEnum`` ``cls``."""
+    return _MemberOf(cls)
+
+
+@attrs.frozen(repr=False)
+class _IntIn:
+    ge: int
+    le: int
+
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        path = field_path(inst, attr)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidTypeError(path, value, "must be an int")
+        if not self.ge <= value <= self.le:
+            raise InvalidValueError(path, value, f"must be in [{self.ge}, {self.le}]")
+
+    def __repr__(self) -> str:
+        return f"<int_in validator in [{self.ge}, {self.le}]>"
+
+
+def int_in(ge: int, le: int) -> Validator:
+    """Require an ``int`` (not ``bool``) in ``[ge, le]``."""
+    return _IntIn(ge, le)
+
+
+@attrs.frozen(repr=False)
+class _PlainDate:
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise InvalidTypeError(
+                field_path(inst, attr), value, "must be a datetime.date (not a datetime)"
+            )
+
+    def __repr__(self) -> str:
+        return "<plain_date validator>"
+
+
+def plain_date() -> Validator:
+    """Require a :class:`datetime.date` that is not a :class:`datetime.datetime`."""
+    return _PlainDate()
+
+
+@attrs.frozen(repr=False)
+class _Currency:
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        path = field_path(inst, attr)
+        if not isinstance(value, str):
+            raise InvalidTypeError(path, value, "must be a str")
+        if not _CURRENCY.fullmatch(value):
+            raise InvalidValueError(
+                path, value, "must be an ISO 4217 code of 3 uppercase letters, e.g. 'USD'"
+            )
+
+    def __repr__(self) -> str:
+        return "<currency_code validator>"
+
+
+def currency_code() -> Validator:
+    """Require an ISO 4217 style code: exactly three uppercase ASCII letters."""
+    return _Currency()
+
+
+@attrs.frozen(repr=False)
+class _UniqueItems:
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            return  # the type validator reports it
+        seen: set[object] = set()
+        for i, item in enumerate(value):
+            if item in seen:
+                raise InvalidValueError(
+                    f"{field_path(inst, attr)}[{i}]", item, "is a duplicate; items must be unique"
+                )
+            seen.add(item)
+
+    def __repr__(self) -> str:
+        return "<unique_items validator>"
+
+
+def unique_items() -> Validator:
+    """Require the items of a tuple of hashable values to be pairwise distinct."""
+    return _UniqueItems()
+
+
+def check_aware(path: str, value: object) -> dt.datetime:
+    """Check a method argument is a timezone-aware datetime and return it."""
+    if not isinstance(value, dt.datetime):
+        raise InvalidTypeError(path, value, "must be a datetime.datetime")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise InvalidValueError(path, value, "must be timezone-aware")
+    return value
+
+
+def check_date(path: str, value: object) -> dt.date:
+    """Check a method argument is a plain date (a datetime is refused) and return it."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidTypeError(path, value, "must be a datetime.date (not a datetime)")
+    return value
