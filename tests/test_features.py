@@ -29,8 +29,11 @@ AS_OF = dt.datetime(2025, 1, 1, tzinfo=UTC)  # last complete quarter: 2024Q4
 DAY = dt.timedelta(days=1)
 
 
+FIRST = Quarter(2023, 1)
+
+
 def _figs(
-    revenues: list[float], *, first: Quarter = Quarter(2023, 1), cur: str = "USD"
+    revenues: list[float], *, first: Quarter = FIRST, cur: str = "USD"
 ) -> list[PeriodFigures]:
     out, q = [], first
     for r in revenues:
