@@ -164,30 +164,36 @@ def extract_features(
 
     # Quarterly revenue/profit as (n, 2 * periods) matrices; columns oldest -> newest.
     span = max(2 * periods, 3)
-    quarters = _window(as_of.date(), span)
-    col_of = {q: j for j, q in enumerate(quarters)}
-    rev = np.zeros((n, span))
-    prof = np.zeros((n, span))
-    seen = np.zeros((n, span), dtype=np.bool_)
+    first = _window(as_of.date(), span)[0]
+    base = first.year * 4 + first.quarter - 1  # quarter ordinal of column 0
+    cells: list[int] = []  # flat (account, quarter) positions, filled in one go below
+    rev_cells: list[float] = []
+    prof_cells: list[float] = []
     columns: dict[str, FloatArray] = {}
     missing: dict[str, NDArray[np.bool_]] = {}
     cols = {k: np.zeros(n) for k in FEATURES}
     miss = {k: np.zeros(n, dtype=np.bool_) for k in FEATURES}
     nps_from = as_of - dt.timedelta(days=nps_window_days)
+    commitments: dict[str, list[Commitment]] = {}
+    for c in portfolio.commitments:
+        commitments.setdefault(c.account_id, []).append(c)
 
     for i, acc in enumerate(accounts):
         for f in acc.figures:
-            j = col_of.get(f.period)
-            if j is not None:
-                rev[i, j] = f.revenue.amount
-                prof[i, j] = f.profit_contribution.amount - f.cost_to_serve.amount
-                seen[i, j] = True
-        surveys = [s for s in acc.surveys if s.at <= as_of]
-        if surveys:
-            cols["satisfaction"][i] = max(surveys, key=lambda s: s.at).score
+            j = f.period.year * 4 + f.period.quarter - 1 - base
+            if 0 <= j < span:
+                cells.append(i * span + j)
+                rev_cells.append(f.revenue.amount)
+                prof_cells.append(f.profit_contribution.amount - f.cost_to_serve.amount)
+        latest = None
+        for survey in acc.surveys:
+            if survey.at <= as_of and (latest is None or survey.at >= latest.at):
+                latest = survey
+        if latest is not None:
+            cols["satisfaction"][i] = latest.score
         else:
             miss["satisfaction"][i] = True
-        scores = [r.score for r in acc.nps if nps_from < r.at <= as_of]
+        scores = [r.score for r in acc.nps if nps_from < r.at <= as_of] if acc.nps else None
         if scores:
             promoters = sum(s >= 9 for s in scores)
             detractors = sum(s <= 6 for s in scores)
@@ -196,7 +202,7 @@ def extract_features(
             miss["nps"][i] = True
         cols["cooperation_breadth"][i] = len(acc.cooperation_areas)
         good = bad = 0
-        for c in portfolio.commitments_of(acc.id):
+        for c in commitments.get(acc.id, ()):
             state = _state_at(c, as_of)
             good += state in _GOOD
             bad += state == CommitmentState.BROKEN
@@ -211,7 +217,7 @@ def extract_features(
             cols["strategic_fit"][i] = acc.strategic.strategic_fit
             cols["value_potential"][i] = acc.strategic.value_potential
             cols["resource_complementarity"][i] = acc.strategic.resource_complementarity
-        open_risks = acc.open_risks(as_of)
+        open_risks = acc.open_risks(as_of) if acc.risk_signals else ()
         cols["open_risks"][i] = len(open_risks)
         for signal in open_risks:
             key = _RISK_COLUMNS.get(signal.kind)  # type: ignore[call-overload]
@@ -223,6 +229,13 @@ def extract_features(
             cols["renewal_unclear"][i] = acc.renewal_intent == RenewalIntent.UNCLEAR
             cols["renewal_no"][i] = acc.renewal_intent == RenewalIntent.NO
 
+    rev = np.zeros((n, span))
+    prof = np.zeros((n, span))
+    seen = np.zeros((n, span), dtype=np.bool_)
+    flat = np.asarray(cells, dtype=np.intp)
+    rev.ravel()[flat] = rev_cells
+    prof.ravel()[flat] = prof_cells
+    seen.ravel()[flat] = True
     _money_features(rev, prof, seen, periods, cols, miss)
     columns.update(cols)
     missing.update(miss)
