@@ -219,3 +219,11 @@ def test_empty_portfolio() -> None:
     t = extract_features(Portfolio(), as_of=AS_OF)
     assert len(t) == 0
     assert "profit" in t
+
+
+def test_docs_page_lists_every_feature() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "features.md").read_text("utf-8")
+    for name in FEATURES:
+        assert f"`{name}`" in page, name
