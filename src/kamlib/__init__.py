@@ -4,21 +4,76 @@ Immutable domain types for a key-account portfolio, pluggable scorers (strategic
 matrix, weighted-points identification, health model) and stakeholder-network analyses.
 The core does no I/O: dates (``as_of``) and random seeds are always parameters.
 
+Subpackages: :mod:`kamlib.model` (every domain type), :mod:`kamlib.serde` (plain data),
+:mod:`kamlib.features` (objects to columns), :mod:`kamlib.scoring` (scorers),
+:mod:`kamlib.network` (stakeholder graphs), :mod:`kamlib.testing` (strategies and the
+scorer conformance kit), :mod:`kamlib.errors` (the exception tree).
+
 Examples:
     >>> import kamlib
     >>> kamlib.__version__
     '0.1.0'
+    >>> from kamlib import Account, KamlibError
+    >>> try:
+    ...     Account("", "Acme", "retail", "east", "large", None)
+    ... except KamlibError as err:
+    ...     print(type(err).__name__, err.path)
+    InvalidValueError Account.id
 """
 
 from __future__ import annotations
 
 from kamlib._table import FeatureTable
-from kamlib.errors import KamlibError
+from kamlib.errors import KamlibError, KamlibValidationError
+from kamlib.model import (
+    Account,
+    Commitment,
+    CommitmentState,
+    DecisionRole,
+    Interaction,
+    KeyPerson,
+    Money,
+    Opportunity,
+    PeriodFigures,
+    Portfolio,
+    Portrait,
+    Quarter,
+    Relationship,
+    RelationshipKind,
+    RenewalIntent,
+    RiskKind,
+    RiskSignal,
+    Side,
+    StrategicAttributes,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # domain model
+    "Account",
+    "KeyPerson",
+    "Portrait",
+    "Relationship",
+    "Commitment",
+    "Interaction",
+    "Opportunity",
+    "Portfolio",
+    "Money",
+    "Quarter",
+    "PeriodFigures",
+    "StrategicAttributes",
+    "RiskSignal",
+    "CommitmentState",
+    "DecisionRole",
+    "RelationshipKind",
+    "RenewalIntent",
+    "RiskKind",
+    "Side",
+    # scoring door
     "FeatureTable",
+    # errors
     "KamlibError",
+    "KamlibValidationError",
     "__version__",
 ]
