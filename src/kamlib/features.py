@@ -50,7 +50,7 @@ FEATURES: Mapping[str, str] = {
     "With revenue_change_last it drives the 'down 15% two quarters running' alert. [000]",
     "satisfaction": "Score (0-100) of the latest satisfaction survey at or before as_of. [000]",
     "nps": "Net Promoter Score of the responses in the last `nps_window_days` days: "
-    "100 * (share of 9-10) - 100 * (share of 0-6), in [-100, 100]. [003][000]",
+    "100 * (share of 9-10) - 100 * (share of 0-6), in [-100, 100]. [003], [000]",
     "cooperation_breadth": "Number of cooperation areas / product lines. [000] ecosystem",
     "commitment_fulfilment": "Among the account's commitments closed at as_of (state as of "
     "as_of), (delivered + accepted) / (delivered + accepted + broken); cancelled ones do not "
