@@ -70,7 +70,7 @@ class StrategicAttributes:
     (战略契合度), **value potential** (价值潜力) and **resource complementarity**
     (资源互补性).
 
-    Args:
+    Attributes:
         strategic_fit: Fit with our long-term goals.
         value_potential: Room for future growth.
         resource_complementarity: Ecosystem value for both sides.
@@ -97,7 +97,7 @@ class SatisfactionSurvey:
     Seed rule [000]: a satisfaction score below 70 is a yellow light (the threshold
     is a parameter of the warning rules, not of this record).
 
-    Args:
+    Attributes:
         at: When the survey was answered (timezone-aware).
         score: Satisfaction on :data:`SATISFACTION_SCALE` (0 to 100).
 
@@ -115,7 +115,7 @@ class SatisfactionSurvey:
 class NpsResponse:
     """One Net Promoter Score answer, an integer 0-10 (seed [003]; KPI in seed [000]).
 
-    Args:
+    Attributes:
         at: When it was answered (timezone-aware).
         score: 0 to 10, "how likely are you to recommend us".
         person_id: The customer person who answered, if known.
@@ -161,7 +161,7 @@ class RiskSignal:
     string values, so equality and round trips stay exact) or any other non-empty
     string a caller uses.
 
-    Args:
+    Attributes:
         kind: A :class:`RiskKind` or any non-empty string.
         at: When the signal was observed (timezone-aware).
         note: Free text.
@@ -223,7 +223,7 @@ class Need:
     Seed rule [000]: needs are explicit, implicit or latent, and the demand pool is
     ranked by **urgency * value** (:attr:`priority`).
 
-    Args:
+    Attributes:
         id: Unique within the account.
         description: What is needed.
         kind: :class:`NeedKind` (or its string value).
@@ -276,7 +276,7 @@ class Account:
     must be unique and all figures in one currency. Read-only helpers give quick
     access to the data; scoring lives in :mod:`kamlib.scoring`.
 
-    Args:
+    Attributes:
         id: Unique account id.
         name: Display name.
         industry: Industry class (seed [001]).

@@ -80,7 +80,7 @@ def _to_state(value: CommitmentState | str) -> CommitmentState:
 class Transition:
     """One step of a commitment's history: it entered ``to_state`` at ``at``.
 
-    Args:
+    Attributes:
         to_state: The state entered.
         at: When (timezone-aware).
         note: Free text.
@@ -106,7 +106,7 @@ class RiskWarning:
     default of :meth:`gives_notice`. ``expected_impact_at`` may precede ``at`` (a
     late warning); :attr:`lead_time` is then negative.
 
-    Args:
+    Attributes:
         at: When the customer was warned (timezone-aware).
         expected_impact_at: When the risk is expected to hit (timezone-aware).
         note: Free text.
@@ -164,7 +164,7 @@ class RiskWarning:
 class Acceptance:
     """The customer's acceptance of a delivered commitment (seed [000]).
 
-    Args:
+    Attributes:
         at: When it was accepted (timezone-aware).
         feedback: The customer's feedback, to feed into the next plan (may be empty).
         accepted_by_id: The customer person who accepted, if known.
@@ -200,7 +200,7 @@ class Commitment:
     present exactly when the state is ``accepted``. Updates return new objects
     (:meth:`transition`, :meth:`warn`, :meth:`accept`).
 
-    Args:
+    Attributes:
         id: Unique commitment id.
         account_id: The account it was made to.
         promise: What was promised (scope, seed [000]: fix scope before signing).

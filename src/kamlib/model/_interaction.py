@@ -35,7 +35,7 @@ class Interaction:
     workshop after a year. Interactions are the record those rules are checked on;
     relationship health counts interactions with key persons.
 
-    Args:
+    Attributes:
         id: Unique interaction id.
         account_id: The account.
         at: When it happened (timezone-aware).

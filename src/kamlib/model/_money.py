@@ -26,7 +26,7 @@ class Money:
     Supports ``+``, ``-``, unary ``-``, multiplication by a real number and ordering
     comparisons; every operation between two amounts requires the same currency.
 
-    Args:
+    Attributes:
         amount: A finite real number.
         currency: ISO 4217 code, three uppercase letters (``"USD"``, ``"CNY"``).
 
@@ -165,7 +165,7 @@ class PeriodFigures:
     cost of the goods/services sold) **before** the cost of serving the account;
     :attr:`net_profit` subtracts ``cost_to_serve`` and is the figure to rank by.
 
-    Args:
+    Attributes:
         period: The quarter.
         revenue: Sales to the account in the quarter.
         profit_contribution: Gross contribution before cost-to-serve (may be negative).

@@ -28,7 +28,7 @@ class Opportunity:
     big opportunities go through the full deal process, small ones a fast track
     (the size threshold is a parameter of the operations layer).
 
-    Args:
+    Attributes:
         id: Unique opportunity id.
         account_id: The account.
         name: Display name.

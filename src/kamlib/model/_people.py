@@ -25,7 +25,7 @@ class Portrait:
     **relationship closeness** (关系紧密度), **solution acceptance** (方案认可度) and
     **price acceptance** (价格接受度).
 
-    Args:
+    Attributes:
         closeness: How close our relationship with the person is.
         solution_acceptance: How much the person accepts our solution.
         price_acceptance: How much the person accepts our price.
@@ -56,7 +56,7 @@ class KeyPerson:
     (:class:`DecisionRole`); seed [002]: influence can come from inside the account
     or from outside (our staff, a competitor's staff), hence :class:`Side`.
 
-    Args:
+    Attributes:
         id: Unique person id.
         name: Display name.
         side: :class:`Side`.
@@ -124,7 +124,7 @@ class Relationship:
     chain only (seed [002]: a project can re-route reporting and give a contact new
     influence); without one it is part of the standing network.
 
-    Args:
+    Attributes:
         source_id: Person id at the tail.
         target_id: Person id at the head; differs from ``source_id``.
         kind: :class:`RelationshipKind`.

@@ -132,7 +132,7 @@ class Portfolio:
     Look-ups (:meth:`account`, :meth:`people_of`, ...) use indexes built once.
     Use :func:`attrs.evolve` to derive a changed portfolio (it is re-checked).
 
-    Args:
+    Attributes:
         accounts: :class:`Account` records.
         people: :class:`KeyPerson` records (customers, our staff, competitors' staff).
         relationships: :class:`Relationship` records.

@@ -25,7 +25,7 @@ class Quarter:
 
     Quarters order chronologically and print as ``"2024Q1"``.
 
-    Args:
+    Attributes:
         year: Calendar year, 1 to 9999.
         quarter: Quarter of the year, 1 to 4.
 
