@@ -26,6 +26,8 @@ from kamlib.scoring._base import (
     register_scorer,
     require_columns,
 )
+from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise, mapping_from_config
+from kamlib.scoring.value_matrix import ABCD_NAMES, QUADRANT_POLICY, QUADRANTS, ValueMatrix
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -40,4 +42,16 @@ __all__ = [
     "get_scorer",
     "register_scorer",
     "require_columns",
+    # value matrix, weighted points, empirical estimate
+    "ABCD_NAMES",
+    "QUADRANTS",
+    "QUADRANT_POLICY",
+    "ValueMatrix",
+    "Bands",
+    "MinMax",
+    "Percentile",
+    "Piecewise",
+    "mapping_from_config",
 ]
+
+default_registry.register("value_matrix", ValueMatrix)

@@ -1,0 +1,508 @@
+"""Raw value -> points mappings (0 to 10) and the parameter checks the scorers share.
+
+Seed rule [004]: each criterion of a weighted multi-criteria table is scored **0 to 10**
+points. A mapping turns a raw feature value into such "benefit points" (more is better);
+a criterion read in the *cost* direction takes ``10 - points``.
+
+Four mappings:
+
+- :class:`MinMax` — linear between a low and a high value (fixed, or learned by ``fit``).
+- :class:`Percentile` — the account's percentile among the fitted population, times 10.
+- :class:`Bands` — step bands: fixed points per value band.
+- :class:`Piecewise` — piecewise-linear through given ``(x, points)`` knots.
+
+Every mapping is immutable; ``fit`` returns a new mapping; ``get_config`` /
+:func:`mapping_from_config` give a JSON-compatible round trip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Protocol, Self
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
+
+__all__ = [
+    "POINTS_MAX",
+    "Bands",
+    "MinMax",
+    "Percentile",
+    "Piecewise",
+    "PointsMapping",
+    "mapping_from_config",
+]
+
+FloatArray = NDArray[np.float64]
+POINTS_MAX = 10.0
+"""Seed rule [004]: each criterion scores 0 to 10 points."""
+
+
+# ---------------------------------------------------------------------------- param checks
+def check_real(
+    path: str,
+    value: object,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> float:
+    """Return ``value`` as a float or raise a typed error naming ``path`` and the value.
+
+    Examples:
+        >>> from kamlib.scoring._mappings import check_real
+        >>> check_real("X.q", 0.5, lo=0, hi=1, lo_open=True, hi_open=True)
+        0.5
+        >>> check_real("X.q", 1.5, lo=0, hi=1, lo_open=True, hi_open=True)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: X.q: must be a real number in (0, 1); got 1.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(path, value, "must be a real number")
+    x = float(value)
+    lo_s = "(-inf" if lo is None else ("(" if lo_open else "[") + f"{lo:g}"
+    hi_s = "inf)" if hi is None else f"{hi:g}" + (")" if hi_open else "]")
+    if not math.isfinite(x):
+        raise InvalidValueError(path, value, f"must be a finite real number in {lo_s}, {hi_s}")
+    if (lo is not None and (x < lo or (lo_open and x == lo))) or (
+        hi is not None and (x > hi or (hi_open and x == hi))
+    ):
+        raise InvalidValueError(path, value, f"must be a real number in {lo_s}, {hi_s}")
+    return x
+
+
+def check_choice(path: str, value: object, options: Sequence[str]) -> str:
+    """Return ``value`` if it is one of ``options``, else raise InvalidValueError.
+
+    Examples:
+        >>> from kamlib.scoring._mappings import check_choice
+        >>> check_choice("X.mode", "b", ("a", "b"))
+        'b'
+        >>> check_choice("X.mode", "c", ("a", "b"))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: X.mode: must be one of ['a', 'b']; got 'c'
+    """
+    if not isinstance(value, str) or value not in options:
+        raise InvalidValueError(path, value, f"must be one of {list(options)}")
+    return value
+
+
+def check_name(path: str, value: object) -> str:
+    """Return ``value`` if it is a non-empty str (a feature name), else raise.
+
+    Examples:
+        >>> from kamlib.scoring._mappings import check_name
+        >>> check_name("X.feature", "profit")
+        'profit'
+    """
+    if not isinstance(value, str):
+        raise InvalidTypeError(path, value, "must be a str")
+    if not value:
+        raise InvalidValueError(path, value, "must be a non-empty str")
+    return value
+
+
+def real_tuple(path: str, values: object, **bounds: Any) -> tuple[float, ...]:
+    """Return ``values`` as a tuple of checked floats (``bounds`` as in :func:`check_real`).
+
+    Examples:
+        >>> from kamlib.scoring._mappings import real_tuple
+        >>> real_tuple("X.w", [1, 2.5], lo=0)
+        (1.0, 2.5)
+    """
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InvalidTypeError(path, values, "must be a sequence of real numbers")
+    return tuple(check_real(f"{path}[{i}]", v, **bounds) for i, v in enumerate(values))
+
+
+def config_mapping(path: str, config: object, keys: Iterable[str]) -> Mapping[str, Any]:
+    """Check that ``config`` is a mapping with no keys outside ``keys``.
+
+    Examples:
+        >>> from kamlib.scoring._mappings import config_mapping
+        >>> config_mapping("cfg", {"a": 1, "zz": 2}, ["a"])
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: cfg: has unknown keys ['zz']; allowed: ['a']; \
+got {'a': 1, 'zz': 2}
+    """
+    if not isinstance(config, Mapping):
+        raise InvalidTypeError(path, config, "must be a mapping")
+    allowed = sorted(keys)
+    extra = sorted(str(k) for k in config if k not in allowed)
+    if extra:
+        raise InvalidValueError(path, dict(config), f"has unknown keys {extra}; allowed: {allowed}")
+    return config
+
+
+def _opt_float(x: float | None) -> float | None:
+    return None if x is None else float(x)
+
+
+# ---------------------------------------------------------------------------- protocol
+class PointsMapping(Protocol):
+    """A raw value -> benefit points (0..10) mapping.
+
+    Examples:
+        >>> from kamlib.scoring import MinMax
+        >>> MinMax(0, 10).kind
+        'min_max'
+    """
+
+    kind: ClassVar[str]
+
+    @property
+    def is_fitted(self) -> bool:
+        """True when :meth:`points` can run."""
+        ...
+
+    def fit(self, x: FloatArray, path: str) -> Self:
+        """Learn from the observed (finite) values ``x``; return a new mapping."""
+        ...
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Return benefit points for ``x`` (NaN stays NaN)."""
+        ...
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description (with ``kind``)."""
+        ...
+
+
+def _observed(x: FloatArray, path: str) -> FloatArray:
+    obs = x[~np.isnan(x)]
+    if obs.size == 0:
+        raise InvalidValueError(path, "all missing", "cannot be fitted: no observed value")
+    return obs
+
+
+# ---------------------------------------------------------------------------- MinMax
+@attrs.frozen(init=False)
+class MinMax:
+    """Linear points ``10 * (x - lo) / (hi - lo)``, clipped to [0, 10] by default.
+
+    With ``lo`` and ``hi`` given, the range is fixed and ``fit`` keeps it. Without them,
+    ``fit`` learns the observed minimum and maximum (``learn=True``); the learned range is
+    part of the configuration, so a pinned config scores without re-fitting. A constant
+    population (``lo == hi``) gives every account 5 points.
+
+    Args:
+        lo: Value that gets 0 points (``None``: learn it).
+        hi: Value that gets 10 points (``None``: learn it); ``hi >= lo``.
+        learn: Whether ``fit`` (re-)learns the range; default: True when no range is given.
+        clip: Clip points to [0, 10] for values outside ``[lo, hi]`` (default True). With
+            ``clip=False`` a value beyond the range gets points beyond [0, 10].
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import MinMax
+        >>> MinMax(0, 200).points(np.array([50.0, 250.0])).tolist()
+        [2.5, 10.0]
+        >>> MinMax().fit(np.array([1.0, 3.0]), "x").get_config()
+        {'kind': 'min_max', 'lo': 1.0, 'hi': 3.0, 'learn': True, 'clip': True}
+        >>> MinMax(5, 1)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: MinMax.hi: must be >= lo (5.0); got 1
+    """
+
+    kind: ClassVar[str] = "min_max"
+    lo: float | None
+    hi: float | None
+    learn: bool
+    clip: bool
+
+    def __init__(
+        self,
+        lo: float | None = None,
+        hi: float | None = None,
+        *,
+        learn: bool | None = None,
+        clip: bool = True,
+    ) -> None:
+        if (lo is None) != (hi is None):
+            raise InvalidValueError("MinMax.lo", lo, "and hi must be given together or not at all")
+        if lo is not None and hi is not None:
+            lo_f = check_real("MinMax.lo", lo)
+            hi_f = check_real("MinMax.hi", hi)
+            if hi_f < lo_f:
+                raise InvalidValueError("MinMax.hi", hi, f"must be >= lo ({lo_f})")
+        if learn is None:
+            learn = lo is None
+        if not isinstance(learn, bool):
+            raise InvalidTypeError("MinMax.learn", learn, "must be a bool")
+        if not isinstance(clip, bool):
+            raise InvalidTypeError("MinMax.clip", clip, "must be a bool")
+        self.__attrs_init__(_opt_float(lo), _opt_float(hi), learn, clip)
+
+    @property
+    def is_fitted(self) -> bool:
+        """True when the range is known."""
+        return self.lo is not None
+
+    def fit(self, x: FloatArray, path: str) -> MinMax:
+        """Learn the observed range (when ``learn``); otherwise return ``self``."""
+        if not self.learn:
+            return self
+        obs = _observed(x, path)
+        return MinMax(float(obs.min()), float(obs.max()), learn=True, clip=self.clip)
+
+    def linear(self) -> tuple[float, float]:
+        """Return ``(slope, intercept)`` of the unclipped points ``slope * x + intercept``."""
+        if self.lo is None or self.hi is None:
+            raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
+        if self.hi == self.lo:
+            return 0.0, POINTS_MAX / 2
+        slope = POINTS_MAX / (self.hi - self.lo)
+        return slope, -slope * self.lo
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Return the benefit points of ``x``."""
+        slope, icpt = self.linear()
+        p: FloatArray = x * slope + icpt
+        if self.clip:
+            np.clip(p, 0.0, POINTS_MAX, out=p)
+        return p
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description."""
+        return {"kind": self.kind, "lo": self.lo, "hi": self.hi, "learn": self.learn,
+                "clip": self.clip}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- Percentile
+@attrs.frozen(init=False)
+class Percentile:
+    """Points = 10 x the value's percentile in the fitted population.
+
+    ``fit`` stores ``n_knots`` population quantiles (0 %, 1 %, ..., 100 % by default);
+    points interpolate linearly between them, so a value at the median gets 5 points, one
+    at or below the minimum 0, one at or above the maximum 10. Tied quantiles share the
+    mean of their points.
+
+    Args:
+        knots: Pinned quantile values (non-decreasing), or ``None`` to learn them.
+        n_knots: Number of quantiles to learn (at least 2).
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import Percentile
+        >>> p = Percentile(n_knots=3).fit(np.array([0.0, 1.0, 2.0, 3.0, 4.0]), "x")
+        >>> p.knots
+        (0.0, 2.0, 4.0)
+        >>> p.points(np.array([2.0, 3.0, 9.0])).tolist()
+        [5.0, 7.5, 10.0]
+    """
+
+    kind: ClassVar[str] = "percentile"
+    knots: tuple[float, ...] | None
+    n_knots: int
+
+    def __init__(self, knots: Iterable[float] | None = None, *, n_knots: int = 101) -> None:
+        nk: object = n_knots
+        if isinstance(nk, bool) or not isinstance(nk, int) or nk < 2:
+            raise InvalidValueError("Percentile.n_knots", n_knots, "must be an int >= 2")
+        k: tuple[float, ...] | None = None
+        if knots is not None:
+            k = real_tuple("Percentile.knots", knots)
+            if len(k) < 2:
+                raise InvalidValueError("Percentile.knots", k, "must hold at least 2 values")
+            if any(b < a for a, b in itertools.pairwise(k)):
+                raise InvalidValueError("Percentile.knots", k, "must be sorted (non-decreasing)")
+            n_knots = len(k)
+        self.__attrs_init__(k, n_knots)
+
+    @property
+    def is_fitted(self) -> bool:
+        """True when the knots are known."""
+        return self.knots is not None
+
+    def fit(self, x: FloatArray, path: str) -> Percentile:
+        """Learn ``n_knots`` quantiles of the observed values."""
+        obs = _observed(x, path)
+        q = np.quantile(obs, np.linspace(0.0, 1.0, self.n_knots))
+        return Percentile(tuple(float(v) for v in np.maximum.accumulate(q)), n_knots=self.n_knots)
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Return the benefit points of ``x``."""
+        if self.knots is None:
+            raise NotFittedError("Percentile.knots", None, "is not fitted; call fit() first")
+        k = np.asarray(self.knots)
+        pts = np.linspace(0.0, POINTS_MAX, k.size)
+        uniq, inv = np.unique(k, return_inverse=True)
+        mean_pts = np.bincount(inv, weights=pts) / np.bincount(inv)
+        if uniq.size == 1:
+            return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
+        out: FloatArray = np.interp(x, uniq, mean_pts)
+        return out
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description."""
+        knots = None if self.knots is None else list(self.knots)
+        return {"kind": self.kind, "knots": knots, "n_knots": self.n_knots}
+
+
+# ---------------------------------------------------------------------------- Bands
+@attrs.frozen(init=False)
+class Bands:
+    """Step bands: ``points[i]`` for values in ``[edges[i-1], edges[i])``.
+
+    Boundary rule: a value equal to an edge falls in the band *above* it. ``points`` has
+    one more entry than ``edges`` (below the first edge, between edges, from the last edge).
+
+    Args:
+        edges: Band edges, strictly increasing.
+        points: Points of each band, each in [0, 10].
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import Bands
+        >>> b = Bands(edges=[100, 500], points=[0, 5, 10])
+        >>> b.points(np.array([99.0, 100.0, 499.0, 500.0])).tolist()
+        [0.0, 5.0, 5.0, 10.0]
+        >>> Bands(edges=[500, 100], points=[0, 5, 10])
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Bands.edges: must be strictly increasing; \
+got (500.0, 100.0)
+    """
+
+    kind: ClassVar[str] = "bands"
+    edges: tuple[float, ...]
+    band_points: tuple[float, ...]
+
+    def __init__(self, edges: Iterable[float], points: Iterable[float]) -> None:
+        e = real_tuple("Bands.edges", edges)
+        p = real_tuple("Bands.points", points, lo=0.0, hi=POINTS_MAX)
+        if not e:
+            raise InvalidValueError("Bands.edges", e, "must hold at least one edge")
+        if any(b <= a for a, b in itertools.pairwise(e)):
+            raise InvalidValueError("Bands.edges", e, "must be strictly increasing")
+        if len(p) != len(e) + 1:
+            raise InvalidValueError("Bands.points", p, f"must hold len(edges) + 1 = {len(e) + 1}")
+        self.__attrs_init__(e, p)
+
+    @property
+    def is_fitted(self) -> bool:
+        """Always True: bands are fixed."""
+        return True
+
+    def fit(self, x: FloatArray, path: str) -> Bands:
+        """Return ``self`` (nothing to learn)."""
+        return self
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Return the benefit points of ``x``."""
+        idx = np.searchsorted(np.asarray(self.edges), x, side="right")
+        out: FloatArray = np.asarray(self.band_points)[idx]
+        out[np.isnan(x)] = np.nan
+        return out
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description."""
+        return {"kind": self.kind, "edges": list(self.edges), "points": list(self.band_points)}
+
+
+# ---------------------------------------------------------------------------- Piecewise
+@attrs.frozen(init=False)
+class Piecewise:
+    """Piecewise-linear points through the knots ``(xs[i], ys[i])``, flat outside them.
+
+    Args:
+        xs: Knot positions, strictly increasing (at least 2).
+        ys: Points at the knots, each in [0, 10].
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import Piecewise
+        >>> Piecewise(xs=[0, 70, 100], ys=[0, 6, 10]).points(np.array([35.0, 85.0, 120.0]))
+        array([ 3.,  8., 10.])
+    """
+
+    kind: ClassVar[str] = "piecewise"
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def __init__(self, xs: Iterable[float], ys: Iterable[float]) -> None:
+        x = real_tuple("Piecewise.xs", xs)
+        y = real_tuple("Piecewise.ys", ys, lo=0.0, hi=POINTS_MAX)
+        if len(x) < 2:
+            raise InvalidValueError("Piecewise.xs", x, "must hold at least 2 knots")
+        if any(b <= a for a, b in itertools.pairwise(x)):
+            raise InvalidValueError("Piecewise.xs", x, "must be strictly increasing")
+        if len(y) != len(x):
+            raise InvalidValueError("Piecewise.ys", y, f"must hold len(xs) = {len(x)} values")
+        self.__attrs_init__(x, y)
+
+    @property
+    def is_fitted(self) -> bool:
+        """Always True: knots are fixed."""
+        return True
+
+    def fit(self, x: FloatArray, path: str) -> Piecewise:
+        """Return ``self`` (nothing to learn)."""
+        return self
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Return the benefit points of ``x``."""
+        out: FloatArray = np.interp(x, np.asarray(self.xs), np.asarray(self.ys))
+        return out
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description."""
+        return {"kind": self.kind, "xs": list(self.xs), "ys": list(self.ys)}
+
+
+AnyMapping = MinMax | Percentile | Bands | Piecewise
+
+
+def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
+    """Rebuild a mapping from its :meth:`get_config` output (validated).
+
+    Raises:
+        InvalidValueError: Unknown ``kind``, unknown keys or bad values.
+        InvalidTypeError: Values of the wrong type.
+
+    Examples:
+        >>> from kamlib.scoring import Bands, mapping_from_config
+        >>> b = Bands([1.0], [0.0, 10.0])
+        >>> mapping_from_config(b.get_config()) == b
+        True
+        >>> mapping_from_config({"kind": "cubic"})
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: mapping.kind: must be one of \
+['min_max', 'percentile', 'bands', 'piecewise']; got 'cubic'
+    """
+    if not isinstance(config, Mapping):
+        raise InvalidTypeError(path, config, "must be a mapping")
+    kind = check_choice(f"{path}.kind", config.get("kind"), list(_KINDS))
+    cfg = config_mapping(path, config, _KINDS[kind])
+    try:
+        if kind == "min_max":
+            return MinMax(cfg.get("lo"), cfg.get("hi"), learn=cfg.get("learn"),
+                          clip=cfg.get("clip", True))  # fmt: skip
+        if kind == "percentile":
+            return Percentile(cfg.get("knots"), n_knots=cfg.get("n_knots", 101))
+        if kind == "bands":
+            return Bands(cfg.get("edges", ()), cfg.get("points", ()))
+        return Piecewise(cfg.get("xs", ()), cfg.get("ys", ()))
+    except (InvalidValueError, InvalidTypeError) as exc:
+        raise exc.at(path) from None
+
+
+_KINDS: dict[str, tuple[str, ...]] = {
+    "min_max": ("kind", "lo", "hi", "learn", "clip"),
+    "percentile": ("kind", "knots", "n_knots"),
+    "bands": ("kind", "edges", "points"),
+    "piecewise": ("kind", "xs", "ys"),
+}

@@ -1,0 +1,419 @@
+"""The strategic value matrix (战略价值矩阵), seed rule [000], with A/B/C/D naming [002].
+
+Two axes split the portfolio into four quadrants:
+
+- **current contribution** (当前贡献度, the x axis): by default the feature ``profit`` —
+  seed rule [004]: measure a key account by profit after cost-to-serve, not revenue;
+- **strategic importance** (战略重要性, the y axis): by default the weighted blend of the
+  three strategic attributes of seed [000] — ``strategic_fit`` (战略契合度),
+  ``value_potential`` (价值潜力), ``resource_complementarity`` (资源互补性), equal weights.
+
+An account is *high* on an axis when its value is **at or above** the cut (``value >= cut``),
+so the partition is total: every account gets exactly one quadrant. Cuts are either fitted
+quantiles of the population (the median by default) or absolute values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib._table import FeatureTable
+from kamlib.errors import InvalidValueError, NotFittedError
+from kamlib.scoring._base import LinearContributions, ScoreTable, require_columns
+from kamlib.scoring._mappings import (
+    check_choice,
+    check_name,
+    check_real,
+    config_mapping,
+    real_tuple,
+)
+
+__all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
+
+FloatArray = NDArray[np.float64]
+
+QUADRANTS: tuple[str, ...] = ("strategic", "potential", "profit", "ordinary")
+"""Quadrant names in the order of seed [000]'s table (high/high first, low/low last)."""
+
+ABCD_NAMES: Mapping[str, str] = MappingProxyType(
+    {"strategic": "A", "potential": "B", "profit": "C", "ordinary": "D"}
+)
+"""Seed [002]'s A/B/C/D classes. The seed does not say which letter is which quadrant;
+kamlib follows the order of seed [000]'s table: A = strategic (high contribution, high
+strategic importance), B = potential (low, high), C = profit (high, low), D = ordinary."""
+
+QUADRANT_POLICY: Mapping[str, str] = MappingProxyType(
+    {
+        "strategic": "dedicated team; annual joint strategic plan",
+        "potential": "invest to develop; pilot projects to prove value",
+        "profit": "optimise cost-to-serve; keep the relationship stable",
+        "ordinary": "standardised service; screen for upgrade",
+    }
+)
+"""Seed rule [000]: the resource policy of each quadrant, as data."""
+
+_DEFAULT_Y = ("strategic_fit", "value_potential", "resource_complementarity")
+_REASONS = ("high_contribution", "high_strategic", "partial_strategic")
+_REASON_TEXTS = MappingProxyType(
+    {
+        "high_contribution": "current contribution at or above the cut",
+        "high_strategic": "strategic importance at or above the cut",
+        "partial_strategic": "some strategic attributes missing; blend renormalised",
+    }
+)
+_KEYS = (
+    "scorer",
+    "x_feature",
+    "y_features",
+    "y_weights",
+    "quantile",
+    "x_cut",
+    "y_cut",
+    "naming",
+    "missing",
+)
+
+
+@attrs.frozen(init=False)
+class ValueMatrix:
+    """Strategic value matrix: four quadrants from contribution and strategic importance.
+
+    Seed rule [000] (战略价值矩阵): *strategic* (high contribution, high importance),
+    *potential* (low, high), *profit* (high, low), *ordinary* (low, low); each quadrant has a
+    resource policy (:data:`QUADRANT_POLICY`). Seed [002] names the same classes A/B/C/D
+    (``naming="abcd"``, mapping in :data:`ABCD_NAMES`).
+
+    **Axes.** ``x`` = the ``x_feature`` column (default ``profit``, seed [004]).
+    ``y`` = ``sum_j w_j * y_features[j]`` with ``w`` = ``y_weights`` normalised to sum 1
+    (default: equal weights over the three strategic attributes of [000], so ``y`` is on
+    their 0..10 scale).
+
+    **Cuts.** With ``quantile`` set (default 0.5, the median), :meth:`fit` learns
+    ``x_cut`` and ``y_cut`` as that quantile of each axis over the population; passing
+    ``x_cut``/``y_cut`` as well pins those fitted values (the scorer is then fitted without
+    ``fit``; ``fit`` would re-learn them). With ``quantile=None`` the cuts are absolute
+    values, must both be given, and ``fit`` keeps them.
+
+    **Boundary rule.** ``value >= cut`` is *high*: an account exactly on a cut goes up.
+
+    **Result.** ``score`` = the strategic-importance coordinate ``y``; its contributions
+    are ``w_j * y_features[j]`` and add up to it exactly. ``label`` = the quadrant.
+    ``margin`` = ``min(|x - x_cut|, |y - y_cut|)``, the distance to the nearest cut, each
+    axis measured in its own units (money for profit, points for importance). Reasons:
+    ``high_contribution``, ``high_strategic``, ``partial_strategic``.
+
+    **Missing values.** A missing contribution value is always refused
+    (:class:`~kamlib.errors.InvalidValueError` naming the account). Missing strategic
+    attributes: ``missing="raise"`` (default) refuses them; ``missing="renormalise"`` blends
+    the observed attributes with their weights renormalised, reports the observed weight
+    share as ``coverage`` and fires ``partial_strategic``; an account with no strategic
+    attribute at all is still refused.
+
+    Args:
+        x_feature: Column of the contribution axis.
+        y_features: Columns blended into the strategic-importance axis.
+        y_weights: Non-negative weights of ``y_features`` (at least one positive); default
+            equal. Only their ratios matter.
+        quantile: Quantile for fitted cuts in (0, 1), or ``None`` for absolute cuts.
+        x_cut: Cut on the contribution axis (fitted value to pin, or absolute).
+        y_cut: Cut on the strategic-importance axis.
+        naming: ``"quadrant"`` (strategic/potential/profit/ordinary) or ``"abcd"``.
+        missing: ``"raise"`` or ``"renormalise"`` (strategic attributes only).
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import ValueMatrix
+        >>> t = FeatureTable.from_columns(
+        ...     ["A1", "A2", "A3", "A4"],
+        ...     {
+        ...         "profit": [900.0, 100.0, 800.0, 50.0],
+        ...         "strategic_fit": [9, 8, 2, 1],
+        ...         "value_potential": [8, 9, 3, 2],
+        ...         "resource_complementarity": [7, 7, 1, 3],
+        ...     },
+        ... )
+        >>> vm = ValueMatrix().fit(t)  # median cuts
+        >>> vm.x_cut, vm.y_cut
+        (450.0, 5.0)
+        >>> st = vm.score(t)
+        >>> st.labels.tolist()
+        ['strategic', 'potential', 'profit', 'ordinary']
+        >>> st.score_of("A1")  # strategic importance = (9 + 8 + 7) / 3
+        8.0
+        >>> st.reasons_of("A3")
+        ('high_contribution',)
+        >>> ValueMatrix(naming="abcd").fit(t).score(t).labels.tolist()
+        ['A', 'B', 'C', 'D']
+
+        Pinned cuts make a fitted scorer without ``fit``:
+
+        >>> ValueMatrix(x_cut=850.0, y_cut=5.0).score(t).label_of("A3")
+        'ordinary'
+        >>> ValueMatrix(quantile=1.5)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: ValueMatrix.quantile: must be a real number \
+in (0, 1); got 1.5
+    """
+
+    name: ClassVar[str] = "value_matrix"
+    x_feature: str
+    y_features: tuple[str, ...]
+    y_weights: tuple[float, ...]
+    quantile: float | None
+    x_cut: float | None
+    y_cut: float | None
+    naming: str
+    missing: str
+
+    def __init__(
+        self,
+        x_feature: str = "profit",
+        y_features: Iterable[str] = _DEFAULT_Y,
+        y_weights: Iterable[float] | None = None,
+        *,
+        quantile: float | None = 0.5,
+        x_cut: float | None = None,
+        y_cut: float | None = None,
+        naming: str = "quadrant",
+        missing: str = "raise",
+    ) -> None:
+        x_feature = check_name("ValueMatrix.x_feature", x_feature)
+        if isinstance(y_features, str) or not isinstance(y_features, Iterable):
+            raise InvalidValueError("ValueMatrix.y_features", y_features, "must be a list of str")
+        yf = tuple(check_name(f"ValueMatrix.y_features[{i}]", f) for i, f in enumerate(y_features))
+        if not yf:
+            raise InvalidValueError("ValueMatrix.y_features", yf, "must name at least one column")
+        if len(set(yf)) != len(yf):
+            raise InvalidValueError("ValueMatrix.y_features", yf, "must not repeat a column")
+        if y_weights is None:
+            yw = (1.0,) * len(yf)
+        else:
+            yw = real_tuple("ValueMatrix.y_weights", y_weights, lo=0.0)
+            if len(yw) != len(yf):
+                raise InvalidValueError(
+                    "ValueMatrix.y_weights", yw, f"must hold {len(yf)} weights (one per feature)"
+                )
+            if not any(w > 0 for w in yw):
+                raise InvalidValueError("ValueMatrix.y_weights", yw, "must hold a positive weight")
+        q = None
+        if quantile is not None:
+            q = check_real("ValueMatrix.quantile", quantile, lo=0, hi=1, lo_open=True, hi_open=True)
+        xc = None if x_cut is None else check_real("ValueMatrix.x_cut", x_cut)
+        yc = None if y_cut is None else check_real("ValueMatrix.y_cut", y_cut)
+        if q is None and (xc is None or yc is None):
+            raise InvalidValueError(
+                "ValueMatrix.quantile", None, "is None (absolute cuts): give both x_cut and y_cut"
+            )
+        naming = check_choice("ValueMatrix.naming", naming, ("quadrant", "abcd"))
+        missing = check_choice("ValueMatrix.missing", missing, ("raise", "renormalise"))
+        self.__attrs_init__(x_feature, yf, yw, q, xc, yc, naming, missing)
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def is_fitted(self) -> bool:
+        """True when both cuts are known (fitted, pinned or absolute)."""
+        return self.x_cut is not None and self.y_cut is not None
+
+    @property
+    def required_features(self) -> tuple[str, ...]:
+        """The contribution column and the strategic-importance columns."""
+        return (self.x_feature, *self.y_features)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Labels in quadrant order (strategic, potential, profit, ordinary) or A..D."""
+        if self.naming == "abcd":
+            return tuple(ABCD_NAMES[q] for q in QUADRANTS)
+        return QUADRANTS
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """``y_weights`` normalised to sum 1 (what the blend uses)."""
+        total = sum(self.y_weights)
+        return tuple(w / total for w in self.y_weights)
+
+    def policy(self, label: str) -> str:
+        """Return the seed [000] resource policy of a quadrant or A/B/C/D label.
+
+        Raises:
+            UnknownIdError: Not a label of this matrix.
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix(naming="abcd").policy("B")
+            'invest to develop; pilot projects to prove value'
+        """
+        from kamlib.errors import UnknownIdError
+
+        if label in QUADRANT_POLICY:
+            return QUADRANT_POLICY[label]
+        for quadrant, letter in ABCD_NAMES.items():
+            if letter == label:
+                return QUADRANT_POLICY[quadrant]
+        raise UnknownIdError("label", label, f"is not a quadrant; known: {list(self.classes)}")
+
+    def _axes(
+        self, table: FeatureTable
+    ) -> tuple[FloatArray, FloatArray, FloatArray, LinearContributions]:
+        """Return ``x``, ``y``, coverage and the contributions of ``y``."""
+        require_columns(table, self.required_features, self.name)
+        X, M = table.matrix(list(self.required_features))
+        x, Y = X[:, 0], X[:, 1:]
+        w = np.asarray(self.weights)
+        n = len(table)
+        if M is None:
+            return x, Y @ w, np.ones(n), LinearContributions(Y, w, np.zeros(w.size))
+        if M[:, 0].any():
+            i = int(np.flatnonzero(M[:, 0])[0])
+            raise InvalidValueError(
+                f"{self.name}.table[{self.x_feature!r}]",
+                table.ids[i],
+                "is missing for this account; the contribution axis has no missing-value rule",
+            )
+        my = M[:, 1:]
+        if self.missing == "raise" and my.any():
+            i, j = (int(v[0]) for v in np.nonzero(my))
+            raise InvalidValueError(
+                f"{self.name}.table[{self.y_features[j]!r}]",
+                table.ids[i],
+                "is missing for this account (pass missing='renormalise' to blend the rest)",
+            )
+        obs_w = np.where(my, 0.0, w)
+        cov = obs_w.sum(axis=1)
+        if (cov <= 0).any():
+            i = int(np.flatnonzero(cov <= 0)[0])
+            raise InvalidValueError(
+                f"{self.name}.table", table.ids[i], "has no strategic attribute for this account"
+            )
+        W = obs_w / cov[:, None]
+        contrib = LinearContributions(Y, W, np.zeros(w.size))
+        y = np.where(my, 0.0, Y * W).sum(axis=1)
+        return x, y, np.minimum(cov, 1.0), contrib
+
+    def fit(self, table: FeatureTable) -> ValueMatrix:
+        """Learn the quantile cuts of both axes; with absolute cuts return ``self``.
+
+        Raises:
+            MissingFeatureError: A required column is missing.
+            InvalidValueError: A value is missing against the policy; the table is empty.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B", "C"], {"p": [1, 2, 3], "s": [0, 5, 10]})
+            >>> ValueMatrix("p", ["s"], quantile=0.25).fit(t).get_config()["x_cut"]
+            1.5
+        """
+        if self.quantile is None:
+            require_columns(table, self.required_features, self.name)
+            return self
+        if len(table) == 0:
+            raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
+        x, y, _, _ = self._axes(table)
+        return attrs.evolve(
+            self,
+            x_cut=float(np.quantile(x, self.quantile)),
+            y_cut=float(np.quantile(y, self.quantile)),
+        )
+
+    def score(self, table: FeatureTable) -> ScoreTable:
+        """Place every account in a quadrant (see the class docstring for the result).
+
+        Raises:
+            NotFittedError: Cuts are not known yet.
+            MissingFeatureError: A required column is missing.
+            InvalidValueError: A value is missing against the policy.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A"], {"p": [5.0], "s": [5.0]})
+            >>> ValueMatrix("p", ["s"], quantile=None, x_cut=5, y_cut=5).score(t).labels
+            array(['strategic'], dtype=object)
+        """
+        if self.x_cut is None or self.y_cut is None:
+            raise NotFittedError(
+                f"{self.name}.x_cut", None, "is not fitted; call fit() or pass x_cut and y_cut"
+            )
+        x, y, cov, contrib = self._axes(table)
+        hx = x >= self.x_cut
+        hy = y >= self.y_cut
+        code = (~hx).astype(np.intp) + 2 * (~hy).astype(np.intp)
+        labels = np.asarray(self.classes, dtype=object)[code]
+        margin = np.minimum(np.abs(x - self.x_cut), np.abs(y - self.y_cut))
+        flags = np.column_stack([hx, hy, cov < 1.0])
+        return ScoreTable(
+            scorer=self.name,
+            config=self.get_config(),
+            ids=table.ids,
+            scores=y,
+            components=self.y_features,
+            contributions=contrib,
+            coverage=cov,
+            labels=labels,
+            classes=self.classes,
+            margin=margin,
+            reason_codes=_REASONS,
+            reason_flags=flags,
+            reason_texts=dict(_REASON_TEXTS),
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        """Return options and cuts as JSON-compatible data.
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> cfg = ValueMatrix(x_cut=1.0, y_cut=2.0).get_config()
+            >>> ValueMatrix.from_config(cfg) == ValueMatrix(x_cut=1.0, y_cut=2.0)
+            True
+        """
+        return {
+            "scorer": self.name,
+            "x_feature": self.x_feature,
+            "y_features": list(self.y_features),
+            "y_weights": list(self.y_weights),
+            "quantile": self.quantile,
+            "x_cut": self.x_cut,
+            "y_cut": self.y_cut,
+            "naming": self.naming,
+            "missing": self.missing,
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ValueMatrix:
+        """Rebuild a matrix from :meth:`get_config` output, validated like user input.
+
+        Raises:
+            InvalidValueError: Unknown keys, another scorer's config, bad values (NaN...).
+            InvalidTypeError: Values of the wrong type.
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix.from_config({"x_cut": float("nan"), "y_cut": 1.0})
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be a finite real number \
+in (-inf, inf); got nan
+        """
+        cfg = config_mapping("ValueMatrix.config", config, _KEYS)
+        if cfg.get("scorer", cls.name) != cls.name:
+            raise InvalidValueError(
+                "ValueMatrix.config.scorer", cfg["scorer"], f"must be {cls.name!r}"
+            )
+        return cls(
+            cfg.get("x_feature", "profit"),
+            cfg.get("y_features", _DEFAULT_Y),
+            cfg.get("y_weights"),
+            quantile=cfg.get("quantile", 0.5),
+            x_cut=cfg.get("x_cut"),
+            y_cut=cfg.get("y_cut"),
+            naming=cfg.get("naming", "quadrant"),
+            missing=cfg.get("missing", "raise"),
+        )
