@@ -1,0 +1,236 @@
+"""Shared pieces of the network analyses: vocabulary, parameter checks, strongest paths.
+
+Private module; the public names are re-exported by :mod:`kamlib.network`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import networkx as nx
+
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+
+__all__ = [
+    "DEFAULT_ROLE_WEIGHTS",
+    "INFLUENCES",
+    "REPORTS_TO",
+    "CUSTOMER",
+    "OUR_STAFF",
+    "COMPETITOR_STAFF",
+    "DECISION_MAKER",
+    "COACH",
+    "Graph",
+]
+
+Graph = nx.DiGraph  # runtime alias, used in isinstance checks
+
+INFLUENCES: Final = "influences"
+REPORTS_TO: Final = "reports_to"
+CUSTOMER: Final = "customer"
+OUR_STAFF: Final = "our_staff"
+COMPETITOR_STAFF: Final = "competitor_staff"
+DECISION_MAKER: Final = "decision_maker"
+INFLUENCER: Final = "influencer"
+USER: Final = "user"
+COACH: Final = "coach"
+
+DEFAULT_ROLE_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
+    {DECISION_MAKER: 1.0, INFLUENCER: 0.6, COACH: 0.6, USER: 0.3}
+)
+"""Default weight of each decision role in coverage, support and interaction frequency.
+
+No seed gives numbers: seed [000] only says the decision-maker (决策者) decides on ROI
+and strategy, the influencer (影响者) judges feasibility and the user (使用者) usability.
+kamlib ranks them decision-maker 1.0 > influencer 0.6 = coach 0.6 > user 0.3 as a
+documented default; pass ``role_weights=`` to change it. A person without a role, or
+with a role missing from the mapping, weighs 0.
+"""
+
+
+# -- parameter checks --------------------------------------------------------------
+
+
+def check_graph(where: str, G: object) -> nx.DiGraph[Any]:
+    """Require a directed simple graph (``nx.DiGraph``, not a multigraph)."""
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise InvalidTypeError(
+            f"{where}.G", type(G).__name__, "must be a networkx.DiGraph (not a multigraph)"
+        )
+    return G
+
+
+def check_real(
+    path: str,
+    value: object,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+) -> float:
+    """A finite real number within the given bounds, as ``float``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidTypeError(path, value, "must be a real number")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InvalidValueError(path, value, "must be finite")
+    if ge is not None and x < ge:
+        raise InvalidValueError(path, value, f"must be >= {ge}")
+    if le is not None and x > le:
+        raise InvalidValueError(path, value, f"must be <= {le}")
+    if gt is not None and x <= gt:
+        raise InvalidValueError(path, value, f"must be > {gt}")
+    if lt is not None and x >= lt:
+        raise InvalidValueError(path, value, f"must be < {lt}")
+    return x
+
+
+def check_int(path: str, value: object, *, ge: int) -> int:
+    """An ``int`` (not a bool) that is at least ``ge``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(path, value, "must be an int")
+    if value < ge:
+        raise InvalidValueError(path, value, f"must be >= {ge}")
+    return value
+
+
+def check_attr_name(path: str, value: object) -> str:
+    """An edge-attribute name (a non-empty ``str``)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidTypeError(path, value, "must be a non-empty str (an edge attribute name)")
+    return value
+
+
+def check_role_weights(path: str, value: object) -> Mapping[str, float]:
+    """A mapping ``role -> weight >= 0`` with at least one positive weight."""
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(path, value, "must be a mapping of role name to weight")
+    out: dict[str, float] = {}
+    for key, w in value.items():
+        if not isinstance(key, str):
+            raise InvalidTypeError(f"{path}[{key!r}]", key, "role names must be str")
+        out[str(key)] = check_real(f"{path}[{key!r}]", w, ge=0.0)
+    if not any(w > 0 for w in out.values()):
+        raise InvalidValueError(path, dict(value), "needs at least one positive weight")
+    return MappingProxyType(out)
+
+
+def check_node(path: str, G: nx.DiGraph[Any], node: object) -> None:
+    """Raise :class:`UnknownIdError` when ``node`` is not in ``G``."""
+    try:
+        known = node in G
+    except TypeError:  # unhashable
+        raise InvalidTypeError(path, node, "must be a hashable node id") from None
+    if not known:
+        raise UnknownIdError(path, node, "is not a node of the graph")
+
+
+# -- reading node and edge attributes ----------------------------------------------
+
+
+def side_of(data: Mapping[str, Any]) -> str:
+    """The ``side`` node attribute; a node without one counts as customer-side."""
+    return str(data.get("side", CUSTOMER))
+
+
+def is_active(data: Mapping[str, Any]) -> bool:
+    """The ``active`` node attribute; a node without one counts as active."""
+    return bool(data.get("active", True))
+
+
+def is_influence(data: Mapping[str, Any]) -> bool:
+    """Whether an edge is an influence tie (an edge without ``kind`` counts as one)."""
+    return bool(data.get("kind", INFLUENCES) == INFLUENCES)
+
+
+def edge_strength(
+    where: str, u: Hashable, v: Hashable, data: Mapping[str, Any], weight: str
+) -> float:
+    """The influence strength of an edge in ``[0, 1]``; 0 for a non-influence edge.
+
+    Raises:
+        InvalidValueError: The attribute is missing, not a number or outside [0, 1].
+    """
+    if not is_influence(data):
+        return 0.0
+    if weight not in data:
+        raise InvalidValueError(
+            f"{where}.G.edges[{u!r}, {v!r}]", dict(data), f"has no {weight!r} attribute"
+        )
+    s = data[weight]
+    if isinstance(s, bool) or not isinstance(s, int | float) or not 0.0 <= float(s) <= 1.0:
+        raise InvalidValueError(
+            f"{where}.G.edges[{u!r}, {v!r}][{weight!r}]", s, "must be a number in [0, 1]"
+        )
+    return float(s)
+
+
+def canonical(G: nx.DiGraph[Any]) -> nx.DiGraph[Any]:
+    """A copy of ``G`` with nodes and edges inserted in sorted order.
+
+    networkx algorithms visit nodes and neighbours in insertion order; analysing this
+    copy makes every tie-break (equal strengths) independent of how ``G`` was built.
+    """
+    H: nx.DiGraph[Any] = nx.DiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from(sorted(G.nodes(data=True), key=lambda nd: _key(nd[0])))
+    H.add_edges_from(sorted(G.edges(data=True), key=lambda e: (_key(e[0]), _key(e[1]))))
+    return H
+
+
+def _key(node: Hashable) -> tuple[str, str]:
+    """Sort key for node ids of any (mixed) type: by type name, then text."""
+    return (type(node).__name__, str(node))
+
+
+def node_key(node: Hashable) -> tuple[str, str]:
+    """Public-in-package alias of the deterministic node sort key."""
+    return _key(node)
+
+
+# -- strongest paths ----------------------------------------------------------------
+
+
+def strongest_from(
+    G: nx.DiGraph[Any],
+    sources: Iterable[Hashable],
+    *,
+    weight: str,
+    passable: Callable[[Hashable], bool],
+    where: str,
+) -> tuple[dict[Hashable, float], dict[Hashable, list[Hashable]]]:
+    """Strongest influence path from any of ``sources`` to every reachable node.
+
+    The strength of a path is the **product** of its edge strengths; the strongest
+    path maximises it, found by Dijkstra on ``-log(strength)`` (edges of strength 0
+    and non-influence edges are not traversable). Only nodes for which
+    ``passable(node)`` holds are entered. Sources themselves get strength 1.
+
+    Returns:
+        ``(strength, path)`` dicts keyed by reached node.
+    """
+    src = [s for s in sources if s in G]
+    if not src:
+        return {}, {}
+
+    def cost(u: Hashable, v: Hashable, d: dict[str, Any]) -> float | None:
+        s = edge_strength(where, u, v, d, weight)
+        if s <= 0.0 or not passable(v):
+            return None
+        return -math.log(s)
+
+    found = nx.multi_source_dijkstra(G, src, weight=cost)[1]
+    assert isinstance(found, dict)
+    paths: dict[Hashable, list[Hashable]] = found
+    strength: dict[Hashable, float] = {}
+    for node, path in paths.items():
+        prod = 1.0
+        for a, b in itertools.pairwise(path):
+            prod *= edge_strength(where, a, b, G.edges[a, b], weight)
+        strength[node] = prod
+    return strength, paths

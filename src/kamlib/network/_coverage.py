@@ -1,0 +1,366 @@
+"""How well our staff reach the customer's key persons, and whom to meet next."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from kamlib.network._common import (
+    COMPETITOR_STAFF,
+    CUSTOMER,
+    DEFAULT_ROLE_WEIGHTS,
+    OUR_STAFF,
+    canonical,
+    check_attr_name,
+    check_graph,
+    check_real,
+    check_role_weights,
+    is_active,
+    node_key,
+    side_of,
+    strongest_from,
+)
+
+__all__ = [
+    "PersonCoverage",
+    "Coverage",
+    "coverage",
+    "MeetingSuggestion",
+    "meeting_priorities",
+    "who_to_meet_next",
+]
+
+
+@attrs.frozen
+class PersonCoverage:
+    """How strongly our staff reach one key person.
+
+    Args:
+        person_id: The key person.
+        role: Their decision role.
+        role_weight: Weight of the role in the account score.
+        strength: Strength of the strongest path from any of our staff (product of
+            the tie strengths along it), 0 when unreached.
+        path: That path, from one of our staff to the person; ``()`` when unreached.
+
+    Examples:
+        >>> PersonCoverage("P1", "decision_maker", 1.0, 0.4, ("U1", "P2", "P1")).reached
+        True
+    """
+
+    person_id: Hashable
+    role: str
+    role_weight: float
+    strength: float
+    path: tuple[Hashable, ...]
+
+    @property
+    def reached(self) -> bool:
+        """Whether some path from our staff reaches the person.
+
+        Examples:
+            >>> PersonCoverage("P1", "user", 0.3, 0.0, ()).reached
+            False
+        """
+        return bool(self.path)
+
+
+@attrs.frozen
+class Coverage:
+    """Coverage of an account's key persons by our staff.
+
+    Args:
+        score: Role-weighted mean of the people's strengths, in [0, 1]; ``None``
+            when the graph has no active key person.
+        people: One :class:`PersonCoverage` per active key person, sorted by id.
+
+    Examples:
+        >>> c = Coverage(0.5, (PersonCoverage("P1", "decision_maker", 1.0, 0.5, ("U1", "P1")),))
+        >>> c.strength_of("P1"), c.strength_of("P9")
+        (0.5, 0.0)
+    """
+
+    score: float | None
+    people: tuple[PersonCoverage, ...]
+
+    def strength_of(self, person_id: Hashable) -> float:
+        """Strength of our best path to ``person_id`` (0 when not a covered key person).
+
+        Examples:
+            >>> Coverage(None, ()).strength_of("P1")
+            0.0
+        """
+        for p in self.people:
+            if p.person_id == person_id:
+                return p.strength
+        return 0.0
+
+
+def _passable(H: nx.DiGraph[Any]) -> Any:
+    """Our paths run through active people who are not a competitor's staff."""
+
+    def ok(node: Hashable) -> bool:
+        d = H.nodes[node]
+        return is_active(d) and side_of(d) != COMPETITOR_STAFF
+
+    return ok
+
+
+def _key_people(
+    H: nx.DiGraph[Any], weights: Mapping[str, float]
+) -> list[tuple[Hashable, str, float]]:
+    out = []
+    for node, d in H.nodes(data=True):
+        role = d.get("role")
+        if side_of(d) == CUSTOMER and is_active(d) and isinstance(role, str):
+            w = weights.get(role, 0.0)
+            if w > 0.0:
+                out.append((node, role, w))
+    return out
+
+
+def _score(
+    key: list[tuple[Hashable, str, float]], strength: Mapping[Hashable, float]
+) -> float | None:
+    total = sum(w for _, _, w in key)
+    if total <= 0.0:
+        return None
+    return sum(w * strength.get(node, 0.0) for node, _, w in key) / total
+
+
+def _our_staff(H: nx.DiGraph[Any]) -> list[Hashable]:
+    return [n for n, d in H.nodes(data=True) if side_of(d) == OUR_STAFF and is_active(d)]
+
+
+def coverage(
+    G: nx.DiGraph[Any],
+    *,
+    weight: str = "strength",
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+) -> Coverage:
+    """Coverage (覆盖): the strongest path from our staff to each key person.
+
+    Seed [002]: external influence, our staff swaying a key person directly or
+    through the account's own people, decides the deal. For every active
+    customer-side person whose ``role`` has a positive weight in ``role_weights``
+    (the *key persons*), the strongest path from any active ``our_staff`` node:
+    the path maximising the **product** of the tie strengths (found by Dijkstra on
+    ``-log(strength)``), running through active people who are not a competitor's
+    staff, along ``kind == "influences"`` edges of positive strength. The account
+    score is the role-weighted mean of those strengths,
+    ``sum(w_role * strength) / sum(w_role)``, in [0, 1].
+
+    Args:
+        G: A stakeholder graph; see :func:`stakeholder_graph` for the attributes.
+        weight: Edge attribute with the influence strength in [0, 1].
+        role_weights: Weight of each role; default :data:`DEFAULT_ROLE_WEIGHTS`
+            (no seed number exists for them).
+
+    Returns:
+        A :class:`Coverage`.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
+        InvalidValueError: Negative role weights, none positive, or an edge
+            strength outside [0, 1].
+
+    Examples:
+        >>> G = nx.DiGraph()
+        >>> G.add_node("U1", side="our_staff")
+        >>> G.add_node("CEO", side="customer", role="decision_maker")
+        >>> G.add_node("CTO", side="customer", role="influencer")
+        >>> G.add_edge("U1", "CTO", strength=0.5)
+        >>> G.add_edge("CTO", "CEO", strength=0.8)
+        >>> c = coverage(G)
+        >>> [(p.person_id, p.strength) for p in c.people]
+        [('CEO', 0.4), ('CTO', 0.5)]
+        >>> round(c.score, 4)  # (1.0 * 0.4 + 0.6 * 0.5) / 1.6
+        0.4375
+    """
+    where = "coverage"
+    check_graph(where, G)
+    weight = check_attr_name(f"{where}.weight", weight)
+    weights = check_role_weights(f"{where}.role_weights", role_weights)
+    H = canonical(G)
+    return _coverage(H, weight, weights, where)
+
+
+def _coverage(
+    H: nx.DiGraph[Any], weight: str, weights: Mapping[str, float], where: str
+) -> Coverage:
+    """Coverage of a canonical graph (no parameter checks)."""
+    key = _key_people(H, weights)
+    strength, paths = strongest_from(
+        H, _our_staff(H), weight=weight, passable=_passable(H), where=where
+    )
+    people = tuple(
+        PersonCoverage(
+            node,
+            role,
+            w,
+            strength.get(node, 0.0),
+            tuple(paths[node]) if node in paths else (),
+        )
+        for node, role, w in sorted(key, key=lambda k: node_key(k[0]))
+    )
+    return Coverage(_score(key, strength), people)
+
+
+@attrs.frozen
+class MeetingSuggestion:
+    """What raising our tie with one person to ``target_strength`` would do.
+
+    Args:
+        person_id: The customer-side person to meet.
+        current_strength: Our best path strength to them now.
+        target_strength: The strength of a direct tie we would build.
+        coverage_before: Account coverage score now.
+        coverage_after: Account coverage score with that tie.
+
+    Examples:
+        >>> m = MeetingSuggestion("P1", 0.2, 0.8, 0.3, 0.55)
+        >>> round(m.gain, 2)
+        0.25
+    """
+
+    person_id: Hashable
+    current_strength: float
+    target_strength: float
+    coverage_before: float
+    coverage_after: float
+
+    @property
+    def gain(self) -> float:
+        """Expected rise of the coverage score, ``coverage_after - coverage_before``.
+
+        Examples:
+            >>> MeetingSuggestion("P1", 0.8, 0.8, 0.5, 0.5).gain
+            0.0
+        """
+        return self.coverage_after - self.coverage_before
+
+
+def meeting_priorities(
+    G: nx.DiGraph[Any],
+    *,
+    target: float = 0.8,
+    weight: str = "strength",
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+) -> tuple[MeetingSuggestion, ...]:
+    """Rank the customer-side people by how much meeting them would raise coverage.
+
+    For each active customer-side person ``c`` (with or without a role: meeting an
+    indirect key person can reach a decision-maker through them), imagine a direct
+    tie from our staff to ``c`` of strength ``target`` (relationship improvement).
+    Every key person ``x`` then gets ``max(current strength, target * s(c -> x))``
+    where ``s(c -> x)`` is the strongest path from ``c`` (1 for ``x = c``), and the
+    coverage score of :func:`coverage` is recomputed. The gain is the rise of the
+    score. No seed number gives ``target``; 0.8 (a strong, trusted tie) is the
+    documented default.
+
+    Args:
+        G: A stakeholder graph.
+        target: Strength of the tie a meeting programme would build, in (0, 1].
+        weight: Edge attribute with the influence strength.
+        role_weights: As in :func:`coverage`.
+
+    Returns:
+        One :class:`MeetingSuggestion` per candidate, by gain descending, then by
+        person id (a deterministic tie-break). Empty when the graph has no key
+        person or no active customer-side person.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
+        InvalidValueError: ``target`` outside (0, 1]; bad role weights.
+
+    Examples:
+        >>> G = nx.DiGraph()
+        >>> G.add_node("U1", side="our_staff")
+        >>> G.add_node("CEO", side="customer", role="decision_maker")
+        >>> G.add_node("CTO", side="customer", role="influencer")
+        >>> G.add_edge("U1", "CTO", strength=0.5)
+        >>> G.add_edge("CTO", "CEO", strength=0.8)
+        >>> [(m.person_id, round(m.gain, 4)) for m in meeting_priorities(G)]
+        [('CTO', 0.2625), ('CEO', 0.25)]
+    """
+    where = "meeting_priorities"
+    check_graph(where, G)
+    t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
+    weight = check_attr_name(f"{where}.weight", weight)
+    weights = check_role_weights(f"{where}.role_weights", role_weights)
+    H = canonical(G)
+    return _priorities(H, t, weight, weights, where)
+
+
+def _priorities(
+    H: nx.DiGraph[Any], t: float, weight: str, weights: Mapping[str, float], where: str
+) -> tuple[MeetingSuggestion, ...]:
+    key = _key_people(H, weights)
+    if not key:
+        return ()
+    passable = _passable(H)
+    now, _ = strongest_from(H, _our_staff(H), weight=weight, passable=passable, where=where)
+    before = _score(key, now)
+    assert before is not None
+    out = []
+    for node, d in H.nodes(data=True):
+        if side_of(d) != CUSTOMER or not is_active(d):
+            continue
+        current = now.get(node, 0.0)
+        after = before
+        if t > current:
+            reach, _ = strongest_from(H, [node], weight=weight, passable=passable, where=where)
+            improved = {x: max(now.get(x, 0.0), t * reach.get(x, 0.0)) for x, _, _ in key}
+            after = max(before, _score(key, improved) or 0.0)
+        out.append(MeetingSuggestion(node, current, t, before, after))
+    out.sort(key=lambda m: (-m.gain, node_key(m.person_id)))
+    return tuple(out)
+
+
+def who_to_meet_next(
+    G: nx.DiGraph[Any],
+    *,
+    target: float = 0.8,
+    weight: str = "strength",
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+) -> MeetingSuggestion | None:
+    """The one customer-side person whose better relationship would raise coverage most.
+
+    The first of :func:`meeting_priorities` (largest gain, ties broken by smallest
+    person id), or ``None`` when no meeting would raise coverage.
+
+    Args:
+        G: A stakeholder graph.
+        target: Strength of the tie to build, in (0, 1].
+        weight: Edge attribute with the influence strength.
+        role_weights: As in :func:`coverage`.
+
+    Returns:
+        A :class:`MeetingSuggestion` with a positive gain, or ``None``.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
+        InvalidValueError: ``target`` outside (0, 1]; bad role weights.
+
+    Examples:
+        >>> G = nx.DiGraph()
+        >>> G.add_node("U1", side="our_staff")
+        >>> G.add_node("CEO", side="customer", role="decision_maker")
+        >>> G.add_edge("U1", "CEO", strength=0.9)
+        >>> who_to_meet_next(G) is None  # already above the 0.8 target
+        True
+        >>> who_to_meet_next(G, target=1.0).person_id
+        'CEO'
+    """
+    where = "who_to_meet_next"
+    check_graph(where, G)
+    t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
+    weight = check_attr_name(f"{where}.weight", weight)
+    weights = check_role_weights(f"{where}.role_weights", role_weights)
+    ranked = _priorities(canonical(G), t, weight, weights, where)
+    if ranked and ranked[0].gain > 0.0:
+        return ranked[0]
+    return None

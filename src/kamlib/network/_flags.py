@@ -1,0 +1,405 @@
+"""Red flags of an account's stakeholder network, as reason codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.model import Portfolio, RiskKind
+from kamlib.network._common import (
+    COACH,
+    COMPETITOR_STAFF,
+    CUSTOMER,
+    DECISION_MAKER,
+    OUR_STAFF,
+    REPORTS_TO,
+    check_real,
+    edge_strength,
+    is_active,
+    node_key,
+    side_of,
+    strongest_from,
+)
+from kamlib.network._graph import stakeholder_graph
+
+__all__ = [
+    "DEFAULT_SINGLE_THREAD_SHARE",
+    "FlagCode",
+    "RedFlag",
+    "RedFlags",
+    "red_flags",
+    "portfolio_red_flags",
+]
+
+DEFAULT_SINGLE_THREAD_SHARE = 0.5
+"""An account is single-threaded when one contact carries *more than* this share of
+our direct tie strength into it. No seed number: 0.5 reads "most of" literally."""
+
+
+class FlagCode(enum.StrEnum):
+    """Reason codes of the stakeholder red flags.
+
+    Seed [000] makes a key decision-maker leaving a red light; the other codes read
+    seed [002]'s network rules (influence decides; reporting lines are explicit;
+    external influence can come from a competitor's staff).
+
+    Examples:
+        >>> FlagCode("no_coach") is FlagCode.NO_COACH
+        True
+    """
+
+    NO_DECISION_MAKER_RELATIONSHIP = "no_decision_maker_relationship"
+    DECISION_MAKER_LEFT = "decision_maker_left"
+    NO_COACH = "no_coach"
+    SINGLE_THREADED = "single_threaded"
+    COMPETITOR_STRONGER = "competitor_stronger"
+    REPORTING_LINE_UNKNOWN = "reporting_line_unknown"
+
+
+@attrs.frozen
+class RedFlag:
+    """One raised flag: its code, a sentence for people, and the people concerned.
+
+    Args:
+        code: The :class:`FlagCode`.
+        text: Human-readable explanation.
+        people: Ids of the people the flag is about (sorted; may be empty).
+
+    Examples:
+        >>> RedFlag(FlagCode.NO_COACH, "no active coach", ()).code.value
+        'no_coach'
+    """
+
+    code: FlagCode
+    text: str
+    people: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RedFlags:
+    """The red flags of one account (or one opportunity of it) as of a moment.
+
+    Args:
+        account_id: The account.
+        opportunity_id: The opportunity whose decision chain was applied, if any.
+        as_of: The moment evaluated.
+        flags: Raised flags, in :class:`FlagCode` order.
+
+    Examples:
+        >>> import datetime as dt
+        >>> f = RedFlags("A1", None, dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        ...              (RedFlag(FlagCode.NO_COACH, "no active coach"),))
+        >>> f.codes, FlagCode.NO_COACH in f, f.get(FlagCode.SINGLE_THREADED)
+        ((<FlagCode.NO_COACH: 'no_coach'>,), True, None)
+    """
+
+    account_id: str
+    opportunity_id: str | None
+    as_of: dt.datetime
+    flags: tuple[RedFlag, ...]
+
+    @property
+    def codes(self) -> tuple[FlagCode, ...]:
+        """The raised codes, in :class:`FlagCode` order.
+
+        Examples:
+            >>> import datetime as dt
+            >>> RedFlags("A1", None, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), ()).codes
+            ()
+        """
+        return tuple(f.code for f in self.flags)
+
+    def __contains__(self, code: object) -> bool:
+        return any(f.code == code for f in self.flags)
+
+    def get(self, code: FlagCode | str) -> RedFlag | None:
+        """The raised flag with ``code``, or ``None``.
+
+        Examples:
+            >>> import datetime as dt
+            >>> flag = RedFlag(FlagCode.NO_COACH, "no active coach")
+            >>> RedFlags("A1", None, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), (flag,)).get(
+            ...     "no_coach").text
+            'no active coach'
+        """
+        for f in self.flags:
+            if f.code == code:
+                return f
+        return None
+
+
+def _names(ids: list[Hashable]) -> str:
+    return ", ".join(str(i) for i in ids)
+
+
+def _check_as_of(where: str, as_of: object) -> dt.datetime:
+    if not isinstance(as_of, dt.datetime):
+        raise InvalidTypeError(f"{where}.as_of", as_of, "must be a datetime.datetime")
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise InvalidValueError(f"{where}.as_of", as_of, "must be timezone-aware")
+    return as_of
+
+
+def _is_reporting(d: Mapping[str, Any]) -> bool:
+    return bool(d.get("reports_to", False)) or d.get("kind") == REPORTS_TO
+
+
+def graph_flags(
+    H: nx.DiGraph[Any],
+    *,
+    day: dt.date,
+    signal_left: bool,
+    share: float,
+    weight: str = "strength",
+    where: str = "red_flags",
+) -> tuple[RedFlag, ...]:
+    """The flags of one account's canonical stakeholder graph (no parameter checks)."""
+    nodes = H.nodes
+    dms = [
+        n for n, d in nodes(data=True) if side_of(d) == CUSTOMER and d.get("role") == DECISION_MAKER
+    ]
+    active_dms = [n for n in dms if is_active(nodes[n])]
+    ours = [n for n, d in nodes(data=True) if side_of(d) == OUR_STAFF and is_active(d)]
+    rivals = [n for n, d in nodes(data=True) if side_of(d) == COMPETITOR_STAFF and is_active(d)]
+
+    def not_side(side: str) -> Any:
+        return lambda n: is_active(nodes[n]) and side_of(nodes[n]) != side
+
+    our_s, _ = strongest_from(
+        H, ours, weight=weight, passable=not_side(COMPETITOR_STAFF), where=where
+    )
+    their_s, _ = strongest_from(H, rivals, weight=weight, passable=not_side(OUR_STAFF), where=where)
+    flags: list[RedFlag] = []
+
+    # 1. no relationship (no path from our staff) with a decision-maker
+    unreached = [n for n in active_dms if our_s.get(n, 0.0) <= 0.0]
+    if not active_dms:
+        flags.append(
+            RedFlag(
+                FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+                "no active decision-maker is recorded, so none is reached",
+            )
+        )
+    elif unreached:
+        flags.append(
+            RedFlag(
+                FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+                f"no path from our staff reaches decision-maker(s) {_names(unreached)}",
+                tuple(str(n) for n in unreached),
+            )
+        )
+
+    # 2. a decision-maker left (seed [000] red light)
+    left = [n for n in dms if nodes[n].get("left_on") is not None and nodes[n]["left_on"] <= day]
+    if left or signal_left:
+        parts = []
+        if left:
+            parts.append(f"decision-maker(s) {_names(left)} left")
+        if signal_left:
+            parts.append("an open key_decision_maker_left risk signal")
+        flags.append(
+            RedFlag(
+                FlagCode.DECISION_MAKER_LEFT,
+                " and ".join(parts) + " (seed [000]: red light)",
+                tuple(str(n) for n in left),
+            )
+        )
+
+    # 3. no coach (internal champion)
+    if not any(
+        side_of(d) == CUSTOMER and d.get("role") == COACH and is_active(d)
+        for _, d in nodes(data=True)
+    ):
+        flags.append(RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)"))
+
+    # 4. single-threaded: one contact carries most of our direct tie strength
+    into: dict[Hashable, float] = {}
+    for u, v, d in H.edges(data=True):
+        if u in ours and side_of(nodes[v]) == CUSTOMER and is_active(nodes[v]):
+            s = edge_strength(where, u, v, d, weight)
+            if s > 0.0:
+                into[v] = into.get(v, 0.0) + s
+    total = sum(into.values())
+    if total > 0.0:
+        top = min(into, key=lambda n: (-into[n], node_key(n)))
+        top_share = into[top] / total
+        if top_share > share:
+            flags.append(
+                RedFlag(
+                    FlagCode.SINGLE_THREADED,
+                    f"{top_share:.0%} of our direct tie strength runs through {top}",
+                    (str(top),),
+                )
+            )
+
+    # 5. a competitor's staff sway a decision-maker more strongly than we do
+    beaten = [n for n in active_dms if their_s.get(n, 0.0) > our_s.get(n, 0.0)]
+    if beaten:
+        detail = "; ".join(f"{n}: {their_s[n]:.2f} vs ours {our_s.get(n, 0.0):.2f}" for n in beaten)
+        flags.append(
+            RedFlag(
+                FlagCode.COMPETITOR_STRONGER,
+                f"a competitor sways decision-maker(s) more strongly than we do ({detail})",
+                tuple(str(n) for n in beaten),
+            )
+        )
+
+    # 6. a decision-maker outside every known reporting line
+    lone = [
+        n
+        for n in active_dms
+        if not any(_is_reporting(d) for _, _, d in H.out_edges(n, data=True))
+        and not any(_is_reporting(d) for _, _, d in H.in_edges(n, data=True))
+    ]
+    if lone:
+        flags.append(
+            RedFlag(
+                FlagCode.REPORTING_LINE_UNKNOWN,
+                f"no reporting line is known for decision-maker(s) {_names(lone)}",
+                tuple(str(n) for n in lone),
+            )
+        )
+    return tuple(flags)
+
+
+def red_flags(
+    portfolio: Portfolio,
+    *,
+    account_id: str,
+    as_of: dt.datetime,
+    opportunity_id: str | None = None,
+    single_thread_share: float = DEFAULT_SINGLE_THREAD_SHARE,
+) -> RedFlags:
+    """The red flags of an account's stakeholder network as of ``as_of``.
+
+    Built on :func:`stakeholder_graph` (with the opportunity's decision chain when
+    ``opportunity_id`` is given). Paths are strongest paths as in :func:`coverage`;
+    decision-makers are customer-side people with role ``decision_maker``.
+
+    * ``no_decision_maker_relationship``: an active decision-maker has no path from
+      our staff, or no active decision-maker is recorded;
+    * ``decision_maker_left``: a ``key_decision_maker_left`` risk signal is open at
+      ``as_of``, and/or a decision-maker's ``left_on`` is on or before it (seed
+      [000]: a red light);
+    * ``no_coach``: no active customer-side ``coach`` (internal champion);
+    * ``single_threaded``: one customer contact receives more than
+      ``single_thread_share`` of the summed strength of our staff's direct ties
+      into the account;
+    * ``competitor_stronger``: a competitor's staff reach an active decision-maker
+      by a stronger path than ours (their paths avoid our staff, ours theirs);
+    * ``reporting_line_unknown``: an active decision-maker has no reporting edge,
+      in or out (seed [002]: 汇报关系).
+
+    Args:
+        portfolio: The portfolio.
+        account_id: The account.
+        as_of: Timezone-aware moment.
+        opportunity_id: Apply this opportunity's decision chain (seed [002]).
+        single_thread_share: Threshold in [0, 1); default
+            :data:`DEFAULT_SINGLE_THREAD_SHARE`.
+
+    Returns:
+        A :class:`RedFlags`.
+
+    Raises:
+        InvalidTypeError: Wrong argument types.
+        InvalidValueError: Naive ``as_of``; threshold outside [0, 1).
+        UnknownIdError: Unknown account or opportunity.
+        ReportingCycleError: The merged reporting lines form a cycle.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.model import Account, KeyPerson, Portfolio, Relationship
+        >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+        >>> people = [KeyPerson("U1", "Our rep", "our_staff"),
+        ...           KeyPerson("P1", "CEO", "customer", account_id="A1",
+        ...                     role="decision_maker"),
+        ...           KeyPerson("P2", "CTO", "customer", account_id="A1", role="influencer")]
+        >>> pf = Portfolio([acc], people, [Relationship("U1", "P2", "influences", 0.5)])
+        >>> flags = red_flags(pf, account_id="A1", as_of=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+        >>> [c.value for c in flags.codes]  # doctest: +NORMALIZE_WHITESPACE
+        ['no_decision_maker_relationship', 'no_coach', 'single_threaded',
+         'reporting_line_unknown']
+        >>> flags.get("no_decision_maker_relationship").people
+        ('P1',)
+    """
+    where = "red_flags"
+    moment = _check_as_of(where, as_of)
+    share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
+    if not isinstance(account_id, str):
+        raise InvalidTypeError(f"{where}.account_id", account_id, "must be a str")
+    G = stakeholder_graph(
+        portfolio, account_id=account_id, opportunity_id=opportunity_id, as_of=moment
+    )
+    return _account_flags(portfolio, G, account_id, opportunity_id, moment, share)
+
+
+def _account_flags(
+    portfolio: Portfolio,
+    G: nx.DiGraph[str],
+    account_id: str,
+    opportunity_id: str | None,
+    as_of: dt.datetime,
+    share: float,
+) -> RedFlags:
+    signal = any(
+        s.kind == RiskKind.KEY_DECISION_MAKER_LEFT
+        for s in portfolio.account(account_id).open_risks(as_of)
+    )
+    flags = graph_flags(G, day=as_of.date(), signal_left=signal, share=share)
+    return RedFlags(account_id, opportunity_id, as_of, flags)
+
+
+def portfolio_red_flags(
+    portfolio: Portfolio,
+    *,
+    as_of: dt.datetime,
+    single_thread_share: float = DEFAULT_SINGLE_THREAD_SHARE,
+) -> tuple[RedFlags, ...]:
+    """:func:`red_flags` of every account (standing network), in portfolio order.
+
+    The work is split per account: each account's graph is built and analysed on
+    its own (see :func:`relationship_features` for the split).
+
+    Args:
+        portfolio: The portfolio.
+        as_of: Timezone-aware moment.
+        single_thread_share: As in :func:`red_flags`.
+
+    Returns:
+        One :class:`RedFlags` per account.
+
+    Raises:
+        InvalidTypeError: Wrong argument types.
+        InvalidValueError: Naive ``as_of``; threshold outside [0, 1).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.synthetic import synthetic_portfolio
+        >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        >>> flags = portfolio_red_flags(synthetic_portfolio(3, seed=1, as_of=as_of), as_of=as_of)
+        >>> [f.account_id for f in flags]
+        ['A00000', 'A00001', 'A00002']
+    """
+    where = "portfolio_red_flags"
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    moment = _check_as_of(where, as_of)
+    share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
+    return tuple(
+        _account_flags(
+            portfolio,
+            stakeholder_graph(portfolio, account_id=a.id, as_of=moment),
+            a.id,
+            None,
+            moment,
+            share,
+        )
+        for a in portfolio.accounts
+    )

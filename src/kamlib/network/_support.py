@@ -1,0 +1,236 @@
+"""Key-person support estimated from the portrait (seed [002])."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Final, TypeAlias
+
+import networkx as nx
+
+from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.network._common import (
+    CUSTOMER,
+    DEFAULT_ROLE_WEIGHTS,
+    canonical,
+    check_attr_name,
+    check_graph,
+    check_real,
+    check_role_weights,
+    is_active,
+    side_of,
+)
+from kamlib.network._influence import influence_reach
+
+__all__ = [
+    "DEFAULT_PORTRAIT_WEIGHTS",
+    "PORTRAIT_ATTRIBUTES",
+    "SupportRule",
+    "support_scores",
+    "weighted_support",
+]
+
+PORTRAIT_ATTRIBUTES: Final = ("closeness", "solution_acceptance", "price_acceptance")
+"""Node attributes holding the portrait, each on the 0-10 scale (seed [002])."""
+
+DEFAULT_PORTRAIT_WEIGHTS: Final[tuple[float, float, float]] = (1.0, 1.0, 1.0)
+"""Weights of closeness, solution acceptance and price acceptance in support.
+
+Seed [002] names the three attributes that decide whether a person picks us but gives
+no weights, so kamlib weighs them equally by default.
+"""
+
+SupportRule: TypeAlias = tuple[float, float, float] | Callable[[float, float, float], float]
+"""Either three weights (closeness, solution, price) or a function of the three 0-10
+values returning a support in [0, 1]."""
+
+_SCALE: Final = 10.0
+
+
+def _rule(where: str, weights: object) -> Callable[[float, float, float], float]:
+    if callable(weights):
+        fn: Callable[[float, float, float], float] = weights
+
+        def checked(c: float, s: float, p: float) -> float:
+            value = fn(c, s, p)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidTypeError(f"{where}.weights", value, "must return a real number")
+            if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                raise InvalidValueError(f"{where}.weights", value, "must return a value in [0, 1]")
+            return float(value)
+
+        return checked
+    if not isinstance(weights, tuple | list) or len(weights) != 3:
+        raise InvalidTypeError(
+            f"{where}.weights",
+            weights,
+            "must be 3 weights (closeness, solution, price) or a callable",
+        )
+    w = [check_real(f"{where}.weights[{i}]", x, ge=0.0) for i, x in enumerate(weights)]
+    total = sum(w)
+    if total <= 0.0:
+        raise InvalidValueError(f"{where}.weights", weights, "needs a positive weight")
+
+    def mean(c: float, s: float, p: float) -> float:
+        return min(1.0, (w[0] * c + w[1] * s + w[2] * p) / (total * _SCALE))
+
+    return mean
+
+
+def _portrait(
+    where: str, node: Hashable, d: Mapping[str, Any]
+) -> tuple[float, float, float] | None:
+    values = [d.get(a) for a in PORTRAIT_ATTRIBUTES]
+    if all(v is None for v in values):
+        return None
+    out = []
+    for name, v in zip(PORTRAIT_ATTRIBUTES, values, strict=True):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= _SCALE:
+            raise InvalidValueError(
+                f"{where}.G.nodes[{node!r}][{name!r}]", v, "must be a number in [0, 10]"
+            )
+        out.append(float(v))
+    return out[0], out[1], out[2]
+
+
+def support_scores(
+    G: nx.DiGraph[Any], *, weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS
+) -> dict[Hashable, float]:
+    """Support (支持度) of each customer-side person with a portrait, in [0, 1].
+
+    Seed rule [002]: relationship closeness (关系紧密度), solution acceptance
+    (方案认可度) and price acceptance (价格接受度) decide whether a person picks us.
+    Default formula: the weighted mean of the three on the 0-10 scale, divided by
+    10, with :data:`DEFAULT_PORTRAIT_WEIGHTS` (equal: the seed gives no weights).
+    Pass three other weights, or a callable ``f(closeness, solution, price) ->
+    [0, 1]`` for another rule.
+
+    Args:
+        G: A stakeholder graph: nodes carry ``closeness``, ``solution_acceptance``
+            and ``price_acceptance`` (0-10, or ``None`` when not assessed).
+        weights: Three weights >= 0 or a callable.
+
+    Returns:
+        ``{person: support}`` for every customer-side node with a portrait.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; ``weights`` of the wrong shape.
+        InvalidValueError: Negative weights; a portrait value outside 0-10; a
+            callable returning a value outside [0, 1].
+
+    Examples:
+        >>> G = nx.DiGraph()
+        >>> G.add_node("CEO", closeness=6, solution_acceptance=9, price_acceptance=3)
+        >>> support_scores(G)
+        {'CEO': 0.6}
+        >>> support_scores(G, weights=(0, 1, 0))
+        {'CEO': 0.9}
+        >>> support_scores(G, weights=lambda c, s, p: min(c, s, p) / 10)
+        {'CEO': 0.3}
+    """
+    where = "support_scores"
+    check_graph(where, G)
+    rule = _rule(where, weights)
+    out: dict[Hashable, float] = {}
+    for node, d in canonical(G).nodes(data=True):
+        if side_of(d) != CUSTOMER:
+            continue
+        values = _portrait(where, node, d)
+        if values is not None:
+            out[node] = rule(*values)
+    return out
+
+
+def influence_weights(
+    H: nx.DiGraph[Any],
+    *,
+    weight: str,
+    role_weights: Mapping[str, float],
+    alpha: float,
+) -> dict[Hashable, float]:
+    """Influence reach among the active customer-side people, restarting by role weight."""
+    inner = H.subgraph(n for n, d in H.nodes(data=True) if side_of(d) == CUSTOMER and is_active(d))
+    restart = {}
+    for n, d in inner.nodes(data=True):
+        role = d.get("role")
+        w = role_weights.get(role, 0.0) if isinstance(role, str) else 0.0
+        if w > 0.0:
+            restart[n] = w
+    return influence_reach(inner, weight=weight, alpha=alpha, personalization=restart or None)
+
+
+def weighted_support(
+    G: nx.DiGraph[Any],
+    *,
+    weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS,
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+    alpha: float = 0.85,
+    weight: str = "strength",
+) -> float | None:
+    """Influence-weighted support of an account or opportunity, in [0, 1].
+
+    The mean of :func:`support_scores` over the active customer-side people with a
+    portrait, each weighted by their **influence reach** inside the account:
+    :func:`influence_reach` over the influence ties among the active customer-side
+    people, restarting at each person in proportion to their role weight
+    (:data:`DEFAULT_ROLE_WEIGHTS`; uniformly when nobody has a weighted role). A
+    decision-maker thus weighs by role, and someone without a formal role weighs
+    by the key persons they sway (an indirect key person, seed [002]). For an
+    opportunity pass its graph (``stakeholder_graph(..., opportunity_id=...)``).
+
+    Args:
+        G: A stakeholder graph.
+        weights: Portrait rule, as in :func:`support_scores`.
+        role_weights: Restart weight of each role.
+        alpha: Damping factor of the influence reach, in [0, 1).
+        weight: Edge attribute with the influence strength.
+
+    Returns:
+        The weighted support, or ``None`` when no active customer-side person has a
+        portrait.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
+        InvalidValueError: Bad weights, ``alpha`` outside [0, 1).
+
+    Examples:
+        >>> G = nx.DiGraph()
+        >>> G.add_node("CEO", role="decision_maker", closeness=8, solution_acceptance=8,
+        ...            price_acceptance=8)
+        >>> G.add_node("Clerk", role="user", closeness=2, solution_acceptance=2,
+        ...            price_acceptance=2)
+        >>> s = weighted_support(G)  # restart weights 1.0 vs 0.3, no influence ties
+        >>> round(s, 4) == round((1.0 * 0.8 + 0.3 * 0.2) / 1.3, 4)
+        True
+    """
+    where = "weighted_support"
+    check_graph(where, G)
+    rule = _rule(where, weights)
+    weights_by_role = check_role_weights(f"{where}.role_weights", role_weights)
+    a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
+    weight = check_attr_name(f"{where}.weight", weight)
+    H = canonical(G)
+    reach = influence_weights(H, weight=weight, role_weights=weights_by_role, alpha=a)
+    return _weighted(H, reach, rule, where)[0]
+
+
+def _weighted(
+    H: nx.DiGraph[Any],
+    reach: Mapping[Hashable, float],
+    rule: Callable[[float, float, float], float],
+    where: str,
+) -> tuple[float | None, tuple[float, float, float] | None]:
+    """Reach-weighted mean support and mean portrait (0-10) of the portrait holders."""
+    total = acc = c = s = p = 0.0
+    for node, r in reach.items():
+        values = _portrait(where, node, H.nodes[node])
+        if values is None or r <= 0.0:
+            continue
+        total += r
+        acc += r * rule(*values)
+        c += r * values[0]
+        s += r * values[1]
+        p += r * values[2]
+    if total <= 0.0:
+        return None, None
+    return min(1.0, acc / total), (c / total, s / total, p / total)
