@@ -27,7 +27,14 @@ from kamlib.scoring._base import (
     require_columns,
 )
 from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise, mapping_from_config
+from kamlib.scoring.empirical import EmpiricalEstimate
 from kamlib.scoring.value_matrix import ABCD_NAMES, QUADRANT_POLICY, QUADRANTS, ValueMatrix
+from kamlib.scoring.weighted_points import (
+    DEFAULT_CRITERIA,
+    Criterion,
+    KeyAccountList,
+    WeightedPoints,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -52,6 +59,13 @@ __all__ = [
     "Percentile",
     "Piecewise",
     "mapping_from_config",
+    "EmpiricalEstimate",
+    "DEFAULT_CRITERIA",
+    "Criterion",
+    "KeyAccountList",
+    "WeightedPoints",
 ]
 
+default_registry.register("empirical_estimate", EmpiricalEstimate)
 default_registry.register("value_matrix", ValueMatrix)
+default_registry.register("weighted_points", WeightedPoints)

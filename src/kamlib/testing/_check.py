@@ -52,6 +52,20 @@ _RANGES: dict[str, tuple[float, float] | tuple[int, int]] = {
     "interaction_recency_days": (0.0, 180.0),
 }
 _FLAG_PREFIXES = ("risk_", "renewal_")
+# Every canonical column goes into the synthetic table, so a scorer whose ``fit`` learns
+# from a column it does not score with (e.g. EmpiricalEstimate's ``revenue``) can be fitted.
+_CANONICAL = (
+    *_RANGES,
+    "strategic_fit",
+    "value_potential",
+    "resource_complementarity",
+    "risk_key_decision_maker_left",
+    "risk_budget_frozen",
+    "risk_competitor_entered",
+    "risk_late_delivery",
+    "renewal_unclear",
+    "renewal_no",
+)
 _INDUSTRIES = ("manufacturing", "retail", "finance")
 _SIZE_BANDS = ("small", "medium", "large", "enterprise")
 _REGIONS = ("east", "north", "south", "west")
@@ -60,10 +74,11 @@ _REGIONS = ("east", "north", "south", "west")
 def synthetic_table(features: Sequence[str], n: int = 64, *, seed: int = 0) -> FeatureTable:
     """Build a seeded random FeatureTable holding ``features`` plus categorical columns.
 
-    Canonical feature names get plausible ranges (``satisfaction`` in 0..100, ``risk_*``
-    flags 0/1, strategic attributes 0..10, ...); other names are uniform on [0, 10]. The
-    table also carries an ``unused`` float column (a scorer must ignore columns it does not
-    need) and the categorical columns ``industry``, ``size_band`` and ``region``.
+    The table holds ``features`` first, then every other canonical feature column (see
+    ``notes/FEATURES.md``), then an ``unused`` column (a scorer must ignore columns it does
+    not need), and the categorical columns ``industry``, ``size_band`` and ``region``.
+    Canonical names get plausible ranges (``satisfaction`` in 0..100, ``risk_*`` flags 0/1,
+    strategic attributes 0..10, ...); other names are uniform on [0, 10].
 
     Args:
         features: Float columns to create.
@@ -76,14 +91,14 @@ def synthetic_table(features: Sequence[str], n: int = 64, *, seed: int = 0) -> F
     Examples:
         >>> from kamlib.testing._check import synthetic_table
         >>> t = synthetic_table(["satisfaction", "risk_budget_frozen"], n=5, seed=1)
-        >>> len(t), t.names
-        (5, ('satisfaction', 'risk_budget_frozen', 'unused'))
+        >>> len(t), t.names[:2], t.names[-1]
+        (5, ('satisfaction', 'risk_budget_frozen'), 'unused')
         >>> set(t.column("risk_budget_frozen").tolist()) <= {0.0, 1.0}
         True
     """
     rng = np.random.default_rng(seed)
     cols: dict[str, FloatArray] = {}
-    for name in [*features, "unused"]:
+    for name in [*features, *_CANONICAL, "unused"]:
         if name in cols:
             continue
         lo, hi = _RANGES.get(name, (0.0, 10.0))

@@ -1,0 +1,635 @@
+"""Weighted-points identification (综合积分法), seed rules [002] and [004].
+
+Seed [002]: score each candidate on weighted criteria, sum the points, and qualify the
+accounts above a threshold; re-run every 3 months. Seed [004] uses the same method with
+12 criteria, each scored **0 to 10** points, and a weighted total; it also gives the rule of
+thumb that a key-account list holds **5 to 25** accounts.
+
+The model::
+
+    points_j(x) = mapping_j(x)            (benefit criterion, 0..10)
+                = 10 - mapping_j(x)       (cost criterion)
+    score       = sum_j w_j * points_j    with w = weights / sum(weights)
+
+so the score is a weighted average of points, on the same 0..10 scale, and does not change
+when all weights are multiplied by one positive number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib._table import FeatureTable
+from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib.scoring._base import LinearContributions, ScoreTable, require_columns
+from kamlib.scoring._mappings import (
+    POINTS_MAX,
+    AnyMapping,
+    Bands,
+    MinMax,
+    Percentile,
+    Piecewise,
+    check_choice,
+    check_name,
+    check_real,
+    config_mapping,
+    mapping_from_config,
+)
+
+__all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
+
+FloatArray = NDArray[np.float64]
+_MAPPING_TYPES = (MinMax, Percentile, Bands, Piecewise)
+_CLASSES = ("key", "not_key")
+_REASON_TEXTS = MappingProxyType(
+    {
+        "qualifies": "weighted points at or above the threshold",
+        "partial_data": "some criteria missing (see coverage)",
+    }
+)
+
+
+@attrs.frozen(init=False)
+class Criterion:
+    """One weighted criterion: a feature, its weight, its direction and its 0-10 mapping.
+
+    Args:
+        feature: The FeatureTable column.
+        weight: Non-negative weight; only ratios between criteria matter.
+        direction: ``"benefit"`` (more is better) or ``"cost"`` (less is better: the points
+            are ``10 - mapping(x)``).
+        mapping: :class:`MinMax` (default: range learned by ``fit``), :class:`Percentile`,
+            :class:`Bands` or :class:`Piecewise`.
+
+    Examples:
+        >>> from kamlib.scoring import Bands, Criterion
+        >>> c = Criterion("open_risks", 2, direction="cost", mapping=Bands([1, 3], [0, 5, 10]))
+        >>> c.weight, c.direction
+        (2.0, 'cost')
+        >>> Criterion("nps", -1)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Criterion.weight: must be a real number in [0, inf); \
+got -1
+    """
+
+    feature: str
+    weight: float
+    direction: str
+    mapping: AnyMapping
+
+    def __init__(
+        self,
+        feature: str,
+        weight: float = 1.0,
+        *,
+        direction: str = "benefit",
+        mapping: AnyMapping | None = None,
+    ) -> None:
+        feature = check_name("Criterion.feature", feature)
+        w = check_real("Criterion.weight", weight, lo=0.0)
+        direction = check_choice("Criterion.direction", direction, ("benefit", "cost"))
+        if mapping is None:
+            mapping = MinMax()
+        if not isinstance(mapping, _MAPPING_TYPES):
+            raise InvalidTypeError(
+                "Criterion.mapping", mapping, "must be MinMax, Percentile, Bands or Piecewise"
+            )
+        self.__attrs_init__(feature, w, direction, mapping)
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-compatible description.
+
+        Examples:
+            >>> from kamlib.scoring import Criterion
+            >>> Criterion("nps").get_config()["mapping"]["kind"]
+            'min_max'
+        """
+        return {
+            "feature": self.feature,
+            "weight": self.weight,
+            "direction": self.direction,
+            "mapping": self.mapping.get_config(),
+        }
+
+    @classmethod
+    def from_config(cls, config: object, path: str = "Criterion") -> Criterion:
+        """Rebuild a criterion from :meth:`get_config` output (validated).
+
+        Examples:
+            >>> from kamlib.scoring import Criterion
+            >>> c = Criterion("nps", 3)
+            >>> Criterion.from_config(c.get_config()) == c
+            True
+        """
+        cfg = config_mapping(path, config, ("feature", "weight", "direction", "mapping"))
+        mapping = cfg.get("mapping")
+        try:
+            return cls(
+                cfg.get("feature"),  # type: ignore[arg-type]  # validated by __init__
+                cfg.get("weight", 1.0),
+                direction=cfg.get("direction", "benefit"),
+                mapping=None if mapping is None else mapping_from_config(mapping, "mapping"),
+            )
+        except (InvalidValueError, InvalidTypeError) as exc:
+            raise exc.at(path) from None
+
+
+DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
+    Criterion(f)
+    for f in (
+        "revenue",
+        "profit",
+        "revenue_growth",
+        "purchase_stability",
+        "interaction_frequency",
+        "satisfaction",
+        "nps",
+        "cooperation_breadth",
+        "commitment_fulfilment",
+        "strategic_fit",
+        "value_potential",
+        "resource_complementarity",
+    )
+)
+"""Twelve equally weighted benefit criteria with fitted min-max ranges (seed [004] uses 12
+criteria, each 0-10 points). The seeds do not list which twelve: these are kamlib's
+canonical features covering value [004], relationship [000] and strategy [000]."""
+
+
+@attrs.frozen
+class KeyAccountList:
+    """The ranked key-account list and the seed [004] size guardrail.
+
+    Seed rule [004]: keep the list short, **5 to 25** key accounts as a rule of thumb. A list
+    outside the bounds is *flagged*, never refused: the decision stays with the user.
+
+    Attributes:
+        ids: Qualifying account ids, best first (ties broken by id, ascending).
+        scores: Their scores, in the same order.
+        bounds: The ``(low, high)`` guardrail used.
+        flag: ``None`` inside the bounds, ``"too_few"`` or ``"too_many"`` otherwise.
+
+    Examples:
+        >>> from kamlib.scoring import KeyAccountList
+        >>> kal = KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_few")
+        >>> kal.within_bounds, len(kal)
+        (False, 2)
+        >>> kal.message
+        '2 key accounts: fewer than 5 (seed [004]: keep 5 to 25)'
+    """
+
+    ids: tuple[str, ...]
+    scores: tuple[float, ...]
+    bounds: tuple[int, int]
+    flag: str | None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def within_bounds(self) -> bool:
+        """True when the list length is inside ``bounds``."""
+        return self.flag is None
+
+    @property
+    def message(self) -> str:
+        """A readable statement of the guardrail verdict."""
+        lo, hi = self.bounds
+        head = f"{len(self)} key accounts"
+        rule = f"(seed [004]: keep {lo} to {hi})"
+        if self.flag == "too_few":
+            return f"{head}: fewer than {lo} {rule}"
+        if self.flag == "too_many":
+            return f"{head}: more than {hi} {rule}"
+        return f"{head}: within {rule}"
+
+
+def _in_range(X: FloatArray, lo: FloatArray, hi: FloatArray) -> bool:
+    """Return True when every column ``j`` of ``X`` lies within ``[lo[j], hi[j]]``."""
+    # Column-wise min/max: contiguous reductions over a Fortran-ordered matrix.
+    return bool((X.min(axis=0) >= lo).all() and (X.max(axis=0) <= hi).all())
+
+
+_KEYS = (
+    "scorer",
+    "criteria",
+    "threshold",
+    "missing",
+    "list_bounds",
+    "review_every_months",
+)
+
+
+@attrs.frozen(init=False)
+class WeightedPoints:
+    """Weighted-points identification (综合积分法): weighted 0-10 points per criterion.
+
+    Seed rules [002]/[004]: each criterion gives 0 to 10 points; the weighted total decides;
+    accounts at or above a threshold qualify; re-run every 3 months.
+
+    **Score** = ``sum_j w_j * points_j`` with the weights normalised to sum 1
+    (:attr:`weights`), so it is on the 0..10 scale (with clipping mappings) and invariant to
+    the weight scale. Contributions ``w_j * points_j`` add up to it exactly.
+
+    **Threshold.** The seeds give no number, so the default is ``None``: no verdict, no
+    labels. With a threshold, labels are ``"key"`` (score ``>= threshold``: ties at the
+    threshold qualify) or ``"not_key"``, and ``margin`` = ``|score - threshold|``.
+
+    **Missing values** (declared in the FeatureTable): ``missing="renormalise"`` (default)
+    leaves the criterion out and renormalises the weights over the observed ones for that
+    account, reporting the observed weight share as ``coverage`` (an account with no
+    observed criterion is refused); ``"zero"`` gives the missing criterion 0 points (the
+    worst, whatever its direction) with the weights unchanged; ``"raise"`` refuses it.
+
+    **Speed.** When every mapping is :class:`MinMax` and no value is missing, the linear
+    normalisations fold into the weights and the score is one matrix-vector product
+    ``X @ a + c``; contributions are computed lazily. Clipping (``MinMax.clip``, on by
+    default) is applied only if a value lies outside its range, detected by one column-wise
+    min/max pass; otherwise the general path maps each column and clips.
+
+    **Cadence.** ``review_every_months`` (default 3, seed [002]) is metadata for the review
+    process: kamlib reads no clock; re-fit and re-score on that schedule.
+
+    Args:
+        criteria: The criteria (default :data:`DEFAULT_CRITERIA`); features must be unique;
+            weights non-negative with at least one positive.
+        threshold: Qualification threshold in points, or ``None`` for no verdict.
+        missing: ``"renormalise"``, ``"zero"`` or ``"raise"``.
+        list_bounds: Guardrail ``(low, high)`` on the key-account list length, default
+            ``(5, 25)`` (seed [004]).
+        review_every_months: Review cadence metadata (seed [002]: 3).
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import Criterion, MinMax, WeightedPoints
+        >>> t = FeatureTable.from_columns(
+        ...     ["A1", "A2", "A3"],
+        ...     {"profit": [100.0, 300.0, 500.0], "open_risks": [0, 2, 4]},
+        ... )
+        >>> wp = WeightedPoints(
+        ...     [
+        ...         Criterion("profit", 3),  # min-max range learned by fit
+        ...         Criterion("open_risks", 1, direction="cost", mapping=MinMax(0, 4)),
+        ...     ],
+        ...     threshold=6.0,
+        ... ).fit(t)
+        >>> wp.weights
+        (0.75, 0.25)
+        >>> st = wp.score(t)
+        >>> st.scores.tolist()  # A2: 0.75 * 5 + 0.25 * 5
+        [2.5, 5.0, 7.5]
+        >>> st.labels.tolist()
+        ['not_key', 'not_key', 'key']
+        >>> st.explain("A3").contributions
+        (('profit', 7.5), ('open_risks', 0.0))
+        >>> wp.key_accounts(st).ids, wp.key_accounts(st).flag
+        (('A3',), 'too_few')
+    """
+
+    name: ClassVar[str] = "weighted_points"
+    criteria: tuple[Criterion, ...]
+    threshold: float | None
+    missing: str
+    list_bounds: tuple[int, int]
+    review_every_months: int
+
+    def __init__(
+        self,
+        criteria: Iterable[Criterion] = DEFAULT_CRITERIA,
+        *,
+        threshold: float | None = None,
+        missing: str = "renormalise",
+        list_bounds: Sequence[int] = (5, 25),
+        review_every_months: int = 3,
+    ) -> None:
+        if isinstance(criteria, str | Mapping) or not isinstance(criteria, Iterable):
+            raise InvalidTypeError(
+                "WeightedPoints.criteria", criteria, "must be a list of Criterion"
+            )
+        crit = tuple(criteria)
+        for i, c in enumerate(crit):
+            if not isinstance(c, Criterion):
+                raise InvalidTypeError(f"WeightedPoints.criteria[{i}]", c, "must be a Criterion")
+        if not crit:
+            raise InvalidValueError("WeightedPoints.criteria", crit, "must hold at least one")
+        feats = [c.feature for c in crit]
+        dup = sorted({f for f in feats if feats.count(f) > 1})
+        if dup:
+            raise InvalidValueError("WeightedPoints.criteria", dup[0], "names a feature twice")
+        if not any(c.weight > 0 for c in crit):
+            raise InvalidValueError(
+                "WeightedPoints.criteria.weight",
+                [c.weight for c in crit],
+                "must hold at least one positive weight",
+            )
+        thr = None
+        if threshold is not None:
+            thr = check_real("WeightedPoints.threshold", threshold, lo=0.0, hi=POINTS_MAX)
+        missing = check_choice("WeightedPoints.missing", missing, ("renormalise", "zero", "raise"))
+        bounds = self._check_bounds(list_bounds)
+        rem: object = review_every_months
+        if isinstance(rem, bool) or not isinstance(rem, int) or rem < 1:
+            raise InvalidValueError(
+                "WeightedPoints.review_every_months", rem, "must be an int >= 1"
+            )
+        self.__attrs_init__(crit, thr, missing, bounds, rem)
+
+    @staticmethod
+    def _check_bounds(value: object) -> tuple[int, int]:
+        path = "WeightedPoints.list_bounds"
+        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
+            raise InvalidValueError(path, value, "must be a pair (low, high)")
+        lo, hi = value
+        for v in (lo, hi):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise InvalidValueError(path, value, "must hold two ints >= 0")
+        if lo > hi:
+            raise InvalidValueError(path, value, "must have low <= high")
+        return (lo, hi)
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def is_fitted(self) -> bool:
+        """True when every criterion's mapping is fitted (or fixed)."""
+        return all(c.mapping.is_fitted for c in self.criteria)
+
+    @property
+    def required_features(self) -> tuple[str, ...]:
+        """The criteria's features, in order."""
+        return tuple(c.feature for c in self.criteria)
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """Criterion weights normalised to sum 1 (what the score uses)."""
+        total = sum(c.weight for c in self.criteria)
+        return tuple(c.weight / total for c in self.criteria)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """``("key", "not_key")`` with a threshold, else ``()``."""
+        return _CLASSES if self.threshold is not None else ()
+
+    def fit(self, table: FeatureTable) -> WeightedPoints:
+        """Learn the ranges/percentiles of the criteria that learn from data.
+
+        Raises:
+            MissingFeatureError: A criterion's column is missing.
+            InvalidValueError: A learning criterion has no observed value.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [2.0, 6.0]})
+            >>> WeightedPoints([Criterion("x")]).fit(t).criteria[0].mapping.hi
+            6.0
+        """
+        require_columns(table, self.required_features, self.name)
+        crit = tuple(
+            attrs.evolve(
+                c, mapping=c.mapping.fit(table.column(c.feature), f"{self.name}.fit[{c.feature!r}]")
+            )
+            for c in self.criteria
+        )
+        return attrs.evolve(self, criteria=crit)
+
+    def _linear(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, bool] | None:
+        """Fold min-max mappings and weights into ``(a, b, lo, hi, clip)`` or ``None``."""
+        if not all(isinstance(c.mapping, MinMax) for c in self.criteria):
+            return None
+        w = np.asarray(self.weights)
+        k = len(self.criteria)
+        slope, icpt = np.empty(k), np.empty(k)
+        lo, hi = np.empty(k), np.empty(k)
+        clip = False
+        for j, c in enumerate(self.criteria):
+            m = c.mapping
+            assert isinstance(m, MinMax)
+            s, b = m.linear()
+            if c.direction == "cost":
+                s, b = -s, POINTS_MAX - b
+            slope[j], icpt[j] = s, b
+            lo[j] = m.lo if m.clip and m.lo is not None else -np.inf
+            hi[j] = m.hi if m.clip and m.hi is not None else np.inf
+            clip |= m.clip
+        return w * slope, w * icpt, lo, hi, clip
+
+    def _points(self, X: FloatArray) -> FloatArray:
+        """Return the ``(n, k)`` points of every criterion (NaN where ``X`` is NaN)."""
+        P = np.empty(X.shape, dtype=np.float64, order="F")
+        for j, c in enumerate(self.criteria):
+            p = c.mapping.points(X[:, j])
+            P[:, j] = POINTS_MAX - p if c.direction == "cost" else p
+        return P
+
+    def score(self, table: FeatureTable) -> ScoreTable:
+        """Score every account (see the class docstring).
+
+        Raises:
+            NotFittedError: A criterion's mapping needs ``fit``.
+            MissingFeatureError: A criterion's column is missing.
+            InvalidValueError: A value is missing against the ``missing`` policy.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A"], {"x": [1.0]})
+            >>> WeightedPoints([Criterion("x")]).score(t)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.NotFittedError: WeightedPoints.criteria[0].mapping: is not fitted; \
+call fit() or pin the range; got 'x'
+        """
+        for i, c in enumerate(self.criteria):
+            if not c.mapping.is_fitted:
+                raise NotFittedError(
+                    f"WeightedPoints.criteria[{i}].mapping",
+                    c.feature,
+                    "is not fitted; call fit() or pin the range",
+                )
+        require_columns(table, self.required_features, self.name)
+        X, M = table.matrix(list(self.required_features))
+        n, k = X.shape
+        w = np.asarray(self.weights)
+        lin = self._linear() if M is None else None
+        contrib: FloatArray | LinearContributions
+        if lin is not None and (not lin[4] or n == 0 or _in_range(X, lin[2], lin[3])):
+            a, b, _, _, _ = lin
+            scores = X @ a + b.sum()
+            contrib = LinearContributions(X, a, b)
+            coverage = np.ones(n)
+        else:
+            P = self._points(X)
+            W: FloatArray = np.broadcast_to(w, (n, k))
+            coverage = np.ones(n)
+            if M is not None:
+                if self.missing == "raise":
+                    i, j = (int(v[0]) for v in np.nonzero(M))
+                    raise InvalidValueError(
+                        f"{self.name}.table[{self.required_features[j]!r}]",
+                        table.ids[i],
+                        "is missing for this account (missing='raise')",
+                    )
+                P[M] = 0.0
+                obs_w = np.where(M, 0.0, w)
+                coverage = np.minimum(obs_w.sum(axis=1), 1.0)
+                if self.missing == "renormalise":
+                    if (coverage <= 0).any():
+                        i = int(np.flatnonzero(coverage <= 0)[0])
+                        raise InvalidValueError(
+                            f"{self.name}.table",
+                            table.ids[i],
+                            "has no observed criterion for this account",
+                        )
+                    W = obs_w / obs_w.sum(axis=1)[:, None]
+            contrib = P * W
+            scores = contrib.sum(axis=1)
+        labels = margin = None
+        flags = [coverage < 1.0]
+        codes: tuple[str, ...] = ("partial_data",)
+        if self.threshold is not None:
+            key = scores >= self.threshold
+            labels = np.where(key, "key", "not_key").astype(object)
+            margin = np.abs(scores - self.threshold)
+            flags.insert(0, key)
+            codes = ("qualifies", "partial_data")
+        return ScoreTable(
+            scorer=self.name,
+            config=self.get_config(),
+            ids=table.ids,
+            scores=scores,
+            components=self.required_features,
+            contributions=contrib,
+            coverage=coverage,
+            labels=labels,
+            classes=self.classes,
+            margin=margin,
+            reason_codes=codes,
+            reason_flags=np.column_stack(flags),
+            reason_texts={c: _REASON_TEXTS[c] for c in codes},
+        )
+
+    def key_accounts(self, result: ScoreTable, *, top: int | None = None) -> KeyAccountList:
+        """Return the ranked key-account list with the seed [004] 5-25 guardrail.
+
+        Qualifying accounts are those with ``score >= threshold`` (ties at the threshold all
+        qualify); with ``top``, at most the ``top`` best of them (or of all accounts when
+        there is no threshold). Ranking: score descending, ties broken by account id
+        ascending, so the list is deterministic. A list shorter or longer than
+        ``list_bounds`` is flagged (``too_few``/``too_many``), not refused.
+
+        Args:
+            result: A ScoreTable produced by this scorer.
+            top: Optional maximum list length.
+
+        Raises:
+            InvalidValueError: ``result`` comes from another scorer; neither a threshold nor
+                ``top`` is set; ``top`` is negative.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, MinMax, WeightedPoints
+            >>> ids = [f"A{i:02d}" for i in range(30)]
+            >>> t = FeatureTable.from_columns(ids, {"x": np.arange(30.0)})
+            >>> wp = WeightedPoints([Criterion("x", mapping=MinMax(0, 29))], threshold=5.0)
+            >>> kal = wp.key_accounts(wp.score(t))
+            >>> len(kal), kal.ids[:2], kal.flag
+            (15, ('A29', 'A28'), None)
+            >>> wp.key_accounts(wp.score(t), top=3).ids
+            ('A29', 'A28', 'A27')
+        """
+        res: object = result
+        if not isinstance(res, ScoreTable) or res.scorer != self.name:
+            raise InvalidValueError(
+                "result", getattr(res, "scorer", res), f"must be a {self.name} ScoreTable"
+            )
+        tp: object = top
+        if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or tp < 0):
+            raise InvalidValueError("top", top, "must be an int >= 0")
+        if self.threshold is None and top is None:
+            raise InvalidValueError(
+                "WeightedPoints.threshold", None, "is not set: pass threshold= or top="
+            )
+        by_id = np.argsort(result.ids, kind="stable")
+        order = by_id[np.argsort(-result.scores[by_id], kind="stable")]
+        if self.threshold is not None:
+            order = order[result.scores[order] >= self.threshold]
+        if top is not None:
+            order = order[:top]
+        lo, hi = self.list_bounds
+        m = int(order.size)
+        flag = "too_few" if m < lo else ("too_many" if m > hi else None)
+        return KeyAccountList(
+            ids=tuple(str(v) for v in result.ids[order]),
+            scores=tuple(float(v) for v in result.scores[order]),
+            bounds=self.list_bounds,
+            flag=flag,
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        """Return criteria, fitted ranges and options as JSON-compatible data.
+
+        Examples:
+            >>> from kamlib.scoring import WeightedPoints
+            >>> cfg = WeightedPoints().get_config()
+            >>> len(cfg["criteria"]), cfg["list_bounds"], cfg["review_every_months"]
+            (12, [5, 25], 3)
+        """
+        return {
+            "scorer": self.name,
+            "criteria": [c.get_config() for c in self.criteria],
+            "threshold": self.threshold,
+            "missing": self.missing,
+            "list_bounds": list(self.list_bounds),
+            "review_every_months": self.review_every_months,
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> WeightedPoints:
+        """Rebuild a scorer from :meth:`get_config` output, validated like user input.
+
+        Raises:
+            InvalidValueError: Unknown keys, another scorer's config, bad values (NaN...).
+            InvalidTypeError: Values of the wrong type.
+
+        Examples:
+            >>> from kamlib.scoring import WeightedPoints
+            >>> cfg = WeightedPoints(threshold=6).get_config()
+            >>> WeightedPoints.from_config(cfg).threshold
+            6.0
+            >>> cfg["criteria"][0]["mapping"] = {"kind": "min_max", "lo": 0, "hi": float("nan")}
+            >>> WeightedPoints.from_config(cfg)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: WeightedPoints.config.criteria[0].mapping.MinMax.hi: \
+must be a finite real number in (-inf, inf); got nan
+        """
+        cfg = config_mapping("WeightedPoints.config", config, _KEYS)
+        if cfg.get("scorer", cls.name) != cls.name:
+            raise InvalidValueError(
+                "WeightedPoints.config.scorer", cfg["scorer"], f"must be {cls.name!r}"
+            )
+        raw = cfg.get("criteria")
+        if raw is None:
+            criteria: Iterable[Criterion] = DEFAULT_CRITERIA
+        else:
+            if isinstance(raw, str | Mapping) or not isinstance(raw, Sequence):
+                raise InvalidTypeError("WeightedPoints.config.criteria", raw, "must be a list")
+            criteria = [
+                Criterion.from_config(c, f"WeightedPoints.config.criteria[{i}]")
+                for i, c in enumerate(raw)
+            ]
+        return cls(
+            criteria,
+            threshold=cfg.get("threshold"),
+            missing=cfg.get("missing", "renormalise"),
+            list_bounds=cfg.get("list_bounds", (5, 25)),
+            review_every_months=cfg.get("review_every_months", 3),
+        )
