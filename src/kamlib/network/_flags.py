@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import networkx as nx
 
-from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Portfolio, RiskKind
 from kamlib.network._common import (
     COACH,
@@ -332,11 +332,18 @@ def red_flags(
     where = "red_flags"
     moment = _check_as_of(where, as_of)
     share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
     if not isinstance(account_id, str):
         raise InvalidTypeError(f"{where}.account_id", account_id, "must be a str")
-    G = stakeholder_graph(
-        portfolio, account_id=account_id, opportunity_id=opportunity_id, as_of=moment
-    )
+    try:
+        G = stakeholder_graph(
+            portfolio, account_id=account_id, opportunity_id=opportunity_id, as_of=moment
+        )
+    except UnknownIdError as e:  # name this function in the path, not the helper
+        raise UnknownIdError(
+            e.path.replace("stakeholder_graph", where, 1), e.value, e.reason
+        ) from None
     return _account_flags(portfolio, G, account_id, opportunity_id, moment, share)
 
 

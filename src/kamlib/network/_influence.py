@@ -147,35 +147,53 @@ def _bounded_strongest(
 ) -> tuple[InfluencePath, ...]:
     """Bellman-Ford in the (max, *) semiring, ``depth`` rounds, walking edges backwards.
 
-    ``best[n]`` is the strongest chain of at most ``k`` ties from ``n`` to ``target``;
-    ``nxt[n]`` the next person on it. Strengths are <= 1, so a cycle never makes a
-    chain stronger and strict improvement keeps every chain simple.
+    ``levels[k]`` holds ``node -> (strength, next person)`` for the nodes whose
+    strongest chain of at most ``k`` ties to ``target`` improved in round ``k``; a
+    chain is read back level by level, so its length never exceeds ``depth``.
+    Strengths are <= 1, so a cycle never makes a chain stronger and strict
+    improvement keeps every chain simple and every tie-break deterministic.
     """
-    best: dict[Hashable, float] = {target: 1.0}
-    nxt: dict[Hashable, Hashable] = {}
-    hops: dict[Hashable, int] = {target: 0}
-    frontier = {target}
-    for _ in range(depth):
-        changed: set[Hashable] = set()
-        for v in sorted(frontier, key=node_key):
+    levels: list[dict[Hashable, tuple[float, Hashable]]] = [{target: (1.0, target)}]
+
+    def entry(k: int, node: Hashable) -> tuple[float, Hashable, int] | None:
+        for j in range(k, -1, -1):
+            hit = levels[j].get(node)
+            if hit is not None:
+                return hit[0], hit[1], j
+        return None
+
+    frontier = [target]
+    for k in range(1, depth + 1):
+        level: dict[Hashable, tuple[float, Hashable]] = {}
+        levels.append(level)
+        for v in frontier:
+            found = entry(k - 1, v)
+            assert found is not None
             for u, s in incoming[v]:
-                cand = best[v] * s
-                if u != target and cand > best.get(u, 0.0):
-                    best[u] = cand
-                    nxt[u] = v
-                    hops[u] = hops[v] + 1
-                    changed.add(u)
-        if not changed:
+                if u == target:
+                    continue
+                cand = found[0] * s
+                cur = entry(k, u)
+                if cand > (0.0 if cur is None else cur[0]):
+                    level[u] = (cand, v)
+        if not level:
             break
-        frontier = changed
+        frontier = sorted(level, key=node_key)
     paths = []
-    for u, s in best.items():
-        if u == target or s <= floor:
+    for u in sorted({n for lv in levels[1:] for n in lv}, key=node_key):
+        top = entry(depth, u)
+        assert top is not None
+        strength, nxt, j = top
+        if strength <= floor:
             continue
         chain = [u]
-        while chain[-1] != target:
-            chain.append(nxt[chain[-1]])
-        paths.append(InfluencePath(u, target, s, tuple(chain)))
+        while nxt != target:
+            chain.append(nxt)
+            step = entry(j - 1, nxt)
+            assert step is not None
+            _, nxt, j = step
+        chain.append(target)
+        paths.append(InfluencePath(u, target, strength, tuple(chain)))
     paths.sort(key=lambda p: (-p.strength, node_key(p.source)))
     return tuple(paths)
 
@@ -185,7 +203,7 @@ def influence_reach(
     *,
     weight: str = "strength",
     alpha: float = 0.85,
-    personalization: Mapping[Hashable, float] | None = None,
+    personalization: Mapping[Any, float] | None = None,
     max_iter: int = 100,
     tol: float = 1.0e-6,
 ) -> dict[Hashable, float]:
