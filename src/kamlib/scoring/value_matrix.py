@@ -80,6 +80,23 @@ _KEYS = (
 )
 
 
+@attrs.frozen(eq=False)
+class _ColumnContributions:
+    """Lazy ``w_j * column_j`` contributions from column views (no gathered matrix)."""
+
+    cols: tuple[FloatArray, ...]
+    weights: FloatArray
+
+    def compute(self) -> FloatArray:
+        """Return the ``(n, k)`` contributions."""
+        out: FloatArray = np.column_stack(self.cols) * self.weights
+        return out
+
+    def take(self, rows: NDArray[np.intp]) -> _ColumnContributions:
+        """Return the recipe for ``rows`` only."""
+        return _ColumnContributions(tuple(c[rows] for c in self.cols), self.weights)
+
+
 @attrs.frozen(init=False)
 class ValueMatrix:
     """Strategic value matrix: four quadrants from contribution and strategic importance.
@@ -261,15 +278,21 @@ in (0, 1); got 1.5
 
     def _axes(
         self, table: FeatureTable
-    ) -> tuple[FloatArray, FloatArray, FloatArray, LinearContributions]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray, LinearContributions | _ColumnContributions]:
         """Return ``x``, ``y``, coverage and the contributions of ``y``."""
         require_columns(table, self.required_features, self.name)
-        X, M = table.matrix(list(self.required_features))
-        x, Y = X[:, 0], X[:, 1:]
         w = np.asarray(self.weights)
         n = len(table)
-        if M is None:
-            return x, Y @ w, np.ones(n), LinearContributions(Y, w, np.zeros(w.size))
+        if table.missing is None or not any(table.mask(f).any() for f in self.required_features):
+            # Fast path: column views, no gathered matrix; contributions computed lazily.
+            cols = tuple(table.column(f) for f in self.y_features)
+            y = cols[0] * w[0]
+            for c, wj in zip(cols[1:], w[1:], strict=True):
+                y += c * wj
+            return table.column(self.x_feature), y, np.ones(n), _ColumnContributions(cols, w)
+        X, M = table.matrix(list(self.required_features))
+        assert M is not None
+        x, Y = X[:, 0], X[:, 1:]
         if M[:, 0].any():
             i = int(np.flatnonzero(M[:, 0])[0])
             raise InvalidValueError(
@@ -345,10 +368,16 @@ in (0, 1); got 1.5
         x, y, cov, contrib = self._axes(table)
         hx = x >= self.x_cut
         hy = y >= self.y_cut
-        code = (~hx).astype(np.intp) + 2 * (~hy).astype(np.intp)
+        code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
+        code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
         labels = np.asarray(self.classes, dtype=object)[code]
-        margin = np.minimum(np.abs(x - self.x_cut), np.abs(y - self.y_cut))
-        flags = np.column_stack([hx, hy, cov < 1.0])
+        dx = x - self.x_cut
+        np.abs(dx, out=dx)
+        dy = y - self.y_cut
+        np.abs(dy, out=dy)
+        margin = np.minimum(dx, dy, out=dx)
+        flags = np.empty((x.shape[0], 3), dtype=np.bool_)
+        flags[:, 0], flags[:, 1], flags[:, 2] = hx, hy, cov < 1.0
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),
