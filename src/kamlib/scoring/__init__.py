@@ -28,6 +28,29 @@ from kamlib.scoring._base import (
 )
 from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise, mapping_from_config
 from kamlib.scoring.empirical import EmpiricalEstimate
+from kamlib.scoring.health import (
+    DEFAULT_LIGHT_RULES,
+    DEFAULT_MEASURES,
+    DEFAULT_NODES,
+    LIGHTS,
+    HealthModel,
+    LightRule,
+    Measure,
+    Node,
+    assign_lights,
+    evaluate_rules,
+    quarterly_decline_alerts,
+    rescue_alerts,
+    revenue_decline_rule,
+    two_quarter_decline,
+)
+from kamlib.scoring.hysteresis import (
+    HysteresisBands,
+    hysteresis_step,
+    hysteresis_steps,
+    initial_states,
+)
+from kamlib.scoring.overrides import OverriddenScores, Override, apply_overrides
 from kamlib.scoring.value_matrix import ABCD_NAMES, QUADRANT_POLICY, QUADRANTS, ValueMatrix
 from kamlib.scoring.weighted_points import (
     DEFAULT_CRITERIA,
@@ -64,6 +87,28 @@ __all__ = [
     "Criterion",
     "KeyAccountList",
     "WeightedPoints",
+    # health model
+    "DEFAULT_LIGHT_RULES",
+    "DEFAULT_MEASURES",
+    "DEFAULT_NODES",
+    "LIGHTS",
+    "HealthModel",
+    "LightRule",
+    "Measure",
+    "Node",
+    "assign_lights",
+    "evaluate_rules",
+    "quarterly_decline_alerts",
+    "rescue_alerts",
+    "revenue_decline_rule",
+    "two_quarter_decline",
+    "HysteresisBands",
+    "hysteresis_step",
+    "hysteresis_steps",
+    "initial_states",
+    "OverriddenScores",
+    "Override",
+    "apply_overrides",
 ]
 
 default_registry.register("empirical_estimate", EmpiricalEstimate)

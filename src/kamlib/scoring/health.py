@@ -1,0 +1,1265 @@
+"""The health model: a 0-100 health score, three-colour lights and trend alerts.
+
+Seed rule [000]: account health is reported quarterly in three dimensions: *business
+health* (业务健康: purchase stability, growth), *relationship health* (关系健康: interaction
+frequency with key persons, satisfaction) and *ecosystem health* (生态健康: breadth of
+cooperation). :class:`HealthModel` builds a tree ``measures -> dimensions -> overall``:
+
+* each :class:`Measure` maps one raw feature to 0-100 points (min-max with a fitted or
+  fixed range, or fitted percentiles; benefit or cost direction) and has a missing-data
+  policy (exclude and renormalise, neutral, penalty, require);
+* each :class:`Node` aggregates its children with a swappable aggregator: weighted mean
+  (default), worst-of (``"min"``) or veto (a named child below a floor caps the node);
+* the three-colour light (三色灯) comes from declarative :class:`LightRule` data, seed rules
+  [000] by default: red (红灯) when the key decision-maker left, the budget is frozen or a
+  competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
+  green-watch (绿灯观察) on a single late delivery.
+
+Trend alerts are pure vectorised functions: :func:`two_quarter_decline` (purchases down
+15% in each of two consecutive quarters [000]), :func:`quarterly_decline_alerts` (the same
+from a matrix of quarterly revenue) and :func:`rescue_alerts` (health score down 20%,
+start a rescue [003]).
+
+Examples:
+    >>> from kamlib import FeatureTable
+    >>> from kamlib.scoring import HealthModel
+    >>> t = FeatureTable.from_columns(["A1", "A2"], {
+    ...     "purchase_stability": [0.9, 0.5], "revenue_growth": [0.10, -0.20],
+    ...     "interaction_frequency": [4.0, 1.0], "satisfaction": [85.0, 60.0],
+    ...     "cooperation_breadth": [3, 1],
+    ...     "risk_key_decision_maker_left": [0, 0], "risk_budget_frozen": [0, 1],
+    ...     "risk_competitor_entered": [0, 0], "risk_late_delivery": [1, 0],
+    ...     "renewal_unclear": [0, 0],
+    ... })
+    >>> st = HealthModel().fit(t).score(t)
+    >>> st.labels.tolist()
+    ['green_watch', 'red']
+    >>> st.reasons_of("A2")
+    ('budget_frozen', 'satisfaction_below_70')
+    >>> bool(st.scores[0] > st.scores[1])
+    True
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Self
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib._table import FeatureTable
+from kamlib._validators import as_tuple, each, field_path, non_empty_str, optional, real
+from kamlib.errors import (
+    FieldError,
+    InvalidTypeError,
+    InvalidValueError,
+    NotFittedError,
+)
+from kamlib.scoring._base import (
+    LinearContributions,
+    ScoreTable,
+    default_registry,
+    require_columns,
+)
+from kamlib.scoring._health_kernel import (
+    LIGHT_ARRAY,
+    LIGHTS,
+    SEVERITY,
+    NodePlan,
+    TreePlan,
+    aggregate,
+    knots_from_quantiles,
+    light_levels,
+    linear_weights,
+    rule_flags,
+    scale_points,
+)
+
+__all__ = [
+    "AGGREGATORS",
+    "COMPARISONS",
+    "DEFAULT_LIGHT_RULES",
+    "DEFAULT_MEASURES",
+    "DEFAULT_NODES",
+    "DIRECTIONS",
+    "LIGHTS",
+    "MISSING_POLICIES",
+    "SCALINGS",
+    "HealthModel",
+    "LightRule",
+    "Measure",
+    "Node",
+    "assign_lights",
+    "evaluate_rules",
+    "quarterly_decline_alerts",
+    "rescue_alerts",
+    "revenue_decline_rule",
+    "two_quarter_decline",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+SCALINGS: tuple[str, ...] = ("minmax", "fixed", "percentile")
+DIRECTIONS: tuple[str, ...] = ("benefit", "cost")
+MISSING_POLICIES: tuple[str, ...] = ("exclude", "neutral", "penalty", "require")
+AGGREGATORS: tuple[str, ...] = ("mean", "min", "veto")
+COMPARISONS: tuple[str, ...] = ("<", "<=", ">", ">=", "==", "!=")
+RULE_LIGHTS: tuple[str, ...] = ("green_watch", "yellow", "red")
+ON_MISSING: tuple[str, ...] = ("skip", "fire")
+N_QUANTILES = 101
+CONFIG_VERSION = 1
+
+
+# ---------------------------------------------------------------------------- validators
+@attrs.frozen(repr=False)
+class _OneOf:
+    options: tuple[str, ...]
+
+    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        path = field_path(inst, attr)
+        if not isinstance(value, str):
+            raise InvalidTypeError(path, value, f"must be a str, one of {list(self.options)}")
+        if value not in self.options:
+            raise InvalidValueError(path, value, f"must be one of {list(self.options)}")
+
+    def __repr__(self) -> str:
+        return f"<one_of validator for {list(self.options)}>"
+
+
+def _to_float(value: object) -> object:
+    """Converter: real numbers (not bool) become ``float``; anything else passes through."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
+def _to_float_or_none(value: object) -> object:
+    return None if value is None else _to_float(value)
+
+
+def _to_float_tuple(value: object) -> object:
+    if value is None:
+        return None
+    t: object = as_tuple(value)  # type: ignore[arg-type]
+    if isinstance(t, tuple):
+        return tuple(_to_float(v) for v in t)
+    return t
+
+
+def _to_str_tuple(value: object) -> object:
+    if isinstance(value, str):
+        return (value,)
+    return as_tuple(value)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- measure
+@attrs.frozen
+class Measure:
+    """One leaf of the health tree: a raw feature mapped to 0-100 points.
+
+    Scalings (raw value ``x`` to points ``p``):
+
+    * ``"minmax"``: ``p = 100 * (x - low) / (high - low)`` clipped to 0-100, with ``low``
+      and ``high`` learned by :meth:`HealthModel.fit` (the observed minimum and maximum).
+    * ``"fixed"``: the same formula with a range you give (e.g. satisfaction 0-100); never
+      refitted.
+    * ``"percentile"``: ``p`` is the percentile rank of ``x`` among the fitted population,
+      stored as 101 quantiles and interpolated linearly (ties take the mid rank).
+
+    A constant range (``low == high``) maps below/at/above to 0/50/100. Direction
+    ``"cost"`` turns ``p`` into ``100 - p`` (more is worse).
+
+    Missing values (``missing``): ``"exclude"`` drops the measure for that account and
+    renormalises the weights of its siblings (default); ``"neutral"`` uses
+    ``missing_points`` (default 50); ``"penalty"`` uses ``missing_points`` (default 0);
+    ``"require"`` raises :class:`~kamlib.errors.InvalidValueError` naming the account.
+
+    Args:
+        name: Component name, unique in the model (shown in contributions).
+        feature: Feature column read; defaults to ``name``.
+        direction: ``"benefit"`` (more is better) or ``"cost"``.
+        scaling: ``"minmax"``, ``"fixed"`` or ``"percentile"``.
+        low: Lower end of the range (given for ``"fixed"``, fitted for ``"minmax"``).
+        high: Upper end of the range.
+        quantiles: 101 fitted quantiles for ``"percentile"`` (value at 0%, 1%, ..., 100%).
+        missing: Missing-data policy.
+        missing_points: Points used by ``"neutral"``/``"penalty"`` (0-100).
+
+    Examples:
+        >>> from kamlib.scoring import Measure
+        >>> Measure("satisfaction", scaling="fixed", low=0, high=100).is_fitted
+        True
+        >>> Measure("revenue_growth", scaling="percentile").is_fitted
+        False
+        >>> Measure("x", scaling="fixed", low=5, high=1)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Measure.high: must be greater than low (5.0); got 1.0
+    """
+
+    name: str = attrs.field(validator=non_empty_str())
+    feature: str = attrs.field(
+        default=attrs.Factory(lambda self: self.name, takes_self=True),
+        validator=non_empty_str(),
+    )
+    direction: str = attrs.field(default="benefit", validator=_OneOf(DIRECTIONS))
+    scaling: str = attrs.field(default="minmax", validator=_OneOf(SCALINGS))
+    low: float | None = attrs.field(
+        default=None, converter=_to_float_or_none, validator=optional(real())
+    )
+    high: float | None = attrs.field(
+        default=None, converter=_to_float_or_none, validator=optional(real())
+    )
+    quantiles: tuple[float, ...] | None = attrs.field(
+        default=None, converter=_to_float_tuple, validator=optional(each(real()))
+    )
+    missing: str = attrs.field(default="exclude", validator=_OneOf(MISSING_POLICIES))
+    missing_points: float | None = attrs.field(
+        default=None, converter=_to_float_or_none, validator=optional(real(ge=0.0, le=100.0))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        cls = type(self).__name__
+        if (self.low is None) != (self.high is None):
+            raise InvalidValueError(
+                f"{cls}.low", self.low, "low and high must be given together (or neither)"
+            )
+        if self.scaling == "fixed":
+            if self.low is None or self.high is None:
+                raise InvalidValueError(
+                    f"{cls}.low", self.low, "scaling 'fixed' needs low and high"
+                )
+            if not self.high > self.low:
+                raise InvalidValueError(
+                    f"{cls}.high", self.high, f"must be greater than low ({self.low})"
+                )
+        elif self.scaling == "minmax":
+            if self.low is not None and self.high is not None and self.high < self.low:
+                raise InvalidValueError(f"{cls}.high", self.high, f"must be >= low ({self.low})")
+        elif self.low is not None:
+            raise InvalidValueError(f"{cls}.low", self.low, "is not used by scaling 'percentile'")
+        if self.quantiles is not None:
+            if self.scaling != "percentile":
+                raise InvalidValueError(
+                    f"{cls}.quantiles", self.quantiles, "are only used by scaling 'percentile'"
+                )
+            q = self.quantiles
+            if len(q) < 2:
+                raise InvalidValueError(f"{cls}.quantiles", q, "must hold at least 2 values")
+            if any(b < a for a, b in itertools.pairwise(q)):
+                raise InvalidValueError(f"{cls}.quantiles", q, "must be non-decreasing")
+        if self.missing_points is not None and self.missing not in ("neutral", "penalty"):
+            raise InvalidValueError(
+                f"{cls}.missing_points",
+                self.missing_points,
+                "is only used by missing='neutral' or 'penalty'",
+            )
+
+    @property
+    def is_fitted(self) -> bool:
+        """True when the measure can map values (fixed range, or fitted parameters).
+
+        Examples:
+            >>> from kamlib.scoring import Measure
+            >>> Measure("x", low=0, high=1).is_fitted
+            True
+        """
+        if self.scaling == "percentile":
+            return self.quantiles is not None
+        return self.low is not None
+
+    @property
+    def fill_points(self) -> float:
+        """Points given to a missing value under ``"neutral"`` (50) or ``"penalty"`` (0).
+
+        Examples:
+            >>> from kamlib.scoring import Measure
+            >>> Measure("x", missing="neutral").fill_points
+            50.0
+        """
+        if self.missing_points is not None:
+            return self.missing_points
+        return 50.0 if self.missing == "neutral" else 0.0
+
+    def fitted(self, observed: FloatArray) -> Measure:
+        """Return the measure with parameters learned from observed values.
+
+        A ``"fixed"`` measure is returned unchanged.
+
+        Raises:
+            InvalidValueError: No value observed.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Measure
+            >>> Measure("x").fitted(np.array([3.0, 1.0, 2.0]))
+            Measure(name='x', feature='x', direction='benefit', scaling='minmax', low=1.0, \
+high=3.0, quantiles=None, missing='exclude', missing_points=None)
+        """
+        if self.scaling == "fixed":
+            return self
+        if observed.size == 0:
+            raise InvalidValueError(
+                f"HealthModel.measures[{self.name!r}]",
+                self.feature,
+                "has no observed value to fit",
+            )
+        if self.scaling == "minmax":
+            return attrs.evolve(self, low=float(observed.min()), high=float(observed.max()))
+        q = np.quantile(observed, np.linspace(0.0, 1.0, N_QUANTILES))
+        q = np.maximum.accumulate(q)  # guard against interpolation rounding
+        return attrs.evolve(self, quantiles=tuple(float(v) for v in q))
+
+    def knots(self) -> tuple[FloatArray, FloatArray]:
+        """Return the interpolation knots ``(values, points)`` of a fitted measure.
+
+        Examples:
+            >>> from kamlib.scoring import Measure
+            >>> xp, fp = Measure("x", low=0, high=10).knots()
+            >>> xp.tolist(), fp.tolist()
+            ([0.0, 10.0], [0.0, 100.0])
+        """
+        if self.scaling == "percentile":
+            if self.quantiles is None:
+                raise NotFittedError(f"Measure[{self.name!r}].quantiles", None, "call fit()")
+            return knots_from_quantiles(self.quantiles)
+        if self.low is None or self.high is None:
+            raise NotFittedError(f"Measure[{self.name!r}].low", None, "call fit()")
+        if self.high == self.low:
+            return np.array([self.low]), np.array([50.0])
+        return np.array([self.low, self.high]), np.array([0.0, 100.0])
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Map raw values to 0-100 points (direction applied; NaN stays NaN).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Measure
+            >>> Measure("x", low=0, high=10, direction="cost").points(np.array([0.0, 2.5, 20]))
+            array([100.,  75.,   0.])
+        """
+        xp, fp = self.knots()
+        if xp.shape[0] == 2 and fp[0] == 0.0 and fp[1] == 100.0:
+            k = 100.0 / (xp[1] - xp[0])
+            if np.isfinite(k) and k > 0.0:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    p = x - xp[0]
+                    p *= k
+                np.clip(p, 0.0, 100.0, out=p)
+            else:
+                p = scale_points(x, xp, fp)
+        else:
+            p = scale_points(x, xp, fp)
+        if self.direction == "cost":
+            p = 100.0 - p
+        out: FloatArray = p
+        return out
+
+
+# ---------------------------------------------------------------------------- node
+@attrs.frozen
+class Node:
+    """An inner node of the health tree (a dimension or the overall score).
+
+    Aggregators (``V`` = child values, ``w`` = weights of the *available* children):
+
+    * ``"mean"`` (default): ``sum(w * V) / sum(w)``; a child with no data is dropped and
+      the remaining weights renormalised.
+    * ``"min"`` (worst-of): the lowest available child. Its contribution carries the
+      node's whole value; the other children contribute 0 (ties: the first child).
+    * ``"veto"``: the weighted mean, but when ``veto_child`` is below ``veto_floor`` the
+      node is capped at ``veto_cap`` (``0`` zeroes it). The cap scales every child's
+      contribution by ``veto_cap / mean``, so contributions still add up. A missing
+      veto child never vetoes.
+
+    Weights also define the nominal shares used for ``coverage``, for every aggregator.
+
+    Args:
+        name: Node name, unique among nodes and measures.
+        children: Names of measures or other nodes.
+        weights: One non-negative weight per child; empty means equal weights.
+        aggregator: ``"mean"``, ``"min"`` or ``"veto"``.
+        veto_child: The child checked by ``"veto"``.
+        veto_floor: Points (0-100) below which the veto fires.
+        veto_cap: Points (0-100) the node is capped at when vetoed.
+
+    Examples:
+        >>> from kamlib.scoring import Node
+        >>> Node("business", ("purchase_stability", "revenue_growth"), (2, 1)).weights
+        (2.0, 1.0)
+        >>> Node("x", ("a", "b"), aggregator="median")
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Node.aggregator: must be one of ['mean', 'min', \
+'veto']; got 'median'
+    """
+
+    name: str = attrs.field(validator=non_empty_str())
+    children: tuple[str, ...] = attrs.field(
+        converter=_to_str_tuple, validator=each(non_empty_str())
+    )
+    weights: tuple[float, ...] = attrs.field(
+        default=(), converter=_to_float_tuple, validator=each(real(ge=0.0))
+    )
+    aggregator: str = attrs.field(default="mean", validator=_OneOf(AGGREGATORS))
+    veto_child: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
+    veto_floor: float = attrs.field(
+        default=0.0, converter=_to_float, validator=real(ge=0.0, le=100.0)
+    )
+    veto_cap: float = attrs.field(
+        default=0.0, converter=_to_float, validator=real(ge=0.0, le=100.0)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.children:
+            raise InvalidValueError("Node.children", self.children, "must name at least one child")
+        if len(set(self.children)) != len(self.children):
+            raise InvalidValueError("Node.children", self.children, "must not repeat a child")
+        if self.weights:
+            if len(self.weights) != len(self.children):
+                raise InvalidValueError(
+                    "Node.weights",
+                    self.weights,
+                    f"must hold one weight per child ({len(self.children)})",
+                )
+            if sum(self.weights) <= 0.0:
+                raise InvalidValueError("Node.weights", self.weights, "must not all be zero")
+        if self.aggregator == "veto":
+            if self.veto_child not in self.children:
+                raise InvalidValueError(
+                    "Node.veto_child", self.veto_child, f"must be one of {list(self.children)}"
+                )
+        elif self.veto_child is not None:
+            raise InvalidValueError(
+                "Node.veto_child", self.veto_child, "is only used by aggregator 'veto'"
+            )
+
+    @property
+    def shares(self) -> tuple[float, ...]:
+        """Weights normalised to sum to 1 (equal shares when no weights were given).
+
+        Examples:
+            >>> from kamlib.scoring import Node
+            >>> Node("n", ("a", "b", "c", "d")).shares
+            (0.25, 0.25, 0.25, 0.25)
+        """
+        w = self.weights or (1.0,) * len(self.children)
+        s = sum(w)
+        return tuple(v / s for v in w)
+
+
+# ---------------------------------------------------------------------------- rules
+@attrs.frozen
+class LightRule:
+    """A declarative three-colour light rule: ``feature <comparison> threshold -> light``.
+
+    With several features the rule fires when *all* of them satisfy the comparison (e.g.
+    two consecutive quarterly declines). A missing input does not satisfy the comparison
+    (``on_missing="skip"``, default), so a rule never fires on missing data; with
+    ``on_missing="fire"`` a missing input counts as satisfied (e.g. "no survey -> yellow").
+
+    Args:
+        code: Reason code, unique in a rule set (e.g. ``"budget_frozen"``).
+        light: ``"red"``, ``"yellow"`` or ``"green_watch"``.
+        feature: Feature column, or several (all must satisfy).
+        comparison: One of ``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``.
+        threshold: Finite number compared against.
+        reason: Human text shown in explanations.
+        on_missing: ``"skip"`` or ``"fire"``.
+
+    Examples:
+        >>> from kamlib.scoring import LightRule
+        >>> LightRule("low_nps", "yellow", "nps", "<", 0, "NPS below zero").feature
+        ('nps',)
+        >>> LightRule("x", "blue", "nps", "<", 0, "text")
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: LightRule.light: must be one of ['green_watch', \
+'yellow', 'red']; got 'blue'
+    """
+
+    code: str = attrs.field(validator=non_empty_str())
+    light: str = attrs.field(validator=_OneOf(RULE_LIGHTS))
+    feature: tuple[str, ...] = attrs.field(converter=_to_str_tuple, validator=each(non_empty_str()))
+    comparison: str = attrs.field(validator=_OneOf(COMPARISONS))
+    threshold: float = attrs.field(converter=_to_float, validator=real())
+    reason: str = attrs.field(validator=non_empty_str())
+    on_missing: str = attrs.field(default="skip", validator=_OneOf(ON_MISSING))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.feature:
+            raise InvalidValueError("LightRule.feature", self.feature, "must name a feature")
+
+
+#: Seed rules [000] of the three-colour warning (三色灯).
+DEFAULT_LIGHT_RULES: tuple[LightRule, ...] = (
+    LightRule(
+        "key_decision_maker_left",
+        "red",
+        "risk_key_decision_maker_left",
+        "==",
+        1,
+        "Red: the key decision-maker left (关键决策人离职) [000]",
+    ),
+    LightRule(
+        "budget_frozen",
+        "red",
+        "risk_budget_frozen",
+        "==",
+        1,
+        "Red: the account's budget is frozen (预算冻结) [000]",
+    ),
+    LightRule(
+        "competitor_entered",
+        "red",
+        "risk_competitor_entered",
+        "==",
+        1,
+        "Red: a competitor entered the account (竞争对手介入) [000]",
+    ),
+    LightRule(
+        "satisfaction_below_70",
+        "yellow",
+        "satisfaction",
+        "<",
+        70,
+        "Yellow: satisfaction survey below 70 (满意度低于70) [000]",
+    ),
+    LightRule(
+        "renewal_unclear",
+        "yellow",
+        "renewal_unclear",
+        "==",
+        1,
+        "Yellow: renewal intent unclear (续约意向不明) [000]",
+    ),
+    LightRule(
+        "late_delivery",
+        "green_watch",
+        "risk_late_delivery",
+        "==",
+        1,
+        "Green (watch): a single late delivery, ordinary fluctuation (偶发延迟交付) [000]",
+    ),
+)
+
+
+def revenue_decline_rule(
+    *,
+    drop: float = 0.15,
+    light: str = "yellow",
+    code: str = "revenue_down_two_quarters",
+    features: tuple[str, str] = ("revenue_change_last", "revenue_change_prev"),
+) -> LightRule:
+    """Return the two-quarter purchase decline alert as a :class:`LightRule`.
+
+    Seed rule [000]: alert when the purchase amount falls at least 15% in each of two
+    consecutive quarters (连续两季度下降15%). Fires exactly where
+    :func:`two_quarter_decline` does. Not in :data:`DEFAULT_LIGHT_RULES` (the seed gives
+    it no colour); add it with ``rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())``.
+
+    Args:
+        drop: Minimum fall per quarter, a fraction in ``(0, 1)``.
+        light: Light the alert raises.
+        code: Reason code.
+        features: The two quarter-on-quarter change columns.
+
+    Examples:
+        >>> from kamlib.scoring import revenue_decline_rule
+        >>> r = revenue_decline_rule()
+        >>> r.comparison, r.threshold, r.feature
+        ('<=', -0.15, ('revenue_change_last', 'revenue_change_prev'))
+    """
+    _check_fraction("drop", drop)
+    return LightRule(
+        code,
+        light,
+        features,
+        "<=",
+        -float(drop),
+        f"Purchases down at least {drop:.0%} in each of two consecutive quarters "
+        "(连续两季度下降) [000]",
+    )
+
+
+def evaluate_rules(table: FeatureTable, rules: Sequence[LightRule]) -> BoolArray:
+    """Return the ``(n, len(rules))`` matrix of fired rules (vectorised).
+
+    Args:
+        table: Feature table holding every rule's features.
+        rules: The rules, e.g. :data:`DEFAULT_LIGHT_RULES`.
+
+    Raises:
+        MissingFeatureError: A rule's feature is not a column.
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import LightRule, evaluate_rules
+        >>> t = FeatureTable.from_columns(["A", "B", "C"], {"satisfaction": [65, 80, None]})
+        >>> rule = LightRule("sat", "yellow", "satisfaction", "<", 70, "low satisfaction")
+        >>> evaluate_rules(t, [rule])[:, 0].tolist()
+        [True, False, False]
+    """
+    rules = _check_rules(rules, "rules")
+    require_columns(table, [f for r in rules for f in r.feature], "evaluate_rules")
+    n = len(table)
+    no_missing = np.zeros(n, dtype=np.bool_)
+    cols = [[table.column(f) for f in r.feature] for r in rules]
+    masks = [
+        [table.mask(f) if table.missing is not None else no_missing for f in r.feature]
+        for r in rules
+    ]
+    return rule_flags(
+        cols,
+        masks,
+        [r.comparison for r in rules],
+        [r.threshold for r in rules],
+        [r.on_missing == "fire" for r in rules],
+        n,
+    )
+
+
+def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.object_]:
+    """Return the light per row: the most severe fired rule (red > yellow > green_watch).
+
+    Rows where no rule fired are ``"green"``.
+
+    Args:
+        flags: ``(n, len(rules))`` bool matrix from :func:`evaluate_rules`.
+        rules: The same rules, in the same order.
+
+    Raises:
+        InvalidValueError: ``flags`` has the wrong shape or dtype.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import DEFAULT_LIGHT_RULES, assign_lights
+        >>> flags = np.zeros((2, len(DEFAULT_LIGHT_RULES)), dtype=bool)
+        >>> flags[1, 5] = flags[1, 3] = True  # late delivery and low satisfaction
+        >>> assign_lights(flags, DEFAULT_LIGHT_RULES).tolist()
+        ['green', 'yellow']
+    """
+    rules = _check_rules(rules, "rules")
+    f = np.asarray(flags)
+    if f.dtype != np.bool_ or f.ndim != 2 or f.shape[1] != len(rules):
+        raise InvalidValueError(
+            "flags", f.shape, f"must be a bool matrix with {len(rules)} columns"
+        )
+    level = light_levels(f, [SEVERITY[r.light] for r in rules])
+    out: NDArray[np.object_] = LIGHT_ARRAY[level]
+    return out
+
+
+def _check_rules(rules: object, path: str) -> tuple[LightRule, ...]:
+    if isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
+        raise InvalidTypeError(path, rules, "must be a sequence of LightRule")
+    out = tuple(rules)
+    for i, r in enumerate(out):
+        if not isinstance(r, LightRule):
+            raise InvalidTypeError(f"{path}[{i}]", r, "must be a LightRule")
+    codes = [r.code for r in out]
+    for i, c in enumerate(codes):
+        if c in codes[:i]:
+            raise InvalidValueError(f"{path}[{i}].code", c, "must be unique in the rule set")
+    return out
+
+
+# ---------------------------------------------------------------------------- trend alerts
+_TOL = 1e-12  # relative tolerance so that an exact 15%/20% fall counts despite rounding
+
+
+def _check_fraction(path: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidTypeError(path, value, "must be a real number")
+    v = float(value)
+    if not 0.0 < v < 1.0:
+        raise InvalidValueError(path, value, "must be a fraction in (0, 1)")
+    return v
+
+
+def _as_floats(path: str, values: object, ndim: int) -> FloatArray:
+    try:
+        arr = np.asarray(values)
+    except Exception:
+        raise InvalidTypeError(path, values, "must be array-like of numbers") from None
+    if arr.dtype == np.bool_ or arr.dtype.kind not in "iuf":
+        raise InvalidTypeError(path, str(arr.dtype), "must hold real numbers")
+    if arr.ndim != ndim:
+        raise InvalidValueError(path, arr.shape, f"must be {ndim}-dimensional")
+    out: FloatArray = arr.astype(np.float64)
+    return out
+
+
+def two_quarter_decline(
+    change_last: object, change_prev: object, *, drop: float = 0.15
+) -> BoolArray:
+    """Flag accounts whose purchases fell at least ``drop`` in each of two quarters.
+
+    Seed rule [000]: an automatic alert when the purchase amount falls 15% for two
+    consecutive quarters (连续两季度下降15%). Inputs are the quarter-on-quarter changes
+    (``revenue_change_last``, ``revenue_change_prev``: ``-0.15`` is a 15% fall); the alert
+    fires where both are ``<= -drop``. NaN (unknown change) never fires.
+
+    Args:
+        change_last: ``(n,)`` change of the last quarter.
+        change_prev: ``(n,)`` change of the quarter before.
+        drop: Minimum fall per quarter, a fraction in ``(0, 1)``; default 0.15 [000].
+
+    Returns:
+        ``(n,)`` bool array.
+
+    Raises:
+        InvalidTypeError: Non-numeric input.
+        InvalidValueError: Shapes differ, or ``drop`` is outside ``(0, 1)``.
+
+    Examples:
+        >>> from kamlib.scoring import two_quarter_decline
+        >>> two_quarter_decline([-0.15, -0.20, -0.30], [-0.16, -0.10, float("nan")]).tolist()
+        [True, False, False]
+    """
+    d = _check_fraction("drop", drop)
+    last = _as_floats("change_last", change_last, 1)
+    prev = _as_floats("change_prev", change_prev, 1)
+    if last.shape != prev.shape:
+        raise InvalidValueError("change_prev", prev.shape, f"must match change_last {last.shape}")
+    out: BoolArray = (last <= -d) & (prev <= -d)
+    return out
+
+
+def quarterly_decline_alerts(
+    revenue: object, *, drop: float = 0.15, quarters: int = 2
+) -> BoolArray:
+    """Flag accounts whose quarterly revenue fell ``drop`` in each of the last ``quarters``.
+
+    Seed rule [000] (连续两季度下降15%) from a ``(n, q)`` matrix of quarterly revenue,
+    oldest quarter first. Quarter ``t`` counts as a fall when
+    ``r[t] <= (1 - drop) * r[t-1]`` and ``r[t-1] > 0`` (no fall from zero or less). NaN
+    (unknown revenue) never fires.
+
+    Args:
+        revenue: ``(n, q)`` revenue per quarter, ``q >= quarters + 1``.
+        drop: Minimum fall per quarter, default 0.15 [000].
+        quarters: Number of consecutive falls required, default 2 [000].
+
+    Returns:
+        ``(n,)`` bool array.
+
+    Raises:
+        InvalidValueError: Too few quarters, infinite values, bad ``drop``/``quarters``.
+
+    Examples:
+        >>> from kamlib.scoring import quarterly_decline_alerts
+        >>> quarterly_decline_alerts([[100, 85, 72.25], [100, 80, 90], [0, 0, 0]]).tolist()
+        [True, False, False]
+    """
+    d = _check_fraction("drop", drop)
+    q: object = quarters
+    if isinstance(q, bool) or not isinstance(q, int) or q < 1:
+        raise InvalidValueError("quarters", quarters, "must be an int >= 1")
+    r = _as_floats("revenue", revenue, 2)
+    if r.shape[1] < quarters + 1:
+        raise InvalidValueError(
+            "revenue", r.shape, f"needs at least {quarters + 1} quarters (columns)"
+        )
+    if np.isinf(r).any():
+        raise InvalidValueError("revenue", "inf", "must be finite (NaN means unknown)")
+    hit = np.ones(r.shape[0], dtype=np.bool_)
+    for k in range(1, quarters + 1):
+        cur = r[:, -k]
+        prev = r[:, -k - 1]
+        limit = (1.0 - d) * prev
+        hit &= (prev > 0.0) & (cur <= limit + _TOL * np.abs(limit))
+    return hit
+
+
+def rescue_alerts(
+    previous_scores: object, current_scores: object, *, drop: float = 0.20
+) -> BoolArray:
+    """Flag accounts whose health score fell at least ``drop`` from the previous score.
+
+    Seed rule [003]: a bank's health index starts a rescue (挽回) when the score drops 20%.
+    Fires where ``previous > 0`` and ``current <= (1 - drop) * previous``. A previous score
+    of 0 cannot fall further and never fires (no division, no warning); NaN (no previous
+    score, e.g. a new account) never fires.
+
+    Args:
+        previous_scores: ``(n,)`` scores of the previous period.
+        current_scores: ``(n,)`` scores of this period.
+        drop: Minimum relative fall, default 0.20 [003].
+
+    Returns:
+        ``(n,)`` bool array.
+
+    Raises:
+        InvalidValueError: Shapes differ, infinite scores, ``drop`` outside ``(0, 1)``.
+
+    Examples:
+        >>> from kamlib.scoring import rescue_alerts
+        >>> rescue_alerts([80, 80, 0, 50], [64, 65, 0, 10]).tolist()
+        [True, False, False, True]
+    """
+    d = _check_fraction("drop", drop)
+    prev = _as_floats("previous_scores", previous_scores, 1)
+    cur = _as_floats("current_scores", current_scores, 1)
+    if prev.shape != cur.shape:
+        raise InvalidValueError(
+            "current_scores", cur.shape, f"must match previous_scores {prev.shape}"
+        )
+    for path, arr in (("previous_scores", prev), ("current_scores", cur)):
+        if np.isinf(arr).any():
+            i = int(np.flatnonzero(np.isinf(arr))[0])
+            raise InvalidValueError(f"{path}[{i}]", float(arr[i]), "must be finite or NaN")
+    limit = (1.0 - d) * prev
+    out: BoolArray = (prev > 0.0) & (cur <= limit + _TOL * np.abs(limit))
+    return out
+
+
+# ---------------------------------------------------------------------------- defaults
+#: Seed measures [000]: business (purchase stability, growth), relationship (interaction
+#: frequency, satisfaction), ecosystem (cooperation breadth). Scalings are kamlib defaults.
+DEFAULT_MEASURES: tuple[Measure, ...] = (
+    Measure("purchase_stability", scaling="fixed", low=0.0, high=1.0),
+    Measure("revenue_growth", scaling="percentile"),
+    Measure("interaction_frequency", scaling="minmax"),
+    Measure("satisfaction", scaling="fixed", low=0.0, high=100.0),
+    Measure("cooperation_breadth", scaling="minmax"),
+)
+
+#: Seed tree [000]: three equally weighted dimensions (the source gives no weights).
+DEFAULT_NODES: tuple[Node, ...] = (
+    Node("business", ("purchase_stability", "revenue_growth")),
+    Node("relationship", ("interaction_frequency", "satisfaction")),
+    Node("ecosystem", ("cooperation_breadth",)),
+    Node("overall", ("business", "relationship", "ecosystem")),
+)
+
+
+# ---------------------------------------------------------------------------- model
+def _compile(measures: tuple[Measure, ...], nodes: tuple[Node, ...], root: str) -> TreePlan:
+    """Validate the tree and compile it to slots (measures first, then nodes bottom-up)."""
+    m_names = [m.name for m in measures]
+    for i, name in enumerate(m_names):
+        if name in m_names[:i]:
+            raise InvalidValueError(f"HealthModel.measures[{i}].name", name, "is not unique")
+    n_names = [n.name for n in nodes]
+    for i, name in enumerate(n_names):
+        if name in n_names[:i]:
+            raise InvalidValueError(f"HealthModel.nodes[{i}].name", name, "is not unique")
+        if name in m_names:
+            raise InvalidValueError(
+                f"HealthModel.nodes[{i}].name", name, "is also the name of a measure"
+            )
+    if root not in n_names:
+        raise InvalidValueError("HealthModel.root", root, f"must name a node; have {n_names}")
+    by_name = {n.name: n for n in nodes}
+    parent: dict[str, str] = {}
+    for i, node in enumerate(nodes):
+        for k, child in enumerate(node.children):
+            path = f"HealthModel.nodes[{i}].children[{k}]"
+            if child not in by_name and child not in m_names:
+                raise InvalidValueError(path, child, "names no measure or node")
+            if child == root:
+                raise InvalidValueError(path, child, "is the root; the root has no parent")
+            if child in parent:
+                raise InvalidValueError(
+                    path, child, f"already has parent {parent[child]!r}; the tree needs one"
+                )
+            parent[child] = node.name
+    slot_of = {name: j for j, name in enumerate(m_names)}
+    order: list[Node] = []
+    shares: dict[str, float] = {root: 1.0}
+    stack: list[tuple[str, bool]] = [(root, False)]
+    seen: set[str] = set()
+    while stack:  # iterative post-order; single parents make cycles unreachable from root
+        name, done = stack.pop()
+        node = by_name[name]
+        if done:
+            order.append(node)
+            continue
+        seen.add(name)
+        stack.append((name, True))
+        for child, share in zip(node.children, node.shares, strict=True):
+            shares[child] = shares[name] * share
+            if child in by_name:
+                stack.append((child, False))
+    for i, node in enumerate(nodes):
+        if node.name not in seen:
+            raise InvalidValueError(
+                f"HealthModel.nodes[{i}].name", node.name, f"is not reachable from {root!r}"
+            )
+    for i, m in enumerate(measures):
+        if m.name not in parent:
+            raise InvalidValueError(
+                f"HealthModel.measures[{i}].name", m.name, "is not a child of any node"
+            )
+    plans: list[NodePlan] = []
+    for node in order:
+        slot_of[node.name] = len(m_names) + len(plans)
+        plans.append(
+            NodePlan(
+                name=node.name,
+                slot=slot_of[node.name],
+                children=tuple(slot_of[c] for c in node.children),
+                weights=node.weights or (1.0,) * len(node.children),
+                aggregator=node.aggregator,
+                veto_child=(
+                    node.children.index(node.veto_child) if node.veto_child is not None else -1
+                ),
+                veto_floor=node.veto_floor,
+                veto_cap=node.veto_cap,
+            )
+        )
+    return TreePlan(
+        n_measures=len(m_names),
+        nodes=tuple(plans),
+        static_weights=tuple(shares[name] for name in m_names),
+    )
+
+
+def _tuple_of(cls: type, path: str) -> Any:
+    def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        p = f"HealthModel.{attr.name}"
+        if not isinstance(value, tuple):
+            raise InvalidTypeError(p, value, f"must be a sequence of {cls.__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise InvalidTypeError(f"{p}[{i}]", item, f"must be a {cls.__name__}")
+
+    return check
+
+
+@attrs.frozen
+class HealthModel:
+    """Health score (0-100) over a measure tree, with a three-colour light from rules.
+
+    Seed rule [000]: three dimensions reported quarterly, business, relationship and
+    ecosystem health, combined into an overall score; the three-colour warning (三色灯)
+    gives red / yellow / green-watch / green. ``fit`` learns the min-max ranges and
+    percentiles of the measures that need them; a fitted model is pinned (its
+    :meth:`get_config` holds every parameter), so an account's score depends only on its
+    own row.
+
+    The :class:`~kamlib.scoring.ScoreTable` holds the overall score, one contribution per
+    measure (they add up to the score), ``coverage`` (the nominal weight share of the
+    measures actually observed), the light as ``labels`` (classes ``green``,
+    ``green_watch``, ``yellow``, ``red``) and every fired rule as a reason. An account with
+    no observed measure (all excluded) scores 0 with coverage 0.
+
+    Args:
+        measures: The leaves, default :data:`DEFAULT_MEASURES`.
+        nodes: The inner nodes, default :data:`DEFAULT_NODES`.
+        rules: The light rules, default :data:`DEFAULT_LIGHT_RULES`.
+        root: Name of the node holding the overall score.
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import HealthModel, Measure, Node
+        >>> model = HealthModel(
+        ...     measures=(Measure("satisfaction", scaling="fixed", low=0, high=100),
+        ...               Measure("nps", scaling="fixed", low=-100, high=100)),
+        ...     nodes=(Node("overall", ("satisfaction", "nps"), (3, 1)),),
+        ...     rules=(),
+        ... )
+        >>> t = FeatureTable.from_columns(["A", "B"], {"satisfaction": [80, 60], "nps": [0, None]})
+        >>> st = model.score(t)
+        >>> st.scores.tolist(), st.coverage.tolist()
+        ([72.5, 60.0], [1.0, 0.75])
+        >>> st.contributions.tolist()
+        [[60.0, 12.5], [60.0, 0.0]]
+    """
+
+    name: ClassVar[str] = "health"
+
+    measures: tuple[Measure, ...] = attrs.field(
+        default=DEFAULT_MEASURES, converter=as_tuple, validator=_tuple_of(Measure, "measures")
+    )
+    nodes: tuple[Node, ...] = attrs.field(
+        default=DEFAULT_NODES, converter=as_tuple, validator=_tuple_of(Node, "nodes")
+    )
+    rules: tuple[LightRule, ...] = attrs.field(
+        default=DEFAULT_LIGHT_RULES, converter=as_tuple, validator=_tuple_of(LightRule, "rules")
+    )
+    root: str = attrs.field(default="overall", validator=non_empty_str())
+    _plan: TreePlan = attrs.field(init=False, eq=False, repr=False, alias="_plan")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.measures:
+            raise InvalidValueError("HealthModel.measures", (), "must hold at least one measure")
+        _check_rules(self.rules, "HealthModel.rules")
+        object.__setattr__(self, "_plan", _compile(self.measures, self.nodes, self.root))
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def is_fitted(self) -> bool:
+        """True when every measure has its range or percentiles.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> HealthModel().is_fitted
+            False
+        """
+        return all(m.is_fitted for m in self.measures)
+
+    @property
+    def required_features(self) -> tuple[str, ...]:
+        """Columns read by :meth:`score`: measure features, then rule features.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> HealthModel().required_features[:2]
+            ('purchase_stability', 'revenue_growth')
+        """
+        names = [m.feature for m in self.measures] + [f for r in self.rules for f in r.feature]
+        return tuple(dict.fromkeys(names))
+
+    def fit(self, table: FeatureTable) -> Self:
+        """Learn min-max ranges and percentiles from the observed values of ``table``.
+
+        ``"fixed"`` measures are kept as they are. Returns a new model; ``self`` is unchanged.
+
+        Raises:
+            MissingFeatureError: A required column is absent.
+            InvalidValueError: A measure to fit has no observed value.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> m = HealthModel(measures=(Measure("x"),), nodes=(Node("overall", ("x",)),),
+            ...                 rules=())
+            >>> fitted = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [2, 6]}))
+            >>> fitted.measures[0].low, fitted.measures[0].high
+            (2.0, 6.0)
+        """
+        require_columns(table, self.required_features, "HealthModel")
+        new: list[Measure] = []
+        for m in self.measures:
+            col = table.column(m.feature)
+            observed = col[~table.mask(m.feature)]
+            new.append(m.fitted(observed))
+        return attrs.evolve(self, measures=tuple(new))
+
+    def score(self, table: FeatureTable) -> ScoreTable:
+        """Score every row with the pinned parameters (vectorised).
+
+        Raises:
+            NotFittedError: A measure still needs :meth:`fit`.
+            MissingFeatureError: A required column is absent.
+            InvalidValueError: A ``"require"`` measure is missing for an account (the
+                message names the account and the measure).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> m = HealthModel(measures=(Measure("x", missing="require"),),
+            ...                 nodes=(Node("overall", ("x",)),), rules=())
+            >>> m = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [0, 10]}))
+            >>> m.score(FeatureTable.from_columns(["C"], {"x": [2.5]})).scores.tolist()
+            [25.0]
+            >>> m.score(FeatureTable.from_columns(["C"], {"x": [None]}))
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: HealthModel.measures['x']: is missing for \
+account 'C' and the measure's policy is missing='require'; got 'C'
+        """
+        score, contributions, coverage, _ = self._run(table, with_nodes=False)
+        flags = evaluate_rules(table, self.rules)
+        labels = assign_lights(flags, self.rules)
+        return ScoreTable(
+            scorer=self.name,
+            config=self.get_config(),
+            ids=table.ids,
+            scores=score,
+            components=tuple(m.name for m in self.measures),
+            contributions=contributions,
+            coverage=coverage,
+            labels=labels,
+            classes=LIGHTS,
+            margin=None,
+            reason_codes=tuple(r.code for r in self.rules),
+            reason_flags=flags,
+            reason_texts={r.code: r.reason for r in self.rules},
+        )
+
+    def node_scores(self, table: FeatureTable) -> dict[str, FloatArray]:
+        """Return every node's 0-100 value per account, e.g. the three dimension scores.
+
+        A dimension with no observed measure is 0 for that account.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> m = HealthModel(
+            ...     measures=(Measure("a", low=0, high=10), Measure("b", low=0, high=10)),
+            ...     nodes=(Node("worst", ("a", "b"), aggregator="min"),), root="worst", rules=())
+            >>> m.node_scores(FeatureTable.from_columns(["X"], {"a": [3], "b": [9]}))
+            {'worst': array([30.])}
+        """
+        _, _, _, nodes = self._run(table, with_nodes=True)
+        return nodes
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the whole model (options and fitted parameters) as JSON-compatible data.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> cfg = HealthModel().get_config()
+            >>> cfg["scorer"], cfg["version"], [n["name"] for n in cfg["nodes"]]
+            ('health', 1, ['business', 'relationship', 'ecosystem', 'overall'])
+            >>> HealthModel.from_config(cfg) == HealthModel()
+            True
+        """
+        return {
+            "scorer": self.name,
+            "version": CONFIG_VERSION,
+            "root": self.root,
+            "measures": [_plain(m) for m in self.measures],
+            "nodes": [_plain(n) for n in self.nodes],
+            "rules": [_plain(r) for r in self.rules],
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Self:
+        """Rebuild a model from :meth:`get_config` output, validating it as untrusted input.
+
+        Raises:
+            InvalidTypeError: A part has the wrong type.
+            InvalidValueError: Unknown or missing keys, a wrong version or scorer name, or
+                any invalid field (the path names the list entry, e.g.
+                ``config.measures[1].scaling``).
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> cfg = HealthModel().get_config()
+            >>> cfg["nodes"][0]["aggregator"] = "max"
+            >>> HealthModel.from_config(cfg)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: config.nodes[0].aggregator: must be one of \
+['mean', 'min', 'veto']; got 'max'
+        """
+        data = _mapping(
+            "config",
+            config,
+            required={"measures", "nodes", "rules"},
+            optional={"scorer", "version", "root"},
+        )
+        if data.get("scorer", cls.name) != cls.name:
+            raise InvalidValueError("config.scorer", data["scorer"], f"must be {cls.name!r}")
+        if data.get("version", CONFIG_VERSION) != CONFIG_VERSION:
+            raise InvalidValueError("config.version", data["version"], f"must be {CONFIG_VERSION}")
+        parts: dict[str, tuple[Any, ...]] = {}
+        for key, kind in (("measures", Measure), ("nodes", Node), ("rules", LightRule)):
+            items = data[key]
+            if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
+                raise InvalidTypeError(f"config.{key}", items, "must be a list")
+            parts[key] = tuple(
+                _build(kind, item, f"config.{key}[{i}]") for i, item in enumerate(items)
+            )
+        try:
+            return cls(root=data.get("root", "overall"), **parts)
+        except FieldError as exc:
+            raise _repath(exc, "HealthModel", "config") from None
+
+    # ------------------------------------------------------------------ kernel driver
+    def _run(
+        self, table: FeatureTable, *, with_nodes: bool
+    ) -> tuple[FloatArray, FloatArray | LinearContributions, FloatArray, dict[str, FloatArray]]:
+        require_columns(table, self.required_features, "HealthModel")
+        unfitted = [m.name for m in self.measures if not m.is_fitted]
+        if unfitted:
+            raise NotFittedError(
+                "HealthModel.measures", unfitted, "need fitted parameters; call fit() first"
+            )
+        n, m = len(table), len(self.measures)
+        X, M = table.matrix([ms.feature for ms in self.measures])
+        P = np.empty((n, m), dtype=np.float64, order="F")
+        avail = np.ones((n, m), dtype=np.bool_, order="F")
+        observed = np.ones((n, m), dtype=np.bool_, order="F")
+        for j, ms in enumerate(self.measures):
+            p = ms.points(X[:, j])
+            if M is not None and M[:, j].any():
+                miss = M[:, j]
+                if ms.missing == "require":
+                    i = int(np.flatnonzero(miss)[0])
+                    raise InvalidValueError(
+                        f"HealthModel.measures[{ms.name!r}]",
+                        table.ids[i],
+                        f"is missing for account {table.ids[i]!r} and the measure's policy "
+                        "is missing='require'",
+                    )
+                observed[:, j] = ~miss
+                if ms.missing == "exclude":
+                    p = np.where(miss, 0.0, p)
+                    avail[:, j] = ~miss
+                else:
+                    p = np.where(miss, ms.fill_points, p)
+            P[:, j] = p
+        w_lin = linear_weights(self._plan)
+        node_values: dict[str, FloatArray] = {}
+        static = np.asarray(self._plan.static_weights, dtype=np.float64)
+        contributions: FloatArray | LinearContributions
+        if M is None and w_lin is not None and not with_nodes:
+            score = P @ w_lin
+            contributions = LinearContributions(P, w_lin, np.zeros(m))
+            coverage = np.ones(n, dtype=np.float64)
+        else:
+            score, contributions, by_slot = aggregate(P, avail, self._plan)
+            coverage = observed @ static if M is not None else np.ones(n, dtype=np.float64)
+            node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes}
+        np.clip(score, 0.0, 100.0, out=score)
+        np.clip(coverage, 0.0, 1.0, out=coverage)
+        return score, contributions, coverage, node_values
+
+
+# ---------------------------------------------------------------------------- config parsing
+def _plain(obj: Measure | Node | LightRule) -> dict[str, Any]:
+    """Return an attrs instance as JSON-ready data (tuples become lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.asdict(obj).items()}
+
+
+def _mapping(path: str, value: object, *, required: set[str], optional: set[str]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(path, value, "must be a mapping")
+    keys = set(value)
+    for k in sorted(keys, key=str):
+        if not isinstance(k, str):
+            raise InvalidTypeError(path, k, "keys must be str")
+    unknown = sorted(keys - required - optional)
+    if unknown:
+        raise InvalidValueError(
+            path, unknown[0], f"unknown key; allowed: {sorted(required | optional)}"
+        )
+    missing = sorted(required - keys)
+    if missing:
+        raise InvalidValueError(path, missing[0], "required key is missing")
+    return dict(value)
+
+
+def _repath(exc: FieldError, cls_name: str, prefix: str) -> FieldError:
+    path = exc.path
+    if path.startswith((cls_name + ".", cls_name + "[")):
+        path = prefix + path[len(cls_name) :]
+    else:
+        path = f"{prefix}.{path}"
+    return type(exc)(path, exc.value, exc.reason)
+
+
+def _build(cls: type[Any], data: object, path: str) -> Any:
+    fields = attrs.fields_dict(cls)
+    required = {k for k, f in fields.items() if f.default is attrs.NOTHING}
+    d = _mapping(path, data, required=required, optional=set(fields) - required)
+    try:
+        return cls(**d)
+    except FieldError as exc:
+        raise _repath(exc, cls.__name__, path) from None
+
+
+if "health" not in default_registry.names():
+    default_registry.register("health", HealthModel)

@@ -1,0 +1,671 @@
+"""Tests of the health model: seed rules [000]/[003], the tree, missing data, properties."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from kamlib import FeatureTable
+from kamlib.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingFeatureError,
+    NotFittedError,
+)
+from kamlib.scoring import (
+    DEFAULT_LIGHT_RULES,
+    DEFAULT_MEASURES,
+    DEFAULT_NODES,
+    LIGHTS,
+    HealthModel,
+    LightRule,
+    Measure,
+    Node,
+    assign_lights,
+    evaluate_rules,
+    get_scorer,
+    quarterly_decline_alerts,
+    rescue_alerts,
+    revenue_decline_rule,
+    two_quarter_decline,
+)
+from kamlib.testing._check import check_scorer
+
+SEED_COLUMNS: dict[str, float] = {
+    "purchase_stability": 0.8,
+    "revenue_growth": 0.05,
+    "interaction_frequency": 3.0,
+    "satisfaction": 80.0,
+    "cooperation_breadth": 2.0,
+    "risk_key_decision_maker_left": 0.0,
+    "risk_budget_frozen": 0.0,
+    "risk_competitor_entered": 0.0,
+    "risk_late_delivery": 0.0,
+    "renewal_unclear": 0.0,
+}
+
+
+def seed_table(rows: list[dict[str, Any]]) -> FeatureTable:
+    """Rows of the default model's columns; unspecified columns take SEED_COLUMNS values."""
+    ids = [f"A{i}" for i in range(len(rows))]
+    cols = {k: [r.get(k, v) for r in rows] for k, v in SEED_COLUMNS.items()}
+    return FeatureTable.from_columns(ids, cols)
+
+
+def population() -> FeatureTable:
+    rng = np.random.default_rng(7)
+    n = 50
+    return FeatureTable.from_columns(
+        [f"P{i}" for i in range(n)],
+        {
+            "purchase_stability": rng.uniform(0.1, 1.0, n),
+            "revenue_growth": rng.normal(0.05, 0.2, n),
+            "interaction_frequency": rng.uniform(0, 8, n),
+            "satisfaction": rng.uniform(40, 100, n),
+            "cooperation_breadth": rng.integers(0, 6, n),
+            "risk_key_decision_maker_left": np.zeros(n),
+            "risk_budget_frozen": np.zeros(n),
+            "risk_competitor_entered": np.zeros(n),
+            "risk_late_delivery": np.zeros(n),
+            "renewal_unclear": np.zeros(n),
+        },
+    )
+
+
+FITTED = HealthModel().fit(population())
+
+
+# ---------------------------------------------------------------------------- seed rules [000]
+@pytest.mark.parametrize(
+    ("column", "code"),
+    [
+        ("risk_key_decision_maker_left", "key_decision_maker_left"),
+        ("risk_budget_frozen", "budget_frozen"),
+        ("risk_competitor_entered", "competitor_entered"),
+    ],
+)
+def test_each_red_trigger_gives_red(column: str, code: str) -> None:
+    st_ = FITTED.score(seed_table([{column: 1.0}, {}]))
+    assert st_.labels is not None
+    assert st_.labels.tolist() == ["red", "green"]
+    assert st_.reasons_of("A0") == (code,)
+    assert "[000]" in st_.reason_texts[code]
+
+
+def test_satisfaction_below_70_is_yellow_and_70_is_not() -> None:
+    st_ = FITTED.score(seed_table([{"satisfaction": 69.99}, {"satisfaction": 70.0}]))
+    assert st_.labels is not None
+    assert st_.labels.tolist() == ["yellow", "green"]
+    assert st_.reasons_of("A0") == ("satisfaction_below_70",)
+    assert st_.reasons_of("A1") == ()
+
+
+def test_renewal_unclear_is_yellow() -> None:
+    st_ = FITTED.score(seed_table([{"renewal_unclear": 1.0}]))
+    assert st_.label_of("A0") == "yellow"
+    assert st_.reasons_of("A0") == ("renewal_unclear",)
+
+
+def test_single_late_delivery_is_green_watch() -> None:
+    st_ = FITTED.score(seed_table([{"risk_late_delivery": 1.0}]))
+    assert st_.label_of("A0") == "green_watch"
+    assert st_.reasons_of("A0") == ("late_delivery",)
+
+
+def test_most_severe_rule_wins_and_every_firing_rule_is_a_reason() -> None:
+    row = {"risk_late_delivery": 1.0, "satisfaction": 50.0, "risk_budget_frozen": 1.0}
+    st_ = FITTED.score(seed_table([row, {"risk_late_delivery": 1.0, "renewal_unclear": 1.0}]))
+    assert st_.label_of("A0") == "red"
+    assert set(st_.reasons_of("A0")) == {"budget_frozen", "satisfaction_below_70", "late_delivery"}
+    assert st_.label_of("A1") == "yellow"
+    assert st_.classes == LIGHTS == ("green", "green_watch", "yellow", "red")
+    text = str(st_.explain("A0"))
+    assert "budget_frozen" in text
+
+
+def test_missing_rule_input_does_not_fire_unless_configured() -> None:
+    cols = dict(SEED_COLUMNS)
+    table = FeatureTable.from_columns(
+        ["A", "B"],
+        {k: [v, v] for k, v in cols.items()},
+        missing={"satisfaction": np.array([True, False])},
+    )
+    st_ = FITTED.score(table)
+    assert st_.label_of("A") == "green"
+    fire = LightRule("no_survey", "yellow", "satisfaction", "<", 70, "no survey", on_missing="fire")
+    flags = evaluate_rules(table, [fire])
+    assert flags[:, 0].tolist() == [True, False]
+
+
+def test_not_equal_rule_never_fires_on_missing() -> None:
+    t = FeatureTable.from_columns(["A", "B"], {"x": [None, 2.0]})
+    rule = LightRule("x_not_1", "yellow", "x", "!=", 1, "x is not 1")
+    assert evaluate_rules(t, [rule])[:, 0].tolist() == [False, True]
+
+
+def test_users_can_extend_the_rule_set() -> None:
+    rules = (*DEFAULT_LIGHT_RULES, LightRule("nps_low", "red", "nps", "<", -50, "NPS collapse"))
+    model = HealthModel(measures=FITTED.measures, rules=rules)
+    t = seed_table([{}]).with_columns({"nps": [-60.0]})
+    st_ = model.score(t)
+    assert st_.label_of("A0") == "red"
+    assert "nps" in model.required_features
+
+
+def test_assign_lights_shape_checked() -> None:
+    with pytest.raises(InvalidValueError, match="flags"):
+        assign_lights(np.zeros((2, 1), dtype=bool), DEFAULT_LIGHT_RULES)
+
+
+# ---------------------------------------------------------------------------- trend alerts
+def test_fifteen_percent_two_quarters_seed_000() -> None:
+    last = [-0.15, -0.15, -0.20, -0.149, 0.0, float("nan")]
+    prev = [-0.15, -0.149, -0.30, -0.30, -0.5, -0.5]
+    assert two_quarter_decline(last, prev).tolist() == [True, False, True, False, False, False]
+    # parameter changeable
+    assert two_quarter_decline([-0.12], [-0.11], drop=0.10).tolist() == [True]
+
+
+def test_quarterly_matrix_helper() -> None:
+    r = np.array(
+        [
+            [100.0, 85.0, 72.25],  # exactly 15% twice
+            [100.0, 85.0, 73.0],  # second fall only 14.1%
+            [100.0, 80.0, 60.0, 50.0],
+        ][:2]
+    )
+    assert quarterly_decline_alerts(r).tolist() == [True, False]
+    zeros = np.zeros((1, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert quarterly_decline_alerts(zeros).tolist() == [False]
+    assert quarterly_decline_alerts([[100, 80, 60, 50]], quarters=3).tolist() == [True]
+    with pytest.raises(InvalidValueError, match="quarters"):
+        quarterly_decline_alerts([[1.0, 2.0]])
+    with pytest.raises(InvalidValueError, match="drop"):
+        quarterly_decline_alerts([[1.0, 2.0, 3.0]], drop=1.5)
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(-1, 1, allow_nan=False), st.floats(-1, 1, allow_nan=False)),
+        min_size=1,
+        max_size=20,
+    ),
+    st.floats(0.01, 0.99),
+)
+def test_decline_rule_fires_exactly_where_the_function_does(
+    rows: list[tuple[float, float]], drop: float
+) -> None:
+    last = [a for a, _ in rows]
+    prev = [b for _, b in rows]
+    t = FeatureTable.from_columns(
+        [f"A{i}" for i in range(len(rows))],
+        {"revenue_change_last": last, "revenue_change_prev": prev},
+    )
+    flags = evaluate_rules(t, [revenue_decline_rule(drop=drop)])[:, 0]
+    assert flags.tolist() == two_quarter_decline(last, prev, drop=drop).tolist()
+
+
+def test_decline_rule_in_the_model() -> None:
+    model = HealthModel(
+        measures=FITTED.measures, rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())
+    )
+    t = seed_table([{}, {}]).with_columns(
+        {"revenue_change_last": [-0.2, -0.2], "revenue_change_prev": [-0.16, 0.1]}
+    )
+    st_ = model.score(t)
+    assert st_.label_of("A0") == "yellow"
+    assert st_.reasons_of("A0") == ("revenue_down_two_quarters",)
+    assert st_.label_of("A1") == "green"
+
+
+def test_rescue_at_twenty_percent_drop_seed_003() -> None:
+    prev = [100.0, 100.0, 0.0, float("nan"), 50.0]
+    cur = [80.0, 80.01, 0.0, 10.0, 20.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rescue_alerts(prev, cur).tolist() == [True, False, False, False, True]
+    assert rescue_alerts([100.0], [91.0], drop=0.05).tolist() == [True]
+
+
+def test_rescue_bad_input() -> None:
+    with pytest.raises(InvalidValueError, match=r"current_scores\[0\]"):
+        rescue_alerts([1.0], [math.inf])
+    with pytest.raises(InvalidValueError, match="current_scores"):
+        rescue_alerts([1.0, 2.0], [1.0])
+    with pytest.raises(InvalidTypeError, match="previous_scores"):
+        rescue_alerts(["a"], [1.0])
+    with pytest.raises(InvalidValueError, match=r"drop.*0.0"):
+        rescue_alerts([1.0], [1.0], drop=0.0)
+
+
+# ---------------------------------------------------------------------------- the tree
+def test_default_tree_is_the_seed_three_dimensions() -> None:
+    model = HealthModel()
+    assert [n.name for n in model.nodes] == ["business", "relationship", "ecosystem", "overall"]
+    assert model.nodes[0].children == ("purchase_stability", "revenue_growth")
+    assert model.nodes[1].children == ("interaction_frequency", "satisfaction")
+    assert model.nodes[2].children == ("cooperation_breadth",)
+    assert model.measures == DEFAULT_MEASURES
+    assert model.nodes == DEFAULT_NODES
+    assert get_scorer("health").name == "health"
+
+
+def test_default_model_must_be_fitted() -> None:
+    with pytest.raises(NotFittedError, match="revenue_growth"):
+        HealthModel().score(seed_table([{}]))
+
+
+def test_weighted_mean_contributions_are_points_times_weight() -> None:
+    t = seed_table([{"purchase_stability": 1.0, "satisfaction": 100.0}])
+    st_ = FITTED.score(t)
+    c = dict(zip(st_.components, st_.contributions[0].tolist(), strict=True))
+    # purchase_stability: fixed 0..1 -> 100 points, weight 1/2 * 1/3
+    assert c["purchase_stability"] == pytest.approx(100 / 6)
+    assert c["satisfaction"] == pytest.approx(100 / 6)
+    assert sum(c.values()) == pytest.approx(st_.scores[0])
+    dims = FITTED.node_scores(t)
+    assert set(dims) == {"business", "relationship", "ecosystem", "overall"}
+    mean_dims = (dims["business"] + dims["relationship"] + dims["ecosystem"]) / 3
+    assert dims["overall"][0] == pytest.approx(mean_dims[0])
+    assert st_.scores[0] == pytest.approx(dims["overall"][0])
+
+
+def two_measure_model(aggregator: str, **node: Any) -> HealthModel:
+    return HealthModel(
+        measures=(
+            Measure("a", scaling="fixed", low=0, high=100),
+            Measure("b", scaling="fixed", low=0, high=100),
+        ),
+        nodes=(Node("overall", ("a", "b"), (1, 3), aggregator=aggregator, **node),),
+        rules=(),
+    )
+
+
+def test_worst_of_limiting_child_carries_the_value() -> None:
+    model = two_measure_model("min")
+    st_ = model.score(FeatureTable.from_columns(["X", "Y"], {"a": [30, 90], "b": [60, 20]}))
+    assert st_.scores.tolist() == [30.0, 20.0]
+    assert st_.contributions.tolist() == [[30.0, 0.0], [0.0, 20.0]]
+    assert st_.coverage.tolist() == [1.0, 1.0]
+
+
+def test_veto_caps_or_zeroes_and_contributions_still_add_up() -> None:
+    t = FeatureTable.from_columns(["X", "Y", "Z"], {"a": [10, 50, 10], "b": [80, 80, 2]})
+    zero = two_measure_model("veto", veto_child="a", veto_floor=20, veto_cap=0)
+    st_ = zero.score(t)
+    assert st_.scores.tolist() == [0.0, pytest.approx(72.5), 0.0]
+    assert st_.contributions[0].tolist() == [0.0, 0.0]
+    cap = two_measure_model("veto", veto_child="a", veto_floor=20, veto_cap=40)
+    st2 = cap.score(t)
+    # X: mean 62.5 > 40 -> capped at 40; Z: mean 4 < 40 -> unchanged
+    assert st2.scores.tolist() == [40.0, pytest.approx(72.5), pytest.approx(4.0)]
+    np.testing.assert_allclose(st2.contributions.sum(axis=1), st2.scores)
+    np.testing.assert_allclose(st2.contributions[0], np.array([2.5, 60.0]) * 40 / 62.5)
+
+
+def test_missing_veto_child_never_vetoes() -> None:
+    model = two_measure_model("veto", veto_child="a", veto_floor=20, veto_cap=0)
+    st_ = model.score(FeatureTable.from_columns(["X"], {"a": [None], "b": [80]}))
+    assert st_.scores.tolist() == [80.0]
+    assert st_.coverage.tolist() == [0.75]
+
+
+# ---------------------------------------------------------------------------- missing data
+def policy_model(policy: str, points: float | None = None) -> HealthModel:
+    return HealthModel(
+        measures=(
+            Measure("a", scaling="fixed", low=0, high=100, missing=policy, missing_points=points),
+            Measure("b", scaling="fixed", low=0, high=100),
+        ),
+        nodes=(Node("overall", ("a", "b")),),
+        rules=(),
+    )
+
+
+def missing_a() -> FeatureTable:
+    return FeatureTable.from_columns(["X", "Y"], {"a": [None, 40], "b": [80, 60]})
+
+
+@pytest.mark.parametrize(
+    ("policy", "points", "expected"),
+    [
+        ("exclude", None, 80.0),  # renormalised onto b
+        ("neutral", None, 65.0),  # (50 + 80) / 2
+        ("penalty", None, 40.0),  # (0 + 80) / 2
+        ("neutral", 70.0, 75.0),
+    ],
+)
+def test_missing_policies(policy: str, points: float | None, expected: float) -> None:
+    st_ = policy_model(policy, points).score(missing_a())
+    assert st_.score_of("X") == pytest.approx(expected)
+    assert st_.score_of("Y") == pytest.approx(50.0)
+    assert st_.coverage.tolist() == [0.5, 1.0]
+    np.testing.assert_allclose(st_.contributions.sum(axis=1), st_.scores)
+
+
+def test_require_policy_names_account_and_measure() -> None:
+    with pytest.raises(InvalidValueError, match=r"measures\['a'\].*account 'X'") as info:
+        policy_model("require").score(missing_a())
+    assert info.value.value == "X"
+
+
+def test_nothing_observed_scores_zero_with_zero_coverage() -> None:
+    st_ = policy_model("exclude").score(
+        FeatureTable.from_columns(["X"], {"a": [None], "b": [None]})
+    )
+    assert st_.scores.tolist() == [0.0]
+    assert st_.coverage.tolist() == [0.0]
+
+
+# ---------------------------------------------------------------------------- fit
+def test_fit_learns_ranges_and_percentiles_and_keeps_fixed() -> None:
+    t = population()
+    m = FITTED.measures
+    assert m[0] == DEFAULT_MEASURES[0]  # fixed 0..1 untouched
+    assert m[2].low == pytest.approx(float(t.column("interaction_frequency").min()))
+    assert m[1].quantiles is not None
+    assert len(m[1].quantiles) == 101
+    assert m[1].quantiles[0] == pytest.approx(float(t.column("revenue_growth").min()))
+
+
+def test_percentile_points_are_ranks() -> None:
+    model = HealthModel(
+        measures=(Measure("x", scaling="percentile"),),
+        nodes=(Node("o", ("x",)),),
+        root="o",
+        rules=(),
+    )
+    t = FeatureTable.from_columns([f"A{i}" for i in range(5)], {"x": [1, 2, 3, 4, 5]})
+    st_ = model.fit(t).score(t)
+    assert st_.scores.tolist() == pytest.approx([0.0, 25.0, 50.0, 75.0, 100.0])
+    ties = FeatureTable.from_columns(["A", "B"], {"x": [3, 3]})
+    fitted = model.fit(ties)
+    assert fitted.score(
+        FeatureTable.from_columns(["C", "D", "E"], {"x": [2, 3, 4]})
+    ).scores.tolist() == [
+        0.0,
+        50.0,
+        100.0,
+    ]
+
+
+def test_fit_without_observations_is_an_error() -> None:
+    model = HealthModel(measures=(Measure("x"),), nodes=(Node("o", ("x",)),), root="o", rules=())
+    with pytest.raises(InvalidValueError, match="no observed value"):
+        model.fit(FeatureTable.from_columns(["A"], {"x": [None]}))
+
+
+def test_score_refuses_missing_columns_and_non_tables() -> None:
+    with pytest.raises(MissingFeatureError, match="revenue_growth"):
+        FITTED.score(seed_table([{}]).select(["purchase_stability"]))
+    with pytest.raises(InvalidTypeError):
+        FITTED.score({"a": [1]})  # type: ignore[arg-type]
+
+
+def test_conformance_kit() -> None:
+    check_scorer(HealthModel())
+    check_scorer(FITTED, population())
+
+
+def test_config_round_trip_and_pickle() -> None:
+    cfg = FITTED.get_config()
+    again = HealthModel.from_config(json.loads(json.dumps(cfg)))
+    assert again == FITTED
+    assert pickle.loads(pickle.dumps(FITTED)) == FITTED
+    t = population()
+    np.testing.assert_array_equal(again.score(t).scores, FITTED.score(t).scores)
+
+
+# ---------------------------------------------------------------------------- bad input
+def test_unknown_aggregator() -> None:
+    with pytest.raises(InvalidValueError, match=r"Node.aggregator.*'max'"):
+        Node("x", ("a",), aggregator="max")
+
+
+def test_negative_weight() -> None:
+    with pytest.raises(InvalidValueError, match=r"Node.weights\[1\].*-1"):
+        Node("x", ("a", "b"), (1, -1))
+
+
+def test_nan_weight_and_threshold() -> None:
+    with pytest.raises(InvalidValueError, match=r"Node.weights\[0\].*nan"):
+        Node("x", ("a",), (math.nan,))
+    with pytest.raises(InvalidValueError, match=r"LightRule.threshold.*nan"):
+        LightRule("c", "red", "x", "<", math.nan, "text")
+
+
+def test_bad_rule_fields() -> None:
+    with pytest.raises(InvalidValueError, match=r"LightRule.comparison.*'=>'"):
+        LightRule("c", "red", "x", "=>", 1, "text")
+    with pytest.raises(InvalidValueError, match=r"LightRule.light.*'green'"):
+        LightRule("c", "green", "x", "<", 1, "text")
+    with pytest.raises(InvalidValueError, match=r"HealthModel.rules\[1\].code.*'dup'"):
+        HealthModel(
+            measures=FITTED.measures,
+            rules=(
+                LightRule("dup", "red", "x", "<", 1, "t"),
+                LightRule("dup", "red", "y", "<", 1, "t"),
+            ),
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"scaling": "zscore"}, r"Measure.scaling.*'zscore'"),
+        ({"direction": "up"}, r"Measure.direction.*'up'"),
+        ({"missing": "drop"}, r"Measure.missing.*'drop'"),
+        ({"scaling": "fixed"}, r"Measure.low.*needs low and high"),
+        ({"scaling": "fixed", "low": 1, "high": 1}, r"Measure.high.*1.0"),
+        ({"low": 1}, r"Measure.low.*together"),
+        ({"low": math.nan, "high": 1}, r"Measure.low.*nan"),
+        ({"missing": "neutral", "missing_points": 120}, r"Measure.missing_points.*120"),
+        ({"missing_points": 10}, r"Measure.missing_points.*only used"),
+        ({"scaling": "percentile", "quantiles": [3, 1]}, r"Measure.quantiles.*non-decreasing"),
+    ],
+)
+def test_bad_measures(kwargs: dict[str, Any], pattern: str) -> None:
+    with pytest.raises(InvalidValueError, match=pattern):
+        Measure("x", **kwargs)
+
+
+def test_bad_trees() -> None:
+    a, b = Measure("a", low=0, high=1), Measure("b", low=0, high=1)
+    with pytest.raises(InvalidValueError, match=r"children\[1\].*'c'"):
+        HealthModel(measures=(a, b), nodes=(Node("o", ("a", "c")),), root="o", rules=())
+    with pytest.raises(InvalidValueError, match="already has parent"):
+        HealthModel(
+            measures=(a, b),
+            nodes=(Node("o", ("a", "b", "n")), Node("n", ("a",))),
+            root="o",
+            rules=(),
+        )
+    with pytest.raises(InvalidValueError, match=r"measures\[1\].name.*'b'"):
+        HealthModel(measures=(a, b), nodes=(Node("o", ("a",)),), root="o", rules=())
+    with pytest.raises(InvalidValueError, match=r"HealthModel.root.*'top'"):
+        HealthModel(measures=(a,), nodes=(Node("o", ("a",)),), root="top", rules=())
+    with pytest.raises(InvalidValueError, match="not reachable"):
+        HealthModel(
+            measures=(a, b),
+            nodes=(Node("o", ("a",)), Node("p", ("b", "q")), Node("q", ("p",))),
+            root="o",
+            rules=(),
+        )
+    with pytest.raises(InvalidValueError, match="is not unique"):
+        HealthModel(measures=(a, a), nodes=(Node("o", ("a",)),), root="o", rules=())
+    with pytest.raises(InvalidTypeError, match=r"HealthModel.measures\[0\]"):
+        HealthModel(measures=("a",), nodes=(Node("o", ("a",)),), root="o", rules=())
+
+
+def test_veto_needs_a_child() -> None:
+    with pytest.raises(InvalidValueError, match=r"Node.veto_child.*'z'"):
+        Node("n", ("a", "b"), aggregator="veto", veto_child="z")
+    with pytest.raises(InvalidValueError, match=r"Node.veto_child.*only used"):
+        Node("n", ("a", "b"), veto_child="a")
+
+
+def test_from_config_validates_untrusted_input() -> None:
+    cfg = FITTED.get_config()
+    with pytest.raises(InvalidTypeError, match="config"):
+        HealthModel.from_config([])  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match=r"config.version.*2"):
+        HealthModel.from_config({**cfg, "version": 2})
+    with pytest.raises(InvalidValueError, match=r"config.*'extra'"):
+        HealthModel.from_config({**cfg, "extra": 1})
+    with pytest.raises(InvalidValueError, match=r"config.scorer.*'other'"):
+        HealthModel.from_config({**cfg, "scorer": "other"})
+    bad = json.loads(json.dumps(cfg))
+    bad["measures"][1]["low"] = "zero"
+    with pytest.raises(InvalidTypeError, match=r"config.measures\[1\].low.*'zero'"):
+        HealthModel.from_config(bad)
+    bad = json.loads(json.dumps(cfg))
+    del bad["rules"][0]["threshold"]
+    with pytest.raises(InvalidValueError, match=r"config.rules\[0\].*'threshold'"):
+        HealthModel.from_config(bad)
+    bad = json.loads(json.dumps(cfg))
+    bad["nodes"][3]["children"] = ["business", "nowhere"]
+    with pytest.raises(InvalidValueError, match=r"children\[1\].*'nowhere'"):
+        HealthModel.from_config(bad)
+    with pytest.raises(InvalidTypeError, match=r"config.rules"):
+        HealthModel.from_config({**cfg, "rules": "x"})
+
+
+def test_trend_alert_bad_input() -> None:
+    with pytest.raises(InvalidValueError, match="change_prev"):
+        two_quarter_decline([0.1], [0.1, 0.2])
+    with pytest.raises(InvalidTypeError, match="change_last"):
+        two_quarter_decline([True], [False])
+    with pytest.raises(InvalidValueError, match="drop"):
+        revenue_decline_rule(drop=-0.1)
+
+
+# ---------------------------------------------------------------------------- properties
+AGGREGATORS = ["mean", "min", "veto"]
+values = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@st.composite
+def scored_cases(draw: st.DrawFn) -> tuple[HealthModel, FeatureTable]:
+    """A 3-measure, 2-level model with random scalings/policies and a table with gaps."""
+    n = draw(st.integers(1, 12))
+    measures = []
+    for name in ("a", "b", "c"):
+        scaling = draw(st.sampled_from(["minmax", "percentile", "fixed"]))
+        kw: dict[str, Any] = {}
+        if scaling == "fixed":
+            lo = draw(st.floats(-100, 100))
+            kw = {"low": lo, "high": lo + draw(st.floats(0.5, 100))}
+        policy = draw(st.sampled_from(["exclude", "neutral", "penalty"]))
+        measures.append(
+            Measure(
+                name,
+                scaling=scaling,
+                direction=draw(st.sampled_from(["benefit", "cost"])),
+                missing=policy,
+                **kw,
+            )
+        )
+    agg = draw(st.sampled_from(AGGREGATORS))
+    inner = Node(
+        "inner",
+        ("a", "b"),
+        draw(st.tuples(st.floats(0.1, 5), st.floats(0.1, 5))),
+        aggregator=agg,
+        veto_child="a" if agg == "veto" else None,
+        veto_floor=draw(st.floats(0, 100)),
+        veto_cap=draw(st.floats(0, 100)),
+    )
+    root = Node("overall", ("inner", "c"), draw(st.tuples(st.floats(0.1, 5), st.floats(0.1, 5))))
+    model = HealthModel(measures=tuple(measures), nodes=(inner, root), rules=())
+    cols = {k: draw(st.lists(values, min_size=n, max_size=n)) for k in "abc"}
+    miss = {k: np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n))) for k in "abc"}
+    # fit on the observed values of a separate, gap-free sample
+    fit_cols = {k: draw(st.lists(values, min_size=1, max_size=8)) for k in "abc"}
+    m = min(len(v) for v in fit_cols.values())
+    fit_table = FeatureTable.from_columns(
+        [f"F{i}" for i in range(m)], {k: v[:m] for k, v in fit_cols.items()}
+    )
+    table = FeatureTable.from_columns([f"A{i}" for i in range(n)], cols, missing=miss)
+    return model.fit(fit_table), table
+
+
+@given(scored_cases())
+def test_bounds_additivity_coverage(case: tuple[HealthModel, FeatureTable]) -> None:
+    model, table = case
+    st_ = model.score(table)
+    assert ((st_.scores >= 0.0) & (st_.scores <= 100.0)).all()
+    np.testing.assert_allclose(st_.contributions.sum(axis=1), st_.scores, rtol=1e-9, atol=1e-9)
+    assert ((st_.coverage >= 0.0) & (st_.coverage <= 1.0)).all()
+    assert np.isfinite(st_.contributions).all()
+
+
+@given(scored_cases(), st.randoms(use_true_random=False))
+def test_permutation_and_partition_invariance(
+    case: tuple[HealthModel, FeatureTable], rnd: Any
+) -> None:
+    model, table = case
+    whole = model.score(table)
+    perm = list(range(len(table)))
+    rnd.shuffle(perm)
+    np.testing.assert_allclose(model.score(table.take(perm)).scores, whole.scores[perm], rtol=1e-12)
+    cut = rnd.randint(0, len(table))
+    parts = [p for p in (list(range(cut)), list(range(cut, len(table)))) if p]
+    stacked = np.concatenate([model.score(table.take(p)).scores for p in parts])
+    np.testing.assert_allclose(stacked, whole.scores, rtol=1e-12, atol=1e-12)
+
+
+@given(scored_cases(), st.sampled_from("abc"), st.floats(0, 1e6))
+@example(
+    case=(
+        two_measure_model("veto", veto_child="a", veto_floor=50, veto_cap=10),
+        FeatureTable.from_columns(["X"], {"a": [49.0], "b": [100.0]}),
+    ),
+    column="a",
+    bump=2.0,
+)
+def test_monotone_in_benefit_measures(
+    case: tuple[HealthModel, FeatureTable], column: str, bump: float
+) -> None:
+    model, table = case
+    if column not in table:
+        column = table.names[0]
+    meas = next(m for m in model.measures if m.feature == column)
+    before = model.score(table).scores
+    raised = table.with_columns(
+        {column: table.column(column) + bump}, missing={column: table.mask(column).copy()}
+    )
+    after = model.score(raised).scores
+    tol = 1e-9
+    if meas.direction == "benefit":
+        assert (after >= before - tol).all()
+    else:
+        assert (after <= before + tol).all()
+
+
+@given(
+    st.lists(st.floats(0, 100), min_size=1, max_size=10),
+    st.lists(st.booleans(), min_size=10, max_size=10),
+)
+def test_lights_rank_by_severity(sat: list[float], late: list[bool]) -> None:
+    n = len(sat)
+    t = seed_table(
+        [
+            {"satisfaction": s, "risk_late_delivery": float(x)}
+            for s, x in zip(sat, late, strict=False)
+        ]
+    )
+    labels = FITTED.score(t).labels
+    assert labels is not None
+    for i in range(n):
+        want = "yellow" if sat[i] < 70 else ("green_watch" if late[i] else "green")
+        assert labels[i] == want
