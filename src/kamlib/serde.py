@@ -1,0 +1,770 @@
+"""Lossless, versioned, strict plain-data form of every kamlib model object.
+
+:func:`to_dict` turns a model object (an :class:`~kamlib.model.Account`, a whole
+:class:`~kamlib.model.Portfolio`, ...) into nested ``dict``/``list``/``str``/``int``/
+``float``/``bool``/``None`` values that ``json.dumps(..., allow_nan=False)`` accepts;
+:func:`from_dict` reads them back, so ``from_dict(type(x), to_dict(x)) == x`` always.
+
+The format:
+
+* the top-level dict carries ``"kamlib_schema"`` (the schema version, :data:`SCHEMA_VERSION`)
+  and ``"kamlib_type"`` (the class name); nested objects carry neither;
+* every ``__init__`` field appears under its name (private caches are skipped);
+* ``datetime.date`` is an ISO-8601 string ``"2024-03-31"``; a timezone-aware
+  ``datetime.datetime`` is an ISO-8601 string that keeps its UTC offset
+  (``"2024-03-31T09:30:00+08:00"``); naive datetimes are refused;
+* an enum member is its value; a tuple is a list.
+
+:func:`from_dict` treats its input as untrusted. Unknown keys, wrong types (``True`` where an
+``int`` is expected, ``3`` where a ``str`` is expected), missing required fields, NaN or
+infinite floats, malformed ISO strings, naive datetimes, unknown enum values and values the
+model's own validators refuse are each reported as a :class:`~kamlib.errors.FieldError`
+whose ``path`` names the place from the root, e.g.
+``"Portfolio.accounts[3].figures[0].revenue.amount"``. Every failure in the input is
+collected: one failure is raised as itself, several as one
+:class:`~kamlib.errors.KamlibValidationError` holding all of them. Nothing but kamlib's own
+errors ever escapes.
+
+The work is done by a :class:`Converter` (a registry held as a value, in the manner of
+cattrs): it builds one structure and one unstructure function per class from
+``attrs.fields`` and the resolved type hints, and caches them. :func:`to_dict` and
+:func:`from_dict` use a module-level default converter; build a fresh one to add hooks for
+your own types without touching the default.
+
+Examples:
+    >>> import json
+    >>> from kamlib.model import Money
+    >>> from kamlib.serde import from_dict, to_dict
+    >>> data = to_dict(Money(12.5, "USD"))
+    >>> data["kamlib_schema"], data["kamlib_type"], data["amount"], data["currency"]
+    (1, 'Money', 12.5, 'USD')
+    >>> from_dict(Money, json.loads(json.dumps(data))) == Money(12.5, "USD")
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from kamlib.errors import (
+    FieldError,
+    InvalidTypeError,
+    InvalidValueError,
+    KamlibError,
+    KamlibValidationError,
+)
+
+__all__ = [
+    "SCHEMA_KEY",
+    "SCHEMA_VERSION",
+    "TYPE_KEY",
+    "MISSING",
+    "Converter",
+    "default_converter",
+    "to_dict",
+    "from_dict",
+]
+
+T = TypeVar("T")
+
+#: Version of the plain-data format this kamlib writes and reads.
+SCHEMA_VERSION: Final = 1
+#: Top-level key holding :data:`SCHEMA_VERSION`.
+SCHEMA_KEY: Final = "kamlib_schema"
+#: Top-level key holding the class name of the object.
+TYPE_KEY: Final = "kamlib_type"
+
+#: A structure function: ``(data, path) -> object``; raises kamlib errors naming ``path``.
+StructureFn = Callable[[Any, str], Any]
+#: An unstructure function: ``object -> plain data``.
+UnstructureFn = Callable[[Any], Any]
+
+
+class _Missing:
+    """Type of :data:`MISSING`; pickles back to the same singleton."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+#: The ``value`` of the error raised for a required field that is absent.
+MISSING: Final = _Missing()
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _raise_all(errors: list[KamlibError], path: str) -> typing.NoReturn:
+    """Raise one error as itself, several as one flat :class:`KamlibValidationError`."""
+    if len(errors) == 1:
+        raise errors[0]
+    flat: list[KamlibError] = []
+    for err in errors:
+        if isinstance(err, KamlibValidationError):
+            flat.extend(typing.cast("tuple[KamlibError, ...]", err.exceptions))
+        else:
+            flat.append(err)
+    raise KamlibValidationError(f"{path}: {len(flat)} invalid values", flat)
+
+
+def _repath(err: FieldError, cls_name: str, path: str) -> FieldError:
+    """Move a model error's ``"Class.field"`` path under the serde ``path``."""
+    old = err.path
+    if old == cls_name:
+        new = path
+    elif old.startswith((f"{cls_name}.", f"{cls_name}[")):
+        new = path + old[len(cls_name) :]
+    else:
+        new = f"{path}.{old}" if path else old
+    fresh = type(err)(new, err.value, err.reason)
+    fresh.__cause__ = err
+    return fresh
+
+
+def _model_error(exc: Exception, cls: type, path: str, data: object) -> KamlibError:
+    """Translate whatever a model constructor raised into kamlib errors under ``path``."""
+    if isinstance(exc, KamlibValidationError):
+        subs: list[KamlibError] = [
+            _model_error(typing.cast("Exception", e), cls, path, data) for e in exc.exceptions
+        ]
+        message = exc.message if path == cls.__name__ else f"{path}: {exc.message}"
+        return KamlibValidationError(message, subs)
+    if isinstance(exc, FieldError):
+        return _repath(exc, cls.__name__, path)
+    err = InvalidValueError(path, data, f"is not a valid {cls.__name__}: {exc}")
+    err.__cause__ = exc
+    return err
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+def _s_str(v: Any, path: str) -> str:
+    if type(v) is str:
+        return v
+    if isinstance(v, str):
+        return str.__str__(v)
+    raise InvalidTypeError(path, v, "must be a str")
+
+
+def _s_int(v: Any, path: str) -> int:
+    if type(v) is int:
+        return v
+    raise InvalidTypeError(path, v, "must be an int")
+
+
+def _s_float(v: Any, path: str) -> float:
+    if type(v) is float:
+        if math.isfinite(v):
+            return v
+        raise InvalidValueError(path, v, "must be finite")
+    if type(v) is int:
+        try:
+            return float(v)
+        except OverflowError:
+            raise InvalidValueError(path, v, "is too large for a float") from None
+    raise InvalidTypeError(path, v, "must be a number")
+
+
+def _s_bool(v: Any, path: str) -> bool:
+    if type(v) is bool:
+        return v
+    raise InvalidTypeError(path, v, "must be a bool")
+
+
+def _s_none(v: Any, path: str) -> None:
+    if v is None:
+        return None
+    raise InvalidTypeError(path, v, "must be null")
+
+
+def _s_date(v: Any, path: str) -> dt.date:
+    if type(v) is not str:
+        raise InvalidTypeError(path, v, "must be an ISO-8601 date string")
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise InvalidValueError(path, v, "must be an ISO-8601 date, e.g. '2024-03-31'") from None
+
+
+def _s_datetime(v: Any, path: str) -> dt.datetime:
+    if type(v) is not str:
+        raise InvalidTypeError(path, v, "must be an ISO-8601 datetime string")
+    try:
+        out = dt.datetime.fromisoformat(v)
+    except ValueError:
+        raise InvalidValueError(
+            path, v, "must be an ISO-8601 datetime, e.g. '2024-03-31T09:30:00+08:00'"
+        ) from None
+    if out.tzinfo is None or out.utcoffset() is None:
+        raise InvalidValueError(path, v, "must be timezone-aware (give a UTC offset)")
+    return out
+
+
+def _identity(v: Any) -> Any:
+    return v
+
+
+def _u_str(v: Any) -> str:
+    return v if type(v) is str else str.__str__(v)
+
+
+def _u_int(v: Any) -> int:
+    return v if type(v) is int else int(v)
+
+
+def _u_float(v: Any) -> float:
+    return v if type(v) is float else float(v)
+
+
+def _u_iso(v: Any) -> str:
+    return typing.cast("str", v.isoformat())
+
+
+_PRIMITIVES: dict[object, tuple[StructureFn, UnstructureFn]] = {
+    str: (_s_str, _u_str),
+    int: (_s_int, _u_int),
+    float: (_s_float, _u_float),
+    bool: (_s_bool, bool),
+    type(None): (_s_none, _identity),
+    None: (_s_none, _identity),
+    dt.date: (_s_date, _u_iso),
+    dt.datetime: (_s_datetime, _u_iso),
+}
+
+
+def _describe(tp: object) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _runtime_check(tp: object) -> Callable[[Any], bool]:
+    """Return a predicate telling whether a value belongs to the union arm ``tp``."""
+    if tp is None or tp is type(None):
+        return lambda v: v is None
+    if tp is dt.date:
+        return lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+    if tp is int:
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if typing.get_origin(tp) is tuple:
+        return lambda v: isinstance(v, tuple)
+    if typing.get_origin(tp) is typing.Literal:
+        values = typing.get_args(tp)
+        return lambda v: v in values
+    if isinstance(tp, type):
+        return lambda v: isinstance(v, tp)
+    return lambda v: False
+
+
+class Converter:
+    """Turns model objects into plain data and back; holds its hooks and caches.
+
+    A converter is a value, not a global: :func:`to_dict` and :func:`from_dict` use
+    :data:`default_converter`, and you can build your own (for example in a test, or to
+    give one of your own types a custom form with :meth:`register_hooks`) without touching
+    the default. Per-class functions are built once from ``attrs.fields`` and
+    ``typing.get_type_hints`` and cached.
+
+    Args:
+        schema_version: The version written under :data:`SCHEMA_KEY` and required on read.
+
+    Examples:
+        >>> from kamlib.model import Money
+        >>> from kamlib.serde import Converter
+        >>> conv = Converter()
+        >>> conv.from_dict(Money, conv.to_dict(Money(3.0, "EUR")))
+        Money(amount=3.0, currency='EUR')
+    """
+
+    def __init__(self, *, schema_version: int = SCHEMA_VERSION) -> None:
+        self.schema_version = schema_version
+        self._structure: dict[object, StructureFn] = {}
+        self._unstructure: dict[object, UnstructureFn] = {}
+        self._building: set[object] = set()
+
+    def __repr__(self) -> str:
+        return f"Converter(schema_version={self.schema_version})"
+
+    # ----------------------------------------------------------------- public API
+
+    def register_hooks(
+        self, tp: type[T], *, structure: StructureFn, unstructure: UnstructureFn
+    ) -> None:
+        """Give ``tp`` a custom plain-data form in this converter.
+
+        Args:
+            tp: The type the hooks handle (wherever it appears in a field's type hint).
+            structure: ``(data, path) -> tp`` instance; should raise kamlib errors
+                naming ``path``; any other exception is wrapped in
+                :class:`~kamlib.errors.InvalidValueError` at ``path``.
+            unstructure: ``tp`` instance -> JSON-compatible plain data.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from kamlib.serde import Converter
+            >>> conv = Converter()
+            >>> conv.register_hooks(
+            ...     dt.timedelta,
+            ...     structure=lambda v, path: dt.timedelta(seconds=v),
+            ...     unstructure=lambda td: td.total_seconds(),
+            ... )
+            >>> conv.unstructure(dt.timedelta(minutes=2), dt.timedelta)
+            120.0
+        """
+
+        def guarded(v: Any, path: str) -> Any:
+            try:
+                return structure(v, path)
+            except KamlibError:
+                raise
+            except Exception as exc:
+                raise InvalidValueError(path, v, f"is not a valid {_describe(tp)}: {exc}") from exc
+
+        self._structure[tp] = guarded
+        self._unstructure[tp] = unstructure
+
+    def to_dict(self, obj: object) -> dict[str, object]:
+        """Return the plain-data form of a model object, with the schema header.
+
+        Args:
+            obj: An instance of an attrs model class.
+
+        Returns:
+            A JSON-compatible dict with :data:`SCHEMA_KEY` and :data:`TYPE_KEY` first.
+
+        Raises:
+            InvalidTypeError: ``obj`` is not an instance of an attrs class, or a field's
+                type hint is outside the vocabulary the converter knows.
+
+        Examples:
+            >>> from kamlib.model import Money
+            >>> from kamlib.serde import Converter
+            >>> Converter(schema_version=7).to_dict(Money(1.0, "USD"))["kamlib_schema"]
+            7
+        """
+        cls = type(obj)
+        if not attrs.has(cls):
+            raise InvalidTypeError("to_dict", obj, "must be a kamlib model object (an attrs class)")
+        body = self.unstructure(obj, cls)
+        return {SCHEMA_KEY: self.schema_version, TYPE_KEY: cls.__name__, **body}
+
+    def from_dict(self, cls: type[T], data: object) -> T:
+        """Build a ``cls`` from its plain-data form, checking everything.
+
+        Args:
+            cls: The model class to build.
+            data: Untrusted plain data, as produced by :meth:`to_dict` (possibly after a
+                trip through JSON).
+
+        Returns:
+            A new ``cls`` instance equal to the one that was serialised.
+
+        Raises:
+            FieldError: Exactly one problem; ``path`` names it from the root, which is
+                ``cls.__name__`` (e.g. ``"Account.figures[0].revenue.amount"``).
+            KamlibValidationError: Several problems; each one is in ``exceptions``.
+
+        Examples:
+            >>> from kamlib.model import Money
+            >>> from kamlib.serde import Converter
+            >>> Converter().from_dict(Money, {"kamlib_schema": 2, "kamlib_type": "Money"})
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: Money.kamlib_schema: must be 1 ...; got 2
+        """
+        if not attrs.has(typing.cast("type", cls)):
+            raise InvalidTypeError("from_dict.cls", cls, "must be a kamlib model class")
+        root = cls.__name__
+        if not isinstance(data, Mapping):
+            raise InvalidTypeError(root, data, f"must be a dict holding a {root}")
+        errors: list[KamlibError] = []
+        version = data.get(SCHEMA_KEY, MISSING)
+        if type(version) is not int or version != self.schema_version:
+            errors.append(
+                InvalidValueError(
+                    _join(root, SCHEMA_KEY),
+                    version,
+                    f"must be {self.schema_version} (the schema version this converter reads)",
+                )
+            )
+        type_name = data.get(TYPE_KEY, MISSING)
+        if type_name != root:
+            errors.append(InvalidValueError(_join(root, TYPE_KEY), type_name, f"must be {root!r}"))
+        if errors:
+            # Wrong version or wrong type: reading the body would only add noise.
+            _raise_all(errors, root)
+        body = {k: v for k, v in data.items() if k != SCHEMA_KEY and k != TYPE_KEY}
+        return typing.cast("T", self.structure(body, cls, root))
+
+    def unstructure(self, obj: object, tp: object) -> Any:
+        """Return the plain-data form of ``obj`` seen as type ``tp`` (no schema header).
+
+        Args:
+            obj: The value.
+            tp: Its type hint, e.g. ``Account`` or ``tuple[Money, ...]``.
+
+        Returns:
+            JSON-compatible plain data.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from kamlib.serde import default_converter
+            >>> default_converter.unstructure((dt.date(2024, 3, 31),), tuple[dt.date, ...])
+            ['2024-03-31']
+        """
+        return self._unstructure_fn(tp)(obj)
+
+    def structure(self, data: object, tp: object, path: str = "") -> Any:
+        """Build a value of type ``tp`` from plain data (no schema header expected).
+
+        Args:
+            data: Untrusted plain data.
+            tp: The type hint to build, e.g. ``Money`` or ``tuple[Quarter, ...]``.
+            path: Path of ``data`` used in error messages.
+
+        Returns:
+            The built value.
+
+        Raises:
+            FieldError: One problem, named by its path.
+            KamlibValidationError: Several problems.
+
+        Examples:
+            >>> from kamlib.serde import default_converter
+            >>> default_converter.structure([1, 2.5], tuple[float, ...], "xs")
+            (1.0, 2.5)
+            >>> default_converter.structure([1, True], tuple[float, ...], "xs")
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidTypeError: xs[1]: must be a number; got True
+        """
+        return self._structure_fn(tp)(data, path)
+
+    # ----------------------------------------------------------------- builders
+
+    def _structure_fn(self, tp: object) -> StructureFn:
+        fn = self._structure.get(tp)
+        if fn is None:
+            if tp in self._building:  # a recursive type: look it up lazily
+                return lambda v, path: self._structure[tp](v, path)
+            self._building.add(tp)
+            try:
+                fn = self._build_structure(tp)
+            finally:
+                self._building.discard(tp)
+            self._structure[tp] = fn
+        return fn
+
+    def _unstructure_fn(self, tp: object) -> UnstructureFn:
+        fn = self._unstructure.get(tp)
+        if fn is None:
+            key = ("u", tp)
+            if key in self._building:
+                return lambda v: self._unstructure[tp](v)
+            self._building.add(key)
+            try:
+                fn = self._build_unstructure(tp)
+            finally:
+                self._building.discard(key)
+            self._unstructure[tp] = fn
+        return fn
+
+    @staticmethod
+    def _unsupported(tp: object) -> InvalidTypeError:
+        return InvalidTypeError("Converter", tp, "is not a type the plain-data form supports")
+
+    def _build_structure(self, tp: object) -> StructureFn:
+        if tp in _PRIMITIVES:
+            return _PRIMITIVES[tp][0]
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is tuple:
+            return self._structure_tuple(args)
+        if origin in (types.UnionType, typing.Union):
+            return self._structure_union(args)
+        if origin is typing.Literal:
+            allowed = args
+
+            def s_literal(v: Any, path: str) -> Any:
+                for a in allowed:
+                    if type(v) is type(a) and v == a:
+                        return a
+                raise InvalidValueError(path, v, f"must be one of {list(allowed)!r}")
+
+            return s_literal
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return self._structure_enum(tp)
+        if isinstance(tp, type) and attrs.has(tp):
+            return self._structure_attrs(tp)
+        raise self._unsupported(tp)
+
+    def _build_unstructure(self, tp: object) -> UnstructureFn:
+        if tp in _PRIMITIVES:
+            return _PRIMITIVES[tp][1]
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                item = self._unstructure_fn(args[0])
+                if item is _identity:
+                    return list
+                return lambda v: [item(x) for x in v]
+            fns = [self._unstructure_fn(a) for a in args]
+            return lambda v: [f(x) for f, x in zip(fns, v, strict=True)]
+        if origin in (types.UnionType, typing.Union):
+            return self._unstructure_union(args)
+        if origin is typing.Literal:
+            return _identity
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return lambda v: v.value
+        if isinstance(tp, type) and attrs.has(tp):
+            return self._unstructure_attrs(tp)
+        raise self._unsupported(tp)
+
+    def _structure_tuple(self, args: tuple[Any, ...]) -> StructureFn:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = self._structure_fn(args[0])
+
+            def s_var_tuple(v: Any, path: str) -> tuple[Any, ...]:
+                if not isinstance(v, list | tuple):
+                    raise InvalidTypeError(path, v, "must be a list")
+                out = []
+                errors: list[KamlibError] = []
+                for i, x in enumerate(v):
+                    try:
+                        out.append(item(x, f"{path}[{i}]"))
+                    except KamlibError as err:
+                        errors.append(err)
+                if errors:
+                    _raise_all(errors, path)
+                return tuple(out)
+
+            return s_var_tuple
+        if not args or args == ((),):  # tuple[()]
+            fns: list[StructureFn] = []
+        else:
+            fns = [self._structure_fn(a) for a in args]
+        n = len(fns)
+
+        def s_fixed_tuple(v: Any, path: str) -> tuple[Any, ...]:
+            if not isinstance(v, list | tuple):
+                raise InvalidTypeError(path, v, f"must be a list of {n} items")
+            if len(v) != n:
+                raise InvalidValueError(path, v, f"must have exactly {n} items")
+            out = []
+            errors: list[KamlibError] = []
+            for i, (f, x) in enumerate(zip(fns, v, strict=True)):
+                try:
+                    out.append(f(x, f"{path}[{i}]"))
+                except KamlibError as err:
+                    errors.append(err)
+            if errors:
+                _raise_all(errors, path)
+            return tuple(out)
+
+        return s_fixed_tuple
+
+    def _structure_union(self, args: tuple[Any, ...]) -> StructureFn:
+        has_none = any(a is type(None) for a in args)
+        arms = [a for a in args if a is not type(None)]
+        if len(arms) == 1:
+            inner = self._structure_fn(arms[0])
+            if has_none:
+                return lambda v, path: None if v is None else inner(v, path)
+            return inner
+        fns = [self._structure_fn(a) for a in arms]
+        names = " or ".join(_describe(a) for a in arms) + (" or null" if has_none else "")
+
+        def s_union(v: Any, path: str) -> Any:
+            if v is None and has_none:
+                return None
+            first: KamlibError | None = None
+            for f in fns:
+                try:
+                    return f(v, path)
+                except KamlibError as err:
+                    first = first or err
+            if isinstance(first, FieldError) and first.path != path:
+                raise first  # a nested problem inside the arm that fitted best
+            raise InvalidTypeError(path, v, f"must be {names}")
+
+        return s_union
+
+    def _unstructure_union(self, args: tuple[Any, ...]) -> UnstructureFn:
+        has_none = any(a is type(None) for a in args)
+        arms = [a for a in args if a is not type(None)]
+        if len(arms) == 1:
+            inner = self._unstructure_fn(arms[0])
+            if has_none:
+                return lambda v: None if v is None else inner(v)
+            return inner
+        # datetime before date (a datetime *is* a date), enums before str.
+        arms.sort(key=lambda a: 0 if a is dt.datetime or isinstance(a, type(enum.Enum)) else 1)
+        pairs = [(_runtime_check(a), self._unstructure_fn(a)) for a in arms]
+
+        def u_union(v: Any) -> Any:
+            if v is None:
+                return None
+            for check, f in pairs:
+                if check(v):
+                    return f(v)
+            raise InvalidTypeError("Converter", v, "matches no arm of the declared union")
+
+        return u_union
+
+    @staticmethod
+    def _structure_enum(tp: type[enum.Enum]) -> StructureFn:
+        members = tp._value2member_map_
+        allowed = ", ".join(repr(m.value) for m in tp)
+        value_type = str if issubclass(tp, str) else None
+
+        def s_enum(v: Any, path: str) -> enum.Enum:
+            if value_type is not None and not isinstance(v, str):
+                raise InvalidTypeError(path, v, f"must be a str, one of {allowed}")
+            if isinstance(v, bool | list | dict):
+                raise InvalidTypeError(path, v, f"must be one of {allowed}")
+            member = members.get(v)
+            if member is None:
+                raise InvalidValueError(path, v, f"must be one of {allowed}")
+            return member
+
+        return s_enum
+
+    @staticmethod
+    def _fields(cls: type) -> list[tuple[attrs.Attribute[Any], Any]]:
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception as exc:
+            raise InvalidTypeError(
+                "Converter", cls, f"has type hints that cannot be resolved: {exc}"
+            ) from exc
+        out = []
+        for a in attrs.fields(cls):
+            if not a.init:
+                continue
+            if a.name not in hints:
+                raise InvalidTypeError("Converter", cls, f"field {a.name!r} has no type hint")
+            out.append((a, hints[a.name]))
+        return out
+
+    def _structure_attrs(self, cls: type) -> StructureFn:
+        name = cls.__name__
+        specs: list[tuple[str, StructureFn, bool]] = []
+        for a, hint in self._fields(cls):
+            key = a.alias or a.name
+            required = a.default is attrs.NOTHING
+            specs.append((key, self._structure_fn(hint), required))
+        known = frozenset(key for key, _, _ in specs)
+
+        def s_attrs(v: Any, path: str) -> Any:
+            if not isinstance(v, Mapping):
+                raise InvalidTypeError(path, v, f"must be a dict holding a {name}")
+            errors: list[KamlibError] = []
+            kwargs: dict[str, Any] = {}
+            for key, fn, required in specs:
+                if key in v:
+                    try:
+                        kwargs[key] = fn(v[key], f"{path}.{key}")
+                    except KamlibError as err:
+                        errors.append(err)
+                elif required:
+                    errors.append(
+                        InvalidValueError(f"{path}.{key}", MISSING, f"is required by {name}")
+                    )
+            if not known.issuperset(v):
+                for key in v:
+                    if key not in known:
+                        label = f"{path}.{key}" if isinstance(key, str) else f"{path}[{key!r}]"
+                        errors.append(InvalidValueError(label, v[key], f"is not a field of {name}"))
+            if errors:
+                _raise_all(errors, path)
+            try:
+                return cls(**kwargs)
+            except Exception as exc:
+                raise _model_error(exc, cls, path, v) from exc
+
+        return s_attrs
+
+    def _unstructure_attrs(self, cls: type) -> UnstructureFn:
+        specs = [
+            (a.name, a.alias or a.name, self._unstructure_fn(hint)) for a, hint in self._fields(cls)
+        ]
+
+        def u_attrs(obj: Any) -> dict[str, Any]:
+            return {key: fn(getattr(obj, attr)) for attr, key, fn in specs}
+
+        return u_attrs
+
+
+#: The converter :func:`to_dict` and :func:`from_dict` use.
+default_converter: Final = Converter()
+
+
+def to_dict(obj: object) -> dict[str, object]:
+    """Return the JSON-compatible plain-data form of a model object.
+
+    Uses :data:`default_converter`; see :meth:`Converter.to_dict`.
+
+    Args:
+        obj: Any kamlib model object, e.g. an ``Account`` or a whole ``Portfolio``.
+
+    Returns:
+        A dict with ``"kamlib_schema"``, ``"kamlib_type"`` and one key per field.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.model import Quarter
+        >>> from kamlib.serde import to_dict
+        >>> to_dict(Quarter(2024, 1))
+        {'kamlib_schema': 1, 'kamlib_type': 'Quarter', 'year': 2024, 'quarter': 1}
+    """
+    return default_converter.to_dict(obj)
+
+
+def from_dict(cls: type[T], data: object) -> T:
+    """Build a ``cls`` from untrusted plain data, reporting every problem with its path.
+
+    Uses :data:`default_converter`; see :meth:`Converter.from_dict`.
+
+    Args:
+        cls: The model class, e.g. ``Portfolio``.
+        data: Plain data as written by :func:`to_dict` (possibly via JSON).
+
+    Returns:
+        The rebuilt object; ``from_dict(type(x), to_dict(x)) == x``.
+
+    Raises:
+        FieldError: One problem, e.g. ``InvalidTypeError`` at ``"Quarter.year"``.
+        KamlibValidationError: Several problems, all of them in ``exceptions``.
+
+    Examples:
+        >>> from kamlib.model import Quarter
+        >>> from kamlib.serde import from_dict
+        >>> from_dict(Quarter, {"kamlib_schema": 1, "kamlib_type": "Quarter",
+        ...                     "year": 2024, "quarter": 2})
+        Quarter(year=2024, quarter=2)
+        >>> from_dict(Quarter, {"kamlib_schema": 1, "kamlib_type": "Quarter",
+        ...                     "year": "2024", "quarter": 2})
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidTypeError: Quarter.year: must be an int; got '2024'
+    """
+    return default_converter.from_dict(cls, data)
