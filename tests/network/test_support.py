@@ -40,7 +40,8 @@ def test_default_is_equal_weighted_mean_over_ten() -> None:
 
 def test_weights_and_callable() -> None:
     assert support_scores(_graph(), weights=(1, 0, 0))["CEO"] == pytest.approx(0.4)
-    assert support_scores(_graph(), weights=[0, 0, 2])["CTO"]  # type: ignore[arg-type] == pytest.approx(0.7)
+    as_list = support_scores(_graph(), weights=[0, 0, 2])  # type: ignore[arg-type]
+    assert as_list["CTO"] == pytest.approx(0.7)
     got = support_scores(_graph(), weights=lambda c, s, p: 1.0 if p >= 5 else 0.0)
     assert got == {"CEO": 0.0, "CTO": 1.0}
 

@@ -262,12 +262,18 @@ def _build(
             )
         )
     G.add_edges_from(edges)
-    _check_reporting(G, opportunity_id)
+    if opportunity_id is not None:  # the portfolio already checked each scope alone
+        _check_reporting(G, opportunity_id)
     return G
 
 
-def _check_reporting(G: nx.DiGraph[str], opportunity_id: str | None) -> None:
-    """Raise :class:`ReportingCycleError` for the first reporting cycle (by smallest id)."""
+def _check_reporting(G: nx.DiGraph[str], opportunity_id: str) -> None:
+    """Raise :class:`ReportingCycleError` for the first reporting cycle (by smallest id).
+
+    Only merged graphs need the check: :class:`~kamlib.model.Portfolio` already
+    rejects cycles within the standing network and within each opportunity's own
+    ties, but an opportunity's re-routed line can close a loop with standing ones.
+    """
     R: nx.DiGraph[str] = nx.DiGraph()
     R.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["reports_to"])
     cyclic = [c for c in nx.strongly_connected_components(R) if len(c) > 1]
@@ -276,11 +282,8 @@ def _check_reporting(G: nx.DiGraph[str], opportunity_id: str | None) -> None:
     comp = min(cyclic, key=min)
     found = nx.find_cycle(R.subgraph(comp), source=min(comp))
     people = [str(edge[0]) for edge in found]
-    where = (
-        "the standing network"
-        if opportunity_id is None
-        else f"the network of opportunity {opportunity_id!r}"
-    )
     raise ReportingCycleError(
-        "stakeholder_graph.relationships", people, f"reports_to lines form a cycle in {where}"
+        "stakeholder_graph.relationships",
+        people,
+        f"reports_to lines form a cycle in the network of opportunity {opportunity_id!r}",
     )

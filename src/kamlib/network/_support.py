@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Final, TypeAlias
 
 import networkx as nx
+import numpy as np
 
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.network._common import (
@@ -17,10 +18,11 @@ from kamlib.network._common import (
     check_graph,
     check_real,
     check_role_weights,
+    edge_strength,
     is_active,
     side_of,
 )
-from kamlib.network._influence import influence_reach
+from kamlib.network._influence import _pagerank_kernel
 
 __all__ = [
     "DEFAULT_PORTRAIT_WEIGHTS",
@@ -148,15 +150,40 @@ def influence_weights(
     role_weights: Mapping[str, float],
     alpha: float,
 ) -> dict[Hashable, float]:
-    """Influence reach among the active customer-side people, restarting by role weight."""
-    inner = H.subgraph(n for n, d in H.nodes(data=True) if side_of(d) == CUSTOMER and is_active(d))
-    restart = {}
-    for n, d in inner.nodes(data=True):
-        role = d.get("role")
-        w = role_weights.get(role, 0.0) if isinstance(role, str) else 0.0
-        if w > 0.0:
-            restart[n] = w
-    return influence_reach(inner, weight=weight, alpha=alpha, personalization=restart or None)
+    """Influence reach among the active customer-side people, restarting by role weight.
+
+    Same result as :func:`influence_reach` on the subgraph of those people with
+    ``personalization`` = role weights (uniform when none is positive), read straight
+    from the adjacency of ``H`` (already sorted) for speed.
+    """
+    where = "weighted_support"
+    inner = [n for n, d in H.nodes(data=True) if side_of(d) == CUSTOMER and is_active(d)]
+    if not inner:
+        return {}
+    index = {n: i for i, n in enumerate(inner)}
+    restart = np.zeros(len(inner))
+    for n, i in index.items():
+        role = H.nodes[n].get("role")
+        if isinstance(role, str):
+            restart[i] = role_weights.get(role, 0.0)
+    total = restart.sum()
+    p = restart / total if total > 0 else np.full(len(inner), 1.0 / len(inner))
+    src: list[int] = []
+    dst: list[int] = []
+    strengths: list[float] = []
+    adj = H.adj
+    for u, i in index.items():
+        for v, d in adj[u].items():
+            j = index.get(v)
+            if j is None:
+                continue
+            s = edge_strength(where, u, v, d, weight)
+            if s > 0.0:
+                src.append(j)  # the walk goes from the swayed (v) to the swayer (u)
+                dst.append(i)
+                strengths.append(s)
+    x = _pagerank_kernel(len(inner), src, dst, strengths, p, alpha, 100, 1.0e-6)
+    return dict(zip(inner, x.tolist(), strict=True))
 
 
 def weighted_support(
