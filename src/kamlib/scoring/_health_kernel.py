@@ -63,6 +63,13 @@ def _unit(x: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
     return out
 
 
+def _interp_safe(xp: FloatArray) -> bool:
+    """True when ``np.interp`` cannot overflow on these knots (slopes and spans finite)."""
+    span = float(np.abs(xp).max())
+    gap = float(np.diff(xp).min())
+    return span <= 1e150 and gap >= 1e-150
+
+
 def scale_points(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     """Map raw values to 0-100 points by piecewise-linear interpolation over knots.
 
@@ -73,6 +80,9 @@ def scale_points(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     if xp.shape[0] == 1:
         v = xp[0]
         return np.where(x > v, 100.0, np.where(x < v, 0.0, fp[0]))
+    if _interp_safe(xp):
+        fast: FloatArray = np.interp(x, xp, fp, left=0.0, right=100.0)
+        return fast
     idx = np.searchsorted(xp, x, side="right") - 1
     np.clip(idx, 0, xp.shape[0] - 2, out=idx)
     a = xp[idx]
@@ -109,71 +119,101 @@ class TreePlan:
     static_weights: tuple[float, ...]  # nominal share of each measure in the root
 
 
+Coef = FloatArray | float
+
+
 def aggregate(
-    points: FloatArray, available: BoolArray, plan: TreePlan
+    points: Sequence[FloatArray], available: Sequence[BoolArray | None], plan: TreePlan
 ) -> tuple[FloatArray, FloatArray, dict[int, FloatArray]]:
-    """Aggregate measure points through the tree.
+    """Aggregate measure points through the tree, column by column.
 
     Each node computes its value *and* the per-row coefficient of each child, so that
     ``value == sum(coef * child_value)``; multiplying coefficients down from the root gives
     each measure's effective weight, and contributions ``points * effective_weight`` add
-    up to the root value.
+    up to the root value. Coefficients stay scalars while nothing is missing below a mean
+    node, so the common case costs a few passes per column.
 
     Args:
-        points: ``(n, m)`` measure points, 0 where a measure is unavailable.
-        available: ``(n, m)`` True where a measure takes part.
+        points: ``m`` columns of measure points, 0 where a measure is unavailable.
+        available: ``m`` masks (True = the measure takes part), ``None`` = all rows.
         plan: The compiled tree.
 
     Returns:
-        ``(score, contributions, node_values)`` where ``node_values`` maps node slots to
-        ``(n,)`` values.
+        ``(score, contributions, node_values)``: ``(n,)`` root values, ``(n, m)``
+        Fortran-ordered contributions, and node slot to ``(n,)`` values.
     """
-    n, m = points.shape
-    values: list[FloatArray] = [points[:, j] for j in range(m)]
-    avail: list[BoolArray] = [available[:, j] for j in range(m)]
-    coefs: dict[int, FloatArray] = {}
-    rows = np.arange(n)
+    n = points[0].shape[0]
+    m = len(points)
+    values: list[FloatArray] = list(points)
+    avail: list[BoolArray | None] = list(available)
+    coefs: dict[int, list[Coef]] = {}
     for node in plan.nodes:
-        V = np.column_stack([values[c] for c in node.children])
-        A = np.column_stack([avail[c] for c in node.children])
-        ok: BoolArray = np.asarray(A.any(axis=1), dtype=np.bool_)
+        V = [values[c] for c in node.children]
+        A = [avail[c] for c in node.children]
+        E: list[Coef]
+        ok: BoolArray | None
         if node.aggregator == "min":
-            Vm = np.where(A, V, np.inf)
-            k = np.argmin(Vm, axis=1)
-            E = np.zeros(V.shape, dtype=np.float64)
-            E[rows, k] = ok.astype(np.float64)
-            val = np.where(ok, V[rows, k], 0.0)
+            Vm = [v if a is None else np.where(a, v, np.inf) for v, a in zip(V, A, strict=True)]
+            best = Vm[0].copy()
+            for v in Vm[1:]:
+                np.minimum(best, v, out=best)
+            ok = None
+            if all(a is not None for a in A):
+                ok = np.zeros(n, dtype=np.bool_)
+                for a in A:
+                    assert a is not None
+                    ok |= a
+            taken = np.zeros(n, dtype=np.bool_) if ok is None else ~ok
+            E = []
+            for v in Vm:
+                hit = (v == best) & ~taken
+                taken |= hit
+                E.append(hit.astype(np.float64))
+            val = best if ok is None else np.where(ok, best, 0.0)
         else:
-            W = A * np.asarray(node.weights, dtype=np.float64)
-            s = W.sum(axis=1)
-            E = W / np.where(s > 0.0, s, 1.0)[:, None]
-            val = (E * V).sum(axis=1)
-            ok = np.asarray(s > 0.0)
+            w = node.weights
+            if all(a is None for a in A):
+                total = sum(w)
+                E = [wk / total for wk in w]
+                ok = None
+            else:
+                Wk = [wk if a is None else a * wk for wk, a in zip(w, A, strict=True)]
+                s = np.zeros(n, dtype=np.float64)
+                for wk_arr in Wk:
+                    s += wk_arr
+                ok = s > 0.0
+                inv = np.divide(1.0, s, out=np.zeros(n, dtype=np.float64), where=ok)
+                E = [np.asarray(wk_arr * inv, dtype=np.float64) for wk_arr in Wk]
+            val = np.zeros(n, dtype=np.float64)
+            for e, v in zip(E, V, strict=True):
+                val += e * v
             if node.aggregator == "veto":
                 j = node.veto_child
-                vetoed = A[:, j] & (V[:, j] < node.veto_floor) & (val > node.veto_cap)
-                if node.veto_cap <= 0.0:
-                    scale = np.where(vetoed, 0.0, 1.0)
-                else:
+                cap = node.veto_cap
+                vetoed = (V[j] < node.veto_floor) & (val > cap)
+                a_j = A[j]
+                if a_j is not None:
+                    vetoed &= a_j
+                if vetoed.any():
                     safe = np.where(vetoed, val, 1.0)
-                    scale = np.where(vetoed, node.veto_cap / safe, 1.0)
-                E = E * scale[:, None]
-                val = np.where(vetoed, node.veto_cap if node.veto_cap > 0.0 else 0.0, val)
+                    scale = np.where(vetoed, cap / safe, 1.0)
+                    E = [e * scale for e in E]
+                    val = np.where(vetoed, cap, val)
         coefs[node.slot] = E
         values.append(val)
         avail.append(ok)
     # top-down: effective weight of every slot
     root = plan.nodes[-1].slot
-    weight: dict[int, FloatArray] = {root: np.ones(n, dtype=np.float64)}
+    weight: dict[int, Coef] = {root: 1.0}
     for node in reversed(plan.nodes):
         w_node = weight[node.slot]
-        E = coefs[node.slot]
-        for k, c in enumerate(node.children):
-            weight[c] = w_node * E[:, k]
-    contributions = np.empty((n, m), dtype=np.float64)
+        for c, e in zip(node.children, coefs[node.slot], strict=True):
+            weight[c] = w_node * e
+    contributions = np.empty((n, m), dtype=np.float64, order="F")
+    score = np.zeros(n, dtype=np.float64)
     for j in range(m):
-        contributions[:, j] = points[:, j] * weight[j]
-    score = contributions.sum(axis=1)
+        np.multiply(points[j], weight[j], out=contributions[:, j])
+        score += contributions[:, j]
     node_values = {node.slot: values[node.slot] for node in plan.nodes}
     node_values[root] = score
     return score, contributions, node_values
@@ -192,30 +232,33 @@ def linear_weights(plan: TreePlan) -> FloatArray | None:
 # ---------------------------------------------------------------------------- rules
 def rule_flags(
     columns: Sequence[Sequence[FloatArray]],
-    masks: Sequence[Sequence[BoolArray]],
+    masks: Sequence[Sequence[BoolArray | None]],
     comparisons: Sequence[str],
     thresholds: Sequence[float],
     fire_on_missing: Sequence[bool],
     n: int,
 ) -> BoolArray:
-    """Return the ``(n, r)`` matrix of fired rules.
+    """Return the Fortran-ordered ``(n, r)`` matrix of fired rules.
 
     A rule fires when *every* one of its input columns satisfies the comparison. A missing
     input never satisfies it (NaN compares false, and ``!=`` is masked explicitly), unless
     the rule fires on missing input, in which case a missing input counts as satisfied.
+    A mask of ``None`` means nothing is missing in that column.
     """
-    out = np.zeros((n, len(comparisons)), dtype=np.bool_)
+    out = np.zeros((n, len(comparisons)), dtype=np.bool_, order="F")
     for r, (cols, ms, op, thr, fire) in enumerate(
         zip(columns, masks, comparisons, thresholds, fire_on_missing, strict=True)
     ):
         ufunc: Any = COMPARISONS[op]
-        hit = np.ones(n, dtype=np.bool_)
-        for col, miss in zip(cols, ms, strict=True):
-            sat = ufunc(col, thr) & ~miss
-            if fire:
-                sat |= miss
-            hit &= sat
-        out[:, r] = hit
+        hit = out[:, r]
+        for k, (col, miss) in enumerate(zip(cols, ms, strict=True)):
+            sat = ufunc(col, thr)
+            if miss is not None:
+                sat = (sat | miss) if fire else (sat & ~miss)
+            if k == 0:
+                hit[...] = sat
+            else:
+                hit &= sat
     return out
 
 
@@ -223,7 +266,8 @@ def light_levels(flags: BoolArray, severities: Sequence[int]) -> NDArray[np.int8
     """Return the most severe level among fired rules per row (0 = green)."""
     level = np.zeros(flags.shape[0], dtype=np.int8)
     for r, sev in enumerate(severities):
-        np.maximum(level, np.where(flags[:, r], np.int8(sev), np.int8(0)), out=level)
+        col = np.ascontiguousarray(flags[:, r]).view(np.int8)
+        np.maximum(level, col * np.int8(sev), out=level)
     return level
 
 

@@ -610,12 +610,8 @@ def evaluate_rules(table: FeatureTable, rules: Sequence[LightRule]) -> BoolArray
     rules = _check_rules(rules, "rules")
     require_columns(table, [f for r in rules for f in r.feature], "evaluate_rules")
     n = len(table)
-    no_missing = np.zeros(n, dtype=np.bool_)
     cols = [[table.column(f) for f in r.feature] for r in rules]
-    masks = [
-        [table.mask(f) if table.missing is not None else no_missing for f in r.feature]
-        for r in rules
-    ]
+    masks = [[_mask_or_none(table, f) for f in r.feature] for r in rules]
     return rule_flags(
         cols,
         masks,
@@ -655,6 +651,13 @@ def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.ob
     level = light_levels(f, [SEVERITY[r.light] for r in rules])
     out: NDArray[np.object_] = LIGHT_ARRAY[level]
     return out
+
+
+def _mask_or_none(table: FeatureTable, name: str) -> BoolArray | None:
+    if table.missing is None:
+        return None
+    mask = table.mask(name)
+    return mask if mask.any() else None
 
 
 def _check_rules(rules: object, path: str) -> tuple[LightRule, ...]:
@@ -816,8 +819,8 @@ def rescue_alerts(
         if np.isinf(arr).any():
             i = int(np.flatnonzero(np.isinf(arr))[0])
             raise InvalidValueError(f"{path}[{i}]", float(arr[i]), "must be finite or NaN")
-    limit = (1.0 - d) * prev
-    out: BoolArray = (prev > 0.0) & (cur <= limit + _TOL * np.abs(limit))
+    out: BoolArray = cur <= prev * ((1.0 - d) * (1.0 + _TOL))
+    out &= prev > 0.0
     return out
 
 
@@ -1178,14 +1181,22 @@ account 'C' and the measure's policy is missing='require'; got 'C'
                 "HealthModel.measures", unfitted, "need fitted parameters; call fit() first"
             )
         n, m = len(table), len(self.measures)
-        X, M = table.matrix([ms.feature for ms in self.measures])
-        P = np.empty((n, m), dtype=np.float64, order="F")
-        avail = np.ones((n, m), dtype=np.bool_, order="F")
-        observed = np.ones((n, m), dtype=np.bool_, order="F")
+        masks: list[BoolArray | None] = [None] * m
+        if table.missing is not None:
+            for j, ms in enumerate(self.measures):
+                miss = table.mask(ms.feature)
+                if miss.any():
+                    masks[j] = miss
+        w_lin = linear_weights(self._plan)
+        fast = w_lin is not None and not with_nodes and all(mk is None for mk in masks)
+        P = np.empty((n, m), dtype=np.float64, order="F") if fast else None
+        points: list[FloatArray] = []
+        avail: list[BoolArray | None] = [None] * m
         for j, ms in enumerate(self.measures):
-            p = ms.points(X[:, j])
-            if M is not None and M[:, j].any():
-                miss = M[:, j]
+            p = ms.points(table.column(ms.feature))
+            gap = masks[j]
+            if gap is not None:
+                miss = gap
                 if ms.missing == "require":
                     i = int(np.flatnonzero(miss)[0])
                     raise InvalidValueError(
@@ -1194,25 +1205,27 @@ account 'C' and the measure's policy is missing='require'; got 'C'
                         f"is missing for account {table.ids[i]!r} and the measure's policy "
                         "is missing='require'",
                     )
-                observed[:, j] = ~miss
                 if ms.missing == "exclude":
                     p = np.where(miss, 0.0, p)
-                    avail[:, j] = ~miss
+                    avail[j] = ~miss
                 else:
                     p = np.where(miss, ms.fill_points, p)
-            P[:, j] = p
-        w_lin = linear_weights(self._plan)
+            if P is not None:
+                P[:, j] = p
+            else:
+                points.append(p)
         node_values: dict[str, FloatArray] = {}
-        static = np.asarray(self._plan.static_weights, dtype=np.float64)
         contributions: FloatArray | LinearContributions
-        if M is None and w_lin is not None and not with_nodes:
+        coverage = np.ones(n, dtype=np.float64)
+        if P is not None and w_lin is not None:
             score = P @ w_lin
             contributions = LinearContributions(P, w_lin, np.zeros(m))
-            coverage = np.ones(n, dtype=np.float64)
         else:
-            score, contributions, by_slot = aggregate(P, avail, self._plan)
-            coverage = observed @ static if M is not None else np.ones(n, dtype=np.float64)
+            score, contributions, by_slot = aggregate(points, avail, self._plan)
             node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes}
+            for j, gap in enumerate(masks):
+                if gap is not None:
+                    coverage -= self._plan.static_weights[j] * gap
         np.clip(score, 0.0, 100.0, out=score)
         np.clip(coverage, 0.0, 1.0, out=coverage)
         return score, contributions, coverage, node_values

@@ -269,15 +269,22 @@ def hysteresis_steps(
     if not np.isfinite(x).all():
         i = int(np.flatnonzero(~np.isfinite(x))[0])
         raise InvalidValueError(f"scores[{i}]", float(x[i]), "must be finite")
-    enter = np.asarray(bands.enter, dtype=np.float64)
-    exit_ = np.asarray(bands.exit, dtype=np.float64)
-    up = np.searchsorted(enter, x, side="right")  # number of enter thresholds <= x
-    down = np.searchsorted(exit_, x, side="right")  # number of exit thresholds <= x
-    target = np.minimum(np.maximum(st, up), down)
-    change = (target != st) & (pe >= bands.min_dwell)
+    # U = number of enter thresholds <= x, D = number of exit thresholds <= x; a few
+    # thresholds, so counting comparisons beats a binary search per score.
+    target = st.copy()
+    up = np.zeros(x.shape, dtype=np.int64)
+    down = np.zeros(x.shape, dtype=np.int64)
+    for en, ex in zip(bands.enter, bands.exit, strict=True):
+        up += x >= en
+        down += x >= ex
+    np.maximum(target, up, out=target)
+    np.minimum(target, down, out=target)
+    change = target != st
+    if bands.min_dwell > 1:
+        change &= pe >= bands.min_dwell
     new_states = np.where(change, target, st)
     new_periods = np.where(change, 1, pe + 1)
-    return new_states.astype(np.int64), new_periods.astype(np.int64)
+    return new_states, new_periods
 
 
 def initial_states(bands: HysteresisBands, scores: object) -> tuple[IntArray, IntArray]:
