@@ -267,8 +267,12 @@ class MinMax:
 
     def points(self, x: FloatArray) -> FloatArray:
         """Return the benefit points of ``x``."""
-        slope, icpt = self.linear()
-        p: FloatArray = x * slope + icpt
+        if self.lo is None or self.hi is None:
+            raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
+        if self.hi == self.lo:
+            return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
+        # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope overflows.
+        p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
         if self.clip:
             np.clip(p, 0.0, POINTS_MAX, out=p)
         return p

@@ -433,6 +433,8 @@ class WeightedPoints:
             m = c.mapping
             assert isinstance(m, MinMax)
             s, b = m.linear()
+            if not (np.isfinite(s) and np.isfinite(b)):
+                return None  # a range so narrow the slope overflows: map column by column
             if c.direction == "cost":
                 s, b = -s, POINTS_MAX - b
             slope[j], icpt[j] = s, b

@@ -228,9 +228,11 @@ def check_fit_contract(ctx: _Ctx) -> None:
             raise _fail("fit_contract", "unfitted score() must raise NotFittedError")
         if ctx.fitted is s:
             raise _fail("fit_contract", "fit() must return a new scorer, not mutate self")
-    refit = ctx.fitted.fit(ctx.table)
-    if refit.get_config() != ctx.fitted.get_config():
+    once = s.fit(ctx.table)
+    if once.get_config() != s.fit(ctx.table).get_config():
         raise _fail("fit_contract", "fitting twice on the same table gave different parameters")
+    if once.fit(ctx.table).get_config() != once.get_config():
+        raise _fail("fit_contract", "re-fitting a fitted scorer on the same table changed it")
 
 
 def check_determinism(ctx: _Ctx) -> None:
@@ -443,7 +445,9 @@ def check_scorer(
 
     Checks (names as in the error): ``protocol_shape`` (protocol attributes, immutability),
     ``fit_contract`` (unfitted use raises NotFittedError, fit returns a new fitted scorer,
-    fitting is deterministic), ``determinism``, ``inputs_not_mutated``,
+    fitting is deterministic and re-fitting on the same table changes nothing; a scorer
+    given pinned parameters is scored as given, without fitting), ``determinism``,
+    ``inputs_not_mutated``,
     ``permutation_invariance``, ``partition_invariance``, ``single_equals_batch``,
     ``picklable`` (fitted scorer and ScoreTable), ``config_round_trip``
     (``from_config(get_config())``, also through JSON, gives the same scores and config

@@ -1,0 +1,191 @@
+"""ScoreTable, explanations, config_hash and the scorer registry (with entry points)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kamlib.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    KamlibWarning,
+    UnknownIdError,
+    UnknownScorerError,
+)
+from kamlib.scoring import (
+    LinearContributions,
+    ScorerRegistry,
+    ScoreTable,
+    ValueMatrix,
+    config_hash,
+    default_registry,
+)
+
+
+def _st(lazy: bool = False) -> ScoreTable:
+    X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    w = np.array([0.5, 0.25])
+    contrib: Any = LinearContributions(X, w, np.zeros(2)) if lazy else X * w
+    return ScoreTable(
+        scorer="demo",
+        config={"a": 1},
+        ids=np.array(["A", "B", "C"], dtype=object),
+        scores=X @ w,
+        components=("x", "y"),
+        contributions=contrib,
+        coverage=np.ones(3),
+        labels=np.array(["hi", "lo", "hi"], dtype=object),
+        classes=("hi", "lo"),
+        margin=np.array([0.1, 0.2, 0.3]),
+        reason_codes=("r1",),
+        reason_flags=np.array([[True], [False], [True]]),
+        reason_texts={"r1": "rule one"},
+    )
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_explain_and_accessors(lazy: bool) -> None:
+    st = _st(lazy)
+    e = st.explain("B")
+    assert e.score == pytest.approx(2.5)
+    assert e.contributions == (("x", 1.5), ("y", 1.0))
+    assert e.label == "lo"
+    assert e.margin == pytest.approx(0.2)
+    assert e.reasons == ()
+    assert st.reasons_of("C") == ("r1",)
+    assert st.explain("A").reasons == (("r1", "rule one"),)
+    assert st.label_of("A") == "hi"
+    assert "B - demo score 2.5 -> lo" in str(e)
+    assert st.config_hash == config_hash({"a": 1})
+
+
+def test_unknown_id() -> None:
+    st = _st()
+    with pytest.raises(UnknownIdError, match="'Z'"):
+        st.explain("Z")
+    with pytest.raises(UnknownIdError):
+        st.score_of("Z")
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_take_keeps_rows_aligned(lazy: bool) -> None:
+    st = _st(lazy).take([2, 0])
+    assert st.ids.tolist() == ["C", "A"]
+    assert st.contributions.sum(axis=1).tolist() == st.scores.tolist()
+    assert st.reasons_of("C") == ("r1",)
+    assert st.labels is not None
+    assert st.labels.tolist() == ["hi", "hi"]
+
+
+def test_to_columns() -> None:
+    cols = _st().to_columns()
+    assert list(cols) == [
+        "id",
+        "score",
+        "label",
+        "coverage",
+        "margin",
+        "contrib:x",
+        "contrib:y",
+        "reason:r1",
+    ]
+    assert cols["contrib:y"].tolist() == [0.5, 1.0, 1.5]
+
+
+def test_scoretable_refuses_non_finite_and_bad_shapes() -> None:
+    with pytest.raises(InvalidValueError, match="non-finite"):
+        ScoreTable(
+            scorer="d",
+            config={},
+            ids=np.array(["A"], dtype=object),
+            scores=np.array([np.nan]),
+            components=(),
+            contributions=np.zeros((1, 0)),
+            coverage=np.ones(1),
+        )
+    with pytest.raises(InvalidValueError, match="scores"):
+        ScoreTable(
+            scorer="d",
+            config={},
+            ids=np.array(["A"], dtype=object),
+            scores=np.zeros(2),
+            components=(),
+            contributions=np.zeros((1, 0)),
+            coverage=np.ones(1),
+        )
+
+
+def test_config_hash_stable_and_strict() -> None:
+    assert config_hash({"a": [1, 2], "b": None}) == config_hash({"b": None, "a": [1, 2]})
+    assert config_hash({"a": 1}) != config_hash({"a": 2})
+    with pytest.raises(InvalidValueError):
+        config_hash({"a": float("nan")})
+    with pytest.raises(InvalidValueError):
+        config_hash({"a": object()})
+
+
+def test_registry_register_get_replace_unknown() -> None:
+    reg = ScorerRegistry()
+    reg.register("vm", ValueMatrix)
+    assert reg.names() == ("vm",)
+    assert isinstance(reg.get("vm", naming="abcd"), ValueMatrix)
+    with pytest.raises(InvalidValueError, match="already registered"):
+        reg.register("vm", ValueMatrix)
+    reg.register("vm", lambda **kw: ValueMatrix(quantile=0.25, **kw), replace=True)
+    got = reg.get("vm")
+    assert isinstance(got, ValueMatrix)
+    assert got.quantile == 0.25
+    with pytest.raises(UnknownScorerError, match="'nope'"):
+        reg.get("nope")
+    with pytest.raises(InvalidValueError):
+        reg.register("", ValueMatrix)
+    with pytest.raises(InvalidTypeError):
+        reg.register("x", 3)  # type: ignore[arg-type]
+
+
+def test_default_registry_holds_builtins() -> None:
+    names = default_registry.names()
+    assert names[0] == "empirical_estimate"
+    assert {"value_matrix", "weighted_points", "empirical_estimate"} <= set(names)
+
+
+class _FakeEP:
+    def __init__(self, name: str, target: Any) -> None:
+        self.name = name
+        self._target = target
+
+    def load(self) -> Any:
+        if isinstance(self._target, Exception):
+            raise self._target
+        return self._target
+
+
+def test_load_entry_points_empty_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [])
+    assert ScorerRegistry().load_entry_points("kamlib.no_such_group") == ()
+
+
+def test_load_entry_points_warns_on_bad_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    eps = [
+        _FakeEP("good", ValueMatrix),
+        _FakeEP("broken", ImportError("no module")),
+        _FakeEP("notcallable", 3),
+        _FakeEP("taken", ValueMatrix),
+    ]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: eps)
+    reg = ScorerRegistry()
+    reg.register("taken", ValueMatrix)
+    with pytest.warns(KamlibWarning) as record:
+        added = reg.load_entry_points()
+    assert added == ("good",)
+    text = " ".join(str(w.message) for w in record)
+    assert "broken" in text
+    assert "notcallable" in text
+    assert "taken" in text
+    assert reg.names() == ("good", "taken")
