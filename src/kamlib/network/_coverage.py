@@ -38,7 +38,7 @@ __all__ = [
 class PersonCoverage:
     """How strongly our staff reach one key person.
 
-    Args:
+    Attributes:
         person_id: The key person.
         role: Their decision role.
         role_weight: Weight of the role in the account score.
@@ -72,7 +72,7 @@ class PersonCoverage:
 class Coverage:
     """Coverage of an account's key persons by our staff.
 
-    Args:
+    Attributes:
         score: Role-weighted mean of the people's strengths, in [0, 1]; ``None``
             when the graph has no active key person.
         people: One :class:`PersonCoverage` per active key person, sorted by id.
@@ -213,7 +213,7 @@ def _coverage(
 class MeetingSuggestion:
     """What raising our tie with one person to ``target_strength`` would do.
 
-    Args:
+    Attributes:
         person_id: The customer-side person to meet.
         current_strength: Our best path strength to them now.
         target_strength: The strength of a direct tie we would build.

@@ -67,7 +67,7 @@ class RelationshipFeatures:
     ``missing.update(rf.missing)``; cells that are missing hold ``0.0`` and are
     ``True`` in ``missing``.
 
-    Args:
+    Attributes:
         ids: Account ids, in portfolio order.
         columns: Column name -> float64 array (read-only), one value per account.
         missing: Column name -> bool array (read-only), ``True`` where missing.

@@ -66,7 +66,7 @@ class FlagCode(enum.StrEnum):
 class RedFlag:
     """One raised flag: its code, a sentence for people, and the people concerned.
 
-    Args:
+    Attributes:
         code: The :class:`FlagCode`.
         text: Human-readable explanation.
         people: Ids of the people the flag is about (sorted; may be empty).
@@ -85,7 +85,7 @@ class RedFlag:
 class RedFlags:
     """The red flags of one account (or one opportunity of it) as of a moment.
 
-    Args:
+    Attributes:
         account_id: The account.
         opportunity_id: The opportunity whose decision chain was applied, if any.
         as_of: The moment evaluated.

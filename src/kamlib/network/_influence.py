@@ -32,7 +32,7 @@ __all__ = ["InfluencePath", "indirect_key_persons", "influence_reach"]
 class InfluencePath:
     """A chain of influence ties and its combined strength.
 
-    Args:
+    Attributes:
         source: First person of the chain (the one who sways).
         target: Last person (the one swayed).
         strength: Product of the edge strengths along ``path``, in [0, 1].
