@@ -669,3 +669,28 @@ def test_lights_rank_by_severity(sat: list[float], late: list[bool]) -> None:
     for i in range(n):
         want = "yellow" if sat[i] < 70 else ("green_watch" if late[i] else "green")
         assert labels[i] == want
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(
+    st.lists(finite, min_size=2, max_size=6),
+    st.lists(finite, min_size=1, max_size=20),
+    st.sampled_from(["minmax", "percentile"]),
+)
+@example(knots=[0.0, 5e-324], xs=[5e-324, 0.0, 1e-320], scaling="minmax")
+@example(knots=[-1.7e308, 1.7e308], xs=[1e308, -1e308, 0.0], scaling="percentile")
+@example(knots=[2.76e301, -1.7976928586271347e308], xs=[0.0], scaling="minmax")
+def test_points_bounded_and_monotone_for_any_finite_floats(
+    knots: list[float], xs: list[float], scaling: str
+) -> None:
+    """Extreme ranges (overflowing spans, sub-normal gaps) take the overflow-safe path."""
+    arr = np.array(knots)
+    measure = Measure("x", scaling=scaling).fitted(arr)
+    x = np.sort(np.array(xs))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = measure.points(x)
+    assert ((p >= 0.0) & (p <= 100.0)).all()
+    assert (np.diff(p) >= -1e-9).all()

@@ -65,9 +65,9 @@ def _unit(x: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
 
 def _interp_safe(xp: FloatArray) -> bool:
     """True when ``np.interp`` cannot overflow on these knots (slopes and spans finite)."""
-    span = float(np.abs(xp).max())
-    gap = float(np.diff(xp).min())
-    return span <= 1e150 and gap >= 1e-150
+    if not float(np.abs(xp).max()) <= 1e150:  # checked first: then the gaps cannot overflow
+        return False
+    return float(np.diff(xp).min()) >= 1e-150
 
 
 def scale_points(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:

@@ -43,6 +43,7 @@ Examples:
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
@@ -313,7 +314,11 @@ high=3.0, quantiles=None, missing='exclude', missing_points=None)
             )
         if self.scaling == "minmax":
             return attrs.evolve(self, low=float(observed.min()), high=float(observed.max()))
-        q = np.quantile(observed, np.linspace(0.0, 1.0, N_QUANTILES))
+        probs = np.linspace(0.0, 1.0, N_QUANTILES)
+        with np.errstate(all="ignore"):
+            q = np.quantile(observed, probs)
+        if not np.isfinite(q).all():  # the span overflowed: interpolate on halves
+            q = np.quantile(observed * 0.5, probs) * 2.0
         q = np.maximum.accumulate(q)  # guard against interpolation rounding
         return attrs.evolve(self, quantiles=tuple(float(v) for v in q))
 
@@ -347,8 +352,9 @@ high=3.0, quantiles=None, missing='exclude', missing_points=None)
         """
         xp, fp = self.knots()
         if xp.shape[0] == 2 and fp[0] == 0.0 and fp[1] == 100.0:
-            k = 100.0 / (xp[1] - xp[0])
-            if np.isfinite(k) and k > 0.0:
+            span = float(xp[1]) - float(xp[0])  # Python floats: inf on overflow, no warning
+            k = 100.0 / span if 1e-300 < span < math.inf else 0.0
+            if k > 0.0:
                 with np.errstate(over="ignore", invalid="ignore"):
                     p = x - xp[0]
                     p *= k
