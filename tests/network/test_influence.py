@@ -52,6 +52,13 @@ def test_depth_limit_changes_the_best_chain() -> None:
     assert two[2].strength == pytest.approx(0.15)
 
 
+def test_chain_shorter_than_max_depth() -> None:
+    G: nx.DiGraph[str] = nx.DiGraph()
+    G.add_node("CEO", role="decision_maker")
+    G.add_edge("CTO", "CEO", strength=0.5)  # the search stops after round 2 of 3
+    assert indirect_key_persons(G)["CEO"] == (InfluencePath("CTO", "CEO", 0.5, ("CTO", "CEO")),)
+
+
 def test_min_strength_roles_and_inactive_people() -> None:
     G = _chain()
     assert [p.source for p in indirect_key_persons(G, min_strength=0.3)["CEO"]] == ["CTO", "Arch"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from typing import Any
 
 import attrs
@@ -123,7 +124,16 @@ def test_adding_an_influence_tie_from_our_staff_never_lowers_coverage(
         assert after.strength_of(p.person_id) >= p.strength - 1e-12
 
 
+def _short_chain() -> nx.DiGraph[str]:
+    G: nx.DiGraph[str] = nx.DiGraph()
+    G.add_node("N0", side="customer", role="decision_maker", active=True)
+    G.add_node("N1", side="customer", role=None, active=True)
+    G.add_edge("N1", "N0", kind="influences", strength=0.5, reports_to=False)
+    return G
+
+
 @given(stakeholder_graphs(), st.randoms(use_true_random=False))
+@example(_short_chain(), random.Random(0))  # chain shorter than max_depth: IndexError
 def test_results_do_not_depend_on_insertion_order(G: nx.DiGraph[str], rnd: Any) -> None:
     H = _shuffled(G, rnd)
     assert coverage(H) == coverage(G)
@@ -228,8 +238,22 @@ def test_removing_our_only_contacts_with_a_decision_maker_raises_the_flag(
     assert dm in flag.people
 
 
+def _two_tens() -> Portfolio:
+    import datetime as dt
+
+    from kamlib.model import Account, KeyPerson, Portrait
+
+    acc = Account("A1", "A", "x", "y", "small", dt.date(2024, 1, 1))
+    people = [
+        KeyPerson(f"P{i}", "P", "customer", account_id="A1", role=role, portrait=Portrait(0, 0, 10))
+        for i, role in enumerate(["user", "influencer"])
+    ]
+    return Portfolio([acc], people)
+
+
 @given(portfolios(max_accounts=3, max_people_per_account=5))
 @example(Portfolio())
+@example(_two_tens())  # weighted mean of two 10s was 10.000000000000002
 def test_relationship_features_are_aligned_and_in_range(pf: Portfolio) -> None:
     import datetime as dt
 

@@ -156,7 +156,7 @@ def _bounded_strongest(
     levels: list[dict[Hashable, tuple[float, Hashable]]] = [{target: (1.0, target)}]
 
     def entry(k: int, node: Hashable) -> tuple[float, Hashable, int] | None:
-        for j in range(k, -1, -1):
+        for j in range(min(k, len(levels) - 1), -1, -1):  # rounds may stop early
             hit = levels[j].get(node)
             if hit is not None:
                 return hit[0], hit[1], j

@@ -260,4 +260,10 @@ def _weighted(
         p += r * values[2]
     if total <= 0.0:
         return None, None
-    return min(1.0, acc / total), (c / total, s / total, p / total)
+    # a weighted mean lies within the range of its values; clip the rounding error
+    # (ten weighted 10s can sum to 10.000000000000002)
+    return min(1.0, acc / total), (
+        min(_SCALE, c / total),
+        min(_SCALE, s / total),
+        min(_SCALE, p / total),
+    )
