@@ -482,6 +482,8 @@ call fit() or pin the range; got 'x'
         w = np.asarray(self.weights)
         lin = self._linear() if M is None else None
         contrib: FloatArray | LinearContributions
+        partial: NDArray[np.bool_]
+        coverage: FloatArray
         fast = None
         if lin is not None:
             a, b, lo, hi, clip = lin
@@ -489,8 +491,9 @@ call fit() or pin the range; got 'x'
         if lin is not None and fast is not None:
             scores = fast
             contrib = LinearContributions(X, lin[0], lin[1])
-            coverage = np.ones(n)
-            partial = np.zeros(n, dtype=np.bool_)
+            # Constant columns as read-only broadcast views: no n-sized writes on the fast path.
+            coverage = np.broadcast_to(np.float64(1.0), (n,))
+            partial = np.broadcast_to(np.False_, (n,))
         else:
             P = self._points(X)
             W: FloatArray = np.broadcast_to(w, (n, k))
@@ -519,7 +522,7 @@ call fit() or pin the range; got 'x'
             scores = contrib.sum(axis=1)
             partial = coverage < 1.0
         labels = margin = None
-        flags = [partial]
+        flags: list[NDArray[np.bool_]] = [partial]
         codes: tuple[str, ...] = ("partial_data",)
         if self.threshold is not None:
             key = scores >= self.threshold
@@ -539,7 +542,7 @@ call fit() or pin the range; got 'x'
             classes=self.classes,
             margin=margin,
             reason_codes=codes,
-            reason_flags=flags[0][:, None] if len(flags) == 1 else np.column_stack(flags),
+            reason_flags=flags[0].reshape(n, 1) if len(flags) == 1 else np.column_stack(flags),
             reason_texts={c: _REASON_TEXTS[c] for c in codes},
         )
 
