@@ -182,7 +182,7 @@ class Measure:
     ``missing_points`` (default 50); ``"penalty"`` uses ``missing_points`` (default 0);
     ``"require"`` raises :class:`~kamlib.errors.InvalidValueError` naming the account.
 
-    Args:
+    Attributes:
         name: Component name, unique in the model (shown in contributions).
         feature: Feature column read; defaults to ``name``.
         direction: ``"benefit"`` (more is better) or ``"cost"``.
@@ -387,7 +387,7 @@ class Node:
 
     Weights also define the nominal shares used for ``coverage``, for every aggregator.
 
-    Args:
+    Attributes:
         name: Node name, unique among nodes and measures.
         children: Names of measures or other nodes.
         weights: One non-negative weight per child; empty means equal weights.
@@ -471,7 +471,7 @@ class LightRule:
     (``on_missing="skip"``, default), so a rule never fires on missing data; with
     ``on_missing="fire"`` a missing input counts as satisfied (e.g. "no survey -> yellow").
 
-    Args:
+    Attributes:
         code: Reason code, unique in a rule set (e.g. ``"budget_frozen"``).
         light: ``"red"``, ``"yellow"`` or ``"green_watch"``.
         feature: Feature column, or several (all must satisfy).
@@ -961,7 +961,7 @@ class HealthModel:
     ``green_watch``, ``yellow``, ``red``) and every fired rule as a reason. An account with
     no observed measure (all excluded) scores 0 with coverage 0.
 
-    Args:
+    Attributes:
         measures: The leaves, default :data:`DEFAULT_MEASURES`.
         nodes: The inner nodes, default :data:`DEFAULT_NODES`.
         rules: The light rules, default :data:`DEFAULT_LIGHT_RULES`.

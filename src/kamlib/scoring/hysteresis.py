@@ -65,7 +65,7 @@ class HysteresisBands:
     construction: ``exit[i] <= enter[i]`` (ordering) and ``enter[i] <= exit[i + 1]`` (the
     gaps of neighbouring boundaries do not overlap), so every score has one answer.
 
-    Args:
+    Attributes:
         labels: State names from the lowest band to the highest (at least two, unique).
         enter: ``len(labels) - 1`` thresholds to enter the upper state of each boundary.
         exit: ``len(labels) - 1`` thresholds below which the upper state is left.

@@ -63,7 +63,7 @@ def _to_float(value: object) -> object:
 class Override:
     """A manual score set by a person, with a reason and an optional expiry.
 
-    Args:
+    Attributes:
         account_id: The account overridden.
         value: The score to use instead of the machine's (finite).
         author: Who set it.
