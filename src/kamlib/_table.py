@@ -39,22 +39,32 @@ def _nonempty_str(value: object) -> bool:
 
 
 def _as_ids(ids: Iterable[object]) -> NDArray[np.object_]:
-    try:
+    """Validate ids: all ``str``, non-empty, unique. Vectorised where Python allows.
+
+    The common case (every id a plain ``str``) costs one ``set`` of the types and one
+    ``set`` of the ids; the slow scans that name the offending position run only on failure.
+    """
+    if isinstance(ids, np.ndarray) and ids.dtype.kind == "U":
+        seq: list[object] = ids.tolist()
+    else:
+        if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+            raise InvalidTypeError("FeatureTable.ids", ids, "must be an iterable of str")
         seq = list(ids)
-    except TypeError:
-        raise InvalidTypeError("FeatureTable.ids", ids, "must be an iterable of str") from None
-    out = np.empty(len(seq), dtype=object)
-    out[:] = seq
-    bad = [i for i, v in enumerate(seq) if not isinstance(v, str) or not v]
-    if bad:
-        i = bad[0]
-        raise InvalidTypeError(f"FeatureTable.ids[{i}]", seq[i], "must be a non-empty str")
-    if len(set(seq)) != len(seq):
+    if set(map(type, seq)) - {str}:  # slow path: subclasses of str pass, others are named
+        for i, v in enumerate(seq):
+            if not isinstance(v, str):
+                raise InvalidTypeError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
+    unique = set(seq)
+    if len(unique) != len(seq) or "" in unique:
         seen: set[object] = set()
         for i, v in enumerate(seq):
+            if v == "":
+                raise InvalidTypeError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
             if v in seen:
                 raise DuplicateIdError(f"FeatureTable.ids[{i}]", v, "is not unique")
             seen.add(v)
+    out = np.empty(len(seq), dtype=object)
+    out[:] = seq
     return out
 
 
@@ -75,8 +85,12 @@ def _as_labels(name: object, values: object, n: int) -> NDArray[np.object_]:
     return _readonly(out)
 
 
-def _as_column(name: str, values: object, n: int) -> tuple[FloatArray, BoolArray]:
-    """Return the column as float64 and the mask of ``None`` entries (declared missing)."""
+def _as_column(name: str, values: object, n: int, out: FloatArray) -> BoolArray | None:
+    """Write the column as float64 into ``out``; return the mask of ``None`` entries.
+
+    ``None`` entries (lists, object arrays) are declared missing; ``None`` is returned
+    when there are none, so the numeric fast path allocates nothing.
+    """
     path = f"FeatureTable.columns[{name!r}]"
     # pandas / polars / lists all pass through numpy; object dtype means None or strings.
     try:
@@ -87,23 +101,43 @@ def _as_column(name: str, values: object, n: int) -> tuple[FloatArray, BoolArray
         raise InvalidValueError(path, arr.shape, "must be one-dimensional")
     if arr.shape[0] != n:
         raise InvalidValueError(path, arr.shape[0], f"must have length {n} (the number of ids)")
-    no_none = np.zeros(n, dtype=np.bool_)
-    if arr.dtype == np.bool_:
-        return arr.astype(np.float64), no_none
-    if arr.dtype.kind in "iuf":
-        return arr.astype(np.float64, copy=True), no_none
+    if arr.dtype == np.bool_ or arr.dtype.kind in "iuf":
+        out[:] = arr  # one casting copy, straight into the table's matrix
+        return None
     if arr.dtype.kind == "O":
-        out = np.empty(n, dtype=np.float64)
+        nones = np.zeros(n, dtype=np.bool_)
         for i, v in enumerate(arr):
             if v is None:
                 out[i] = np.nan
-                no_none[i] = True
+                nones[i] = True
             elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
                 out[i] = float(v)
             else:
                 raise InvalidTypeError(f"{path}[{i}]", v, "must be a real number or None")
-        return out, no_none
+        return nones if nones.any() else None
     raise InvalidTypeError(path, str(arr.dtype), "must have a numeric dtype")
+
+
+def _all_finite(a: FloatArray) -> bool:
+    """True when no entry is NaN or infinite, in one allocation-free pass.
+
+    A NaN or an infinity makes the sum non-finite; a finite sum therefore proves every
+    entry finite. Only a sum that overflows (or a real NaN/inf) takes the exact check.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(a.sum())
+    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+
+
+def _raise_nonfinite(
+    name: str, col: FloatArray, declared: BoolArray, ids: NDArray[np.object_]
+) -> None:
+    i = int(np.flatnonzero(~np.isfinite(col) & ~declared)[0])
+    raise InvalidValueError(
+        f"FeatureTable.columns[{name!r}][{i}]",
+        float(col[i]),
+        f"must be finite or declared missing (account {ids[i]!r})",
+    )
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -199,9 +233,10 @@ or declared missing (account 'A1'); got nan
         if unknown:
             raise MissingFeatureError("FeatureTable.missing", unknown[0], "names no column")
         values = np.empty((n, len(names)), dtype=np.float64, order="F")
-        mask = np.zeros((n, len(names)), dtype=np.bool_, order="F")
+        mask: BoolArray | None = None  # allocated at the first missing cell
         for j, name in enumerate(names):
-            col, declared = _as_column(name, columns[name], n)
+            col = values[:, j]
+            declared = _as_column(name, columns[name], n, col)
             if name in masks:
                 given = np.asarray(masks[name])
                 if given.shape != (n,) or given.dtype != np.bool_:
@@ -210,20 +245,20 @@ or declared missing (account 'A1'); got nan
                         given.shape,
                         f"must be a bool array of length {n}",
                     )
-                declared |= given
+                declared = given if declared is None else declared | given
             if nan_is_missing:
-                declared |= np.isnan(col)
-            undeclared = ~np.isfinite(col) & ~declared
-            if undeclared.any():
-                i = int(np.flatnonzero(undeclared)[0])
-                raise InvalidValueError(
-                    f"FeatureTable.columns[{name!r}][{i}]",
-                    float(col[i]),
-                    f"must be finite or declared missing (account {id_arr[i]!r})",
-                )
+                nan = np.isnan(col)
+                declared = nan if declared is None else declared | nan
+            if declared is None or not declared.any():
+                if not _all_finite(col):
+                    _raise_nonfinite(name, col, np.zeros(n, dtype=np.bool_), id_arr)
+                continue
+            if not _all_finite(col[~declared]):
+                _raise_nonfinite(name, col, declared, id_arr)
             col[declared] = np.nan  # declared cells may hold anything; normalise them
+            if mask is None:
+                mask = np.zeros((n, len(names)), dtype=np.bool_, order="F")
             mask[:, j] = declared
-            values[:, j] = col
         cats = {k: _as_labels(k, v, n) for k, v in (categorical or {}).items()}
         clash = sorted(set(cats) & set(names))
         if clash:
@@ -234,7 +269,7 @@ or declared missing (account 'A1'); got nan
             ids=_readonly(id_arr),
             names=names,
             values=_readonly(values),
-            missing=_readonly(mask) if mask.any() else None,
+            missing=None if mask is None else _readonly(mask),
             categorical=cats,
         )
 
@@ -411,6 +446,79 @@ or declared missing (account 'A1'); got nan
             cols,
             missing=masks,
             categorical={k: v.tolist() for k, v in self.categorical.items()},
+        )
+
+    def with_values(
+        self, values: object, *, missing: object | None = None, nan_is_missing: bool = False
+    ) -> FeatureTable:
+        """Return the same accounts and columns with fresh numbers (validated, copied).
+
+        The nightly re-score of a CRM: ids and column names were validated when the table
+        was built and are reused; only the ``(n, k)`` matrix is checked (shape, numeric
+        dtype, finite unless declared missing). Costs one copy and one pass over the data.
+
+        Args:
+            values: ``(n, k)`` array-like of numbers, columns in :attr:`names` order.
+            missing: Optional ``(n, k)`` bool mask, True where a value is missing.
+            nan_is_missing: Treat NaN as missing instead of rejecting it.
+
+        Raises:
+            InvalidTypeError: Non-numeric values or mask.
+            InvalidValueError: Wrong shape; an undeclared NaN or infinity (named by column
+                and account).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1, 2], "y": [3, 4]})
+            >>> t.with_values([[10, 30], [20, 40]]).column("y")
+            array([30., 40.])
+            >>> t.with_values([[1, 2]])
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: FeatureTable.values: must have shape (2, 2); got (1, 2)
+        """
+        try:
+            arr = np.asarray(values)
+        except Exception:  # any failure to convert is a type problem of the input
+            raise InvalidTypeError("FeatureTable.values", values, "must be array-like") from None
+        if arr.dtype != np.bool_ and arr.dtype.kind not in "iuf":
+            raise InvalidTypeError("FeatureTable.values", str(arr.dtype), "must be numeric")
+        shape = self.values.shape
+        if arr.shape != shape:
+            raise InvalidValueError("FeatureTable.values", arr.shape, f"must have shape {shape}")
+        X = np.array(arr, dtype=np.float64, order="F")  # always a private copy
+        mask: BoolArray | None = None
+        if missing is not None:
+            m = np.asarray(missing)
+            if m.shape != shape or m.dtype != np.bool_:
+                raise InvalidValueError(
+                    "FeatureTable.missing", m.shape, f"must be a bool array of shape {shape}"
+                )
+            mask = m
+        if nan_is_missing:
+            nan = np.isnan(X)
+            mask = nan if mask is None else mask | nan
+        if mask is not None and not mask.any():
+            mask = None
+        observed = X if mask is None else X[~mask]
+        if not _all_finite(observed):
+            bad = ~np.isfinite(X) if mask is None else ~np.isfinite(X) & ~mask
+            i, j = (int(v[0]) for v in np.nonzero(bad))
+            raise InvalidValueError(
+                f"FeatureTable.values[{i}, {j}]",
+                float(X[i, j]),
+                f"must be finite or declared missing (column {self.names[j]!r}, "
+                f"account {self.ids[i]!r})",
+            )
+        if mask is not None:
+            X[mask] = np.nan
+            mask = np.asfortranarray(mask)
+        return FeatureTable(
+            ids=self.ids,
+            names=self.names,
+            values=_readonly(X),
+            missing=None if mask is None else _readonly(mask.copy(order="F")),
+            categorical=self.categorical,
         )
 
     @classmethod
