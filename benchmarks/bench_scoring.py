@@ -81,11 +81,25 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             "(a) with the fused range test; vs bare X @ w",
         ),
         _row(
+            "weighted_points pinned: with_values + score",
+            n,
+            _best(lambda: wp.score(table.with_values(X)), reps),
+            bare,
+            "(b) clip=True; fresh numbers for validated accounts; vs bare X @ w; target <= 3",
+        ),
+        _row(
+            "weighted_points pinned: with_values only",
+            n,
+            _best(lambda: table.with_values(X), reps),
+            bare,
+            "numeric validation alone: one private copy + one finiteness pass",
+        ),
+        _row(
             "weighted_points pinned: from_columns + score",
             n,
             _best(lambda: wp.score(FeatureTable.from_columns(ids, cols)), max(3, reps // 3)),
             bare,
-            "(b) clip=True; vs bare X @ w; target <= 3",
+            "(b) incl. validating n new string ids; vs bare X @ w",
         ),
         _row(
             "weighted_points pinned: from_columns only",
