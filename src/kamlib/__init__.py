@@ -46,6 +46,13 @@ from kamlib.model import (
     Side,
     StrategicAttributes,
 )
+from kamlib.scoring import (
+    HealthModel,
+    Scorer,
+    ScoreTable,
+    ValueMatrix,
+    WeightedPoints,
+)
 
 __version__ = "0.1.0"
 
@@ -70,8 +77,13 @@ __all__ = [
     "RenewalIntent",
     "RiskKind",
     "Side",
-    # scoring door
+    # scoring
     "FeatureTable",
+    "Scorer",
+    "ScoreTable",
+    "ValueMatrix",
+    "WeightedPoints",
+    "HealthModel",
     # errors
     "KamlibError",
     "KamlibValidationError",

@@ -9,6 +9,10 @@ import numpy as np
 import pytest
 
 import kamlib
+import kamlib.scoring  # import the canonical modules before doctest collection
+
+# With --import-mode=importlib a doctest module collected before its package could be loaded
+# a second time under another name; classes would then not pickle ("not the same object").
 
 
 @pytest.fixture(autouse=True)
