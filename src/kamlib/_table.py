@@ -148,7 +148,7 @@ class FeatureTable:
     columns) or from domain objects with :func:`kamlib.features.extract_features`. The
     constructor is for kamlib's own use: it trusts its arguments.
 
-    Args:
+    Attributes:
         ids: Account ids, unique, as a read-only object array.
         names: Column names, in column order.
         values: ``(n, k)`` float64 matrix, Fortran-ordered and read-only. Missing cells hold NaN.

@@ -167,7 +167,7 @@ class LinearContributions:
     Missing cells (NaN in ``X``) contribute ``0``; the scorer is responsible for having
     renormalised ``weights`` per row if it needs to (then pass the per-row weight matrix).
 
-    Args:
+    Attributes:
         X: ``(n, k)`` values.
         weights: ``(k,)`` or ``(n, k)`` weights.
         offsets: ``(k,)`` constant per component.
@@ -261,7 +261,7 @@ class ScoreTable:
     result costs no Python object per row. Per-row views: :meth:`explain`,
     :meth:`reasons_of`.
 
-    Args:
+    Attributes:
         scorer: Name of the method.
         config: The configuration used (options and fitted parameters), plain data.
         ids: Account ids.
