@@ -92,6 +92,12 @@ def _as_column(name: str, values: object, n: int, out: FloatArray) -> BoolArray 
     when there are none, so the numeric fast path allocates nothing.
     """
     path = f"FeatureTable.columns[{name!r}]"
+    if isinstance(values, np.ma.MaskedArray):  # a numpy mask declares missing values
+        masked = np.ma.getmaskarray(values)
+        if masked.shape == (n,) and values.dtype.kind in "biuf":
+            out[:] = values.filled(0)
+            return masked.copy() if masked.any() else None
+        values = values.filled(0)
     # pandas / polars / lists all pass through numpy; object dtype means None or strings.
     try:
         arr = np.asarray(values)
@@ -111,7 +117,12 @@ def _as_column(name: str, values: object, n: int, out: FloatArray) -> BoolArray 
                 out[i] = np.nan
                 nones[i] = True
             elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
-                out[i] = float(v)
+                try:
+                    out[i] = float(v)
+                except OverflowError:
+                    raise InvalidValueError(
+                        f"{path}[{i}]", v, "is too large for a float64"
+                    ) from None
             else:
                 raise InvalidTypeError(f"{path}[{i}]", v, "must be a real number or None")
         return nones if nones.any() else None
@@ -127,6 +138,31 @@ def _all_finite(a: FloatArray) -> bool:
     with np.errstate(over="ignore", invalid="ignore"):
         total = float(a.sum())
     return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+
+
+def row_positions(rows: object, n: int, path: str = "rows") -> NDArray[np.intp]:
+    """Validate row selectors: integer positions in ``[-n, n)`` or a boolean mask of length n.
+
+    Used by every ``take``; floats, strings and masks of the wrong length are refused
+    instead of being cast to surprising positions.
+    """
+    try:
+        arr = np.asarray(rows)
+    except Exception:  # any failure to convert is a type problem of the input
+        raise InvalidTypeError(path, rows, "must be integer positions or a boolean mask") from None
+    if arr.dtype == np.bool_:
+        if arr.shape != (n,):
+            raise InvalidValueError(path, arr.shape, f"a boolean mask must have shape ({n},)")
+        return np.flatnonzero(arr)
+    if arr.dtype.kind not in "iu" and (arr.size or arr.ndim != 1):
+        raise InvalidTypeError(path, rows, "must be integer positions or a boolean mask")
+    if arr.ndim != 1:
+        raise InvalidValueError(path, arr.shape, "must be one-dimensional")
+    if arr.size == 0:
+        return np.empty(0, dtype=np.intp)
+    if arr.min() < -n or arr.max() >= n:
+        raise InvalidValueError(path, rows, f"must index a table of {n} rows")
+    return arr.astype(np.intp)
 
 
 def _raise_nonfinite(
@@ -228,6 +264,11 @@ or declared missing (account 'A1'); got nan
         for name in names:
             if not _nonempty_str(name):
                 raise InvalidTypeError("FeatureTable.columns", name, "names must be non-empty str")
+        for arg, given_map in (("missing", missing), ("categorical", categorical)):
+            if given_map is not None and not isinstance(given_map, Mapping):
+                raise InvalidTypeError(
+                    f"FeatureTable.{arg}", given_map, "must be a mapping of column name to values"
+                )
         masks = dict(missing or {})
         unknown = sorted(set(masks) - set(names))
         if unknown:
@@ -285,6 +326,8 @@ or declared missing (account 'A1'); got nan
         return name in self._index
 
     def _col(self, name: str) -> int:
+        if not isinstance(name, str):
+            raise InvalidTypeError("FeatureTable.columns", name, "a column name must be a str")
         try:
             return self._index[name]
         except KeyError:
@@ -330,6 +373,8 @@ or declared missing (account 'A1'); got nan
             >>> t.category("industry").tolist()
             ['retail']
         """
+        if not isinstance(name, str):
+            raise InvalidTypeError("FeatureTable.categorical", name, "a column name must be a str")
         try:
             return self.categorical[name]
         except KeyError:
@@ -381,20 +426,27 @@ or declared missing (account 'A1'); got nan
             raise UnknownIdError("account_id", account_id, "is not in the table") from None
 
     # ------------------------------------------------------------------ derivation
-    def take(self, rows: Sequence[int] | NDArray[np.integer[Any]]) -> FeatureTable:
-        """Return the rows at positions ``rows`` (for partitions and permutations).
+    def take(
+        self, rows: Sequence[int] | NDArray[np.integer[Any]] | NDArray[np.bool_]
+    ) -> FeatureTable:
+        """Return the rows at positions ``rows``, or where a boolean mask is True.
+
+        For partitions, permutations and filters.
+
+        Raises:
+            InvalidTypeError: ``rows`` are not integers or a boolean mask.
+            InvalidValueError: A position out of range; a mask of the wrong length.
+            DuplicateIdError: A position repeats (an account would appear twice).
 
         Examples:
             >>> from kamlib import FeatureTable
             >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1, 2]})
             >>> t.take([1]).ids.tolist()
             ['B']
+            >>> t.take(t.column("x") > 1).ids.tolist()
+            ['B']
         """
-        idx = np.asarray(rows, dtype=np.intp)
-        if idx.ndim != 1:
-            raise InvalidValueError("rows", idx.shape, "must be one-dimensional")
-        if idx.size and (idx.min() < -len(self) or idx.max() >= len(self)):
-            raise InvalidValueError("rows", rows, f"must index a table of {len(self)} rows")
+        idx = row_positions(rows, len(self))
         ids = self.ids[idx]
         if len(set(ids.tolist())) != len(ids):
             raise DuplicateIdError("rows", rows, "would repeat an account")
@@ -415,6 +467,10 @@ or declared missing (account 'A1'); got nan
             >>> FeatureTable.from_columns(["A"], {"x": [1], "y": [2]}).select(["y"]).names
             ('y',)
         """
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise InvalidTypeError("names", names, "must be a list of column names")
+        if len(set(names)) != len(names):
+            raise InvalidValueError("names", list(names), "must not repeat a column")
         X, M = self.matrix(list(names))
         return FeatureTable(
             ids=self.ids,
@@ -532,8 +588,13 @@ or declared missing (account 'A1'); got nan
             >>> FeatureTable.concat([a, b]).column("x")
             array([1., 2.])
         """
+        if isinstance(tables, FeatureTable) or not isinstance(tables, Sequence):
+            raise InvalidTypeError("tables", tables, "must be a list of FeatureTable")
         if not tables:
             raise InvalidValueError("tables", tables, "must hold at least one table")
+        for i, t in enumerate(tables):
+            if not isinstance(t, FeatureTable):
+                raise InvalidTypeError(f"tables[{i}]", t, "must be a FeatureTable")
         names = tables[0].names
         cat_names = sorted(tables[0].categorical)
         for i, t in enumerate(tables):
