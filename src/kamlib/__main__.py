@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,15 +58,17 @@ def _rule(title: str) -> None:
     print("-" * len(title))
 
 
-def _members(result: ScoreTable, label: str, k: int) -> list[str]:
+def _members(result: ScoreTable, label: str, key: np.ndarray, k: int) -> list[str]:
+    """The ``k`` members of a quadrant with the highest ``key`` (ties by id)."""
     assert result.labels is not None
     rows = np.flatnonzero(result.labels == label)
-    rows = rows[np.argsort(-result.scores[rows], kind="stable")]
+    rows = rows[np.lexsort((result.ids[rows].astype(str), -key[rows]))]
     return [str(result.ids[i]) for i in rows[:k]]
 
 
 def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
     """Print the portfolio review; return the process exit code."""
+    points = WeightedPoints(threshold=threshold)  # validates the threshold before any output
     portfolio = synthetic_portfolio(accounts, seed=seed, as_of=as_of)
     table = extract_features(portfolio, as_of=as_of)
     print(
@@ -88,13 +91,18 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
         print(f"   {int(unassessed.sum())} accounts have no strategic assessment yet: {todo} ...")
     print(f"   cuts: profit {config['x_cut']:,.0f}, strategic importance {config['y_cut']:.2f}/10")
     assert quadrants.labels is not None
+    profit = placed.column("profit")
     for label in quadrants.classes:
         n = int((quadrants.labels == label).sum())
+        # high-strategic quadrants ranked by strategic importance, the others by profit
+        by_strategic = label in ("strategic", "potential")
+        key = quadrants.scores if by_strategic else profit
+        top = ", ".join(_members(quadrants, label, key, 5)) or "-"
         print(f"   {label:<10} {n:>5}  policy: {QUADRANT_POLICY[label]}")
-        print(f"   {'':<10} top: {', '.join(_members(quadrants, label, 5)) or '-'}")
+        print(f"   {'':<10} top by {'strategic importance' if by_strategic else 'profit'}: {top}")
 
     # 2. Weighted points and the key-account list [002][004]
-    points = WeightedPoints(threshold=threshold).fit(table)
+    points = points.fit(table)
     scored = points.score(table)
     kal = points.key_accounts(scored, top=25)
     _rule(
@@ -102,9 +110,13 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
         "guardrail 5-25 [004]"
     )
     for rank, (aid, pts) in enumerate(zip(kal.ids, kal.scores, strict=True), start=1):
-        best = sorted(scored.explain(aid).contributions, key=lambda c: -c[1])[:3]
+        explained = scored.explain(aid)
+        best = sorted(explained.contributions, key=lambda c: -c[1])[:3]
         why = ", ".join(f"{name} {value:.2f}" for name, value in best)
-        print(f"   {rank:>2}. {aid}  {pts:5.2f} points  (top criteria: {why})")
+        print(
+            f"   {rank:>2}. {aid}  {pts:5.2f} points  coverage {explained.coverage:4.0%}"
+            f"  (top criteria: {why})"
+        )
     print(f"   guardrail: {kal.message}")
 
     # 3. Health and the three-colour lights [000]
@@ -139,7 +151,12 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
     print(f"stakeholder red flags: {', '.join(flags.codes) or 'none'}")
     meet = who_to_meet_next(stakeholder_graph(portfolio, account_id=aid))
     if meet is not None:
-        print(f"meet next: {meet.person_id} (expected coverage gain {meet.gain:.3f})")
+        person = portfolio.person(str(meet.person_id))
+        role = str(person.role).replace("_", "-") if person.role is not None else "contact"
+        print(
+            f"meet next: {person.name} ({role}, {meet.person_id}); "
+            f"expected coverage gain {meet.gain:.3f}"
+        )
     return 0
 
 
@@ -151,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KamlibError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `python -m kamlib demo | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
