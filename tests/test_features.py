@@ -70,6 +70,7 @@ def test_revenue_profit_growth_over_window() -> None:
     # 2023Q1..2024Q4: previous window 100 each, current window 110 each.
     t = _table(_account(figures=_figs([100.0] * 4 + [110.0] * 4)))
     assert t.column("revenue")[0] == pytest.approx(440.0)
+    assert t.column("quarters_recorded")[0] == 4.0
     # profit after cost-to-serve [004]: 0.3r - 0.1r
     assert t.column("profit")[0] == pytest.approx(0.2 * 440.0)
     assert t.column("revenue_growth")[0] == pytest.approx(0.1)
@@ -80,6 +81,8 @@ def test_stability_is_one_over_one_plus_cv() -> None:
     rev = [50.0, 150.0, 50.0, 150.0]  # mean 100, population std 50 -> CV 0.5
     t = _table(_account(figures=_figs(rev, first=Quarter(2024, 1))))
     assert t.column("purchase_stability")[0] == pytest.approx(1 / 1.5)
+    young = _table(_account(figures=_figs([100.0], first=Quarter(2024, 4))))
+    assert young.column("quarters_recorded")[0] == 1.0
     assert t.mask("revenue_growth")[0]  # no previous window recorded
 
 

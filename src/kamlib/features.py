@@ -37,6 +37,9 @@ FloatArray = NDArray[np.float64]
 FEATURES: Mapping[str, str] = {
     "revenue": "Sum of quarterly revenue over the window of `periods` complete quarters "
     "ending at or before as_of. Missing when no quarter of the window is recorded. [001]",
+    "quarters_recorded": "Number of quarters of the window with recorded figures (0..periods). "
+    "revenue and profit sum only recorded quarters, so a young account with fewer quarters "
+    "looks smaller: filter or normalise on this column when that matters. [001]",
     "profit": "Sum of (profit_contribution - cost_to_serve) over the same window: "
     "key accounts are measured by profit after cost-to-serve, not revenue. [004]",
     "revenue_growth": "revenue(window) / revenue(previous window of the same length) - 1. "
@@ -123,7 +126,11 @@ def extract_features(
         periods: Quarters in the window (default 4: one year; seed [000] reports
             health quarterly).
         nps_window_days: Look-back of the NPS responses (default 365).
-        network: Also compute the stakeholder-network features.
+        network: Also compute the stakeholder-network features (coverage, support,
+            portrait averages, interaction recency and ``interaction_frequency``). The
+            default :class:`~kamlib.scoring.HealthModel` and
+            :class:`~kamlib.scoring.WeightedPoints` read ``interaction_frequency``: with
+            ``network=False`` they raise :class:`~kamlib.errors.MissingFeatureError`.
 
     Returns:
         A validated :class:`~kamlib.FeatureTable`.
@@ -285,6 +292,7 @@ def _money_features(
     cur = slice(rev.shape[1] - periods, None)
     prev = slice(rev.shape[1] - 2 * periods, rev.shape[1] - periods)
     n_cur = seen[:, cur].sum(axis=1)
+    cols["quarters_recorded"] = n_cur.astype(np.float64)
     cols["revenue"] = rev[:, cur].sum(axis=1)
     cols["profit"] = prof[:, cur].sum(axis=1)
     miss["revenue"] = miss["profit"] = n_cur == 0
