@@ -255,3 +255,25 @@ def test_whole_portfolio_graph_has_every_person_and_standing_tie(pf: Portfolio) 
     assert set(G.nodes) == {p.id for p in pf.people}
     standing = {(r.source_id, r.target_id) for r in pf.relationships if r.opportunity_id is None}
     assert set(G.edges) == standing
+
+
+def test_merge_decision_chain_refuses_what_is_not_relationships() -> None:
+    ok = [Relationship("A", "B", "influences", 0.5)]
+    with pytest.raises(
+        InvalidTypeError,
+        match=r"merge_decision_chain\.standing: must be an iterable of Relationship",
+    ):
+        merge_decision_chain(None, ok)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"merge_decision_chain\.specific: .*; got None"):
+        merge_decision_chain(ok, None)  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidTypeError,
+        match=r"merge_decision_chain\.standing\[0\]: must be a Relationship; got 1",
+    ):
+        merge_decision_chain([1], ok)  # type: ignore[list-item]
+    with pytest.raises(InvalidTypeError, match=r"merge_decision_chain\.specific\[1\]: .*got 2"):
+        merge_decision_chain(ok, [*ok, 2])  # type: ignore[list-item]
+    with pytest.raises(InvalidTypeError, match=r"merge_decision_chain\.specific\[0\]"):
+        merge_decision_chain(ok, "AB")  # type: ignore[arg-type]
+    # iterators are read once and still merged
+    assert merge_decision_chain(iter(ok), iter([])) == ok

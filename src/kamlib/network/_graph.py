@@ -51,6 +51,10 @@ def merge_decision_chain(
         The merged list: surviving standing ties in their order, then the
         opportunity's ties in theirs.
 
+    Raises:
+        InvalidTypeError: An argument is not an iterable, or an item is not a
+            :class:`~kamlib.model.Relationship`.
+
     Examples:
         >>> from kamlib.model import Relationship
         >>> standing = [Relationship("P2", "P1", "reports_to", 1.0),
@@ -61,7 +65,8 @@ def merge_decision_chain(
         ...  for r in merge_decision_chain(standing, project)]
         [('P2', 'P4', 'reports_to', 1.0), ('P3', 'P1', 'influences', 0.9)]
     """
-    specific = list(specific)
+    standing = _relationships("merge_decision_chain.standing", standing)
+    specific = _relationships("merge_decision_chain.specific", specific)
     rerouted = {r.source_id for r in specific if r.kind is RelationshipKind.REPORTS_TO}
     replaced = {
         (r.source_id, r.target_id) for r in specific if r.kind is RelationshipKind.INFLUENCES
@@ -75,6 +80,17 @@ def merge_decision_chain(
         )
     ]
     return kept + specific
+
+
+def _relationships(path: str, value: object) -> list[Relationship]:
+    """``value`` as a list, each item checked to be a :class:`Relationship`."""
+    if isinstance(value, Relationship) or not isinstance(value, Iterable):
+        raise InvalidTypeError(path, value, "must be an iterable of Relationship")
+    out = list(value)
+    for i, r in enumerate(out):
+        if not isinstance(r, Relationship):
+            raise InvalidTypeError(f"{path}[{i}]", r, "must be a Relationship")
+    return out
 
 
 def stakeholder_graph(
