@@ -252,6 +252,9 @@ _PRIMITIVES: dict[object, tuple[StructureFn, UnstructureFn]] = {
 }
 
 
+_FAST: Final = frozenset({str, int, bool})
+
+
 def _describe(tp: object) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
@@ -393,7 +396,7 @@ class Converter:
         if not attrs.has(typing.cast("type", cls)):
             raise InvalidTypeError("from_dict.cls", cls, "must be a kamlib model class")
         root = cls.__name__
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidTypeError(root, data, f"must be a dict holding a {root}")
         errors: list[KamlibError] = []
         version = data.get(SCHEMA_KEY, MISSING)
@@ -665,34 +668,65 @@ class Converter:
             out.append((a, hints[a.name]))
         return out
 
+    def _fast_type(self, hint: object) -> tuple[type | None, bool]:
+        """``(t, nullable)`` when a value of exact type ``t`` (or ``None``) needs no work.
+
+        Only ``str``, ``int`` and ``bool`` (optionally ``| None``) qualify, and only while
+        their structure function is the built-in one (which returns such a value as it
+        is); a hook registered for them switches the shortcut off.
+        """
+        nullable = False
+        arm = hint
+        if typing.get_origin(hint) in (types.UnionType, typing.Union):
+            args = typing.get_args(hint)
+            arms = [a for a in args if a is not type(None)]
+            if len(arms) != 1 or len(args) != 2:
+                return None, False
+            arm, nullable = arms[0], True
+        if arm in _FAST and self._structure_fn(arm) is _PRIMITIVES[arm][0]:
+            return arm, nullable
+        return None, False
+
     def _structure_attrs(self, cls: type) -> StructureFn:
         name = cls.__name__
-        specs: list[tuple[str, StructureFn, bool]] = []
+        specs: list[tuple[str, str, StructureFn, bool, type | None, bool]] = []
         for a, hint in self._fields(cls):
             key = a.alias or a.name
             required = a.default is attrs.NOTHING
-            specs.append((key, self._structure_fn(hint), required))
-        known = frozenset(key for key, _, _ in specs)
+            fast, nullable = self._fast_type(hint)
+            specs.append((key, "." + key, self._structure_fn(hint), required, fast, nullable))
+        known = frozenset(spec[0] for spec in specs)
 
         def s_attrs(v: Any, path: str) -> Any:
-            if not isinstance(v, Mapping):
+            # The happy path is hot (one call per record): no ABC checks, one dict look-up
+            # per field, plain str/int/bool values taken as they are without a call, and
+            # the error list only exists once something failed.
+            if type(v) is not dict and not isinstance(v, Mapping):
                 raise InvalidTypeError(path, v, f"must be a dict holding a {name}")
-            errors: list[KamlibError] = []
+            errors: list[KamlibError] | None = None
             kwargs: dict[str, Any] = {}
-            for key, fn, required in specs:
-                if key in v:
-                    try:
-                        kwargs[key] = fn(v[key], f"{path}.{key}")
-                    except KamlibError as err:
-                        errors.append(err)
-                elif required:
-                    errors.append(
-                        InvalidValueError(f"{path}.{key}", MISSING, f"is required by {name}")
-                    )
+            for key, suffix, fn, required, fast, nullable in specs:
+                x = v.get(key, MISSING)
+                if x is MISSING:
+                    if required:
+                        errors = errors or []
+                        errors.append(
+                            InvalidValueError(path + suffix, MISSING, f"is required by {name}")
+                        )
+                    continue
+                if type(x) is fast or (x is None and nullable):
+                    kwargs[key] = x
+                    continue
+                try:
+                    kwargs[key] = fn(x, path + suffix)
+                except KamlibError as err:
+                    errors = errors or []
+                    errors.append(err)
             if not known.issuperset(v):
                 for key in v:
                     if key not in known:
                         label = f"{path}.{key}" if isinstance(key, str) else f"{path}[{key!r}]"
+                        errors = errors or []
                         errors.append(InvalidValueError(label, v[key], f"is not a field of {name}"))
             if errors:
                 _raise_all(errors, path)
