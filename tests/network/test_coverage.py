@@ -5,10 +5,12 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.network import (
     DEFAULT_ROLE_WEIGHTS,
+    Coverage,
     MeetingSuggestion,
+    PersonCoverage,
     coverage,
     meeting_priorities,
     who_to_meet_next,
@@ -134,3 +136,30 @@ def test_meeting_errors() -> None:
     with pytest.raises(InvalidTypeError, match=r"who_to_meet_next\.target: must be a real number"):
         who_to_meet_next(G, target="high")  # type: ignore[arg-type]
     assert meeting_priorities(nx.DiGraph()) == ()
+
+
+def test_strength_of_raises_for_a_person_not_in_the_graph() -> None:
+    G = _account()
+    G.add_node("Aide", side="customer")  # no role: reached, but not a key person
+    G.add_edge("U1", "Aide", kind="influences", strength=0.7)
+    c = coverage(G)
+    assert c.strength_of("CEO") == pytest.approx(0.4)
+    assert c.strength_of("CFO") == 0.0  # a key person we do not reach
+    assert c.strength_of("Old") == 0.0  # in the graph, inactive: never reached
+    assert c.strength_of("X1") == 0.0  # a rival is not walked through
+    assert c.strength_of("Aide") == pytest.approx(0.7)  # reached, just not scored
+    assert c.strength_of("U1") == 1.0  # our own staff: the empty path
+    assert "Aide" not in {p.person_id for p in c.people}
+    with pytest.raises(
+        UnknownIdError,
+        match=r"Coverage\.strength_of\.person_id: is not a person of the analysed graph; "
+        r"got 'nobody'",
+    ):
+        c.strength_of("nobody")
+    with pytest.raises(InvalidTypeError, match=r"Coverage\.strength_of\.person_id"):
+        c.strength_of(["CEO"])  # type: ignore[arg-type]
+    # a hand-built Coverage knows the people it lists
+    hand = Coverage(0.5, (PersonCoverage("P1", "decision_maker", 1.0, 0.5, ("U1", "P1")),))
+    assert hand.strength_of("P1") == 0.5
+    with pytest.raises(UnknownIdError):
+        hand.strength_of("P9")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 import networkx as nx
 
+from kamlib.errors import InvalidTypeError, UnknownIdError
 from kamlib.network._common import (
     COMPETITOR_STAFF,
     CUSTOMER,
@@ -68,6 +70,11 @@ class PersonCoverage:
         return bool(self.path)
 
 
+def _frozen_strengths(value: Mapping[Hashable, float]) -> Mapping[Hashable, float]:
+    """A read-only copy of a ``node -> strength`` mapping."""
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class Coverage:
     """Coverage of an account's key persons by our staff.
@@ -76,27 +83,62 @@ class Coverage:
         score: Role-weighted mean of the people's strengths, in [0, 1]; ``None``
             when the graph has no active key person.
         people: One :class:`PersonCoverage` per active key person, sorted by id.
+        strengths: Strength of our strongest path to **every** node of the
+            analysed graph (read-only; 0 when unreached, 1 for our own active
+            staff). Derived from the same graph as ``people``, so it takes no part
+            in equality; a hand-built ``Coverage`` may leave it empty.
 
     Examples:
-        >>> c = Coverage(0.5, (PersonCoverage("P1", "decision_maker", 1.0, 0.5, ("U1", "P1")),))
-        >>> c.strength_of("P1"), c.strength_of("P9")
+        >>> c = Coverage(0.5, (PersonCoverage("P1", "decision_maker", 1.0, 0.5, ("U1", "P1")),),
+        ...              {"U1": 1.0, "P1": 0.5, "P2": 0.0})
+        >>> c.strength_of("P1"), c.strength_of("P2")
         (0.5, 0.0)
     """
 
     score: float | None
     people: tuple[PersonCoverage, ...]
+    strengths: Mapping[Hashable, float] = attrs.field(
+        factory=dict, converter=_frozen_strengths, eq=False, repr=False
+    )
 
     def strength_of(self, person_id: Hashable) -> float:
-        """Strength of our best path to ``person_id`` (0 when not a covered key person).
+        """Strength of our strongest path to ``person_id``.
+
+        A key person gets their :class:`PersonCoverage` strength; any other person
+        of the analysed graph gets the strength in ``strengths`` (0.0 when our
+        staff do not reach them).
+
+        Raises:
+            UnknownIdError: ``person_id`` is not a person of the analysed graph
+                (nor of ``people``).
+            InvalidTypeError: ``person_id`` is not hashable.
 
         Examples:
-            >>> Coverage(None, ()).strength_of("P1")
-            0.0
+            >>> import networkx as nx
+            >>> G = nx.DiGraph()
+            >>> G.add_node("U1", side="our_staff")
+            >>> G.add_node("CEO", side="customer", role="decision_maker")
+            >>> G.add_node("CFO", side="customer", role="decision_maker")
+            >>> G.add_edge("U1", "CEO", strength=0.7)
+            >>> c = coverage(G)
+            >>> c.strength_of("CEO"), c.strength_of("CFO")
+            (0.7, 0.0)
+            >>> c.strength_of("nobody")  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.UnknownIdError: Coverage.strength_of.person_id: ... got 'nobody'
         """
+        path = "Coverage.strength_of.person_id"
         for p in self.people:
             if p.person_id == person_id:
                 return p.strength
-        return 0.0
+        try:
+            found = self.strengths.get(person_id)
+        except TypeError:  # unhashable
+            raise InvalidTypeError(path, person_id, "must be a hashable node id") from None
+        if found is None:
+            raise UnknownIdError(path, person_id, "is not a person of the analysed graph")
+        return found
 
 
 def _passable(H: nx.DiGraph[Any]) -> Any:
@@ -206,7 +248,7 @@ def _coverage(
         )
         for node, role, w in sorted(key, key=lambda k: node_key(k[0]))
     )
-    return Coverage(_score(key, strength), people)
+    return Coverage(_score(key, strength), people, {n: strength.get(n, 0.0) for n in H})
 
 
 @attrs.frozen
