@@ -94,18 +94,32 @@ class _Real:
         return f"{lo}, {hi}"
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        path = field_path(inst, attr)
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise InvalidTypeError(path, value, "must be a real number")
-        x = float(value)
+        # Fast path for the common exact types; bool is excluded by the exact type test.
+        kind = type(value)
+        if kind is float or kind is int:
+            try:
+                x = float(value)  # type: ignore[arg-type]
+            except OverflowError:
+                raise InvalidValueError(
+                    field_path(inst, attr), value, "is too large for a float"
+                ) from None
+        elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidTypeError(field_path(inst, attr), value, "must be a real number")
+        else:
+            try:
+                x = float(value)
+            except OverflowError:
+                raise InvalidValueError(
+                    field_path(inst, attr), value, "is too large for a float"
+                ) from None
         if not math.isfinite(x):
-            raise InvalidValueError(path, value, "must be finite")
+            raise InvalidValueError(field_path(inst, attr), value, "must be finite")
         if (
             (self.ge is not None and x < self.ge)
             or (self.le is not None and x > self.le)
             or (self.gt is not None and x <= self.gt)
         ):
-            raise InvalidValueError(path, value, f"must be in {self._bounds()}")
+            raise InvalidValueError(field_path(inst, attr), value, f"must be in {self._bounds()}")
 
     def __repr__(self) -> str:
         return f"<real validator in {self._bounds()}>"
