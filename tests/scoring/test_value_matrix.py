@@ -248,3 +248,29 @@ def test_permutation_invariance(rows: list[tuple[float, float, float, float]], r
     assert full.labels is not None
     assert part.labels.tolist() == full.labels[perm].tolist()
     np.testing.assert_allclose(part.scores, full.scores[perm], rtol=1e-12)
+
+
+def test_blend_on_the_cut_is_batch_independent() -> None:
+    """Review #1 for the matrix: weights 17:1:11 make the blend of 0.5s round below 0.5.
+
+    Alone (fast path) and next to a row with a missing attribute (renormalising path), the
+    account gets the same label, the same reasons and coverage exactly 1.
+    """
+    vm = ValueMatrix(
+        "p", ["a", "b", "c"], [17, 1, 11], quantile=None, x_cut=0, y_cut=0.5,
+        missing="renormalise",
+    )  # fmt: skip
+    alone = vm.score(
+        FeatureTable.from_columns(["A"], {"p": [1], "a": [0.5], "b": [0.5], "c": [0.5]})
+    )
+    batch = vm.score(
+        FeatureTable.from_columns(
+            ["A", "B"], {"p": [1, 1], "a": [0.5, None], "b": [0.5, 0.1], "c": [0.5, 0.2]}
+        )
+    )
+    assert alone.labels is not None
+    assert batch.labels is not None
+    assert alone.labels[0] == batch.labels[0] == "strategic"  # on the cut: goes up
+    assert alone.reasons_of("A") == batch.reasons_of("A") == ("high_contribution", "high_strategic")
+    assert batch.coverage[0] == 1.0
+    assert alone.scores[0] == batch.scores[0]

@@ -313,6 +313,9 @@ def _table(rs: list[tuple[float, float, float]]) -> FeatureTable:
 @given(rows, weights, st.sampled_from(["min_max", "percentile"]))
 @example([(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)], [1.0, 0.0, 0.0], "percentile")
 @example([(0.0, 0.0, 0.0), (0.0, 0.0, 5e-324)], [0.0, 0.0, 1.0], "min_max")  # slope overflow
+@example(  # ~1e-13 range at -1000: the folded s * x + b cancelled to 16 points
+    [(-1000.0, 0.0, 0.0), (-999.9999999999999, 0.0, 0.0)], [1.0, 0.0, 0.0], "min_max"
+)
 def test_bounds_and_additivity(
     rs: list[tuple[float, float, float]], w: list[float], mapping: str
 ) -> None:
@@ -373,3 +376,54 @@ def test_permutation_and_partition_invariance(
         ]
     )
     np.testing.assert_allclose(parts, full.scores, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- tie rule (single == batch)
+_small = st.lists(st.integers(1, 9), min_size=3, max_size=3)
+_offsets = st.lists(st.integers(0, 9), min_size=3, max_size=3)
+
+
+@given(_small, st.lists(st.integers(0, 4), min_size=3, max_size=3), _small, _offsets)
+@example([7, 6, 9], [2, 2, 0], [5, 4, 5], [5, 0, 1])  # review: 4.0 alone 3.9999999999999996
+def test_threshold_tie_is_batch_independent(
+    w: list[int], lo: list[int], span: list[int], off: list[int]
+) -> None:
+    """An account whose exact score is the threshold gets one label alone and in any batch.
+
+    The batch holds an out-of-range row, which moves the whole batch off the fused
+    ``X @ a + c`` path onto the per-column path (another rounding of the same sum).
+    """
+    from fractions import Fraction
+
+    x = [lo[j] + off[j] % (span[j] + 1) for j in range(3)]  # integer data inside the range
+    exact = sum(Fraction(w[j], sum(w)) * Fraction(10 * (x[j] - lo[j]), span[j]) for j in range(3))
+    crit = [
+        Criterion(f"c{j}", float(w[j]), mapping=MinMax(float(lo[j]), float(lo[j] + span[j])))
+        for j in range(3)
+    ]
+    wp = WeightedPoints(crit, threshold=float(exact))
+    alone = FeatureTable.from_columns(["A"], {f"c{j}": [float(x[j])] for j in range(3)})
+    batch = FeatureTable.from_columns(
+        ["A", "Z"], {f"c{j}": [float(x[j]), float(lo[j] + span[j] + 100)] for j in range(3)}
+    )
+    a, b = wp.score(alone), wp.score(batch)
+    assert a.labels is not None
+    assert b.labels is not None
+    assert a.labels[0] == b.labels[0]  # exactly equal, not "close"
+    assert a.reason_flags is not None
+    assert b.reason_flags is not None
+    assert a.reason_flags[0].tolist() == b.reason_flags[0].tolist()
+    if Fraction(float(exact)) == exact:  # the threshold is the exact score: ties qualify
+        assert a.labels[0] == "key"
+    assert ("A" in wp.key_accounts(a).ids) == ("A" in wp.key_accounts(b).ids)
+
+
+def test_complete_row_has_full_coverage_next_to_a_gappy_row() -> None:
+    """Normalised weights 17:1:11 sum to 0.9999999999999999; a complete row is not partial."""
+    wp = WeightedPoints(
+        [Criterion(f, w, mapping=MinMax(0, 1)) for f, w in (("a", 17), ("b", 1), ("c", 11))]
+    )
+    alone = wp.score(_t(a=[0.5], b=[0.5], c=[0.5]))
+    batch = wp.score(_t(a=[0.5, None], b=[0.5, 0.1], c=[0.5, 0.2]))
+    assert alone.coverage[0] == batch.coverage[0] == 1.0
+    assert alone.reasons_of("A00") == batch.reasons_of("A00") == ()

@@ -79,6 +79,29 @@ def check_real(
     return x
 
 
+TIE_RTOL = 1e-9
+"""Relative tolerance of the ``>=`` tie rule on computed scores (see :func:`at_or_above`)."""
+
+
+def at_or_above(values: FloatArray, cut: float) -> NDArray[np.bool_]:
+    """Return ``values >= cut`` with ties decided up to rounding: the shared tie rule.
+
+    A computed score (a weighted sum) can differ in its last bits depending on the
+    summation path, and the path may depend on the other rows of the batch. So that an
+    account gets one answer alone and in any batch, ``value >= cut - 1e-9 * max(1, |cut|)``
+    counts as *at or above* the cut: a value equal to the cut up to rounding is a tie, and
+    ties go up.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._mappings import at_or_above
+        >>> at_or_above(np.array([3.9999999999999996, 3.99, 4.0]), 4.0).tolist()
+        [True, False, True]
+    """
+    out: NDArray[np.bool_] = values >= cut - TIE_RTOL * max(1.0, abs(cut))
+    return out
+
+
 def check_choice(path: str, value: object, options: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``options``, else raise InvalidValueError.
 

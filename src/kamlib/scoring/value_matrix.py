@@ -27,6 +27,7 @@ from kamlib._table import FeatureTable
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._base import LinearContributions, ScoreTable, require_columns
 from kamlib.scoring._mappings import (
+    at_or_above,
     check_choice,
     check_name,
     check_real,
@@ -118,6 +119,9 @@ class ValueMatrix:
     values, must both be given, and ``fit`` keeps them.
 
     **Boundary rule.** ``value >= cut`` is *high*: an account exactly on a cut goes up.
+    The contribution value is a raw column and is compared exactly; the strategic
+    importance is a computed blend, so a blend equal to ``y_cut`` up to rounding
+    (``y >= y_cut - 1e-9 * max(1, |y_cut|)``) is a tie and goes up as well.
 
     **Result.** ``score`` = the strategic-importance coordinate ``y``; its contributions
     are ``w_j * y_features[j]`` and add up to it exactly. ``label`` = the quadrant.
@@ -286,9 +290,7 @@ in (0, 1); got 1.5
         if table.missing is None or not any(table.mask(f).any() for f in self.required_features):
             # Fast path: column views, no gathered matrix; contributions computed lazily.
             cols = tuple(table.column(f) for f in self.y_features)
-            y = cols[0] * w[0]
-            for c, wj in zip(cols[1:], w[1:], strict=True):
-                y += c * wj
+            y = self._blend(cols, w)
             return table.column(self.x_feature), y, np.ones(n), _ColumnContributions(cols, w)
         X, M = table.matrix(list(self.required_features))
         assert M is not None
@@ -318,7 +320,22 @@ in (0, 1); got 1.5
         W = obs_w / cov[:, None]
         contrib = LinearContributions(Y, W, np.zeros(w.size))
         y = np.where(my, 0.0, Y * W).sum(axis=1)
-        return x, y, np.minimum(cov, 1.0), contrib
+        # A complete row: coverage exactly 1 (sum(w) may round below 1) and y summed as on
+        # the fast path, so it gets the same answer alone and in any batch.
+        complete = ~my.any(axis=1)
+        cov = np.clip(1.0 - np.where(my, w, 0.0).sum(axis=1), 0.0, 1.0)
+        cov[complete] = 1.0
+        if complete.any():
+            y[complete] = self._blend(tuple(Y[complete, j] for j in range(Y.shape[1])), w)
+        return x, y, cov, contrib
+
+    @staticmethod
+    def _blend(cols: tuple[FloatArray, ...], w: FloatArray) -> FloatArray:
+        """``sum_j w_j * cols[j]``, summed left to right (one rounding path for every batch)."""
+        y: FloatArray = cols[0] * w[0]
+        for c, wj in zip(cols[1:], w[1:], strict=True):
+            y += c * wj
+        return y
 
     def fit(self, table: FeatureTable) -> ValueMatrix:
         """Learn the quantile cuts of both axes; with absolute cuts return ``self``.
@@ -367,7 +384,7 @@ in (0, 1); got 1.5
             )
         x, y, cov, contrib = self._axes(table)
         hx = x >= self.x_cut
-        hy = y >= self.y_cut
+        hy = at_or_above(y, self.y_cut)  # y is a computed blend: shared tie rule
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
         code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
         labels = np.asarray(self.classes, dtype=object)[code]

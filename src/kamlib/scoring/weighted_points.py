@@ -35,6 +35,7 @@ from kamlib.scoring._mappings import (
     MinMax,
     Percentile,
     Piecewise,
+    at_or_above,
     check_choice,
     check_name,
     check_real,
@@ -211,6 +212,10 @@ class KeyAccountList:
         return f"{head}: within {rule}"
 
 
+# Folding ``10 * (x - lo) / (hi - lo)`` into ``s * x + b`` loses about ``eps * |b|`` points
+# to cancellation; beyond this intercept (error ~1e-10 points) the general path is used.
+_FOLD_MAX_INTERCEPT = 1e5
+
 _BLOCK = 32_768  # rows per block of the fused kernel: 12 columns x 32k x 8 B ~ 3 MB
 
 
@@ -260,6 +265,13 @@ class WeightedPoints:
     **Threshold.** The seeds give no number, so the default is ``None``: no verdict, no
     labels. With a threshold, labels are ``"key"`` (score ``>= threshold``: ties at the
     threshold qualify) or ``"not_key"``, and ``margin`` = ``|score - threshold|``.
+
+    **Tie rule.** A score is a sum of floats; two exact-arithmetic-equal sums can differ in
+    the last bits depending on the summation path (the fused ``X @ a + c`` or the
+    per-column one, chosen per batch). So that an account gets the same label alone and in
+    any batch, a score *qualifies* when
+    ``score >= threshold - 1e-9 * max(1, |threshold|)``: a score equal
+    to the threshold up to rounding is a tie, and ties qualify.
 
     **Missing values** (declared in the FeatureTable): ``missing="renormalise"`` (default)
     leaves the criterion out and renormalises the weights over the observed ones for that
@@ -433,8 +445,10 @@ class WeightedPoints:
             m = c.mapping
             assert isinstance(m, MinMax)
             s, b = m.linear()
-            if not (np.isfinite(s) and np.isfinite(b)):
-                return None  # a range so narrow the slope overflows: map column by column
+            if not (np.isfinite(s) and np.isfinite(b)) or abs(b) > _FOLD_MAX_INTERCEPT:
+                # A range so narrow (for its offset) that ``s * x + b`` cancels
+                # catastrophically, or the slope overflows: map column by column.
+                return None
             if c.direction == "cost":
                 s, b = -s, POINTS_MAX - b
             slope[j], icpt[j] = s, b
@@ -508,7 +522,10 @@ call fit() or pin the range; got 'x'
                     )
                 P[M] = 0.0
                 obs_w = np.where(M, 0.0, w)
-                coverage = np.minimum(obs_w.sum(axis=1), 1.0)
+                # 1 - missing share: exactly 1.0 for a complete row, whatever the batch
+                # (sum(w) itself may round to 0.9999999999999999).
+                coverage = np.clip(1.0 - np.where(M, w, 0.0).sum(axis=1), 0.0, 1.0)
+                coverage[~M.any(axis=1)] = 1.0
                 if self.missing == "renormalise":
                     if (coverage <= 0).any():
                         i = int(np.flatnonzero(coverage <= 0)[0])
@@ -525,7 +542,7 @@ call fit() or pin the range; got 'x'
         flags: list[NDArray[np.bool_]] = [partial]
         codes: tuple[str, ...] = ("partial_data",)
         if self.threshold is not None:
-            key = scores >= self.threshold
+            key = at_or_above(scores, self.threshold)
             labels = np.where(key, "key", "not_key").astype(object)
             margin = np.abs(scores - self.threshold)
             flags.insert(0, key)
@@ -550,9 +567,10 @@ call fit() or pin the range; got 'x'
         """Return the ranked key-account list with the seed [004] 5-25 guardrail.
 
         Qualifying accounts are those with ``score >= threshold`` (ties at the threshold all
-        qualify); with ``top``, at most the ``top`` best of them (or of all accounts when
-        there is no threshold). Ranking: score descending, ties broken by account id
-        ascending, so the list is deterministic. A list shorter or longer than
+        qualify, with the tie rule of the class docstring); with ``top``, at most the
+        ``top`` best of them (or of all accounts when there is no threshold). Ranking:
+        score descending, ties broken by account id ascending, so the list is
+        deterministic. A list shorter or longer than
         ``list_bounds`` is flagged (``too_few``/``too_many``), not refused.
 
         Args:
@@ -591,7 +609,7 @@ call fit() or pin the range; got 'x'
         by_id = np.argsort(result.ids, kind="stable")
         order = by_id[np.argsort(-result.scores[by_id], kind="stable")]
         if self.threshold is not None:
-            order = order[result.scores[order] >= self.threshold]
+            order = order[at_or_above(result.scores[order], self.threshold)]
         if top is not None:
             order = order[:top]
         lo, hi = self.list_bounds
