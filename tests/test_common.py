@@ -149,3 +149,64 @@ class _OrderDependent(ProfitPerRevenue):
 def test_check_scorer_catches_broken_scorers(scorer: ProfitPerRevenue, check: str) -> None:
     with pytest.raises(AssertionError, match=rf"check_scorer\[{check}\]"):
         check_scorer(scorer)
+
+
+# ---------------------------------------------------------------- gappy data (review #4)
+# Built-ins configured to accept missing values, and the columns each one never accepts
+# missing (ValueMatrix has no missing-value rule for the contribution axis).
+_GAPPY: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "value_matrix": ({"missing": "renormalise"}, ("profit",)),
+    "weighted_points": ({"threshold": 4.0}, ()),
+    "health": ({}, ()),
+    "empirical_estimate": ({}, ()),
+}
+
+
+def _gappy_table(scorer: Any, protect: tuple[str, ...], seed: int) -> FeatureTable:
+    """The synthetic table with 20 % of its float cells declared missing.
+
+    Every row keeps at least one observed required feature (a row with none is refused by
+    design, which is not what this test is about).
+    """
+    from kamlib.testing._check import synthetic_table
+
+    t = synthetic_table(scorer.required_features, seed=seed)
+    rng = np.random.default_rng(seed)
+    miss = {n: rng.random(len(t)) < 0.2 for n in t.names if n not in protect}
+    req = [f for f in scorer.required_features if f in miss]
+    if req:
+        none_seen = np.logical_and.reduce([miss[f] for f in req])
+        miss[req[0]] &= ~none_seen
+    cols = {n: t.column(n) for n in t.names}
+    cats = {k: v.tolist() for k, v in t.categorical.items()}
+    return FeatureTable.from_columns(t.ids.tolist(), cols, missing=miss, categorical=cats)
+
+
+def test_every_builtin_is_covered_by_the_gappy_test() -> None:
+    assert set(NAMES) == set(_GAPPY)
+
+
+@pytest.mark.parametrize("name", sorted(_GAPPY))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_builtin_conforms_with_declared_missing_values(name: str, seed: int) -> None:
+    options, protect = _GAPPY[name]
+    scorer = default_registry.get(name, **options)
+    table = _gappy_table(scorer, protect, seed)
+    assert table.missing is not None
+    assert table.missing.mean() > 0.1
+    check_scorer(scorer, table, seed=seed)
+
+
+def test_single_equals_batch_catches_a_threshold_tie() -> None:
+    """The reviewer's account: exact score 4.0 = threshold, alone and with an out-of-range row."""
+    from kamlib.scoring import Criterion, MinMax, WeightedPoints
+
+    crit = [
+        Criterion("c0", 7, mapping=MinMax(2, 7)),
+        Criterion("c1", 6, mapping=MinMax(2, 6)),
+        Criterion("c2", 9, mapping=MinMax(0, 5)),
+    ]
+    t = FeatureTable.from_columns(
+        ["A", "B", "C"], {"c0": [7.0, 3.0, 4.0], "c1": [2.0, 5.0, 6.0], "c2": [1.0, 2.0, 3.0]}
+    )
+    check_scorer(WeightedPoints(crit, threshold=4.0), t)

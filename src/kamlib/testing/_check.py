@@ -28,6 +28,7 @@ from kamlib.scoring._base import Scorer, ScoreTable, config_hash
 __all__ = ["CHECKS", "check_scorer", "synthetic_table"]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 # Plausible ranges of the canonical feature columns (notes/FEATURES.md); anything else is
 # drawn uniformly from [0, 10]. ``int`` ranges are drawn as integers (counts, 0/1 flags).
@@ -272,16 +273,74 @@ def check_partition_invariance(ctx: _Ctx) -> None:
         _same_result("partition_invariance", piece, ctx.result.take(p), f"partition {p[0]}..")
 
 
+def _rebuild(
+    table: FeatureTable,
+    ids: Sequence[str],
+    cols: dict[str, FloatArray],
+    missing: dict[str, BoolArray],
+    rows: NDArray[np.intp],
+) -> FeatureTable:
+    """A FeatureTable from edited columns, keeping declared-missing cells and categories."""
+    return FeatureTable.from_columns(
+        list(ids),
+        cols,
+        missing=missing,
+        categorical={k: v[rows].tolist() for k, v in table.categorical.items()},
+    )
+
+
+def _companions(ctx: _Ctx, i: int) -> list[tuple[str, FeatureTable]]:
+    """Two-row batches ``[row i, companion]`` whose companion may change the batch's path.
+
+    One companion lies far outside every required column's range (it can switch a scorer
+    from a fused fast path to a clipping path); the other has a declared-missing value.
+    """
+    t = ctx.table
+    req = [f for f in ctx.fitted.required_features if f in t]
+    rows = np.array([i, i], dtype=np.intp)
+    ids = [str(t.ids[i]), "__companion__"]
+    if ids[0] == ids[1]:
+        ids[1] = "__companion_2__"
+    out: list[tuple[str, FeatureTable]] = []
+    for kind in ("out_of_range", "missing"):
+        if kind == "missing" and not req:
+            continue
+        cols = {n: t.column(n)[rows].copy() for n in t.names}
+        miss = {n: t.mask(n)[rows].copy() for n in t.names}
+        if kind == "missing":
+            miss[req[0]][1] = True
+        else:
+            for n in req:
+                col = t.column(n)[~t.mask(n)]
+                lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 0.0)
+                cols[n][1] = hi + 100.0 * (hi - lo + 1.0)
+                miss[n][1] = False
+        out.append((kind, _rebuild(t, ids, cols, miss, rows)))
+    return out
+
+
 def check_single_equals_batch(ctx: _Ctx) -> None:
-    """An account scored alone gets exactly its row of the batch result."""
+    """An account scored alone gets exactly its row of the batch result.
+
+    Also against small batches whose other row is out of range or has a missing value
+    (which may move the whole batch to another computation path): the labels and reason
+    flags must be *equal*, not close; scores, margins and contributions agree to rtol 1e-9.
+    """
     n = len(ctx.table)
     for i in sorted({0, n // 2, n - 1}):
-        _same_result(
-            "single_equals_batch",
-            ctx.fitted.score(ctx.table.take([i])),
-            ctx.result.take([i]),
-            f"row {i} alone",
-        )
+        alone = ctx.fitted.score(ctx.table.take([i]))
+        _same_result("single_equals_batch", alone, ctx.result.take([i]), f"row {i} alone")
+        for kind, batch in _companions(ctx, i):
+            try:
+                got = ctx.fitted.score(batch)
+            except KamlibError:
+                continue  # the scorer refuses that companion row: nothing to compare
+            _same_result(
+                "single_equals_batch",
+                got.take([0]),
+                alone,
+                f"row {i} with an {kind.replace('_', '-')} row in the batch",
+            )
 
 
 def check_picklable(ctx: _Ctx) -> None:
@@ -381,25 +440,28 @@ def check_non_finite_input(ctx: _Ctx) -> None:
     req = ctx.fitted.required_features
     if not req:
         return
-    cols: dict[str, object] = {n: ctx.table.column(n).copy() for n in ctx.table.names}
+    t = ctx.table
+    cols = {n: t.column(n).copy() for n in t.names}
+    # Keep the table's own declared-missing cells: only the injected cell is new.
+    missing = {n: t.mask(n).copy() for n in t.names}
+    everything = np.arange(len(t), dtype=np.intp)
     for bad in (np.nan, np.inf):
         broken = dict(cols)
-        arr = np.array(cols[req[0]], dtype=np.float64)
+        arr = cols[req[0]].copy()
         arr[0] = bad
         broken[req[0]] = arr
+        undeclared = dict(missing)
+        undeclared[req[0]] = missing[req[0]].copy()
+        undeclared[req[0]][0] = False  # the bad value is not declared missing
         try:
-            FeatureTable.from_columns(ctx.table.ids.tolist(), broken)
+            _rebuild(t, t.ids.tolist(), broken, undeclared, everything)
         except KamlibError:
             continue
         raise _fail("non_finite_input", f"FeatureTable accepted {bad!r}")
-    mask = np.zeros(len(ctx.table), dtype=np.bool_)
-    mask[0] = True
-    declared = FeatureTable.from_columns(
-        ctx.table.ids.tolist(),
-        cols,
-        missing={req[0]: mask},
-        categorical={k: v.tolist() for k, v in ctx.table.categorical.items()},
-    )
+    declared_mask = dict(missing)
+    declared_mask[req[0]] = missing[req[0]].copy()
+    declared_mask[req[0]][0] = True
+    declared = _rebuild(t, t.ids.tolist(), cols, declared_mask, everything)
     try:
         st = ctx.fitted.score(declared)
     except KamlibError:
@@ -448,13 +510,16 @@ def check_scorer(
     fitting is deterministic and re-fitting on the same table changes nothing; a scorer
     given pinned parameters is scored as given, without fitting), ``determinism``,
     ``inputs_not_mutated``,
-    ``permutation_invariance``, ``partition_invariance``, ``single_equals_batch``,
+    ``permutation_invariance``, ``partition_invariance``, ``single_equals_batch`` (also
+    next to an out-of-range row and a row with a missing value, which can switch a batch
+    to another computation path; labels and reason flags must be exactly equal),
     ``picklable`` (fitted scorer and ScoreTable), ``config_round_trip``
     (``from_config(get_config())``, also through JSON, gives the same scores and config
     hash), ``contributions_add_up`` (rtol 1e-9; finite scores; coverage in [0, 1]),
     ``labels_in_classes``, ``missing_feature`` and ``non_finite_input`` (NaN/inf refused
     by the table; a declared-missing value is refused with a KamlibError or scored finitely
-    without changing other rows).
+    without changing other rows). Tables with declared-missing values are supported: the
+    checks keep their mask.
 
     Args:
         scorer: The scorer to check, fitted or not. An unfitted scorer is fitted on
