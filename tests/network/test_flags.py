@@ -6,7 +6,10 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamlib.errors import InvalidTypeError, InvalidValueError, ReportingCycleError, UnknownIdError
 from kamlib.model import (
@@ -19,7 +22,16 @@ from kamlib.model import (
     RiskKind,
     RiskSignal,
 )
-from kamlib.network import FlagCode, RedFlags, portfolio_red_flags, red_flags
+from kamlib.network import (
+    FlagCode,
+    RedFlag,
+    RedFlags,
+    graph_red_flags,
+    portfolio_red_flags,
+    red_flags,
+    stakeholder_graph,
+)
+from kamlib.synthetic import synthetic_portfolio
 
 AS_OF = dt.datetime(2025, 6, 30, tzinfo=dt.UTC)
 
@@ -206,3 +218,121 @@ def test_cycle_from_an_opportunity_is_reported_with_its_people() -> None:
     with pytest.raises(ReportingCycleError) as info:
         red_flags(_pf(rels, opps=(opp,)), account_id="A1", as_of=AS_OF, opportunity_id="O1")
     assert info.value.value == ["P1", "P3", "P2"]
+
+
+# -- graph-first: graph_red_flags on a user's own networkx graph ----------------------
+
+
+def _own_graph(order: int = 1) -> nx.DiGraph[str]:
+    """The healthy BASE account as a plain DiGraph, nodes and edges in ``order``."""
+    G: nx.DiGraph[str] = nx.DiGraph()
+    nodes: list[tuple[str, dict[str, Any]]] = [
+        ("U1", {"side": "our_staff"}),
+        ("U2", {"side": "our_staff"}),
+        ("X1", {"side": "competitor_staff"}),
+        ("P1", {"side": "customer", "role": "decision_maker"}),
+        ("P2", {"role": "influencer"}),  # no side: customer-side
+        ("P3", {"side": "customer", "role": "coach"}),
+        ("P4", {"side": "customer", "role": "user"}),
+    ]
+    edges: list[tuple[str, str, dict[str, Any]]] = [
+        ("U1", "P1", {"kind": "influences", "strength": 0.6}),
+        ("U2", "P2", {"strength": 0.6}),  # no kind: an influence tie
+        ("U1", "P3", {"kind": "influences", "strength": 0.5}),
+        ("X1", "P4", {"kind": "influences", "strength": 0.9}),
+        ("P2", "P1", {"kind": "reports_to", "strength": 1.0}),
+        ("P3", "P2", {"kind": "reports_to", "strength": 1.0}),
+        ("P4", "P2", {"kind": "reports_to", "strength": 1.0}),
+    ]
+    G.add_nodes_from(nodes[::order])
+    G.add_edges_from(edges[::order])
+    return G
+
+
+def test_graph_red_flags_on_a_plain_networkx_graph() -> None:
+    G = _own_graph()
+    f = graph_red_flags(G, as_of=AS_OF)
+    assert f == RedFlags(None, None, AS_OF, ())
+    G.remove_edge("U1", "P1")
+    G.nodes["P3"]["role"] = "user"
+    G.add_edge("X1", "P1", kind="influences", strength=0.9)
+    G.nodes["P1"]["left_on"] = dt.date(2025, 6, 30)  # still active: the user's 'active' rules
+    f = graph_red_flags(G, as_of=AS_OF, single_thread_share=0.4)
+    assert f.codes == (
+        FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+        FlagCode.DECISION_MAKER_LEFT,
+        FlagCode.NO_COACH,
+        FlagCode.SINGLE_THREADED,
+        FlagCode.COMPETITOR_STRONGER,
+    )
+    assert f.get(FlagCode.DECISION_MAKER_LEFT) == RedFlag(
+        FlagCode.DECISION_MAKER_LEFT, "decision-maker(s) P1 left (seed [000]: red light)", ("P1",)
+    )
+    G.remove_edge("P2", "P1")
+    assert FlagCode.REPORTING_LINE_UNKNOWN in graph_red_flags(G, as_of=AS_OF)
+    assert G.has_edge("X1", "P1")  # the input is not modified
+
+
+def test_graph_red_flags_takes_the_risk_signal_explicitly() -> None:
+    f = graph_red_flags(_own_graph(), as_of=AS_OF, decision_maker_left=True)
+    flag = f.get(FlagCode.DECISION_MAKER_LEFT)
+    assert flag is not None
+    assert flag.people == ()
+    assert "open key_decision_maker_left risk signal" in flag.text
+
+
+def test_graph_red_flags_does_not_depend_on_insertion_order() -> None:
+    a, b = _own_graph(1), _own_graph(-1)
+    for G in (a, b):  # equal shares: the tie goes to the smallest id either way
+        G.add_edge("U2", "P4", kind="influences", strength=0.6)
+    assert graph_red_flags(a, as_of=AS_OF, single_thread_share=0.2) == graph_red_flags(
+        b, as_of=AS_OF, single_thread_share=0.2
+    )
+    flag = graph_red_flags(b, as_of=AS_OF, single_thread_share=0.2).get("single_threaded")
+    assert flag is not None
+    assert flag.people == ("P1",)
+
+
+def test_graph_red_flags_reads_account_and_opportunity_from_the_graph() -> None:
+    opp = Opportunity("O1", "A1", "Deal", Money(5, "USD"), "proposal", ("P1", "P3"))
+    pf = _pf(BASE, opps=(opp,))
+    G = stakeholder_graph(pf, opportunity_id="O1", as_of=AS_OF)
+    assert (G.graph["account_id"], G.graph["opportunity_id"]) == ("A1", "O1")
+    assert graph_red_flags(G, as_of=AS_OF) == _flags(pf, opportunity_id="O1")
+    G.graph["account_id"] = 7
+    with pytest.raises(
+        InvalidTypeError, match=r"graph_red_flags\.G\.graph\['account_id'\]: must be a str or None"
+    ):
+        graph_red_flags(G, as_of=AS_OF)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**16))
+def test_red_flags_is_graph_red_flags_of_the_account_graph(seed: int) -> None:
+    pf = synthetic_portfolio(3, seed=seed, as_of=AS_OF)
+    for acc in pf.accounts:
+        signal = any(s.kind == RiskKind.KEY_DECISION_MAKER_LEFT for s in acc.open_risks(AS_OF))
+        G = stakeholder_graph(pf, account_id=acc.id, as_of=AS_OF)
+        assert red_flags(pf, account_id=acc.id, as_of=AS_OF) == graph_red_flags(
+            G, as_of=AS_OF, decision_maker_left=signal
+        )
+
+
+def test_graph_red_flags_errors() -> None:
+    G = _own_graph()
+    with pytest.raises(InvalidTypeError, match=r"graph_red_flags\.G: must be a networkx.DiGraph"):
+        graph_red_flags(nx.Graph(G), as_of=AS_OF)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match=r"graph_red_flags\.as_of: must be timezone-aware"):
+        graph_red_flags(G, as_of=dt.datetime(2025, 1, 1))
+    with pytest.raises(
+        InvalidTypeError, match=r"graph_red_flags\.decision_maker_left: must be a bool; got 'no'"
+    ):
+        graph_red_flags(G, as_of=AS_OF, decision_maker_left="no")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match=r"graph_red_flags\.single_thread_share"):
+        graph_red_flags(G, as_of=AS_OF, single_thread_share=-0.1)
+    with pytest.raises(InvalidTypeError, match=r"graph_red_flags\.weight"):
+        graph_red_flags(G, as_of=AS_OF, weight="")
+    with pytest.raises(
+        InvalidValueError, match=r"graph_red_flags\.G\.edges\['U1', 'P1'\]: has no 'w' attribute"
+    ):
+        graph_red_flags(G, as_of=AS_OF, weight="w")

@@ -51,6 +51,7 @@ from kamlib.network._flags import (
     FlagCode,
     RedFlag,
     RedFlags,
+    graph_red_flags,
     portfolio_red_flags,
     red_flags,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "FlagCode",
     "RedFlag",
     "RedFlags",
+    "graph_red_flags",
     "red_flags",
     "portfolio_red_flags",
     # features

@@ -19,6 +19,9 @@ from kamlib.network._common import (
     DECISION_MAKER,
     OUR_STAFF,
     REPORTS_TO,
+    canonical,
+    check_attr_name,
+    check_graph,
     check_real,
     edge_strength,
     is_active,
@@ -33,6 +36,7 @@ __all__ = [
     "FlagCode",
     "RedFlag",
     "RedFlags",
+    "graph_red_flags",
     "red_flags",
     "portfolio_red_flags",
 ]
@@ -86,7 +90,8 @@ class RedFlags:
     """The red flags of one account (or one opportunity of it) as of a moment.
 
     Attributes:
-        account_id: The account.
+        account_id: The account; ``None`` when :func:`graph_red_flags` analysed a
+            graph that names no account (``G.graph["account_id"]``).
         opportunity_id: The opportunity whose decision chain was applied, if any.
         as_of: The moment evaluated.
         flags: Raised flags, in :class:`FlagCode` order.
@@ -99,7 +104,7 @@ class RedFlags:
         ((<FlagCode.NO_COACH: 'no_coach'>,), True, None)
     """
 
-    account_id: str
+    account_id: str | None
     opportunity_id: str | None
     as_of: dt.datetime
     flags: tuple[RedFlag, ...]
@@ -144,6 +149,15 @@ def _check_as_of(where: str, as_of: object) -> dt.datetime:
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise InvalidValueError(f"{where}.as_of", as_of, "must be timezone-aware")
     return as_of
+
+
+def _left_day(value: object) -> dt.date | None:
+    """The ``left_on`` node attribute as a calendar day (a datetime gives its date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
 
 
 def _is_reporting(d: Mapping[str, Any]) -> bool:
@@ -196,7 +210,7 @@ def graph_flags(
         )
 
     # 2. a decision-maker left (seed [000] red light)
-    left = [n for n in dms if nodes[n].get("left_on") is not None and nodes[n]["left_on"] <= day]
+    left = [n for n in dms if (gone := _left_day(nodes[n].get("left_on"))) and gone <= day]
     if left or signal_left:
         parts = []
         if left:
@@ -268,6 +282,96 @@ def graph_flags(
     return tuple(flags)
 
 
+def graph_red_flags(
+    G: nx.DiGraph[Any],
+    *,
+    as_of: dt.datetime,
+    decision_maker_left: bool = False,
+    single_thread_share: float = DEFAULT_SINGLE_THREAD_SHARE,
+    weight: str = "strength",
+) -> RedFlags:
+    """The red flags of one account's stakeholder graph, any ``nx.DiGraph``.
+
+    The graph-first form of :func:`red_flags`: pass a graph from
+    :func:`stakeholder_graph` or your own, with the node attributes ``side``,
+    ``role``, ``active`` and ``left_on`` and the edge attributes ``kind`` and
+    ``weight`` documented there (a node without ``side`` is customer-side, one
+    without ``active`` is active, an edge without ``kind`` is an influence tie).
+    The one account fact a graph does not hold, an open
+    ``key_decision_maker_left`` risk signal, is passed as
+    ``decision_maker_left``. The six codes and their rules are those of
+    :func:`red_flags`; a node is a decision-maker when it is customer-side with
+    ``role == "decision_maker"``, and it *left* when its ``left_on`` is on or
+    before ``as_of`` (seed [000]: a key decision-maker leaving is a red light).
+    ``active`` is read as given, so set it to match ``left_on``.
+
+    The result is labelled with ``G.graph["account_id"]`` and
+    ``G.graph["opportunity_id"]`` (set by :func:`stakeholder_graph`; ``None`` when
+    absent). Tie-breaks follow sorted node ids, not insertion order.
+
+    Args:
+        G: The stakeholder graph of one account (or one opportunity).
+        as_of: Timezone-aware moment; ``left_on`` on or before its date counts.
+        decision_maker_left: Whether a ``key_decision_maker_left`` risk signal is
+            open for the account at ``as_of``.
+        single_thread_share: Threshold in [0, 1); default
+            :data:`DEFAULT_SINGLE_THREAD_SHARE`.
+        weight: Edge attribute with the influence strength in [0, 1].
+
+    Returns:
+        A :class:`RedFlags`.
+
+    Raises:
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or graph label of the
+            wrong type.
+        InvalidValueError: Naive ``as_of``; threshold outside [0, 1); an edge
+            strength missing or outside [0, 1].
+
+    Examples:
+        >>> import datetime as dt
+        >>> import networkx as nx
+        >>> G = nx.DiGraph(account_id="A1")
+        >>> G.add_node("U1", side="our_staff")
+        >>> G.add_node("CEO", side="customer", role="decision_maker")
+        >>> G.add_node("CTO", side="customer", role="influencer")
+        >>> G.add_edge("U1", "CTO", kind="influences", strength=0.5)
+        >>> G.add_edge("CTO", "CEO", kind="influences", strength=0.8, reports_to=True)
+        >>> as_of = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        >>> flags = graph_red_flags(G, as_of=as_of)
+        >>> flags.account_id, [c.value for c in flags.codes]
+        ('A1', ['no_coach', 'single_threaded'])
+        >>> flags.get("single_threaded").text
+        '100% of our direct tie strength runs through CTO'
+        >>> graph_red_flags(G, as_of=as_of, decision_maker_left=True).codes[0].value
+        'decision_maker_left'
+    """
+    where = "graph_red_flags"
+    check_graph(where, G)
+    moment = _check_as_of(where, as_of)
+    if not isinstance(decision_maker_left, bool):
+        raise InvalidTypeError(
+            f"{where}.decision_maker_left", decision_maker_left, "must be a bool"
+        )
+    share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
+    weight = check_attr_name(f"{where}.weight", weight)
+    labels = []
+    for key in ("account_id", "opportunity_id"):
+        label = G.graph.get(key)
+        if label is not None and not isinstance(label, str):
+            raise InvalidTypeError(f"{where}.G.graph[{key!r}]", label, "must be a str or None")
+        labels.append(label)
+    H = canonical(G)
+    flags = graph_flags(
+        H,
+        day=moment.date(),
+        signal_left=decision_maker_left,
+        share=share,
+        weight=weight,
+        where=where,
+    )
+    return RedFlags(labels[0], labels[1], moment, flags)
+
+
 def red_flags(
     portfolio: Portfolio,
     *,
@@ -278,8 +382,11 @@ def red_flags(
 ) -> RedFlags:
     """The red flags of an account's stakeholder network as of ``as_of``.
 
-    Built on :func:`stakeholder_graph` (with the opportunity's decision chain when
-    ``opportunity_id`` is given). Paths are strongest paths as in :func:`coverage`;
+    The portfolio convenience form of :func:`graph_red_flags`: the result equals
+    ``graph_red_flags(stakeholder_graph(portfolio, account_id=account_id,
+    opportunity_id=opportunity_id, as_of=as_of), as_of=as_of,
+    decision_maker_left=<a key_decision_maker_left risk signal of the account is
+    open at as_of>)``. Paths are strongest paths as in :func:`coverage`;
     decision-makers are customer-side people with role ``decision_maker``.
 
     * ``no_decision_maker_relationship``: an active decision-maker has no path from
@@ -359,6 +466,8 @@ def _account_flags(
         s.kind == RiskKind.KEY_DECISION_MAKER_LEFT
         for s in portfolio.account(account_id).open_risks(as_of)
     )
+    # stakeholder_graph's output is canonical and valid by construction: this is
+    # graph_red_flags without the parameter checks and the canonical copy
     flags = graph_flags(G, day=as_of.date(), signal_left=signal, share=share)
     return RedFlags(account_id, opportunity_id, as_of, flags)
 

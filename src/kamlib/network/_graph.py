@@ -133,6 +133,10 @@ def stakeholder_graph(
     (``kind == "influences"``): a reporting line is not counted as influence
     unless an influence tie is recorded too.
 
+    **Graph attributes** ``G.graph["account_id"]`` and
+    ``G.graph["opportunity_id"]`` name the scope (``None`` when not restricted);
+    :func:`graph_red_flags` labels its result with them.
+
     **Scope.** With ``account_id``: the people of the account plus everyone at the
     other end of a relationship touching it (e.g. our staff without an account).
     With neither id: the whole portfolio (every person, every standing tie), one
@@ -219,7 +223,7 @@ def stakeholder_graph(
             rels = merge_decision_chain(
                 rels, portfolio.relationships_of(account_id, opportunity_id)
             )
-    return _build(portfolio, people, rels, day, chain, opportunity_id)
+    return _build(portfolio, people, rels, day, chain, account_id, opportunity_id)
 
 
 def _node_attrs(p: KeyPerson, day: dt.date | None, chain: frozenset[str]) -> dict[str, Any]:
@@ -244,6 +248,7 @@ def _build(
     rels: list[Relationship],
     day: dt.date | None,
     chain: frozenset[str],
+    account_id: str | None,
     opportunity_id: str | None,
 ) -> nx.DiGraph[str]:
     persons = {p.id: p for p in people}
@@ -256,7 +261,7 @@ def _build(
     for r in rels:
         table = influence if r.kind is RelationshipKind.INFLUENCES else reporting
         table[(r.source_id, r.target_id)] = r
-    G: nx.DiGraph[str] = nx.DiGraph(opportunity_id=opportunity_id)
+    G: nx.DiGraph[str] = nx.DiGraph(account_id=account_id, opportunity_id=opportunity_id)
     G.add_nodes_from((pid, _node_attrs(persons[pid], day, chain)) for pid in sorted(persons))
     edges = []
     for pair in sorted(influence.keys() | reporting.keys()):
