@@ -130,6 +130,36 @@ def test_key_account_list_guardrail_5_to_25_rule_004() -> None:
     assert custom.key_accounts(custom.score(t)).flag is None
 
 
+def test_guardrail_judges_qualifying_accounts_before_top() -> None:
+    """Review #2: 145 accounts qualify, ``top=25`` shows 25; the list is still too long."""
+    n = 200
+    t = _t(x=[float(i) for i in range(n)])
+    wp = WeightedPoints([Criterion("x", mapping=MinMax(0, n - 1))], threshold=2.75)
+    st_ = wp.score(t)
+    kal = wp.key_accounts(st_, top=25)
+    assert len(kal) == 25
+    assert kal.qualifying == 145
+    assert kal.truncated
+    assert kal.flag == "too_many"
+    assert not kal.within_bounds
+    assert kal.message == (
+        "145 accounts qualify; showing the top 25 - too many: more than 25 "
+        "(seed [004]: keep 5 to 25)"
+    )
+    full = wp.key_accounts(st_)
+    assert (full.qualifying, len(full), full.flag, full.truncated) == (145, 145, "too_many", False)
+    # few qualify: a top cut cannot hide that either
+    few = WeightedPoints([Criterion("x", mapping=MinMax(0, n - 1))], threshold=9.9)
+    kal = few.key_accounts(few.score(t), top=1)
+    assert (len(kal), kal.qualifying, kal.flag) == (1, 2, "too_few")
+    assert kal.message.startswith("2 accounts qualify; showing the top 1 - too few")
+    # no threshold: nothing qualifies by score, the top selection is the list
+    none = WeightedPoints([Criterion("x", mapping=MinMax(0, n - 1))])
+    kal = none.key_accounts(none.score(t), top=10)
+    assert (len(kal), kal.qualifying, kal.flag) == (10, 10, None)
+    assert kal.message == "10 key accounts: within (seed [004]: keep 5 to 25)"
+
+
 def test_key_account_ties_broken_by_id() -> None:
     t = FeatureTable.from_columns(["B", "C", "A"], {"x": [5.0, 5.0, 5.0]})
     wp = WeightedPoints([Criterion("x", mapping=MinMax(0, 10))])

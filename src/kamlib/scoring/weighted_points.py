@@ -164,6 +164,10 @@ criteria, each 0-10 points). The seeds do not list which twelve: these are kamli
 canonical features covering value [004], relationship [000] and strategy [000]."""
 
 
+def _len_ids(self: KeyAccountList) -> int:
+    return len(self.ids)
+
+
 @attrs.frozen
 class KeyAccountList:
     """The ranked key-account list and the seed [004] size guardrail.
@@ -171,40 +175,64 @@ class KeyAccountList:
     Seed rule [004]: keep the list short, **5 to 25** key accounts as a rule of thumb. A list
     outside the bounds is *flagged*, never refused: the decision stays with the user.
 
+    The guardrail judges the number of accounts that **qualify** (score at or above the
+    threshold), before any ``top`` cut: showing the top 25 of 145 qualifying accounts is
+    still a list of 145 candidates, and is flagged ``too_many``.
+
     Attributes:
-        ids: Qualifying account ids, best first (ties broken by id, ascending).
+        ids: Listed account ids, best first (ties broken by id, ascending).
         scores: Their scores, in the same order.
         bounds: The ``(low, high)`` guardrail used.
-        flag: ``None`` inside the bounds, ``"too_few"`` or ``"too_many"`` otherwise.
+        flag: ``None`` when ``qualifying`` is inside the bounds, ``"too_few"`` or
+            ``"too_many"`` otherwise.
+        qualifying: How many accounts qualify before the ``top`` cut (default: the list
+            length). Without a threshold nothing qualifies by score and the ``top``
+            selection is the list, so this is the list length.
 
     Examples:
         >>> from kamlib.scoring import KeyAccountList
         >>> kal = KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_few")
-        >>> kal.within_bounds, len(kal)
-        (False, 2)
+        >>> kal.within_bounds, len(kal), kal.qualifying
+        (False, 2, 2)
         >>> kal.message
         '2 key accounts: fewer than 5 (seed [004]: keep 5 to 25)'
+        >>> top2 = KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_many", qualifying=145)
+        >>> print(top2.message)
+        145 accounts qualify; showing the top 2 - too many: more than 25 (seed [004]: keep 5 to 25)
     """
 
     ids: tuple[str, ...]
     scores: tuple[float, ...]
     bounds: tuple[int, int]
     flag: str | None
+    qualifying: int = attrs.field(default=attrs.Factory(_len_ids, takes_self=True))
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @property
     def within_bounds(self) -> bool:
-        """True when the list length is inside ``bounds``."""
+        """True when the number of qualifying accounts is inside ``bounds``."""
         return self.flag is None
 
     @property
+    def truncated(self) -> bool:
+        """True when ``top`` cut the list shorter than the qualifying accounts."""
+        return self.qualifying > len(self.ids)
+
+    @property
     def message(self) -> str:
-        """A readable statement of the guardrail verdict."""
+        """A readable statement of the guardrail verdict (on the qualifying count)."""
         lo, hi = self.bounds
-        head = f"{len(self)} key accounts"
         rule = f"(seed [004]: keep {lo} to {hi})"
+        if self.truncated:
+            head = f"{self.qualifying} accounts qualify; showing the top {len(self)}"
+            if self.flag == "too_few":
+                return f"{head} - too few: fewer than {lo} {rule}"
+            if self.flag == "too_many":
+                return f"{head} - too many: more than {hi} {rule}"
+            return f"{head} - within {rule}"
+        head = f"{len(self)} key accounts"
         if self.flag == "too_few":
             return f"{head}: fewer than {lo} {rule}"
         if self.flag == "too_many":
@@ -570,7 +598,8 @@ call fit() or pin the range; got 'x'
         qualify, with the tie rule of the class docstring); with ``top``, at most the
         ``top`` best of them (or of all accounts when there is no threshold). Ranking:
         score descending, ties broken by account id ascending, so the list is
-        deterministic. A list shorter or longer than
+        deterministic. The guardrail judges the number of *qualifying* accounts, before
+        the ``top`` cut (``KeyAccountList.qualifying``): fewer or more than
         ``list_bounds`` is flagged (``too_few``/``too_many``), not refused.
 
         Args:
@@ -591,8 +620,9 @@ call fit() or pin the range; got 'x'
             >>> kal = wp.key_accounts(wp.score(t))
             >>> len(kal), kal.ids[:2], kal.flag
             (15, ('A29', 'A28'), None)
-            >>> wp.key_accounts(wp.score(t), top=3).ids
-            ('A29', 'A28', 'A27')
+            >>> kal3 = wp.key_accounts(wp.score(t), top=3)
+            >>> kal3.ids, kal3.qualifying, kal3.flag
+            (('A29', 'A28', 'A27'), 15, None)
         """
         res: object = result
         if not isinstance(res, ScoreTable) or res.scorer != self.name:
@@ -610,16 +640,19 @@ call fit() or pin the range; got 'x'
         order = by_id[np.argsort(-result.scores[by_id], kind="stable")]
         if self.threshold is not None:
             order = order[at_or_above(result.scores[order], self.threshold)]
+        qualifying = int(order.size)  # the guardrail judges these, before the top cut
         if top is not None:
             order = order[:top]
+            if self.threshold is None:
+                qualifying = int(order.size)  # no threshold: the top selection is the list
         lo, hi = self.list_bounds
-        m = int(order.size)
-        flag = "too_few" if m < lo else ("too_many" if m > hi else None)
+        flag = "too_few" if qualifying < lo else ("too_many" if qualifying > hi else None)
         return KeyAccountList(
             ids=tuple(str(v) for v in result.ids[order]),
             scores=tuple(float(v) for v in result.scores[order]),
             bounds=self.list_bounds,
             flag=flag,
+            qualifying=qualifying,
         )
 
     def get_config(self) -> dict[str, Any]:
