@@ -189,3 +189,61 @@ def test_load_entry_points_warns_on_bad_plugins(monkeypatch: pytest.MonkeyPatch)
     assert "notcallable" in text
     assert "taken" in text
     assert reg.names() == ("good", "taken")
+
+
+# ---------------------------------------------------------------- missing components (#8)
+def _gappy_st() -> ScoreTable:
+    return ScoreTable(
+        scorer="demo",
+        config={},
+        ids=np.array(["A", "B"], dtype=object),
+        scores=np.array([3.0, 2.0]),
+        components=("x", "y"),
+        contributions=np.array([[1.0, 2.0], [2.0, 0.0]]),
+        coverage=np.array([1.0, 0.5]),
+        component_missing=np.array([[False, False], [False, True]]),
+    )
+
+
+def test_explanation_names_missing_components() -> None:
+    st = _gappy_st()
+    assert st.missing_of("A") == ()
+    assert st.missing_of("B") == ("y",)
+    e = st.explain("B")
+    assert e.missing == ("y",)
+    lines = str(e).splitlines()
+    assert lines[2].split() == ["y", "missing"]  # not a bare 0
+    assert _st().explain("A").missing == ()  # no matrix: nothing missing
+
+
+def test_filled_missing_component_is_marked() -> None:
+    from kamlib.scoring import Explanation
+
+    e = Explanation("A", "d", 5.0, None, (("x", 5.0),), 0.0, None, (), "0" * 16, ("x",))
+    assert str(e).splitlines()[1].split() == ["x", "5", "(missing,", "filled)"]
+
+
+def test_component_missing_follows_take_and_to_columns() -> None:
+    st = _gappy_st()
+    sub = st.take([1, 0])
+    assert sub.component_missing is not None
+    assert sub.component_missing.tolist() == [[False, True], [False, False]]
+    assert sub.missing_of("B") == ("y",)
+    cols = st.to_columns()
+    assert cols["missing:y"].tolist() == [False, True]
+    assert cols["missing:x"].tolist() == [False, False]
+    assert "missing:x" not in _st().to_columns()
+
+
+def test_component_missing_shape_checked() -> None:
+    with pytest.raises(InvalidValueError, match="component_missing"):
+        ScoreTable(
+            scorer="d",
+            config={},
+            ids=np.array(["A"], dtype=object),
+            scores=np.ones(1),
+            components=("x",),
+            contributions=np.ones((1, 1)),
+            coverage=np.ones(1),
+            component_missing=np.zeros((1, 2), dtype=np.bool_),
+        )

@@ -694,3 +694,28 @@ def test_points_bounded_and_monotone_for_any_finite_floats(
         p = measure.points(x)
     assert ((p >= 0.0) & (p <= 100.0)).all()
     assert (np.diff(p) >= -1e-9).all()
+
+
+def test_explanation_says_which_measures_are_missing() -> None:
+    from kamlib.scoring import Measure, Node
+
+    model = HealthModel(
+        measures=(
+            Measure("satisfaction", scaling="fixed", low=0, high=100),
+            Measure("nps", scaling="fixed", low=-100, high=100),
+            Measure("breadth", scaling="fixed", low=0, high=10, missing="neutral"),
+        ),
+        nodes=(Node("overall", ("satisfaction", "nps", "breadth")),),
+        rules=(),
+    )
+    t = FeatureTable.from_columns(
+        ["A", "B"], {"satisfaction": [80, 0], "nps": [None, 0], "breadth": [None, 0]}
+    )
+    res = model.score(t)
+    e = res.explain("A")
+    assert e.missing == ("nps", "breadth")
+    text = str(e)
+    assert "nps                            missing" in text  # excluded: no bare 0
+    assert "(missing, filled)" in text  # neutral: filled with points
+    assert res.explain("B").missing == ()
+    assert "satisfaction                   0" in str(res.explain("B"))  # a real zero

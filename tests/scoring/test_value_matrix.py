@@ -274,3 +274,12 @@ def test_blend_on_the_cut_is_batch_independent() -> None:
     assert alone.reasons_of("A") == batch.reasons_of("A") == ("high_contribution", "high_strategic")
     assert batch.coverage[0] == 1.0
     assert alone.scores[0] == batch.scores[0]
+
+
+def test_explanation_says_which_attributes_are_missing() -> None:
+    vm = ValueMatrix(missing="renormalise", x_cut=0.0, y_cut=5.0)
+    res = vm.score(_table([1.0, 2.0], [[5.0, None, 5.0], [5.0, 5.0, 5.0]]))
+    ids = res.ids.tolist()
+    assert res.explain(ids[0]).missing == ("value_potential",)
+    assert res.explain(ids[1]).missing == ()
+    assert "value_potential                missing" in str(res.explain(ids[0]))

@@ -457,3 +457,15 @@ def test_complete_row_has_full_coverage_next_to_a_gappy_row() -> None:
     batch = wp.score(_t(a=[0.5, None], b=[0.5, 0.1], c=[0.5, 0.2]))
     assert alone.coverage[0] == batch.coverage[0] == 1.0
     assert alone.reasons_of("A00") == batch.reasons_of("A00") == ()
+
+
+def test_explanation_says_which_criteria_are_missing() -> None:
+    wp = WeightedPoints([Criterion(f, mapping=MinMax(0, 10)) for f in ("a", "b", "c")])
+    res = wp.score(_t(a=[5.0, 0.0], b=[None, 0.0], c=[5.0, 0.0]))
+    assert res.explain("A00").missing == ("b",)
+    assert res.explain("A01").missing == ()  # a real zero is not missing
+    assert "b                              missing" in str(res.explain("A00"))
+    assert "a                              0" in str(res.explain("A01"))
+    full = wp.score(_t(a=[5.0], b=[5.0], c=[5.0]))  # fast path: nothing missing
+    assert full.component_missing is None
+    assert full.explain("A00").missing == ()

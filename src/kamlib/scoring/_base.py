@@ -210,13 +210,18 @@ class Explanation:
         margin: Distance to the nearest class boundary (``None`` without classes).
         reasons: ``(code, text)`` for every rule that fired.
         config_hash: Hash of the configuration used.
+        missing: Components whose input value was missing for this account (declared
+            missing in the FeatureTable); printed as ``missing`` rather than a bare ``0``
+            (or ``(missing, filled)`` when the method filled a value in).
 
     Examples:
         >>> from kamlib.scoring import Explanation
-        >>> e = Explanation("A1", "demo", 3.0, None, (("x", 3.0),), 1.0, None, (), "0" * 16)
+        >>> e = Explanation("A1", "demo", 3.0, None, (("x", 3.0), ("y", 0.0)), 0.5, None, (),
+        ...                 "0" * 16, missing=("y",))
         >>> print(e)
-        A1 - demo score 3 (coverage 100%)
+        A1 - demo score 3 (coverage 50%)
           x                              3
+          y                              missing
         config 0000000000000000
     """
 
@@ -229,6 +234,7 @@ class Explanation:
     margin: float | None
     reasons: tuple[tuple[str, str], ...]
     config_hash: str
+    missing: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         head = f"{self.account_id} - {self.scorer} score {self.score:.4g}"
@@ -238,7 +244,13 @@ class Explanation:
                 head += f" (margin {self.margin:.3g})"
         head += f" (coverage {self.coverage:.0%})"
         lines = [head]
-        lines += [f"  {name:<30} {value:.4g}" for name, value in self.contributions]
+        for name, value in self.contributions:
+            if name not in self.missing:
+                lines.append(f"  {name:<30} {value:.4g}")
+            elif value == 0:
+                lines.append(f"  {name:<30} missing")
+            else:
+                lines.append(f"  {name:<30} {value:.4g} (missing, filled)")
         lines += [f"  reason {code}: {text}" for code, text in self.reasons]
         lines.append(f"config {self.config_hash}")
         return "\n".join(lines)
@@ -275,6 +287,8 @@ class ScoreTable:
         reason_codes: Codes of the rules that can fire.
         reason_flags: ``(n, len(reason_codes))`` bool matrix, True where a rule fired.
         reason_texts: Human text per code.
+        component_missing: ``(n, c)`` bool matrix, True where a component's input was
+            missing for that account, or ``None`` when nothing was missing.
 
     Examples:
         >>> import numpy as np
@@ -303,6 +317,7 @@ class ScoreTable:
     reason_codes: tuple[str, ...] = ()
     reason_flags: BoolArray | None = None
     reason_texts: Mapping[str, str] = attrs.field(factory=dict)
+    component_missing: BoolArray | None = None
     config_hash: str = attrs.field(init=False)
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None)
 
@@ -321,6 +336,13 @@ class ScoreTable:
         if self.reason_flags is not None and self.reason_flags.shape != (n, len(self.reason_codes)):
             raise InvalidValueError(
                 "ScoreTable.reason_flags", self.reason_flags.shape, "must be (n, len(reason_codes))"
+            )
+        cm = self.component_missing
+        if cm is not None and (cm.dtype != np.bool_ or cm.shape != (n, len(self.components))):
+            raise InvalidValueError(
+                "ScoreTable.component_missing",
+                (cm.dtype.name, cm.shape),
+                "must be a bool (n, len(components)) matrix",
             )
         object.__setattr__(self, "config_hash", config_hash(self.config))
 
@@ -398,12 +420,38 @@ class ScoreTable:
             margin=None if self.margin is None else float(self.margin[i]),
             reasons=tuple((c, self.reason_texts.get(c, c)) for c in codes),
             config_hash=self.config_hash,
+            missing=self.missing_of(account_id),
         )
+
+    def missing_of(self, account_id: str) -> tuple[str, ...]:
+        """Return the components whose input was missing for one account.
+
+        Raises:
+            UnknownIdError: Not in this result.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import ScoreTable
+            >>> st = ScoreTable(
+            ...     scorer="demo", config={}, ids=np.array(["A"], dtype=object),
+            ...     scores=np.array([1.0]), components=("x", "y"),
+            ...     contributions=np.array([[1.0, 0.0]]), coverage=np.array([0.5]),
+            ...     component_missing=np.array([[False, True]]),
+            ... )
+            >>> st.missing_of("A")
+            ('y',)
+        """
+        i = self.row_of(account_id)
+        if self.component_missing is None:
+            return ()
+        row = self.component_missing[i]
+        return tuple(c for c, f in zip(self.components, row, strict=True) if f)
 
     def take(self, rows: Sequence[int] | NDArray[np.integer[Any]]) -> ScoreTable:
         """Return the result restricted to ``rows`` (positions)."""
         idx = np.asarray(rows, dtype=np.intp)
         c = self._contributions
+        cm = self.component_missing
         contrib: FloatArray | LazyContributions = (
             c[idx] if isinstance(c, np.ndarray) else c.take(idx)
         )
@@ -421,13 +469,15 @@ class ScoreTable:
             reason_codes=self.reason_codes,
             reason_flags=None if self.reason_flags is None else self.reason_flags[idx],
             reason_texts=self.reason_texts,
+            component_missing=None if cm is None else cm[idx],
         )
 
     def to_columns(self) -> dict[str, NDArray[Any]]:
         """Return plain columns, ready for ``pandas.DataFrame(...)``.
 
         Keys: ``id``, ``score``, ``label``, ``coverage``, ``margin``, one
-        ``contrib:<component>`` per component and one ``reason:<code>`` per rule.
+        ``contrib:<component>`` per component, one ``reason:<code>`` per rule and, when
+        some input was missing, one bool ``missing:<component>`` per component.
         """
         out: dict[str, NDArray[Any]] = {"id": self.ids.copy(), "score": self.scores.copy()}
         if self.labels is not None:
@@ -441,6 +491,9 @@ class ScoreTable:
         if self.reason_flags is not None:
             for j, code in enumerate(self.reason_codes):
                 out[f"reason:{code}"] = self.reason_flags[:, j].copy()
+        if self.component_missing is not None:
+            for j, name in enumerate(self.components):
+                out[f"missing:{name}"] = self.component_missing[:, j].copy()
         return out
 
 

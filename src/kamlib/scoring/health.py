@@ -1079,6 +1079,11 @@ account 'C' and the measure's policy is missing='require'; got 'C'
         """
         score, contributions, coverage, _ = self._run(table, with_nodes=False)
         flags = evaluate_rules(table, self.rules)
+        missing = None
+        if table.missing is not None:
+            missing = np.column_stack([table.mask(m.feature) for m in self.measures])
+            if not missing.any():
+                missing = None
         labels = assign_lights(flags, self.rules)
         return ScoreTable(
             scorer=self.name,
@@ -1094,6 +1099,7 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             reason_codes=tuple(r.code for r in self.rules),
             reason_flags=flags,
             reason_texts={r.code: r.reason for r in self.rules},
+            component_missing=missing,
         )
 
     def node_scores(self, table: FeatureTable) -> dict[str, FloatArray]:

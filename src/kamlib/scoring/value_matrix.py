@@ -282,8 +282,14 @@ in (0, 1); got 1.5
 
     def _axes(
         self, table: FeatureTable
-    ) -> tuple[FloatArray, FloatArray, FloatArray, LinearContributions | _ColumnContributions]:
-        """Return ``x``, ``y``, coverage and the contributions of ``y``."""
+    ) -> tuple[
+        FloatArray,
+        FloatArray,
+        FloatArray,
+        LinearContributions | _ColumnContributions,
+        NDArray[np.bool_] | None,
+    ]:
+        """Return ``x``, ``y``, coverage, the contributions of ``y`` and its missing cells."""
         require_columns(table, self.required_features, self.name)
         w = np.asarray(self.weights)
         n = len(table)
@@ -291,7 +297,8 @@ in (0, 1); got 1.5
             # Fast path: column views, no gathered matrix; contributions computed lazily.
             cols = tuple(table.column(f) for f in self.y_features)
             y = self._blend(cols, w)
-            return table.column(self.x_feature), y, np.ones(n), _ColumnContributions(cols, w)
+            x = table.column(self.x_feature)
+            return x, y, np.ones(n), _ColumnContributions(cols, w), None
         X, M = table.matrix(list(self.required_features))
         assert M is not None
         x, Y = X[:, 0], X[:, 1:]
@@ -327,7 +334,7 @@ in (0, 1); got 1.5
         cov[complete] = 1.0
         if complete.any():
             y[complete] = self._blend(tuple(Y[complete, j] for j in range(Y.shape[1])), w)
-        return x, y, cov, contrib
+        return x, y, cov, contrib, np.ascontiguousarray(my)
 
     @staticmethod
     def _blend(cols: tuple[FloatArray, ...], w: FloatArray) -> FloatArray:
@@ -356,7 +363,7 @@ in (0, 1); got 1.5
             return self
         if len(table) == 0:
             raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
-        x, y, _, _ = self._axes(table)
+        x, y, _, _, _ = self._axes(table)
         return attrs.evolve(
             self,
             x_cut=float(np.quantile(x, self.quantile)),
@@ -382,7 +389,7 @@ in (0, 1); got 1.5
             raise NotFittedError(
                 f"{self.name}.x_cut", None, "is not fitted; call fit() or pass x_cut and y_cut"
             )
-        x, y, cov, contrib = self._axes(table)
+        x, y, cov, contrib, missing = self._axes(table)
         hx = x >= self.x_cut
         hy = at_or_above(y, self.y_cut)  # y is a computed blend: shared tie rule
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
@@ -409,6 +416,7 @@ in (0, 1); got 1.5
             reason_codes=_REASONS,
             reason_flags=flags,
             reason_texts=dict(_REASON_TEXTS),
+            component_missing=missing,
         )
 
     def get_config(self) -> dict[str, Any]:

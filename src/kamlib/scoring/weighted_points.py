@@ -525,6 +525,7 @@ call fit() or pin the range; got 'x'
         lin = self._linear() if M is None else None
         contrib: FloatArray | LinearContributions
         partial: NDArray[np.bool_]
+        component_missing: NDArray[np.bool_] | None = None
         coverage: FloatArray
         fast = None
         if lin is not None:
@@ -549,6 +550,7 @@ call fit() or pin the range; got 'x'
                         "is missing for this account (missing='raise')",
                     )
                 P[M] = 0.0
+                component_missing = M
                 obs_w = np.where(M, 0.0, w)
                 # 1 - missing share: exactly 1.0 for a complete row, whatever the batch
                 # (sum(w) itself may round to 0.9999999999999999).
@@ -589,6 +591,7 @@ call fit() or pin the range; got 'x'
             reason_codes=codes,
             reason_flags=flags[0].reshape(n, 1) if len(flags) == 1 else np.column_stack(flags),
             reason_texts={c: _REASON_TEXTS[c] for c in codes},
+            component_missing=component_missing,
         )
 
     def key_accounts(self, result: ScoreTable, *, top: int | None = None) -> KeyAccountList:

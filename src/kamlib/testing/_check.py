@@ -142,6 +142,14 @@ def _close(a: NDArray[Any], b: NDArray[Any], scale: float) -> bool:
     return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12 * scale))
 
 
+def _missing_matrix(st: ScoreTable) -> BoolArray:
+    """``component_missing``, with ``None`` read as "nothing missing"."""
+    cm = st.component_missing
+    if cm is None:
+        return np.zeros((len(st), len(st.components)), dtype=np.bool_)
+    return cm
+
+
 def _same_result(check: str, got: ScoreTable, want: ScoreTable, what: str) -> None:
     """Assert two ScoreTables agree row by row (ids, scores, labels, margins, reasons...)."""
     if got.ids.tolist() != want.ids.tolist():
@@ -176,6 +184,8 @@ def _same_result(check: str, got: ScoreTable, want: ScoreTable, what: str) -> No
         raise _fail(check, f"{what}: reason flags differ")
     if got.components != want.components:
         raise _fail(check, f"{what}: components differ")
+    if not np.array_equal(_missing_matrix(got), _missing_matrix(want)):
+        raise _fail(check, f"{what}: component_missing differs")
     if not _close(got.contributions, want.contributions, scale):
         raise _fail(check, f"{what}: contributions differ")
     if got.config_hash != want.config_hash:
