@@ -5,6 +5,7 @@ Private module; the public names are re-exported by :mod:`kamlib.network`.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -12,8 +13,10 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import networkx as nx
+import numpy as np
 
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.model import DecisionRole, RelationshipKind, Side
 
 __all__ = [
     "DEFAULT_ROLE_WEIGHTS",
@@ -39,6 +42,18 @@ INFLUENCER: Final = "influencer"
 USER: Final = "user"
 COACH: Final = "coach"
 
+ROLES: Final = tuple(r.value for r in DecisionRole)
+SIDES: Final = tuple(s.value for s in Side)
+KINDS: Final = tuple(k.value for k in (RelationshipKind.INFLUENCES, RelationshipKind.REPORTS_TO))
+_ROLE_SET: Final = frozenset(ROLES)
+_SIDE_SET: Final = frozenset(SIDES)
+_KIND_SET: Final = frozenset(KINDS)
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    return "must be one of " + ", ".join(repr(n) for n in names)
+
+
 DEFAULT_ROLE_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {DECISION_MAKER: 1.0, INFLUENCER: 0.6, COACH: 0.6, USER: 0.3}
 )
@@ -47,8 +62,9 @@ DEFAULT_ROLE_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
 No seed gives numbers: seed [000] only says the decision-maker (决策者) decides on ROI
 and strategy, the influencer (影响者) judges feasibility and the user (使用者) usability.
 kamlib ranks them decision-maker 1.0 > influencer 0.6 = coach 0.6 > user 0.3 as a
-documented default; pass ``role_weights=`` to change it. A person without a role, or
-with a role missing from the mapping, weighs 0.
+documented default; pass ``role_weights=`` to change it. Its keys must be
+:class:`~kamlib.model.DecisionRole` values (a typo raises ``InvalidValueError``); a
+person without a role, or with a role missing from the mapping, weighs 0.
 """
 
 
@@ -106,15 +122,27 @@ def check_attr_name(path: str, value: object) -> str:
     return value
 
 
+def check_role(path: str, value: object) -> str:
+    """A decision-role name: one of the :class:`~kamlib.model.DecisionRole` values."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(path, value, "role names must be str")
+    if value not in _ROLE_SET:
+        raise InvalidValueError(path, value, _one_of(ROLES))
+    return str(value)
+
+
 def check_role_weights(path: str, value: object) -> Mapping[str, float]:
-    """A mapping ``role -> weight >= 0`` with at least one positive weight."""
+    """A mapping ``role -> weight >= 0`` with at least one positive weight.
+
+    Every key must be a :class:`~kamlib.model.DecisionRole` value, so a typo
+    (``"decison_maker"``) raises instead of silently weighing nobody.
+    """
     if not isinstance(value, Mapping):
         raise InvalidTypeError(path, value, "must be a mapping of role name to weight")
     out: dict[str, float] = {}
     for key, w in value.items():
-        if not isinstance(key, str):
-            raise InvalidTypeError(f"{path}[{key!r}]", key, "role names must be str")
-        out[str(key)] = check_real(f"{path}[{key!r}]", w, ge=0.0)
+        role = check_role(f"{path}[{key!r}]", key)
+        out[role] = check_real(f"{path}[{key!r}]", w, ge=0.0)
     if not any(w > 0 for w in out.values()):
         raise InvalidValueError(path, dict(value), "needs at least one positive weight")
     return MappingProxyType(out)
@@ -131,6 +159,77 @@ def check_node(path: str, G: nx.DiGraph[Any], node: object) -> None:
 
 
 # -- reading node and edge attributes ----------------------------------------------
+
+
+def check_graph_attributes(where: str, G: nx.DiGraph[Any]) -> None:
+    """Check the node and edge attributes the analyses read, once, on a user's graph.
+
+    Node ``side`` (a :class:`~kamlib.model.Side` value; absent = customer),
+    ``role`` (``None`` or a :class:`~kamlib.model.DecisionRole` value), ``active``
+    (a bool; absent = active) and ``left_on`` (``None`` or a date); edge ``kind``
+    (``"influences"`` or ``"reports_to"``; absent = influences) and ``reports_to``
+    (a bool). Edge strengths are checked where they are read (:func:`edge_strength`).
+
+    Raises:
+        InvalidTypeError: An attribute of the wrong type, naming node or edge.
+        InvalidValueError: An unknown side, role or kind, naming node or edge.
+    """
+    for node, d in G.nodes(data=True):
+        if not d:
+            continue
+        side = d.get("side", CUSTOMER)
+        if side.__class__ is not str or side not in _SIDE_SET:  # fast path: plain str
+            _check_name(f"{where}.G.nodes[{node!r}]['side']", side, SIDES, _SIDE_SET, False)
+        role = d.get("role")
+        if role is not None and (role.__class__ is not str or role not in _ROLE_SET):
+            _check_name(f"{where}.G.nodes[{node!r}]['role']", role, ROLES, _ROLE_SET, True)
+        active = d.get("active", True)
+        if active.__class__ is not bool and not isinstance(active, bool | np.bool_):
+            raise InvalidTypeError(f"{where}.G.nodes[{node!r}]['active']", active, "must be a bool")
+        left = d.get("left_on")
+        if left is not None and not isinstance(left, dt.date):
+            raise InvalidTypeError(
+                f"{where}.G.nodes[{node!r}]['left_on']", left, "must be None or a datetime.date"
+            )
+    check_edge_attributes(where, G)
+
+
+def check_edge_attributes(where: str, G: nx.DiGraph[Any]) -> None:
+    """The edge half of :func:`check_graph_attributes` (``kind`` and ``reports_to``)."""
+    for u, v, d in G.edges(data=True):
+        kind = d.get("kind", INFLUENCES)
+        if kind.__class__ is not str or kind not in _KIND_SET:
+            path = f"{where}.G.edges[{u!r}, {v!r}]['kind']"
+            if not isinstance(kind, str):
+                raise InvalidTypeError(
+                    path, kind, "must be a str, " + _one_of(KINDS)[len("must be ") :]
+                )
+            if kind not in _KIND_SET:
+                raise InvalidValueError(path, kind, _one_of(KINDS))
+        rep = d.get("reports_to", False)
+        if rep.__class__ is not bool and not isinstance(rep, bool | np.bool_):
+            raise InvalidTypeError(
+                f"{where}.G.edges[{u!r}, {v!r}]['reports_to']", rep, "must be a bool"
+            )
+
+
+def _check_name(
+    path: str, value: object, names: tuple[str, ...], known: frozenset[str], optional: bool
+) -> None:
+    """Raise unless ``value`` is one of ``names`` (or ``None`` when ``optional``)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise InvalidTypeError(
+            path, value, "must be None or a str" if optional else "must be a str"
+        )
+    if value not in known:
+        raise InvalidValueError(
+            path,
+            value,
+            ("must be None or one of " if optional else "must be one of ")
+            + ", ".join(repr(n) for n in names),
+        )
 
 
 def side_of(data: Mapping[str, Any]) -> str:
@@ -170,12 +269,15 @@ def edge_strength(
     return float(s)
 
 
-def canonical(G: nx.DiGraph[Any]) -> nx.DiGraph[Any]:
-    """A copy of ``G`` with nodes and edges inserted in sorted order.
+def canonical(G: nx.DiGraph[Any], *, where: str) -> nx.DiGraph[Any]:
+    """A checked copy of ``G`` with nodes and edges inserted in sorted order.
 
     networkx algorithms visit nodes and neighbours in insertion order; analysing this
     copy makes every tie-break (equal strengths) independent of how ``G`` was built.
+    The attributes are checked first (:func:`check_graph_attributes`), so every
+    public analysis validates a user's graph once per call.
     """
+    check_graph_attributes(where, G)
     H: nx.DiGraph[Any] = nx.DiGraph()
     H.graph.update(G.graph)
     H.add_nodes_from(sorted(G.nodes(data=True), key=lambda nd: _key(nd[0])))

@@ -205,9 +205,11 @@ def coverage(
         A :class:`Coverage`.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: Negative role weights, none positive, or an edge
-            strength outside [0, 1].
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
+            attribute of the wrong type (the error names node/edge and attribute).
+        InvalidValueError: A ``role_weights`` key that is not a decision role,
+            negative role weights, none positive; an unknown node ``side``/``role``
+            or edge ``kind``; an edge strength outside [0, 1].
 
     Examples:
         >>> G = nx.DiGraph()
@@ -226,7 +228,7 @@ def coverage(
     check_graph(where, G)
     weight = check_attr_name(f"{where}.weight", weight)
     weights = check_role_weights(f"{where}.role_weights", role_weights)
-    H = canonical(G)
+    H = canonical(G, where=where)
     return _coverage(H, weight, weights, where)
 
 
@@ -315,8 +317,10 @@ def meeting_priorities(
         person or no active customer-side person.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: ``target`` outside (0, 1]; bad role weights.
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
+            attribute of the wrong type.
+        InvalidValueError: ``target`` outside (0, 1]; bad role weights; an
+            unknown node ``side``/``role`` or edge ``kind``.
 
     Examples:
         >>> G = nx.DiGraph()
@@ -333,7 +337,7 @@ def meeting_priorities(
     t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
     weight = check_attr_name(f"{where}.weight", weight)
     weights = check_role_weights(f"{where}.role_weights", role_weights)
-    H = canonical(G)
+    H = canonical(G, where=where)
     return _priorities(H, t, weight, weights, where)
 
 
@@ -384,8 +388,10 @@ def who_to_meet_next(
         A :class:`MeetingSuggestion` with a positive gain, or ``None``.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: ``target`` outside (0, 1]; bad role weights.
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
+            attribute of the wrong type.
+        InvalidValueError: ``target`` outside (0, 1]; bad role weights; an
+            unknown node ``side``/``role`` or edge ``kind``.
 
     Examples:
         >>> G = nx.DiGraph()
@@ -402,7 +408,7 @@ def who_to_meet_next(
     t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
     weight = check_attr_name(f"{where}.weight", weight)
     weights = check_role_weights(f"{where}.role_weights", role_weights)
-    ranked = _priorities(canonical(G), t, weight, weights, where)
+    ranked = _priorities(canonical(G, where=where), t, weight, weights, where)
     if ranked and ranked[0].gain > 0.0:
         return ranked[0]
     return None

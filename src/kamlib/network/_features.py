@@ -144,7 +144,8 @@ def relationship_features(
 
     Raises:
         InvalidTypeError: Wrong argument types.
-        InvalidValueError: Naive ``as_of``, bad weights or window.
+        InvalidValueError: Naive ``as_of``, bad weights (a ``role_weights`` key
+            must be a decision role) or window.
         ReportingCycleError: Never for a valid portfolio (checked on construction).
 
     Examples:

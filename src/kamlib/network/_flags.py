@@ -322,10 +322,12 @@ def graph_red_flags(
         A :class:`RedFlags`.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter or graph label of the
-            wrong type.
-        InvalidValueError: Naive ``as_of``; threshold outside [0, 1); an edge
-            strength missing or outside [0, 1].
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter, graph label, or node
+            or edge attribute of the wrong type (``active`` must be a bool,
+            ``left_on`` a date or ``None``).
+        InvalidValueError: Naive ``as_of``; threshold outside [0, 1); an unknown
+            node ``side``/``role`` or edge ``kind``; an edge strength missing or
+            outside [0, 1].
 
     Examples:
         >>> import datetime as dt
@@ -360,7 +362,7 @@ def graph_red_flags(
         if label is not None and not isinstance(label, str):
             raise InvalidTypeError(f"{where}.G.graph[{key!r}]", label, "must be a str or None")
         labels.append(label)
-    H = canonical(G)
+    H = canonical(G, where=where)
     flags = graph_flags(
         H,
         day=moment.date(),

@@ -15,10 +15,12 @@ from kamlib.network._common import (
     DECISION_MAKER,
     canonical,
     check_attr_name,
+    check_edge_attributes,
     check_graph,
     check_int,
     check_node,
     check_real,
+    check_role,
     edge_strength,
     is_active,
     node_key,
@@ -97,9 +99,11 @@ def indirect_key_persons(
         nobody sways them), paths sorted by strength descending, then source id.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: ``max_depth < 1``, ``min_strength`` outside [0, 1], or an
-            edge strength outside [0, 1].
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
+            attribute of the wrong type.
+        InvalidValueError: ``max_depth < 1``, ``min_strength`` outside [0, 1], a
+            name in ``roles`` that is not a decision role, an unknown node
+            ``side``/``role`` or edge ``kind``, or an edge strength outside [0, 1].
 
     Examples:
         >>> G = nx.DiGraph()
@@ -118,8 +122,8 @@ def indirect_key_persons(
     floor = check_real(f"{where}.min_strength", min_strength, ge=0.0, le=1.0)
     if isinstance(roles, str) or not isinstance(roles, Iterable):
         raise InvalidTypeError(f"{where}.roles", roles, "must be an iterable of role names")
-    wanted = frozenset(roles)
-    H = canonical(G)
+    wanted = frozenset(check_role(f"{where}.roles[{i}]", r) for i, r in enumerate(roles))
+    H = canonical(G, where=where)
     ok = {n for n, d in H.nodes(data=True) if side_of(d) == CUSTOMER and is_active(d)}
     # incoming influence ties among active customer-side people, strongest-first order
     incoming: dict[Hashable, list[tuple[Hashable, float]]] = {n: [] for n in ok}
@@ -240,9 +244,10 @@ def influence_reach(
         ``{node: reach}``, summing to 1 (empty dict for an empty graph).
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: ``alpha`` outside [0, 1), bad weights, no convergence
-            within ``max_iter``.
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or an edge
+            attribute of the wrong type.
+        InvalidValueError: ``alpha`` outside [0, 1), bad weights, an unknown edge
+            ``kind``, no convergence within ``max_iter``.
         UnknownIdError: ``personalization`` names a node not in ``G``.
 
     Examples:
@@ -261,6 +266,7 @@ def influence_reach(
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
     iters = check_int(f"{where}.max_iter", max_iter, ge=1)
     eps = check_real(f"{where}.tol", tol, gt=0.0)
+    check_edge_attributes(where, G)  # the only attributes read here besides ``weight``
     nodes = sorted(G.nodes, key=node_key)
     n = len(nodes)
     if n == 0:

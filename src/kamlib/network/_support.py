@@ -116,9 +116,11 @@ def support_scores(
         ``{person: support}`` for every customer-side node with a portrait.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; ``weights`` of the wrong shape.
+        InvalidTypeError: ``G`` is not a DiGraph; ``weights`` of the wrong shape; a
+            node or edge attribute of the wrong type.
         InvalidValueError: Negative weights; a portrait value outside 0-10; a
-            callable returning a value outside [0, 1].
+            callable returning a value outside [0, 1]; an unknown node
+            ``side``/``role`` or edge ``kind``.
 
     Examples:
         >>> G = nx.DiGraph()
@@ -134,7 +136,7 @@ def support_scores(
     check_graph(where, G)
     rule = _rule(where, weights)
     out: dict[Hashable, float] = {}
-    for node, d in canonical(G).nodes(data=True):
+    for node, d in canonical(G, where=where).nodes(data=True):
         if side_of(d) != CUSTOMER:
             continue
         values = _portrait(where, node, d)
@@ -217,8 +219,11 @@ def weighted_support(
         portrait.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; a parameter of the wrong type.
-        InvalidValueError: Bad weights, ``alpha`` outside [0, 1).
+        InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
+            attribute of the wrong type.
+        InvalidValueError: Bad weights (a ``role_weights`` key must be a decision
+            role), ``alpha`` outside [0, 1); an unknown node ``side``/``role`` or
+            edge ``kind``.
 
     Examples:
         >>> G = nx.DiGraph()
@@ -236,7 +241,7 @@ def weighted_support(
     weights_by_role = check_role_weights(f"{where}.role_weights", role_weights)
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
     weight = check_attr_name(f"{where}.weight", weight)
-    H = canonical(G)
+    H = canonical(G, where=where)
     reach = influence_weights(H, weight=weight, role_weights=weights_by_role, alpha=a)
     return _weighted(H, reach, rule, where)[0]
 
