@@ -247,3 +247,39 @@ def test_component_missing_shape_checked() -> None:
             coverage=np.ones(1),
             component_missing=np.zeros((1, 2), dtype=np.bool_),
         )
+
+
+# ---------------------------------------------------------------- bad input (#10)
+def test_registry_wraps_a_bad_option_only() -> None:
+    with pytest.raises(InvalidTypeError, match=r"'value_matrix'.*'bogus'"):
+        default_registry.get("value_matrix", bogus=1)
+    with pytest.raises(InvalidTypeError, match="health"):
+        default_registry.get("health", bogus=1)
+
+    def broken(**options: Any) -> Any:
+        raise TypeError("a bug inside the factory")
+
+    reg = ScorerRegistry()
+    reg.register("broken", broken)
+    with pytest.raises(TypeError, match="a bug inside") as info:
+        reg.get("broken", anything=1)  # binds fine: the factory's own error is not masked
+    assert not isinstance(info.value, InvalidTypeError)
+
+
+_GARBAGE: list[object] = [None, "abc", 5, [1, 2], {"a": 1}, {1: 2}, {"scorer": None}]
+
+
+@pytest.mark.parametrize("name", default_registry.names())
+@pytest.mark.parametrize("garbage", _GARBAGE, ids=repr)
+def test_every_scorer_refuses_garbage_with_a_kamlib_error(name: str, garbage: object) -> None:
+    from kamlib.errors import KamlibError
+    from kamlib.testing._check import synthetic_table
+
+    scorer: Any = default_registry.get(name)
+    fitted: Any = scorer.fit(synthetic_table(scorer.required_features, n=16))
+    with pytest.raises(KamlibError):
+        scorer.fit(garbage)
+    with pytest.raises(KamlibError):
+        fitted.score(garbage)
+    with pytest.raises(KamlibError):
+        type(scorer).from_config(garbage)

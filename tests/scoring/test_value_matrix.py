@@ -283,3 +283,12 @@ def test_explanation_says_which_attributes_are_missing() -> None:
     assert res.explain(ids[0]).missing == ("value_potential",)
     assert res.explain(ids[1]).missing == ()
     assert "value_potential                missing" in str(res.explain(ids[0]))
+
+
+def test_bad_input_gets_typed_errors() -> None:
+    with pytest.raises(InvalidTypeError, match=r"kamlib\.FeatureTable"):
+        ValueMatrix().fit(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"kamlib\.FeatureTable"):
+        ValueMatrix(x_cut=1.0, y_cut=1.0).score("abc")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match="label"):
+        ValueMatrix().policy(["a"])  # type: ignore[arg-type]

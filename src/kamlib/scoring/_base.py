@@ -9,6 +9,7 @@ the same result alone, in any batch, in any order, or on any partition.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -549,6 +550,16 @@ got 'nope'
 
         Raises:
             UnknownScorerError: No such name.
+            InvalidTypeError: ``options`` do not fit the factory's signature (an unknown or
+                missing option); the message names the scorer and the options.
+
+        Examples:
+            >>> from kamlib.scoring import get_scorer
+            >>> get_scorer("value_matrix", bogus=1)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidTypeError: options: are not accepted by scorer \
+'value_matrix' (got an unexpected keyword argument 'bogus'); got ['bogus']
         """
         try:
             factory = self._factories[name]
@@ -556,6 +567,22 @@ got 'nope'
             raise UnknownScorerError(
                 "name", name, f"is not a registered scorer; known: {list(self.names())}"
             ) from None
+        # Check the options against the signature *before* the call, so that only a
+        # mismatch of the call itself is reported as a bad option; a TypeError raised
+        # inside the factory (its own validation or a bug) propagates unchanged.
+        try:
+            signature = inspect.signature(factory)
+        except (TypeError, ValueError):  # no introspectable signature: just call it
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(**options)
+            except TypeError as exc:
+                raise InvalidTypeError(
+                    "options",
+                    sorted(options),
+                    f"are not accepted by scorer {name!r} ({exc})",
+                ) from None
         return factory(**options)
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> tuple[str, ...]:

@@ -264,6 +264,7 @@ in (0, 1); got 1.5
         """Return the seed [000] resource policy of a quadrant or A/B/C/D label.
 
         Raises:
+            InvalidTypeError: ``label`` is not a str.
             UnknownIdError: Not a label of this matrix.
 
         Examples:
@@ -271,8 +272,10 @@ in (0, 1); got 1.5
             >>> ValueMatrix(naming="abcd").policy("B")
             'invest to develop; pilot projects to prove value'
         """
-        from kamlib.errors import UnknownIdError
+        from kamlib.errors import InvalidTypeError, UnknownIdError
 
+        if not isinstance(label, str):
+            raise InvalidTypeError("label", label, "must be a str (a quadrant or A/B/C/D label)")
         if label in QUADRANT_POLICY:
             return QUADRANT_POLICY[label]
         for quadrant, letter in ABCD_NAMES.items():
@@ -358,8 +361,8 @@ in (0, 1); got 1.5
             >>> ValueMatrix("p", ["s"], quantile=0.25).fit(t).get_config()["x_cut"]
             1.5
         """
+        require_columns(table, self.required_features, self.name)
         if self.quantile is None:
-            require_columns(table, self.required_features, self.name)
             return self
         if len(table) == 0:
             raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
