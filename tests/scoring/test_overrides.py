@@ -95,6 +95,27 @@ def test_unknown_id_raises_only_when_in_force() -> None:
     assert res.applied == {}
 
 
+def test_global_override_list_applies_to_a_partition() -> None:
+    """Review #11: the CRM's full list on one partition, with unknown="ignore"."""
+    whole = table([10.0, 20.0, 30.0, 40.0])
+    overrides = [ov("A0", 90, 0), ov("A3", 5, 0), ov("A2", 1, 0, expires=1), ov("A3", 7, 1)]
+    full = apply_overrides(whole, overrides, as_of=day(3))
+    part = whole.take([2, 3])
+    with pytest.raises(UnknownIdError, match="'A0'"):
+        apply_overrides(part, overrides, as_of=day(3))  # default stays strict
+    res = apply_overrides(part, overrides, as_of=day(3), unknown="ignore")
+    assert res.final_scores.tolist() == full.final_scores[[2, 3]].tolist() == [30.0, 7.0]
+    assert res.applied == {"A3": overrides[3]}
+    assert sorted((o.account_id, o.value, why) for o, why in res.ignored) == [
+        ("A0", 90.0, "not in this table"),
+        ("A2", 1.0, "expired"),
+        ("A3", 5.0, "superseded"),
+    ]
+    for bad in ("skip", None, 1):
+        with pytest.raises(InvalidValueError, match="unknown"):
+            apply_overrides(part, overrides, as_of=day(3), unknown=bad)  # type: ignore[arg-type]
+
+
 def test_override_validation() -> None:
     with pytest.raises(InvalidValueError, match=r"Override.created_at.*timezone-aware"):
         Override("A", 1, "me", "why", None, dt.datetime(2025, 1, 1))

@@ -12,8 +12,10 @@ Rules (documented choices):
 * several overrides in force for one account: the latest ``created_at`` wins; on a tie
   the one later in the input sequence wins;
 * an override in force for an id that is not in the score table raises
-  :class:`~kamlib.errors.UnknownIdError` (a typo must not pass silently); overrides not in
-  force are reported in ``ignored`` and their ids are not looked up.
+  :class:`~kamlib.errors.UnknownIdError` (a typo must not pass silently) by default; with
+  ``unknown="ignore"`` it is reported in ``ignored`` as ``"not in this table"``, so the
+  CRM's full override list can be applied to one account or one partition. Overrides not
+  in force are reported in ``ignored`` and their ids are not looked up.
 
 Examples:
     >>> import datetime as dt
@@ -140,7 +142,8 @@ class OverriddenScores:
         overridden: ``(n,)`` True where an override is in force.
         applied: Account id to the override in force.
         ignored: ``(override, why)`` for every override not applied (``"expired"``,
-            ``"not yet created"``, ``"superseded"``).
+            ``"not yet created"``, ``"superseded"``, and with ``unknown="ignore"``
+            ``"not in this table"``).
         as_of: The time the overrides were evaluated at.
 
     Examples:
@@ -247,7 +250,11 @@ class OverriddenScores:
 
 
 def apply_overrides(
-    score_table: ScoreTable, overrides: Iterable[Override], *, as_of: dt.datetime
+    score_table: ScoreTable,
+    overrides: Iterable[Override],
+    *,
+    as_of: dt.datetime,
+    unknown: str = "raise",
 ) -> OverriddenScores:
     """Apply the overrides in force at ``as_of``; keep the machine scores alongside.
 
@@ -258,14 +265,19 @@ def apply_overrides(
         score_table: A scorer's result.
         overrides: Overrides, any order.
         as_of: Timezone-aware evaluation time (a parameter: kamlib reads no clock).
+        unknown: What to do with an override in force whose account is not in
+            ``score_table``: ``"raise"`` (default: a typo must not pass silently) or
+            ``"ignore"`` (report it in ``ignored`` as ``"not in this table"``; for
+            applying a global override list to a partition).
 
     Returns:
         An :class:`OverriddenScores`.
 
     Raises:
         InvalidTypeError: ``score_table`` is not a ScoreTable, an item is not an Override.
-        InvalidValueError: ``as_of`` is naive.
-        UnknownIdError: An override in force names an account not in ``score_table``.
+        InvalidValueError: ``as_of`` is naive; ``unknown`` is not ``"raise"``/``"ignore"``.
+        UnknownIdError: An override in force names an account not in ``score_table``
+            (with ``unknown="raise"``).
 
     Examples:
         >>> import datetime as dt
@@ -285,10 +297,17 @@ def apply_overrides(
         Traceback (most recent call last):
         ...
         kamlib.errors.UnknownIdError: overrides[0].account_id: is not in the score table; got 'Z'
+        >>> part = apply_overrides(st, [bad, new], as_of=dt.datetime(2025, 3, 1, tzinfo=utc),
+        ...                        unknown="ignore")
+        >>> part.final_scores.tolist(), [(o.account_id, why) for o, why in part.ignored]
+        ([50.0], [('Z', 'not in this table')])
     """
     if not isinstance(score_table, ScoreTable):
         raise InvalidTypeError("score_table", score_table, "must be a kamlib ScoreTable")
     when = _check_as_of(as_of)
+    policy: object = unknown
+    if not isinstance(policy, str) or policy not in ("raise", "ignore"):
+        raise InvalidValueError("unknown", unknown, "must be one of ['raise', 'ignore']")
     given: object = overrides
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise InvalidTypeError("overrides", overrides, "must be an iterable of Override")
@@ -307,6 +326,9 @@ def apply_overrides(
         try:
             score_table.row_of(o.account_id)
         except UnknownIdError:
+            if unknown == "ignore":
+                ignored.append((o, "not in this table"))
+                continue
             raise UnknownIdError(
                 f"overrides[{i}].account_id", o.account_id, "is not in the score table"
             ) from None
