@@ -283,3 +283,62 @@ def test_every_scorer_refuses_garbage_with_a_kamlib_error(name: str, garbage: ob
         fitted.score(garbage)
     with pytest.raises(KamlibError):
         type(scorer).from_config(garbage)
+
+
+# ---------------------------------------------------------------- read-only arrays (#16)
+_ARRAYS = ("ids", "scores", "coverage", "labels", "margin", "reason_flags", "contributions")
+
+
+def _assert_read_only(st: ScoreTable) -> None:
+    for name in (*_ARRAYS, "component_missing"):
+        arr = getattr(st, name)
+        if arr is None:
+            continue
+        assert not arr.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            arr[0] = arr[0]
+
+
+def test_scoretable_arrays_are_read_only_and_do_not_alias_the_caller() -> None:
+    scores = np.array([1.0, 2.0])
+    mine = np.array([[True], [False]])
+    st = ScoreTable(
+        scorer="d",
+        config={},
+        ids=np.array(["A", "B"], dtype=object),
+        scores=scores,
+        components=("x",),
+        contributions=scores.reshape(2, 1),
+        coverage=np.ones(2),
+        labels=np.array(["a", "b"], dtype=object),
+        classes=("a", "b"),
+        margin=np.zeros(2),
+        reason_codes=("r",),
+        reason_flags=mine,
+        component_missing=np.zeros((2, 1), dtype=np.bool_),
+    )
+    _assert_read_only(st)
+    _assert_read_only(st.take([1, 0]))
+    _assert_read_only(_st(lazy=True))
+    scores[0] = 99.0  # the caller's arrays stay writeable and are not aliased
+    mine[0, 0] = False
+    assert st.scores.tolist() == [1.0, 2.0]
+    assert st.reasons_of("A") == ("r",)
+
+
+@pytest.mark.parametrize("gappy", [False, True])
+@pytest.mark.parametrize("name", default_registry.names())
+def test_builtin_results_are_read_only(name: str, gappy: bool) -> None:
+    from kamlib import FeatureTable
+    from kamlib.testing._check import synthetic_table
+
+    options: dict[str, Any] = {"missing": "renormalise"} if name == "value_matrix" else {}
+    scorer: Any = default_registry.get(name, **options)
+    t = synthetic_table(scorer.required_features, n=8)
+    if gappy and scorer.required_features and name != "empirical_estimate":
+        f = scorer.required_features[-1]
+        cols = {n: t.column(n) for n in t.names}
+        cats = {k: v.tolist() for k, v in t.categorical.items()}
+        miss = {f: np.arange(8) == 3}
+        t = FeatureTable.from_columns(t.ids.tolist(), cols, missing=miss, categorical=cats)
+    _assert_read_only(scorer.fit(t).score(t))

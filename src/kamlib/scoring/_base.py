@@ -13,7 +13,7 @@ import inspect
 import json
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 import numpy as np
@@ -262,8 +262,32 @@ def _nonempty_str(value: object) -> bool:
 
 
 def _ro(a: NDArray[Any]) -> NDArray[Any]:
+    """Mark an array the caller just created (and nobody else holds) read-only."""
     a.flags.writeable = False
     return a
+
+
+_A = TypeVar("_A", bound="NDArray[Any] | None")
+
+
+def owned_readonly(a: _A) -> _A:
+    """Mark a scorer's freshly computed array read-only in place (no copy); ``None`` passes.
+
+    For scorer code only, on arrays nobody else holds: ScoreTable then keeps them as they
+    are instead of copying them.
+    """
+    if a is not None:
+        a.flags.writeable = False
+    return a
+
+
+def _frozen(a: NDArray[Any]) -> NDArray[Any]:
+    """Return ``a`` if read-only, else a read-only copy (never flips a caller's array)."""
+    if not a.flags.writeable:
+        return a
+    out = a.copy()
+    out.flags.writeable = False
+    return out
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -273,6 +297,11 @@ class ScoreTable:
     Everything is a column (one entry per account, aligned with ``ids``), so a million-row
     result costs no Python object per row. Per-row views: :meth:`explain`,
     :meth:`reasons_of`.
+
+    A ScoreTable is immutable, arrays included: ``ids``, ``scores``, ``coverage``,
+    ``labels``, ``margin``, ``reason_flags``, ``component_missing`` and the contributions
+    are read-only (writing raises numpy's ``ValueError``). An array given writeable is
+    copied first, so the caller's own array is never frozen or aliased.
 
     Attributes:
         scorer: Name of the method.
@@ -323,6 +352,13 @@ class ScoreTable:
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
+        for name in ("ids", "scores", "coverage", "labels", "margin", "reason_flags",
+                     "component_missing"):  # fmt: skip
+            arr = getattr(self, name)
+            if isinstance(arr, np.ndarray):
+                object.__setattr__(self, name, _frozen(arr))
+        if isinstance(self._contributions, np.ndarray):
+            object.__setattr__(self, "_contributions", _frozen(self._contributions))
         n = self.ids.shape[0]
         if self.scores.shape != (n,):
             raise InvalidValueError("ScoreTable.scores", self.scores.shape, f"must be ({n},)")

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError, UnknownIdError
-from kamlib.scoring._base import ScoreTable, require_columns
+from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._mappings import (
     check_choice,
     check_name,
@@ -331,10 +331,10 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             scorer=self.name,
             config=self.get_config(),
             ids=table.ids,
-            scores=scores,
+            scores=owned_readonly(scores),
             components=("benchmark", *(f"adjust:{f}" for f, _ in self.adjustments)),
-            contributions=contrib,
-            coverage=np.ones(n),
+            contributions=owned_readonly(contrib),
+            coverage=owned_readonly(np.ones(n)),
             reason_codes=("fallback_benchmark",),
             reason_flags=(fallback_u[inv] if n else np.zeros(0, dtype=np.bool_)).reshape(n, 1),
             reason_texts=dict(_REASON_TEXTS),

@@ -64,6 +64,7 @@ from kamlib.scoring._base import (
     LinearContributions,
     ScoreTable,
     default_registry,
+    owned_readonly,
     require_columns,
 )
 from kamlib.scoring._health_kernel import (
@@ -1089,17 +1090,17 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             scorer=self.name,
             config=self.get_config(),
             ids=table.ids,
-            scores=score,
+            scores=owned_readonly(score),
             components=tuple(m.name for m in self.measures),
             contributions=contributions,
-            coverage=coverage,
-            labels=labels,
+            coverage=owned_readonly(coverage),
+            labels=owned_readonly(labels),
             classes=LIGHTS,
             margin=None,
             reason_codes=tuple(r.code for r in self.rules),
-            reason_flags=flags,
+            reason_flags=owned_readonly(flags),
             reason_texts={r.code: r.reason for r in self.rules},
-            component_missing=missing,
+            component_missing=owned_readonly(missing),
         )
 
     def node_scores(self, table: FeatureTable) -> dict[str, FloatArray]:

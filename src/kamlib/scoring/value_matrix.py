@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._base import LinearContributions, ScoreTable, require_columns
+from kamlib.scoring._base import LinearContributions, ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._mappings import (
     at_or_above,
     check_choice,
@@ -409,17 +409,17 @@ in (0, 1); got 1.5
             scorer=self.name,
             config=self.get_config(),
             ids=table.ids,
-            scores=y,
+            scores=owned_readonly(y),
             components=self.y_features,
             contributions=contrib,
-            coverage=cov,
-            labels=labels,
+            coverage=owned_readonly(cov),
+            labels=owned_readonly(labels),
             classes=self.classes,
-            margin=margin,
+            margin=owned_readonly(margin),
             reason_codes=_REASONS,
-            reason_flags=flags,
+            reason_flags=owned_readonly(flags),
             reason_texts=dict(_REASON_TEXTS),
-            component_missing=missing,
+            component_missing=owned_readonly(missing),
         )
 
     def get_config(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
-from kamlib.scoring._base import LinearContributions, ScoreTable, require_columns
+from kamlib.scoring._base import LinearContributions, ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._mappings import (
     POINTS_MAX,
     AnyMapping,
@@ -581,17 +581,19 @@ call fit() or pin the range; got 'x'
             scorer=self.name,
             config=self.get_config(),
             ids=table.ids,
-            scores=scores,
+            scores=owned_readonly(scores),
             components=self.required_features,
             contributions=contrib,
-            coverage=coverage,
-            labels=labels,
+            coverage=owned_readonly(coverage),
+            labels=owned_readonly(labels),
             classes=self.classes,
-            margin=margin,
+            margin=owned_readonly(margin),
             reason_codes=codes,
-            reason_flags=flags[0].reshape(n, 1) if len(flags) == 1 else np.column_stack(flags),
+            reason_flags=owned_readonly(
+                flags[0].reshape(n, 1) if len(flags) == 1 else np.column_stack(flags)
+            ),
             reason_texts={c: _REASON_TEXTS[c] for c in codes},
-            component_missing=component_missing,
+            component_missing=owned_readonly(component_missing),
         )
 
     def key_accounts(self, result: ScoreTable, *, top: int | None = None) -> KeyAccountList:
