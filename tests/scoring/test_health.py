@@ -719,3 +719,10 @@ def test_explanation_says_which_measures_are_missing() -> None:
     assert "(missing, filled)" in text  # neutral: filled with points
     assert res.explain("B").missing == ()
     assert "satisfaction                   0" in str(res.explain("B"))  # a real zero
+
+
+def test_node_weights_summing_past_the_float_range_keep_their_ratios() -> None:
+    from kamlib.scoring import Node
+
+    assert Node("n", ("a", "b"), (1e308, 1e308)).shares == (0.5, 0.5)
+    assert Node("n", ("a", "b"), (1.5e308, 5e307)).shares == pytest.approx((0.75, 0.25))

@@ -292,3 +292,21 @@ def test_bad_input_gets_typed_errors() -> None:
         ValueMatrix(x_cut=1.0, y_cut=1.0).score("abc")  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="label"):
         ValueMatrix().policy(["a"])  # type: ignore[arg-type]
+
+
+def test_values_near_the_float_limits_give_finite_cuts_and_margins() -> None:
+    """Review #17: +-1e308 overflowed the quantile and the margin (RuntimeWarning)."""
+    t = _table([1e308, -1e308, 0.0], [[1e308] * 3, [-1e308] * 3, [0.0] * 3])
+    vm = ValueMatrix().fit(t)
+    assert (vm.x_cut, vm.y_cut) == (0.0, 0.0)
+    res = vm.score(t)
+    assert res.labels is not None
+    assert res.labels.tolist() == ["strategic", "ordinary", "strategic"]
+    assert res.margin is not None
+    assert np.isfinite(res.margin).all()
+    assert res.margin.tolist() == [1e308, 1e308, 0.0]
+    wide = ValueMatrix(y_weights=[1e308, 1e308, 1e308])
+    assert wide.weights == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    far = ValueMatrix(quantile=None, x_cut=-1e308, y_cut=-1e308).score(t)
+    assert far.margin is not None
+    assert far.margin[0] == float(np.finfo(np.float64).max)  # |1e308 - -1e308| past the range

@@ -469,3 +469,25 @@ def test_explanation_says_which_criteria_are_missing() -> None:
     full = wp.score(_t(a=[5.0], b=[5.0], c=[5.0]))  # fast path: nothing missing
     assert full.component_missing is None
     assert full.explain("A00").missing == ()
+
+
+# ---------------------------------------------------------------- overflow (review #17)
+def test_weights_summing_past_the_float_range_keep_their_ratios() -> None:
+    wp = WeightedPoints(
+        [Criterion("x", 1e308, mapping=MinMax(0, 10)), Criterion("y", 1e308, mapping=MinMax(0, 10))]
+    )
+    assert wp.weights == (0.5, 0.5)
+    assert wp.score(_t(x=[10.0, 0.0], y=[0.0, 4.0])).scores.tolist() == [5.0, 2.0]
+
+
+@pytest.mark.parametrize("clip", [True, False])
+def test_min_max_range_wider_than_the_float_range(clip: bool) -> None:
+    """MinMax(-1e308, 1e308): slope 10 / inf used to give 0 points to every value."""
+    m = MinMax(-1e308, 1e308, clip=clip)
+    x = np.array([-1e308, 0.0, 1e308, 5e307])
+    assert m.points(x).tolist() == [0.0, 5.0, 10.0, 7.5]
+    wp = WeightedPoints([Criterion("x", mapping=m)])
+    assert wp.score(_t(x=x.tolist())).scores.tolist() == pytest.approx([0.0, 5.0, 10.0, 7.5])
+    fitted = WeightedPoints([Criterion("x")]).fit(_t(x=[-1e308, 0.0, 1e308]))
+    both = fitted.score(_t(x=[-1e308, 0.0, 1e308, 1.7e308]))  # out of range: general path
+    assert both.scores.tolist() == pytest.approx([0.0, 5.0, 10.0, 10.0])

@@ -102,6 +102,28 @@ def at_or_above(values: FloatArray, cut: float) -> NDArray[np.bool_]:
     return out
 
 
+def normalise_weights(weights: Sequence[float]) -> tuple[float, ...]:
+    """Return non-negative ``weights`` divided by their sum (at least one positive).
+
+    Weights whose sum overflows to ``inf`` (e.g. ``1e308`` twice) are first divided by the
+    largest one, so they keep their ratios instead of all becoming ``0``.
+
+    Examples:
+        >>> from kamlib.scoring._mappings import normalise_weights
+        >>> normalise_weights([3.0, 1.0])
+        (0.75, 0.25)
+        >>> normalise_weights([1e308, 1e308])
+        (0.5, 0.5)
+    """
+    w = [float(v) for v in weights]
+    total = sum(w)
+    if not math.isfinite(total):
+        top = max(w)
+        w = [v / top for v in w]
+        total = sum(w)
+    return tuple(v / total for v in w)
+
+
 def check_choice(path: str, value: object, options: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``options``, else raise InvalidValueError.
 
@@ -285,7 +307,11 @@ class MinMax:
             raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
         if self.hi == self.lo:
             return 0.0, POINTS_MAX / 2
-        slope = POINTS_MAX / (self.hi - self.lo)
+        span = self.hi - self.lo
+        if math.isinf(span):  # a range wider than the float range: work on halves
+            slope = POINTS_MAX / 2 / (self.hi / 2 - self.lo / 2)
+            return slope, -slope * self.lo
+        slope = POINTS_MAX / span
         return slope, -slope * self.lo
 
     def points(self, x: FloatArray) -> FloatArray:
@@ -295,7 +321,12 @@ class MinMax:
         if self.hi == self.lo:
             return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
         # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope overflows.
-        p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
+        if math.isinf(self.hi - self.lo):
+            # A range wider than the float range (e.g. -1e308..1e308): halves do not overflow.
+            with np.errstate(over="ignore", invalid="ignore"):
+                p: FloatArray = (x / 2 - self.lo / 2) / (self.hi / 2 - self.lo / 2) * POINTS_MAX
+        else:
+            p = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
         if self.clip:
             np.clip(p, 0.0, POINTS_MAX, out=p)
         return p

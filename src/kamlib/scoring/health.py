@@ -80,6 +80,7 @@ from kamlib.scoring._health_kernel import (
     rule_flags,
     scale_points,
 )
+from kamlib.scoring._mappings import normalise_weights
 
 __all__ = [
     "AGGREGATORS",
@@ -457,9 +458,7 @@ class Node:
             >>> Node("n", ("a", "b", "c", "d")).shares
             (0.25, 0.25, 0.25, 0.25)
         """
-        w = self.weights or (1.0,) * len(self.children)
-        s = sum(w)
-        return tuple(v / s for v in w)
+        return normalise_weights(self.weights or (1.0,) * len(self.children))
 
 
 # ---------------------------------------------------------------------------- rules

@@ -32,6 +32,7 @@ from kamlib.scoring._mappings import (
     check_name,
     check_real,
     config_mapping,
+    normalise_weights,
     real_tuple,
 )
 
@@ -81,6 +82,18 @@ _KEYS = (
 )
 
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def _quantile(v: FloatArray, q: float) -> float:
+    """``np.quantile`` that survives values spanning more than the float range."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = float(np.quantile(v, q))
+    if not np.isfinite(out):  # the interpolation overflowed (e.g. -1e308 .. 1e308): halves
+        out = 2.0 * float(np.quantile(v / 2.0, q))
+    return out
+
+
 @attrs.frozen(eq=False)
 class _ColumnContributions:
     """Lazy ``w_j * column_j`` contributions from column views (no gathered matrix)."""
@@ -126,7 +139,8 @@ class ValueMatrix:
     **Result.** ``score`` = the strategic-importance coordinate ``y``; its contributions
     are ``w_j * y_features[j]`` and add up to it exactly. ``label`` = the quadrant.
     ``margin`` = ``min(|x - x_cut|, |y - y_cut|)``, the distance to the nearest cut, each
-    axis measured in its own units (money for profit, points for importance). Reasons:
+    axis measured in its own units (money for profit, points for importance); a distance
+    beyond the float range is reported as the largest float (about ``1.8e308``). Reasons:
     ``high_contribution``, ``high_strategic``, ``partial_strategic``.
 
     **Missing values.** A missing contribution value is always refused
@@ -257,8 +271,7 @@ in (0, 1); got 1.5
     @property
     def weights(self) -> tuple[float, ...]:
         """``y_weights`` normalised to sum 1 (what the blend uses)."""
-        total = sum(self.y_weights)
-        return tuple(w / total for w in self.y_weights)
+        return normalise_weights(self.y_weights)
 
     def policy(self, label: str) -> str:
         """Return the seed [000] resource policy of a quadrant or A/B/C/D label.
@@ -368,9 +381,7 @@ in (0, 1); got 1.5
             raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
         x, y, _, _, _ = self._axes(table)
         return attrs.evolve(
-            self,
-            x_cut=float(np.quantile(x, self.quantile)),
-            y_cut=float(np.quantile(y, self.quantile)),
+            self, x_cut=_quantile(x, self.quantile), y_cut=_quantile(y, self.quantile)
         )
 
     def score(self, table: FeatureTable) -> ScoreTable:
@@ -398,11 +409,13 @@ in (0, 1); got 1.5
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
         code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
         labels = np.asarray(self.classes, dtype=object)[code]
-        dx = x - self.x_cut
+        with np.errstate(over="ignore"):  # |x - cut| beyond the float range: see below
+            dx = x - self.x_cut
+            dy = y - self.y_cut
         np.abs(dx, out=dx)
-        dy = y - self.y_cut
         np.abs(dy, out=dy)
         margin = np.minimum(dx, dy, out=dx)
+        np.minimum(margin, _FLOAT_MAX, out=margin)  # a distance past 1.8e308 reads as 1.8e308
         flags = np.empty((x.shape[0], 3), dtype=np.bool_)
         flags[:, 0], flags[:, 1], flags[:, 2] = hx, hy, cov < 1.0
         return ScoreTable(

@@ -41,6 +41,7 @@ from kamlib.scoring._mappings import (
     check_real,
     config_mapping,
     mapping_from_config,
+    normalise_weights,
 )
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
@@ -429,8 +430,7 @@ class WeightedPoints:
     @property
     def weights(self) -> tuple[float, ...]:
         """Criterion weights normalised to sum 1 (what the score uses)."""
-        total = sum(c.weight for c in self.criteria)
-        return tuple(c.weight / total for c in self.criteria)
+        return normalise_weights([c.weight for c in self.criteria])
 
     @property
     def classes(self) -> tuple[str, ...]:
