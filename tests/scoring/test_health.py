@@ -726,3 +726,10 @@ def test_node_weights_summing_past_the_float_range_keep_their_ratios() -> None:
 
     assert Node("n", ("a", "b"), (1e308, 1e308)).shares == (0.5, 0.5)
     assert Node("n", ("a", "b"), (1.5e308, 5e307)).shares == pytest.approx((0.75, 0.25))
+
+
+def test_quarters_accepts_numpy_integers() -> None:
+    from kamlib.scoring import quarterly_decline_alerts
+
+    got = quarterly_decline_alerts([[100.0, 85.0, 72.25]], quarters=np.int64(2))
+    assert got.tolist() == [True]

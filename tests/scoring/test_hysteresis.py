@@ -199,3 +199,11 @@ def test_states_agree_with_plain_thresholds_outside_every_gap(
     s1, _ = hysteresis_steps(no_dwell, np.zeros(len(xs), dtype=np.int64), p0, xs)
     assert (s1[~in_gap] == plain[~in_gap]).all()
     assert (s0 == s1).all()
+
+
+def test_numpy_integer_dwell_is_accepted() -> None:
+    b = HysteresisBands(("a", "b"), (1,), (0,), min_dwell=np.int64(2))
+    assert b.min_dwell == 2
+    assert type(b.min_dwell) is int
+    with pytest.raises(InvalidTypeError):
+        HysteresisBands(("a", "b"), (1,), (0,), min_dwell=True)

@@ -491,3 +491,28 @@ def test_min_max_range_wider_than_the_float_range(clip: bool) -> None:
     fitted = WeightedPoints([Criterion("x")]).fit(_t(x=[-1e308, 0.0, 1e308]))
     both = fitted.score(_t(x=[-1e308, 0.0, 1e308, 1.7e308]))  # out of range: general path
     assert both.scores.tolist() == pytest.approx([0.0, 5.0, 10.0, 10.0])
+
+
+def test_numpy_integers_are_accepted_where_ints_are_expected() -> None:
+    """Review #18: np.int64 options were refused although numpy reals are accepted."""
+    wp = WeightedPoints(
+        [Criterion("x", mapping=MinMax(0, 10))],
+        threshold=1.0,
+        list_bounds=(np.int64(1), np.int64(3)),
+        review_every_months=np.int64(6),
+    )
+    assert wp.list_bounds == (1, 3)
+    assert type(wp.list_bounds[0]) is int
+    assert type(wp.review_every_months) is int
+    assert WeightedPoints(list_bounds=np.array([5, 25])).list_bounds == (5, 25)
+    assert json.loads(json.dumps(wp.get_config()))["review_every_months"] == 6
+    res = wp.score(_t(x=[5.0, 6.0, 7.0]))
+    assert wp.key_accounts(res, top=np.int64(2)).ids == ("A02", "A01")
+    assert Percentile(n_knots=np.int32(5)).n_knots == 5
+    for bad in (True, 2.0, "3"):
+        with pytest.raises(InvalidValueError):
+            WeightedPoints(review_every_months=bad)  # type: ignore[arg-type]
+        with pytest.raises(InvalidValueError):
+            wp.key_accounts(res, top=bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        WeightedPoints(list_bounds=(True, 5))

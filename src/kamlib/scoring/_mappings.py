@@ -124,6 +124,31 @@ def normalise_weights(weights: Sequence[float]) -> tuple[float, ...]:
     return tuple(v / total for v in w)
 
 
+def check_int(path: str, value: object, *, lo: int, hi: int | None = None) -> int:
+    """Return ``value`` as an ``int`` in ``[lo, hi]``; numpy integers accepted, bool refused.
+
+    Raises:
+        InvalidValueError: Not an integer (``numbers.Integral``, not ``bool``) in range.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._mappings import check_int
+        >>> check_int("X.n", np.int64(3), lo=1)
+        3
+        >>> check_int("X.n", True, lo=0)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: X.n: must be an int >= 0; got True
+    """
+    rule = f"must be an int >= {lo}" + ("" if hi is None else f" and <= {hi}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidValueError(path, value, rule)
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        raise InvalidValueError(path, value, rule)
+    return v
+
+
 def check_choice(path: str, value: object, options: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``options``, else raise InvalidValueError.
 
@@ -366,9 +391,7 @@ class Percentile:
     n_knots: int
 
     def __init__(self, knots: Iterable[float] | None = None, *, n_knots: int = 101) -> None:
-        nk: object = n_knots
-        if isinstance(nk, bool) or not isinstance(nk, int) or nk < 2:
-            raise InvalidValueError("Percentile.n_knots", n_knots, "must be an int >= 2")
+        n_knots = check_int("Percentile.n_knots", n_knots, lo=2)
         k: tuple[float, ...] | None = None
         if knots is not None:
             k = real_tuple("Percentile.knots", knots)

@@ -80,7 +80,7 @@ from kamlib.scoring._health_kernel import (
     rule_flags,
     scale_points,
 )
-from kamlib.scoring._mappings import normalise_weights
+from kamlib.scoring._mappings import check_int, normalise_weights
 
 __all__ = [
     "AGGREGATORS",
@@ -769,9 +769,7 @@ def quarterly_decline_alerts(
         [True, False, False]
     """
     d = _check_fraction("drop", drop)
-    q: object = quarters
-    if isinstance(q, bool) or not isinstance(q, int) or q < 1:
-        raise InvalidValueError("quarters", quarters, "must be an int >= 1")
+    quarters = check_int("quarters", quarters, lo=1)
     r = _as_floats("revenue", revenue, 2)
     if r.shape[1] < quarters + 1:
         raise InvalidValueError(

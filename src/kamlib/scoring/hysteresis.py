@@ -56,6 +56,13 @@ def _float(v: object) -> object:
     return float(v) if isinstance(v, numbers.Real) else v
 
 
+def _plain_int(v: object) -> object:
+    """Turn numpy integers into ``int``; ``bool`` and the rest are left to the validator."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        return v
+    return int(v)
+
+
 @attrs.frozen
 class HysteresisBands:
     """Ordered states with an enter and an exit threshold per boundary, and a dwell.
@@ -86,7 +93,7 @@ got 60.0
     labels: tuple[str, ...] = attrs.field(converter=as_tuple, validator=each(non_empty_str()))
     enter: tuple[float, ...] = attrs.field(converter=_floats, validator=each(real()))
     exit: tuple[float, ...] = attrs.field(converter=_floats, validator=each(real()))
-    min_dwell: int = attrs.field(default=1, validator=instance_of(int))
+    min_dwell: int = attrs.field(default=1, converter=_plain_int, validator=instance_of(int))
 
     def __attrs_post_init__(self) -> None:
         k = len(self.labels)

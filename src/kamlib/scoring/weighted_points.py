@@ -17,6 +17,7 @@ when all weights are multiplied by one positive number.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -37,6 +38,7 @@ from kamlib.scoring._mappings import (
     Piecewise,
     at_or_above,
     check_choice,
+    check_int,
     check_name,
     check_real,
     config_mapping,
@@ -396,22 +398,22 @@ class WeightedPoints:
             thr = check_real("WeightedPoints.threshold", threshold, lo=0.0, hi=POINTS_MAX)
         missing = check_choice("WeightedPoints.missing", missing, ("renormalise", "zero", "raise"))
         bounds = self._check_bounds(list_bounds)
-        rem: object = review_every_months
-        if isinstance(rem, bool) or not isinstance(rem, int) or rem < 1:
-            raise InvalidValueError(
-                "WeightedPoints.review_every_months", rem, "must be an int >= 1"
-            )
+        rem = check_int("WeightedPoints.review_every_months", review_every_months, lo=1)
         self.__attrs_init__(crit, thr, missing, bounds, rem)
 
     @staticmethod
     def _check_bounds(value: object) -> tuple[int, int]:
         path = "WeightedPoints.list_bounds"
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
         if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
             raise InvalidValueError(path, value, "must be a pair (low, high)")
-        lo, hi = value
-        for v in (lo, hi):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        pair: list[int] = []
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
                 raise InvalidValueError(path, value, "must hold two ints >= 0")
+            pair.append(int(v))
+        lo, hi = pair
         if lo > hi:
             raise InvalidValueError(path, value, "must have low <= high")
         return (lo, hi)
@@ -634,9 +636,8 @@ call fit() or pin the range; got 'x'
             raise InvalidValueError(
                 "result", getattr(res, "scorer", res), f"must be a {self.name} ScoreTable"
             )
-        tp: object = top
-        if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or tp < 0):
-            raise InvalidValueError("top", top, "must be an int >= 0")
+        if top is not None:
+            top = check_int("top", top, lo=0)
         if self.threshold is None and top is None:
             raise InvalidValueError(
                 "WeightedPoints.threshold", None, "is not set: pass threshold= or top="
