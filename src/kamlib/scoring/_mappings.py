@@ -390,7 +390,9 @@ class Percentile:
     knots: tuple[float, ...] | None
     n_knots: int
 
-    def __init__(self, knots: Iterable[float] | None = None, *, n_knots: int = 101) -> None:
+    def __init__(
+        self, knots: Iterable[float] | None = None, *, n_knots: int | np.integer[Any] = 101
+    ) -> None:
         n_knots = check_int("Percentile.n_knots", n_knots, lo=2)
         k: tuple[float, ...] | None = None
         if knots is not None:

@@ -743,7 +743,7 @@ def two_quarter_decline(
 
 
 def quarterly_decline_alerts(
-    revenue: object, *, drop: float = 0.15, quarters: int = 2
+    revenue: object, *, drop: float = 0.15, quarters: int | np.integer[Any] = 2
 ) -> BoolArray:
     """Flag accounts whose quarterly revenue fell ``drop`` in each of the last ``quarters``.
 

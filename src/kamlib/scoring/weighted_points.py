@@ -370,8 +370,8 @@ class WeightedPoints:
         *,
         threshold: float | None = None,
         missing: str = "renormalise",
-        list_bounds: Sequence[int] = (5, 25),
-        review_every_months: int = 3,
+        list_bounds: Sequence[int | np.integer[Any]] | NDArray[np.integer[Any]] = (5, 25),
+        review_every_months: int | np.integer[Any] = 3,
     ) -> None:
         if isinstance(criteria, str | Mapping) or not isinstance(criteria, Iterable):
             raise InvalidTypeError(
@@ -598,7 +598,9 @@ call fit() or pin the range; got 'x'
             component_missing=owned_readonly(component_missing),
         )
 
-    def key_accounts(self, result: ScoreTable, *, top: int | None = None) -> KeyAccountList:
+    def key_accounts(
+        self, result: ScoreTable, *, top: int | np.integer[Any] | None = None
+    ) -> KeyAccountList:
         """Return the ranked key-account list with the seed [004] 5-25 guardrail.
 
         Qualifying accounts are those with ``score >= threshold`` (ties at the threshold all
