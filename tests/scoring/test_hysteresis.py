@@ -207,3 +207,18 @@ def test_numpy_integer_dwell_is_accepted() -> None:
     assert type(b.min_dwell) is int
     with pytest.raises(InvalidTypeError):
         HysteresisBands(("a", "b"), (1,), (0,), min_dwell=True)
+
+
+def test_empty_batches_and_argument_names() -> None:
+    """Review #19: [] was 'states must hold integers; got float64'; None blamed 'states'."""
+    b = HysteresisBands(("r", "y", "g"), (50, 75), (40, 65))
+    s, p = hysteresis_steps(b, [], [], [])
+    assert (s.tolist(), p.tolist()) == ([], [])
+    assert s.dtype == p.dtype == np.dtype(np.int64)
+    s, p = initial_states(b, [])
+    assert (s.tolist(), p.tolist()) == ([], [])
+    for bad in (None, "abc", [[1.0]], [True]):
+        with pytest.raises((InvalidTypeError, InvalidValueError), match=r"^scores"):
+            initial_states(b, bad)
+    with pytest.raises(InvalidValueError, match=r"^scores"):
+        hysteresis_steps(b, [0], [1], [[50.0]])

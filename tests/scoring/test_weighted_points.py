@@ -516,3 +516,12 @@ def test_numpy_integers_are_accepted_where_ints_are_expected() -> None:
             wp.key_accounts(res, top=bad)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError):
         WeightedPoints(list_bounds=(True, 5))
+
+
+def test_percentile_knots_are_capped() -> None:
+    """Review #19: n_knots=10**9 was accepted and fit then exhausted memory."""
+    assert Percentile(n_knots=10_001).n_knots == 10_001
+    with pytest.raises(InvalidValueError, match=r"Percentile.n_knots.*<= 10001"):
+        Percentile(n_knots=10**9)
+    with pytest.raises(InvalidValueError, match="n_knots"):
+        mapping_from_config({"kind": "percentile", "n_knots": 10_002})

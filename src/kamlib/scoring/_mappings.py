@@ -42,6 +42,8 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 POINTS_MAX = 10.0
 """Seed rule [004]: each criterion scores 0 to 10 points."""
+PERCENTILE_MAX_KNOTS = 10_001
+"""Upper bound of ``Percentile(n_knots=...)``: a knot every 0.01 % (the config stores them)."""
 
 
 # ---------------------------------------------------------------------------- param checks
@@ -374,7 +376,7 @@ class Percentile:
 
     Args:
         knots: Pinned quantile values (non-decreasing), or ``None`` to learn them.
-        n_knots: Number of quantiles to learn (at least 2).
+        n_knots: Number of quantiles to learn, 2 to 10 001 (a knot every 0.01 %).
 
     Examples:
         >>> import numpy as np
@@ -393,7 +395,7 @@ class Percentile:
     def __init__(
         self, knots: Iterable[float] | None = None, *, n_knots: int | np.integer[Any] = 101
     ) -> None:
-        n_knots = check_int("Percentile.n_knots", n_knots, lo=2)
+        n_knots = check_int("Percentile.n_knots", n_knots, lo=2, hi=PERCENTILE_MAX_KNOTS)
         k: tuple[float, ...] | None = None
         if knots is not None:
             k = real_tuple("Percentile.knots", knots)

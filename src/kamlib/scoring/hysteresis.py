@@ -216,11 +216,29 @@ def _int_array(path: str, values: object) -> IntArray:
         arr = np.asarray(values)
     except Exception:
         raise InvalidTypeError(path, values, "must be array-like of int") from None
+    if arr.ndim == 1 and arr.size == 0:  # [] is float64 to numpy: an empty batch is fine
+        return np.zeros(0, dtype=np.int64)
     if arr.dtype == np.bool_ or arr.dtype.kind not in "iu":
         raise InvalidTypeError(path, str(arr.dtype), "must hold integers")
     if arr.ndim != 1:
         raise InvalidValueError(path, arr.shape, "must be one-dimensional")
     out: IntArray = arr.astype(np.int64)
+    return out
+
+
+def _score_array(scores: object) -> FloatArray:
+    try:
+        x = np.asarray(scores)
+    except Exception:
+        raise InvalidTypeError("scores", scores, "must be array-like of numbers") from None
+    if x.ndim == 1 and x.size == 0:
+        return np.zeros(0, dtype=np.float64)
+    if x.dtype == np.bool_ or x.dtype.kind not in "iuf":
+        shown = scores if x.ndim == 0 else str(x.dtype)  # never echo a whole array
+        raise InvalidTypeError("scores", shown, "must be array-like of real numbers")
+    if x.ndim != 1:
+        raise InvalidValueError("scores", x.shape, "must be one-dimensional")
+    out: FloatArray = x.astype(np.float64)
     return out
 
 
@@ -240,7 +258,8 @@ def hysteresis_steps(
         scores: ``(n,)`` new scores (finite).
 
     Raises:
-        InvalidTypeError: Non-integer states or periods, non-numeric scores.
+        InvalidTypeError: Non-integer states or periods, non-numeric scores (empty
+            sequences are fine: an empty batch gives empty results).
         InvalidValueError: Shapes differ, a state out of range, a period below 1, a
             non-finite score (the message names the first bad position).
 
@@ -254,13 +273,7 @@ def hysteresis_steps(
     """
     st = _int_array("states", states)
     pe = _int_array("periods", periods)
-    try:
-        x = np.asarray(scores)
-    except Exception:
-        raise InvalidTypeError("scores", scores, "must be array-like of numbers") from None
-    if x.dtype == np.bool_ or x.dtype.kind not in "iuf":
-        raise InvalidTypeError("scores", str(x.dtype), "must hold real numbers")
-    x = x.astype(np.float64)
+    x = _score_array(scores)
     if not st.shape == pe.shape == x.shape:
         raise InvalidValueError(
             "scores", (st.shape, pe.shape, x.shape), "states, periods and scores must match"
@@ -307,9 +320,9 @@ def initial_states(bands: HysteresisBands, scores: object) -> tuple[IntArray, In
         >>> s.tolist(), p.tolist()
         ([0, 1, 2], [1, 1, 1])
     """
-    n = np.shape(np.asarray(scores))
-    zeros = np.zeros(n, dtype=np.int64)
+    x = _score_array(scores)  # checked here, so errors name the ``scores`` argument
+    zeros = np.zeros(x.shape, dtype=np.int64)
     # From the lowest state with no dwell guard, one step reaches exactly ``U``.
     probe = attrs.evolve(bands, min_dwell=1)
-    states, _ = hysteresis_steps(probe, zeros, np.ones(n, dtype=np.int64), scores)
+    states, _ = hysteresis_steps(probe, zeros, np.ones(x.shape, dtype=np.int64), x)
     return states, np.ones(states.shape, dtype=np.int64)
