@@ -15,12 +15,11 @@ than read its inputs once. Best-of-k with ``time.perf_counter``, all in this one
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from _timing import best_of, ratio_row
 from kamlib import FeatureTable
 from kamlib.scoring import (
     DEFAULT_LIGHT_RULES,
@@ -48,25 +47,8 @@ FLAGS = (
 )
 
 
-def _best(fn: Callable[[], object], k: int) -> float:
-    best = float("inf")
-    for _ in range(k):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def _row(case: str, n: int, seconds: float, baseline: float, note: str) -> dict[str, Any]:
-    return {
-        "bench": "health",
-        "case": case,
-        "n": n,
-        "seconds": seconds,
-        "baseline": baseline,
-        "ratio": seconds / baseline,
-        "note": note,
-    }
+    return ratio_row("health", case, n, seconds, baseline, note)
 
 
 def _columns(n: int, rng: np.random.Generator) -> dict[str, np.ndarray[Any, Any]]:
@@ -93,7 +75,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
     gappy = FeatureTable.from_columns(ids, cols, missing=holes)
     model = HealthModel().fit(table.take(np.arange(min(n, 10_000))))  # pinned once
     X = table.values
-    read_all = _best(lambda: X.sum(), reps)
+    read_all = best_of(lambda: X.sum(), reps)
     Xm, _ = table.matrix(list(MEASURES))
     Xf, _ = table.matrix([*FLAGS, "satisfaction"])
 
@@ -102,60 +84,60 @@ def run(smoke: bool) -> list[dict[str, Any]]:
     bands = HysteresisBands(("red", "yellow", "green"), enter=(50, 75), exit=(40, 65), min_dwell=2)
     states = rng.integers(0, 3, n)
     periods = rng.integers(1, 5, n)
-    read_scores = _best(lambda: scores.sum(), reps)
+    read_scores = best_of(lambda: scores.sum(), reps)
 
     return [
         _row(
             "health pinned score(table), 10 cols, nothing missing",
             n,
-            _best(lambda: model.score(table), reps),
+            best_of(lambda: model.score(table), reps),
             read_all,
             "vs X.sum() over the 10 input columns",
         ),
         _row(
             "health pinned score(table) + contributions read",
             n,
-            _best(lambda: model.score(table).contributions, reps),
+            best_of(lambda: model.score(table).contributions, reps),
             read_all,
             "lazy contributions materialised",
         ),
         _row(
             "health pinned score(table), 5% measure cells missing",
             n,
-            _best(lambda: model.score(gappy), reps),
+            best_of(lambda: model.score(gappy), reps),
             read_all,
             "general tree kernel, per-row renormalised weights",
         ),
         _row(
             "health fit (101 quantiles + 2 ranges)",
             n,
-            _best(lambda: HealthModel().fit(table), max(3, reps // 2)),
-            _best(lambda: Xm.sum(), reps),
+            best_of(lambda: HealthModel().fit(table), max(3, reps // 2)),
+            best_of(lambda: Xm.sum(), reps),
             "vs X.sum() over the 5 measure columns",
         ),
         _row(
             "seed lights: evaluate_rules + assign_lights",
             n,
-            _best(
+            best_of(
                 lambda: assign_lights(
                     evaluate_rules(table, DEFAULT_LIGHT_RULES), DEFAULT_LIGHT_RULES
                 ),
                 reps,
             ),
-            _best(lambda: Xf.sum(), reps),
+            best_of(lambda: Xf.sum(), reps),
             "vs X.sum() over the 6 rule columns",
         ),
         _row(
             "hysteresis_steps (3 states, dwell 2)",
             n,
-            _best(lambda: hysteresis_steps(bands, states, periods, scores), reps),
+            best_of(lambda: hysteresis_steps(bands, states, periods, scores), reps),
             read_scores,
             "vs scores.sum()",
         ),
         _row(
             "rescue_alerts (20% drop)",
             n,
-            _best(lambda: rescue_alerts(prev, scores), reps),
+            best_of(lambda: rescue_alerts(prev, scores), reps),
             read_scores,
             "vs scores.sum()",
         ),

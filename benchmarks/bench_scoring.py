@@ -11,35 +11,17 @@ All timings are best-of-k with ``time.perf_counter``, measured in this one run.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from _timing import best_of, ratio_row
 from kamlib import FeatureTable
 from kamlib.scoring import Criterion, MinMax, ValueMatrix, WeightedPoints
 
 
-def _best(fn: Callable[[], object], k: int) -> float:
-    best = float("inf")
-    for _ in range(k):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def _row(case: str, n: int, seconds: float, baseline: float, note: str) -> dict[str, Any]:
-    return {
-        "bench": "scoring",
-        "case": case,
-        "n": n,
-        "seconds": seconds,
-        "baseline": baseline,
-        "ratio": seconds / baseline,
-        "note": note,
-    }
+    return ratio_row("scoring", case, n, seconds, baseline, note)
 
 
 def run(smoke: bool) -> list[dict[str, Any]]:
@@ -64,47 +46,47 @@ def run(smoke: bool) -> list[dict[str, Any]]:
     w = rng.uniform(0.0, 1.0, k_feat)
     Xt = table.values  # the same Fortran-ordered matrix the scorer reads
 
-    bare = _best(lambda: Xt @ w, reps)
+    bare = best_of(lambda: Xt @ w, reps)
     rows = [
         _row(
             "weighted_points pinned, clip=False: score(table)",
             n,
-            _best(lambda: wp_noclip.score(table), reps),
+            best_of(lambda: wp_noclip.score(table), reps),
             bare,
             "(a) vs bare X @ w; target <= 1.5",
         ),
         _row(
             "weighted_points pinned, clip=True: score(table)",
             n,
-            _best(lambda: wp.score(table), reps),
+            best_of(lambda: wp.score(table), reps),
             bare,
             "(a) with the fused range test; vs bare X @ w",
         ),
         _row(
             "weighted_points pinned: with_values + score",
             n,
-            _best(lambda: wp.score(table.with_values(X)), reps),
+            best_of(lambda: wp.score(table.with_values(X)), reps),
             bare,
             "(b) clip=True; fresh numbers for validated accounts; vs bare X @ w; target <= 3",
         ),
         _row(
             "weighted_points pinned: with_values only",
             n,
-            _best(lambda: table.with_values(X), reps),
+            best_of(lambda: table.with_values(X), reps),
             bare,
             "numeric validation alone: one private copy + one finiteness pass",
         ),
         _row(
             "weighted_points pinned: from_columns + score",
             n,
-            _best(lambda: wp.score(FeatureTable.from_columns(ids, cols)), max(3, reps // 3)),
+            best_of(lambda: wp.score(FeatureTable.from_columns(ids, cols)), max(3, reps // 3)),
             bare,
             "(b) incl. validating n new string ids; vs bare X @ w",
         ),
         _row(
             "weighted_points pinned: from_columns only",
             n,
-            _best(lambda: FeatureTable.from_columns(ids, cols), max(3, reps // 3)),
+            best_of(lambda: FeatureTable.from_columns(ids, cols), max(3, reps // 3)),
             bare,
             "validation cost alone (ids list -> object array, NaN checks)",
         ),
@@ -119,12 +101,12 @@ def run(smoke: bool) -> list[dict[str, Any]]:
     vm = ValueMatrix()
     fitted = vm.fit(vm_table)
     x = vm_table.column("profit")
-    part = _best(lambda: np.partition(x, n // 2), reps)
+    part = best_of(lambda: np.partition(x, n // 2), reps)
     rows.append(
         _row(
             "value_matrix: fit + score",
             n,
-            _best(lambda: vm.fit(vm_table).score(vm_table), reps),
+            best_of(lambda: vm.fit(vm_table).score(vm_table), reps),
             part,
             "vs one np.partition of the contribution axis",
         )
@@ -133,7 +115,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         _row(
             "value_matrix: score (pinned cuts)",
             n,
-            _best(lambda: fitted.score(vm_table), reps),
+            best_of(lambda: fitted.score(vm_table), reps),
             part,
             "vs one np.partition of the contribution axis",
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the bench modules share benchmarks/_timing.py
 
 
 def _load(path: Path) -> Any:
