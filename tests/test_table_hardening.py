@@ -136,3 +136,18 @@ def test_any_column_either_builds_or_raises_a_kamlib_error(values: list[object])
     observed = ~t.mask("x")
     assert np.isfinite(t.column("x")[observed]).all()
     assert np.isnan(t.column("x")[~observed]).all()
+
+
+def test_score_table_take_validates_selectors_like_feature_table() -> None:
+    from kamlib.scoring import Criterion, WeightedPoints
+
+    t = _t()
+    result = WeightedPoints([Criterion("x")]).fit(t).score(t)
+    assert result.take(np.array([False, True, True])).ids.tolist() == ["b", "c"]
+    assert result.take([-1]).ids.tolist() == ["c"]
+    with pytest.raises(InvalidTypeError, match="rows"):
+        result.take([0.5])
+    with pytest.raises(DuplicateIdError, match="rows"):
+        result.take([0, -3])
+    with pytest.raises(InvalidValueError, match="rows"):
+        result.take([True])

@@ -165,6 +165,22 @@ def row_positions(rows: object, n: int, path: str = "rows") -> NDArray[np.intp]:
     return arr.astype(np.intp)
 
 
+def row_of_id(owner: Any, account_id: object, where: str) -> int:
+    """Row of ``account_id`` in ``owner.ids``, through a lazily built, cached index.
+
+    Shared by :class:`FeatureTable` and :class:`~kamlib.scoring.ScoreTable`, which both
+    keep the index in a private ``_row_index`` field.
+    """
+    index: dict[object, int] | None = owner._row_index
+    if index is None:
+        index = {v: i for i, v in enumerate(owner.ids)}
+        object.__setattr__(owner, "_row_index", index)
+    try:
+        return index[account_id]
+    except (KeyError, TypeError):
+        raise UnknownIdError("account_id", account_id, f"is not in {where}") from None
+
+
 def _raise_nonfinite(
     name: str, col: FloatArray, declared: BoolArray, ids: NDArray[np.object_]
 ) -> None:
@@ -417,13 +433,7 @@ or declared missing (account 'A1'); got nan
             >>> FeatureTable.from_columns(["A", "B"], {"x": [1, 2]}).row_of("B")
             1
         """
-        if self._row_index is None:
-            object.__setattr__(self, "_row_index", {v: i for i, v in enumerate(self.ids)})
-        assert self._row_index is not None
-        try:
-            return self._row_index[account_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("account_id", account_id, "is not in the table") from None
+        return row_of_id(self, account_id, "the table")
 
     # ------------------------------------------------------------------ derivation
     def take(

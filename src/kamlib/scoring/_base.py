@@ -19,13 +19,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._table import FeatureTable
+from kamlib._table import FeatureTable, row_of_id, row_positions
 from kamlib.errors import (
+    DuplicateIdError,
     InvalidTypeError,
     InvalidValueError,
     KamlibWarning,
     MissingFeatureError,
-    UnknownIdError,
     UnknownScorerError,
 )
 
@@ -411,13 +411,7 @@ class ScoreTable:
         Raises:
             UnknownIdError: Not in this result.
         """
-        if self._row_index is None:
-            object.__setattr__(self, "_row_index", {v: i for i, v in enumerate(self.ids)})
-        assert self._row_index is not None
-        try:
-            return self._row_index[account_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("account_id", account_id, "is not in this result") from None
+        return row_of_id(self, account_id, "this result")
 
     def score_of(self, account_id: str) -> float:
         """Return the score of one account."""
@@ -484,9 +478,19 @@ class ScoreTable:
         row = self.component_missing[i]
         return tuple(c for c, f in zip(self.components, row, strict=True) if f)
 
-    def take(self, rows: Sequence[int] | NDArray[np.integer[Any]]) -> ScoreTable:
-        """Return the result restricted to ``rows`` (positions)."""
-        idx = np.asarray(rows, dtype=np.intp)
+    def take(
+        self, rows: Sequence[int] | NDArray[np.integer[Any]] | NDArray[np.bool_]
+    ) -> ScoreTable:
+        """Return the result restricted to ``rows`` (positions or a boolean mask).
+
+        Raises:
+            InvalidTypeError: ``rows`` are not integers or a boolean mask.
+            InvalidValueError: A position out of range; a mask of the wrong length.
+            DuplicateIdError: A position repeats.
+        """
+        idx = row_positions(rows, len(self))
+        if np.unique(idx % max(len(self), 1)).size != idx.size:
+            raise DuplicateIdError("rows", rows, "would repeat an account")
         c = self._contributions
         cm = self.component_missing
         contrib: FloatArray | LazyContributions = (
