@@ -7,6 +7,11 @@ figures in the window) is *declared missing* in the table's mask, never a NaN by
 
 The scorers never see domain objects: both doors (objects here, columns through
 :meth:`FeatureTable.from_columns`) reach the same vectorised kernels.
+
+Examples:
+    >>> from kamlib.features import FEATURES
+    >>> FEATURES["profit"].split(":")[0]
+    'Sum of (profit_contribution - cost_to_serve) over the same window'
 """
 
 from __future__ import annotations

@@ -7,6 +7,13 @@ The data is plausible, not realistic: sizes follow the size band, a few accounts
 two quarters running, some carry the seed's red/yellow triggers (a key decision-maker who
 left, a frozen budget, a competitor, satisfaction below 70, unclear renewal intent), so every
 rule of the scorers has something to fire on.
+
+Examples:
+    >>> import datetime as dt
+    >>> from kamlib.synthetic import synthetic_portfolio
+    >>> p = synthetic_portfolio(3, seed=0, as_of=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    >>> [a.id for a in p.accounts]
+    ['A00000', 'A00001', 'A00002']
 """
 
 from __future__ import annotations

@@ -1,0 +1,63 @@
+"""House rule: every public name has a Google-style docstring with a doctested Examples section.
+
+Public = listed in a public module's ``__all__``: its classes and functions, and the public
+methods and properties defined on those classes. The examples themselves run as doctests
+(``--doctest-modules``); this test makes sure none is forgotten.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterator
+
+import pytest
+
+PUBLIC_MODULES = (
+    "kamlib",
+    "kamlib.errors",
+    "kamlib.model",
+    "kamlib.serde",
+    "kamlib.features",
+    "kamlib.synthetic",
+    "kamlib.scoring",
+    "kamlib.network",
+    "kamlib.testing",
+    "kamlib.testing.strategies",
+)
+
+
+def _public_names() -> Iterator[tuple[str, object]]:
+    seen: set[int] = set()
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        yield module_name, module
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)) or id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            yield f"{module_name}.{name}", obj
+            if not inspect.isclass(obj) or issubclass(obj, BaseException):
+                continue
+            for attr, value in vars(obj).items():
+                if attr.startswith("_"):
+                    continue
+                if isinstance(value, property):
+                    func = value.fget
+                elif isinstance(value, classmethod | staticmethod):
+                    func = value.__func__
+                else:
+                    func = value
+                if inspect.isfunction(func):
+                    yield f"{module_name}.{name}.{attr}", func
+
+
+PUBLIC = sorted(dict(_public_names()).items())
+
+
+@pytest.mark.parametrize(("name", "obj"), PUBLIC, ids=[n for n, _ in PUBLIC])
+def test_public_name_has_a_docstring_with_examples(name: str, obj: object) -> None:
+    doc = inspect.getdoc(obj) or ""
+    assert doc.strip(), f"{name} has no docstring"
+    assert "Examples:" in doc and ">>>" in doc, f"{name} has no doctested Examples: section"
