@@ -67,34 +67,122 @@ class Scorer(Protocol):
 
     @property
     def name(self) -> str:
-        """The registry name of the method, e.g. ``"value_matrix"``."""
+        """The registry name of the method, e.g. ``"value_matrix"``.
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`:
+
+            >>> from kamlib.scoring import ValueMatrix, get_scorer
+            >>> ValueMatrix().name
+            'value_matrix'
+            >>> type(get_scorer(ValueMatrix().name)).__name__
+            'ValueMatrix'
+        """
         ...
 
     @property
     def is_fitted(self) -> bool:
-        """True when ``score`` can run (fitted, or needs no fitting)."""
+        """True when ``score`` can run (fitted, or needs no fitting).
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (median cuts learned
+            by ``fit``; pinned cuts need no fitting):
+
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> vm = ValueMatrix("x", ["x"])
+            >>> vm.is_fitted, vm.fit(t).is_fitted
+            (False, True)
+            >>> ValueMatrix("x", ["x"], x_cut=2.0, y_cut=2.0).is_fitted
+            True
+        """
         ...
 
     @property
     def required_features(self) -> tuple[str, ...]:
-        """Feature columns ``score`` reads."""
+        """Feature columns ``score`` reads.
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (its contribution
+            column, then its strategic-importance columns):
+
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix("profit", ["strategic_fit", "value_potential"]).required_features
+            ('profit', 'strategic_fit', 'value_potential')
+        """
         ...
 
     def fit(self, table: FeatureTable) -> Self:
-        """Learn population parameters from ``table``; return a new, fitted scorer."""
+        """Learn population parameters from ``table``; return a new, fitted scorer.
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`, which learns the
+            median cuts; the unfitted scorer is left unchanged:
+
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> vm = ValueMatrix("x", ["x"])
+            >>> fitted = vm.fit(t)
+            >>> fitted.x_cut, vm.x_cut
+            (2.0, None)
+        """
         ...
 
     def score(self, table: FeatureTable) -> ScoreTable:
-        """Score every row of ``table`` with fixed parameters."""
+        """Score every row of ``table`` with fixed parameters.
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` with pinned cuts; an
+            account scores the same alone as in the batch:
+
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> vm = ValueMatrix("x", ["x"], x_cut=2.0, y_cut=2.0)
+            >>> vm.score(t).labels.tolist()
+            ['ordinary', 'strategic']
+            >>> vm.score(t.take([1])).label_of("B")
+            'strategic'
+        """
         ...
 
     def get_config(self) -> dict[str, Any]:
-        """Return options and fitted parameters as JSON-compatible plain data."""
+        """Return options and fitted parameters as JSON-compatible plain data.
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`; the fitted cuts are
+            part of the configuration:
+
+            >>> import json
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> cfg = ValueMatrix("x", ["x"]).fit(t).get_config()
+            >>> cfg["scorer"], cfg["x_cut"], cfg["y_cut"]
+            ('value_matrix', 2.0, 2.0)
+            >>> json.loads(json.dumps(cfg)) == cfg
+            True
+        """
         ...
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Self:
-        """Rebuild a scorer from :meth:`get_config` output (validated like user input)."""
+        """Rebuild a scorer from :meth:`get_config` output (validated like user input).
+
+        Examples:
+            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`: the round trip
+            rebuilds an equal, still fitted scorer:
+
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> vm = ValueMatrix("x", ["x"]).fit(t)
+            >>> again = ValueMatrix.from_config(vm.get_config())
+            >>> again == vm, again.is_fitted
+            (True, True)
+        """
         ...
 
 
@@ -150,14 +238,49 @@ class LazyContributions(Protocol):
 
     Lets a kernel return scores at the speed of one matrix-vector product and pay for
     per-component contributions only when they are read. Must be picklable.
+
+    Examples:
+        :class:`LinearContributions` is the built-in recipe; a :class:`ScoreTable` accepts
+        it in place of a matrix and computes it on first read:
+
+        >>> import numpy as np
+        >>> from kamlib.scoring import LinearContributions, ScoreTable
+        >>> lazy = LinearContributions(np.array([[1.0], [3.0]]), np.array([2.0]), np.zeros(1))
+        >>> st = ScoreTable(
+        ...     scorer="demo", config={}, ids=np.array(["A", "B"], dtype=object),
+        ...     scores=np.array([2.0, 6.0]), components=("x",), contributions=lazy,
+        ...     coverage=np.ones(2),
+        ... )
+        >>> st.contributions.tolist()
+        [[2.0], [6.0]]
     """
 
     def compute(self) -> FloatArray:
-        """Return the ``(n, c)`` contributions."""
+        """Return the ``(n, c)`` contributions.
+
+        Examples:
+            Shown on the built-in :class:`LinearContributions`:
+
+            >>> import numpy as np
+            >>> from kamlib.scoring import LinearContributions
+            >>> lazy = LinearContributions(np.array([[1.0, 2.0]]), np.ones(2), np.zeros(2))
+            >>> lazy.compute().shape
+            (1, 2)
+        """
         ...
 
     def take(self, rows: NDArray[np.intp]) -> LazyContributions:
-        """Return the recipe restricted to ``rows``."""
+        """Return the recipe restricted to ``rows``.
+
+        Examples:
+            Shown on the built-in :class:`LinearContributions`:
+
+            >>> import numpy as np
+            >>> from kamlib.scoring import LinearContributions
+            >>> lazy = LinearContributions(np.array([[1.0], [3.0]]), np.ones(1), np.zeros(1))
+            >>> lazy.take(np.array([1])).compute().tolist()
+            [[3.0]]
+        """
         ...
 
 
@@ -186,12 +309,33 @@ class LinearContributions:
     offsets: FloatArray
 
     def compute(self) -> FloatArray:
-        """Return ``(n, k)`` contributions."""
+        """Return ``(n, k)`` contributions.
+
+        A missing value (NaN) contributes ``0``; the offsets are added as they are.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import LinearContributions
+            >>> X = np.array([[2.0, np.nan]])
+            >>> LinearContributions(X, np.array([0.5, 0.5]), np.array([1.0, 0.0])).compute()
+            array([[2., 0.]])
+        """
         out: FloatArray = np.nan_to_num(self.X * self.weights, nan=0.0) + self.offsets
         return out
 
     def take(self, rows: NDArray[np.intp]) -> LinearContributions:
-        """Return the recipe for ``rows`` only."""
+        """Return the recipe for ``rows`` only.
+
+        Per-row weights (an ``(n, k)`` matrix) are restricted along with ``X``.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import LinearContributions
+            >>> X = np.array([[1.0, 1.0], [1.0, 1.0]])
+            >>> W = np.array([[1.0, 0.0], [0.25, 0.75]])  # renormalised per row
+            >>> LinearContributions(X, W, np.zeros(2)).take(np.array([1])).compute().tolist()
+            [[0.25, 0.75]]
+        """
         w = self.weights[rows] if self.weights.ndim == 2 else self.weights
         return LinearContributions(self.X[rows], w, self.offsets)
 
@@ -397,6 +541,16 @@ class ScoreTable:
         """``(n, c)`` per-component contributions; each row adds up to its score.
 
         Computed on first access when the scorer returned a lazy recipe, then kept.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0], "y": [4.0, 2.0]})
+            >>> st = WeightedPoints([Criterion("x", 3), Criterion("y", 1)]).fit(t).score(t)
+            >>> st.contributions.tolist()
+            [[0.0, 2.5], [7.5, 0.0]]
+            >>> st.contributions.sum(axis=1).tolist() == st.scores.tolist()
+            True
         """
         c = self._contributions
         if isinstance(c, np.ndarray):
@@ -410,21 +564,71 @@ class ScoreTable:
 
         Raises:
             UnknownIdError: Not in this result.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> st.row_of("B")
+            1
+            >>> st.row_of("Z")
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.UnknownIdError: account_id: is not in this result; got 'Z'
         """
         return row_of_id(self, account_id, "this result")
 
     def score_of(self, account_id: str) -> float:
-        """Return the score of one account."""
+        """Return the score of one account.
+
+        Raises:
+            UnknownIdError: Not in this result.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> st.score_of("A"), st.score_of("B")
+            (0.0, 10.0)
+        """
         return float(self.scores[self.row_of(account_id)])
 
     def label_of(self, account_id: str) -> str | None:
-        """Return the label of one account (``None`` if the method has no classes)."""
+        """Return the label of one account (``None`` if the method has no classes).
+
+        Raises:
+            UnknownIdError: Not in this result.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> st.label_of("A"), st.label_of("B")
+            ('not_key', 'key')
+            >>> print(WeightedPoints([Criterion("x")]).fit(t).score(t).label_of("B"))
+            None
+        """
         if self.labels is None:
             return None
         return str(self.labels[self.row_of(account_id)])
 
     def reasons_of(self, account_id: str) -> tuple[str, ...]:
-        """Return the codes of the rules that fired for one account."""
+        """Return the codes of the rules that fired for one account.
+
+        Raises:
+            UnknownIdError: Not in this result.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> st.reasons_of("B"), st.reasons_of("A")
+            (('qualifies',), ())
+        """
         if self.reason_flags is None:
             return ()
         row = self.reason_flags[self.row_of(account_id)]
@@ -435,6 +639,20 @@ class ScoreTable:
 
         Raises:
             UnknownIdError: Not in this result.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> e = st.explain("B")
+            >>> e.score, e.label, e.contributions, e.reasons[0][0]
+            (10.0, 'key', (('x', 10.0),), 'qualifies')
+            >>> print(e)
+            B - weighted_points score 10 -> key (margin 5) (coverage 100%)
+              x                              10
+              reason qualifies: weighted points at or above the threshold
+            config ...
         """
         i = self.row_of(account_id)
         contrib = self.contributions[i]
@@ -487,6 +705,20 @@ class ScoreTable:
             InvalidTypeError: ``rows`` are not integers or a boolean mask.
             InvalidValueError: A position out of range; a mask of the wrong length.
             DuplicateIdError: A position repeats.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> st.take([1]).ids.tolist(), st.take([1]).scores.tolist()
+            (['B'], [10.0])
+            >>> st.take(st.scores > 5).label_of("B")
+            'key'
+            >>> st.take([1, 1])
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.DuplicateIdError: rows: would repeat an account; got [1, 1]
         """
         idx = row_positions(rows, len(self))
         if np.unique(idx % max(len(self), 1)).size != idx.size:
@@ -519,6 +751,18 @@ class ScoreTable:
         Keys: ``id``, ``score``, ``label``, ``coverage``, ``margin``, one
         ``contrib:<component>`` per component, one ``reason:<code>`` per rule and, when
         some input was missing, one bool ``missing:<component>`` per component.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+            >>> cols = st.to_columns()
+            >>> list(cols)
+            ['id', 'score', 'label', 'coverage', 'margin', 'contrib:x', 'reason:qualifies', \
+'reason:partial_data']
+            >>> cols["label"].tolist(), cols["reason:qualifies"].tolist()
+            (['not_key', 'key'], [False, True])
         """
         out: dict[str, NDArray[Any]] = {"id": self.ids.copy(), "score": self.scores.copy()}
         if self.labels is not None:
@@ -572,6 +816,19 @@ got 'nope'
         Raises:
             InvalidValueError: ``name`` is taken and ``replace`` is False, or is empty.
             InvalidTypeError: ``factory`` is not callable.
+
+        Examples:
+            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix, WeightedPoints
+            >>> reg = ScorerRegistry()
+            >>> reg.register("matrix", ValueMatrix)
+            >>> reg.register("matrix", WeightedPoints)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: name: is already registered \
+(pass replace=True); got 'matrix'
+            >>> reg.register("matrix", WeightedPoints, replace=True)
+            >>> reg.get("matrix").name
+            'weighted_points'
         """
         if not _nonempty_str(name):
             raise InvalidValueError("name", name, "must be a non-empty str")
@@ -582,7 +839,16 @@ got 'nope'
         self._factories[name] = factory
 
     def names(self) -> tuple[str, ...]:
-        """Return the registered names, sorted."""
+        """Return the registered names, sorted.
+
+        Examples:
+            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix, WeightedPoints
+            >>> reg = ScorerRegistry()
+            >>> reg.register("wp", WeightedPoints)
+            >>> reg.register("vm", ValueMatrix)
+            >>> reg.names()
+            ('vm', 'wp')
+        """
         return tuple(sorted(self._factories))
 
     def get(self, name: str, **options: Any) -> Scorer:
@@ -633,6 +899,18 @@ got 'nope'
 
         Returns:
             The names registered by this call.
+
+        Examples:
+            A group no installed package declares registers nothing and leaves the
+            registry as it was:
+
+            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix
+            >>> reg = ScorerRegistry()
+            >>> reg.register("vm", ValueMatrix)
+            >>> reg.load_entry_points("kamlib.no_such_group")
+            ()
+            >>> reg.names()
+            ('vm',)
         """
         from importlib.metadata import entry_points
 

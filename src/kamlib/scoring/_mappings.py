@@ -318,18 +318,60 @@ class MinMax:
 
     @property
     def is_fitted(self) -> bool:
-        """True when the range is known."""
+        """True when the range is known.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import MinMax
+            >>> MinMax().is_fitted, MinMax().fit(np.array([1.0, 3.0]), "x").is_fitted
+            (False, True)
+            >>> MinMax(0, 10).is_fitted
+            True
+        """
         return self.lo is not None
 
     def fit(self, x: FloatArray, path: str) -> MinMax:
-        """Learn the observed range (when ``learn``); otherwise return ``self``."""
+        """Learn the observed range (when ``learn``); otherwise return ``self``.
+
+        Missing values (NaN) are ignored; ``path`` names the data in the error.
+
+        Raises:
+            InvalidValueError: ``learn`` and no value of ``x`` is observed.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import MinMax
+            >>> MinMax().fit(np.array([3.0, np.nan, 1.0]), "x")
+            MinMax(lo=1.0, hi=3.0, learn=True, clip=True)
+            >>> fixed = MinMax(0, 10)
+            >>> fixed.fit(np.array([50.0]), "x") is fixed  # a given range is kept
+            True
+            >>> MinMax().fit(np.array([np.nan]), "x")
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: x: cannot be fitted: no observed value; \
+got 'all missing'
+        """
         if not self.learn:
             return self
         obs = _observed(x, path)
         return MinMax(float(obs.min()), float(obs.max()), learn=True, clip=self.clip)
 
     def linear(self) -> tuple[float, float]:
-        """Return ``(slope, intercept)`` of the unclipped points ``slope * x + intercept``."""
+        """Return ``(slope, intercept)`` of the unclipped points ``slope * x + intercept``.
+
+        A constant range (``lo == hi``) gives ``(0, 5)``: every account 5 points.
+
+        Raises:
+            NotFittedError: The range is not known yet.
+
+        Examples:
+            >>> from kamlib.scoring import MinMax
+            >>> MinMax(100, 200).linear()  # 10 * (x - 100) / 100
+            (0.1, -10.0)
+            >>> MinMax(7, 7).linear()
+            (0.0, 5.0)
+        """
         if self.lo is None or self.hi is None:
             raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
         if self.hi == self.lo:
@@ -342,7 +384,23 @@ class MinMax:
         return slope, -slope * self.lo
 
     def points(self, x: FloatArray) -> FloatArray:
-        """Return the benefit points of ``x``."""
+        """Return the benefit points of ``x`` (NaN stays NaN).
+
+        Raises:
+            NotFittedError: The range is not known yet.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import MinMax
+            >>> MinMax(0, 200).points(np.array([50.0, 250.0, np.nan])).tolist()
+            [2.5, 10.0, nan]
+            >>> MinMax(0, 200, clip=False).points(np.array([250.0])).tolist()
+            [12.5]
+            >>> MinMax().points(np.array([1.0]))
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.NotFittedError: MinMax.lo: is not fitted; call fit() first; got None
+        """
         if self.lo is None or self.hi is None:
             raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
         if self.hi == self.lo:
@@ -359,7 +417,15 @@ class MinMax:
         return p
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON-compatible description."""
+        """Return a JSON-compatible description.
+
+        Examples:
+            >>> from kamlib.scoring import MinMax, mapping_from_config
+            >>> MinMax(0, 200).get_config()
+            {'kind': 'min_max', 'lo': 0.0, 'hi': 200.0, 'learn': False, 'clip': True}
+            >>> mapping_from_config(MinMax(0, 200).get_config()) == MinMax(0, 200)
+            True
+        """
         return {"kind": self.kind, "lo": self.lo, "hi": self.hi, "learn": self.learn,
                 "clip": self.clip}  # fmt: skip
 
@@ -408,17 +474,47 @@ class Percentile:
 
     @property
     def is_fitted(self) -> bool:
-        """True when the knots are known."""
+        """True when the knots are known.
+
+        Examples:
+            >>> from kamlib.scoring import Percentile
+            >>> Percentile().is_fitted, Percentile([0.0, 5.0, 10.0]).is_fitted
+            (False, True)
+        """
         return self.knots is not None
 
     def fit(self, x: FloatArray, path: str) -> Percentile:
-        """Learn ``n_knots`` quantiles of the observed values."""
+        """Learn ``n_knots`` quantiles of the observed values.
+
+        Missing values (NaN) are ignored; ``path`` names the data in the error.
+
+        Raises:
+            InvalidValueError: No value of ``x`` is observed.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Percentile
+            >>> Percentile(n_knots=5).fit(np.array([4.0, 0.0, np.nan, 8.0]), "x").knots
+            (0.0, 2.0, 4.0, 6.0, 8.0)
+        """
         obs = _observed(x, path)
         q = np.quantile(obs, np.linspace(0.0, 1.0, self.n_knots))
         return Percentile(tuple(float(v) for v in np.maximum.accumulate(q)), n_knots=self.n_knots)
 
     def points(self, x: FloatArray) -> FloatArray:
-        """Return the benefit points of ``x``."""
+        """Return the benefit points of ``x`` (NaN stays NaN).
+
+        Raises:
+            NotFittedError: The knots are not known yet.
+
+        Examples:
+            Tied knots share the mean of their points (here ``0`` and ``5`` give ``2.5``):
+
+            >>> import numpy as np
+            >>> from kamlib.scoring import Percentile
+            >>> Percentile([0.0, 0.0, 4.0]).points(np.array([0.0, 2.0, 4.0])).tolist()
+            [2.5, 6.25, 10.0]
+        """
         if self.knots is None:
             raise NotFittedError("Percentile.knots", None, "is not fitted; call fit() first")
         k = np.asarray(self.knots)
@@ -431,7 +527,16 @@ class Percentile:
         return out
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON-compatible description."""
+        """Return a JSON-compatible description.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Percentile
+            >>> Percentile(n_knots=3).get_config()
+            {'kind': 'percentile', 'knots': None, 'n_knots': 3}
+            >>> Percentile(n_knots=3).fit(np.array([0.0, 1.0, 2.0]), "x").get_config()["knots"]
+            [0.0, 1.0, 2.0]
+        """
         knots = None if self.knots is None else list(self.knots)
         return {"kind": self.kind, "knots": knots, "n_knots": self.n_knots}
 
@@ -478,22 +583,51 @@ got (500.0, 100.0)
 
     @property
     def is_fitted(self) -> bool:
-        """Always True: bands are fixed."""
+        """Always True: bands are fixed.
+
+        Examples:
+            >>> from kamlib.scoring import Bands
+            >>> Bands([100], [0, 10]).is_fitted
+            True
+        """
         return True
 
     def fit(self, x: FloatArray, path: str) -> Bands:
-        """Return ``self`` (nothing to learn)."""
+        """Return ``self`` (nothing to learn).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Bands
+            >>> b = Bands([100], [0, 10])
+            >>> b.fit(np.array([1.0, 1000.0]), "x") is b
+            True
+        """
         return self
 
     def points(self, x: FloatArray) -> FloatArray:
-        """Return the benefit points of ``x``."""
+        """Return the benefit points of ``x`` (NaN stays NaN).
+
+        Examples:
+            A value on an edge falls in the band above it:
+
+            >>> import numpy as np
+            >>> from kamlib.scoring import Bands
+            >>> Bands([100, 500], [0, 5, 10]).points(np.array([100.0, 1e9, np.nan])).tolist()
+            [5.0, 10.0, nan]
+        """
         idx = np.searchsorted(np.asarray(self.edges), x, side="right")
         out: FloatArray = np.asarray(self.band_points)[idx]
         out[np.isnan(x)] = np.nan
         return out
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON-compatible description."""
+        """Return a JSON-compatible description.
+
+        Examples:
+            >>> from kamlib.scoring import Bands
+            >>> Bands([100, 500], [0, 5, 10]).get_config()
+            {'kind': 'bands', 'edges': [100.0, 500.0], 'points': [0.0, 5.0, 10.0]}
+        """
         return {"kind": self.kind, "edges": list(self.edges), "points": list(self.band_points)}
 
 
@@ -530,20 +664,49 @@ class Piecewise:
 
     @property
     def is_fitted(self) -> bool:
-        """Always True: knots are fixed."""
+        """Always True: knots are fixed.
+
+        Examples:
+            >>> from kamlib.scoring import Piecewise
+            >>> Piecewise([0, 100], [0, 10]).is_fitted
+            True
+        """
         return True
 
     def fit(self, x: FloatArray, path: str) -> Piecewise:
-        """Return ``self`` (nothing to learn)."""
+        """Return ``self`` (nothing to learn).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Piecewise
+            >>> pw = Piecewise([0, 100], [0, 10])
+            >>> pw.fit(np.array([1.0, 1000.0]), "x") is pw
+            True
+        """
         return self
 
     def points(self, x: FloatArray) -> FloatArray:
-        """Return the benefit points of ``x``."""
+        """Return the benefit points of ``x`` (NaN stays NaN).
+
+        Examples:
+            Linear between knots, flat outside them:
+
+            >>> import numpy as np
+            >>> from kamlib.scoring import Piecewise
+            >>> Piecewise([0, 100], [2, 10]).points(np.array([-5.0, 50.0, 200.0, np.nan])).tolist()
+            [2.0, 6.0, 10.0, nan]
+        """
         out: FloatArray = np.interp(x, np.asarray(self.xs), np.asarray(self.ys))
         return out
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON-compatible description."""
+        """Return a JSON-compatible description.
+
+        Examples:
+            >>> from kamlib.scoring import Piecewise
+            >>> Piecewise([0, 100], [2, 10]).get_config()
+            {'kind': 'piecewise', 'xs': [0.0, 100.0], 'ys': [2.0, 10.0]}
+        """
         return {"kind": self.kind, "xs": list(self.xs), "ys": list(self.ys)}
 
 

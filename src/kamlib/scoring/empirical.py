@@ -211,12 +211,28 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
     # ------------------------------------------------------------------ protocol
     @property
     def is_fitted(self) -> bool:
-        """True when benchmarks are known (given or learned)."""
+        """True when benchmarks are known (given or learned).
+
+        Examples:
+            >>> from kamlib.scoring import EmpiricalEstimate
+            >>> EmpiricalEstimate().is_fitted  # benchmarks to learn with fit
+            False
+            >>> EmpiricalEstimate({("retail", "large"): 1000.0}).is_fitted
+            True
+        """
         return self.benchmarks is not None
 
     @property
     def required_features(self) -> tuple[str, ...]:
-        """The adjustment features (the segment comes from categorical columns)."""
+        """The adjustment features (the segment comes from categorical columns).
+
+        Examples:
+            >>> from kamlib.scoring import EmpiricalEstimate
+            >>> EmpiricalEstimate(adjustments={"revenue_growth": 0.5}).required_features
+            ('revenue_growth',)
+            >>> EmpiricalEstimate().required_features
+            ()
+        """
         return tuple(f for f, _ in self.adjustments)
 
     def _codes(self, table: FeatureTable) -> tuple[list[tuple[str, str]], NDArray[np.intp]]:

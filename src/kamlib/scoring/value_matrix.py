@@ -253,24 +253,54 @@ in (0, 1); got 1.5
     # ------------------------------------------------------------------ protocol
     @property
     def is_fitted(self) -> bool:
-        """True when both cuts are known (fitted, pinned or absolute)."""
+        """True when both cuts are known (fitted, pinned or absolute).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> ValueMatrix("x", ["x"]).is_fitted, ValueMatrix("x", ["x"]).fit(t).is_fitted
+            (False, True)
+            >>> ValueMatrix(quantile=None, x_cut=100.0, y_cut=5.0).is_fitted  # absolute cuts
+            True
+        """
         return self.x_cut is not None and self.y_cut is not None
 
     @property
     def required_features(self) -> tuple[str, ...]:
-        """The contribution column and the strategic-importance columns."""
+        """The contribution column and the strategic-importance columns.
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix().required_features
+            ('profit', 'strategic_fit', 'value_potential', 'resource_complementarity')
+        """
         return (self.x_feature, *self.y_features)
 
     @property
     def classes(self) -> tuple[str, ...]:
-        """Labels in quadrant order (strategic, potential, profit, ordinary) or A..D."""
+        """Labels in quadrant order (strategic, potential, profit, ordinary) or A..D.
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix().classes
+            ('strategic', 'potential', 'profit', 'ordinary')
+            >>> ValueMatrix(naming="abcd").classes
+            ('A', 'B', 'C', 'D')
+        """
         if self.naming == "abcd":
             return tuple(ABCD_NAMES[q] for q in QUADRANTS)
         return QUADRANTS
 
     @property
     def weights(self) -> tuple[float, ...]:
-        """``y_weights`` normalised to sum 1 (what the blend uses)."""
+        """``y_weights`` normalised to sum 1 (what the blend uses).
+
+        Examples:
+            >>> from kamlib.scoring import ValueMatrix
+            >>> ValueMatrix(y_weights=[2, 1, 1]).weights
+            (0.5, 0.25, 0.25)
+        """
         return normalise_weights(self.y_weights)
 
     def policy(self, label: str) -> str:

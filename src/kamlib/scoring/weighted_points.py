@@ -215,17 +215,41 @@ class KeyAccountList:
 
     @property
     def within_bounds(self) -> bool:
-        """True when the number of qualifying accounts is inside ``bounds``."""
+        """True when the number of qualifying accounts is inside ``bounds``.
+
+        Examples:
+            >>> from kamlib.scoring import KeyAccountList
+            >>> KeyAccountList(("A", "B"), (9.0, 8.0), (1, 5), None).within_bounds
+            True
+            >>> KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_few").within_bounds
+            False
+        """
         return self.flag is None
 
     @property
     def truncated(self) -> bool:
-        """True when ``top`` cut the list shorter than the qualifying accounts."""
+        """True when ``top`` cut the list shorter than the qualifying accounts.
+
+        Examples:
+            >>> from kamlib.scoring import KeyAccountList
+            >>> KeyAccountList(("A", "B"), (9.0, 8.0), (1, 5), None).truncated
+            False
+            >>> KeyAccountList(("A", "B"), (9.0, 8.0), (1, 5), None, qualifying=4).truncated
+            True
+        """
         return self.qualifying > len(self.ids)
 
     @property
     def message(self) -> str:
-        """A readable statement of the guardrail verdict (on the qualifying count)."""
+        """A readable statement of the guardrail verdict (on the qualifying count).
+
+        Examples:
+            >>> from kamlib.scoring import KeyAccountList
+            >>> KeyAccountList(("A", "B"), (9.0, 8.0), (1, 5), None).message
+            '2 key accounts: within (seed [004]: keep 1 to 5)'
+            >>> KeyAccountList(("A",), (9.0,), (1, 5), None, qualifying=3).message
+            '3 accounts qualify; showing the top 1 - within (seed [004]: keep 1 to 5)'
+        """
         lo, hi = self.bounds
         rule = f"(seed [004]: keep {lo} to {hi})"
         if self.truncated:
@@ -421,22 +445,53 @@ class WeightedPoints:
     # ------------------------------------------------------------------ protocol
     @property
     def is_fitted(self) -> bool:
-        """True when every criterion's mapping is fitted (or fixed)."""
+        """True when every criterion's mapping is fitted (or fixed).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Bands, Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> wp = WeightedPoints([Criterion("x")])  # MinMax range still to learn
+            >>> wp.is_fitted, wp.fit(t).is_fitted
+            (False, True)
+            >>> WeightedPoints([Criterion("x", mapping=Bands([2.0], [0.0, 10.0]))]).is_fitted
+            True
+        """
         return all(c.mapping.is_fitted for c in self.criteria)
 
     @property
     def required_features(self) -> tuple[str, ...]:
-        """The criteria's features, in order."""
+        """The criteria's features, in order.
+
+        Examples:
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> WeightedPoints([Criterion("profit", 3), Criterion("nps")]).required_features
+            ('profit', 'nps')
+        """
         return tuple(c.feature for c in self.criteria)
 
     @property
     def weights(self) -> tuple[float, ...]:
-        """Criterion weights normalised to sum 1 (what the score uses)."""
+        """Criterion weights normalised to sum 1 (what the score uses).
+
+        Examples:
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> WeightedPoints([Criterion("profit", 3), Criterion("nps", 1)]).weights
+            (0.75, 0.25)
+        """
         return normalise_weights([c.weight for c in self.criteria])
 
     @property
     def classes(self) -> tuple[str, ...]:
-        """``("key", "not_key")`` with a threshold, else ``()``."""
+        """``("key", "not_key")`` with a threshold, else ``()``.
+
+        Examples:
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> WeightedPoints([Criterion("x")], threshold=6.0).classes
+            ('key', 'not_key')
+            >>> WeightedPoints([Criterion("x")]).classes
+            ()
+        """
         return _CLASSES if self.threshold is not None else ()
 
     def fit(self, table: FeatureTable) -> WeightedPoints:
