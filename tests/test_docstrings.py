@@ -60,4 +60,5 @@ PUBLIC = sorted(dict(_public_names()).items())
 def test_public_name_has_a_docstring_with_examples(name: str, obj: object) -> None:
     doc = inspect.getdoc(obj) or ""
     assert doc.strip(), f"{name} has no docstring"
-    assert "Examples:" in doc and ">>>" in doc, f"{name} has no doctested Examples: section"
+    assert "Examples:" in doc, f"{name} has no Examples: section"
+    assert ">>>" in doc, f"{name} has no doctest in its Examples: section"
