@@ -146,7 +146,7 @@ def test_score_table_take_validates_selectors_like_feature_table() -> None:
     assert result.take(np.array([False, True, True])).ids.tolist() == ["b", "c"]
     assert result.take([-1]).ids.tolist() == ["c"]
     with pytest.raises(InvalidTypeError, match="rows"):
-        result.take([0.5])
+        result.take([0.5])  # type: ignore[list-item]
     with pytest.raises(DuplicateIdError, match="rows"):
         result.take([0, -3])
     with pytest.raises(InvalidValueError, match="rows"):
