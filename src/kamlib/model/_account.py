@@ -27,6 +27,7 @@ from kamlib.model._checks import (
     check_aware,
     check_date,
     enum_or_raw,
+    exact_int,
     int_in,
     member_of,
     plain_date,
@@ -128,7 +129,7 @@ class NpsResponse:
     """
 
     at: dt.datetime = attrs.field(validator=aware_datetime())
-    score: int = attrs.field(validator=int_in(0, 10))
+    score: int = attrs.field(converter=exact_int, validator=int_in(0, 10))
     person_id: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
 
     @property

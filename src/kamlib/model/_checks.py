@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import numbers
+import operator
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -61,6 +63,19 @@ def member_of(cls: type[enum.StrEnum]) -> Validator:
     return _MemberOf(cls)
 
 
+def exact_int(value: int) -> int:
+    """Converter: a numpy (or other ``numbers.Integral``) integer becomes a plain ``int``.
+
+    ``bool`` and ``numpy.bool_`` are not integers here; they and every other value pass
+    through unchanged so :func:`int_in` rejects them with a path. Normalising keeps
+    equality, hashing and the plain-data form (:mod:`kamlib.serde`) exact.
+    """
+    given: object = value  # typed as int for callers; at run time it can be anything
+    if type(given) is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
+        return value  # the validator rejects what is not an int
+    return operator.index(given)
+
+
 @attrs.frozen(repr=False)
 class _IntIn:
     ge: int
@@ -99,16 +114,21 @@ def plain_date() -> Validator:
     return _PlainDate()
 
 
+def check_currency(path: str, value: object) -> str:
+    """Check an ISO 4217 style code (three uppercase ASCII letters) and return it."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(path, value, "must be a str")
+    if not _CURRENCY.fullmatch(value):
+        raise InvalidValueError(
+            path, value, "must be an ISO 4217 code of 3 uppercase letters, e.g. 'USD'"
+        )
+    return value
+
+
 @attrs.frozen(repr=False)
 class _Currency:
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        path = field_path(inst, attr)
-        if not isinstance(value, str):
-            raise InvalidTypeError(path, value, "must be a str")
-        if not _CURRENCY.fullmatch(value):
-            raise InvalidValueError(
-                path, value, "must be an ISO 4217 code of 3 uppercase letters, e.g. 'USD'"
-            )
+        check_currency(field_path(inst, attr), value)
 
     def __repr__(self) -> str:
         return "<currency_code validator>"

@@ -152,12 +152,21 @@ class RiskWarning:
             raise InvalidTypeError(
                 "RiskWarning.gives_notice.min_hours", given, "must be a real number"
             )
-        hours = float(given)
+        try:
+            hours = float(given)
+        except OverflowError:
+            raise InvalidValueError(
+                "RiskWarning.gives_notice.min_hours", given, "is too large for a float"
+            ) from None
         if not 0 <= hours < float("inf"):
             raise InvalidValueError(
                 "RiskWarning.gives_notice.min_hours", given, "must be finite and >= 0"
             )
-        return self.lead_time >= dt.timedelta(hours=hours)
+        try:
+            needed = dt.timedelta(hours=hours)
+        except OverflowError:  # beyond timedelta.max: no lead time is that long
+            return False
+        return self.lead_time >= needed
 
 
 @attrs.frozen

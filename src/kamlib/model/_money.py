@@ -13,7 +13,7 @@ import attrs
 
 from kamlib._validators import instance_of, real
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
-from kamlib.model._checks import currency_code
+from kamlib.model._checks import check_currency, currency_code
 from kamlib.model._time import Quarter
 
 __all__ = ["Money", "PeriodFigures"]
@@ -72,7 +72,11 @@ class Money:
         f: object = factor
         if isinstance(f, bool) or not isinstance(f, numbers.Real):
             return NotImplemented
-        return Money(float(self.amount) * float(f), self.currency)
+        try:
+            x = float(f)
+        except OverflowError:  # an int beyond the float range, e.g. 10**400
+            raise InvalidValueError("Money.__mul__.factor", f, "is too large for a float") from None
+        return Money(float(self.amount) * x, self.currency)
 
     __rmul__ = __mul__
 
@@ -137,6 +141,8 @@ class Money:
         given: object = items
         if isinstance(given, str | bytes) or not isinstance(given, Iterable):
             raise InvalidTypeError("Money.total.items", items, "must be an iterable of Money")
+        if currency is not None:
+            check_currency("Money.total.currency", currency)
         total_amount = 0.0
         cur = currency
         for i, item in enumerate(given):

@@ -12,11 +12,11 @@ import re
 import attrs
 
 from kamlib.errors import InvalidTypeError, InvalidValueError
-from kamlib.model._checks import check_date, int_in
+from kamlib.model._checks import check_date, exact_int, int_in
 
 __all__ = ["Quarter"]
 
-_QUARTER_TEXT = re.compile(r"(\d{4})Q([1-4])")
+_QUARTER_TEXT = re.compile(r"([0-9]{4})Q([1-4])")  # ASCII digits only, as str() writes
 
 
 @attrs.frozen(order=True)
@@ -37,8 +37,8 @@ class Quarter:
         True
     """
 
-    year: int = attrs.field(validator=int_in(1, 9999))
-    quarter: int = attrs.field(validator=int_in(1, 4))
+    year: int = attrs.field(converter=exact_int, validator=int_in(1, 9999))
+    quarter: int = attrs.field(converter=exact_int, validator=int_in(1, 4))
 
     def __str__(self) -> str:
         return f"{self.year:04d}Q{self.quarter}"
