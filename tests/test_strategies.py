@@ -233,6 +233,30 @@ def test_portfolio_flags(pf: Portfolio) -> None:
     assert pf.opportunities == ()
 
 
+def _named_respondents(pf: Portfolio) -> list[tuple[str, str]]:
+    """(account id, person id) of every NPS answer and acceptance that names a person."""
+    named = [(a.id, n.person_id) for a in pf.accounts for n in a.nps if n.person_id]
+    named += [
+        (c.account_id, c.acceptance.accepted_by_id)
+        for c in pf.commitments
+        if c.acceptance is not None and c.acceptance.accepted_by_id
+    ]
+    return named
+
+
+def _own(pf: Portfolio, account_id: str, pid: str) -> bool:
+    return any(p.id == pid and p.account_id == account_id for p in pf.people)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(ks.portfolios())
+def test_portfolio_nps_and_acceptances_name_the_accounts_own_people(pf: Portfolio) -> None:
+    # Before the fix these ids were random strings: dangling references that the
+    # portfolio's integrity check did not see (coverage: "respondent" in _SHAPES).
+    for account_id, pid in _named_respondents(pf):
+        assert _own(pf, account_id, pid)
+
+
 @given(ks.portfolios(max_accounts=0))
 def test_empty_portfolios(pf: Portfolio) -> None:
     assert pf.accounts == ()
@@ -255,6 +279,7 @@ def _collect_shapes(pf: Portfolio) -> None:
             "opportunity": bool(pf.opportunities),
             "sponsor": any(a.executive_sponsor_id for a in pf.accounts),
             "several accounts": len(pf.accounts) > 1,
+            "respondent": bool(_named_respondents(pf)),
         }.items()
     )
 
@@ -273,6 +298,7 @@ def test_portfolios_cover_every_kind_of_record() -> None:
         "opportunity",
         "sponsor",
         "several accounts",
+        "respondent",
     }
 
 

@@ -118,14 +118,16 @@ class Portfolio:
     * ids are unique per record type; a relationship (source, target, kind,
       opportunity) appears once;
     * every referenced id exists: ``KeyPerson.account_id``,
-      ``Account.executive_sponsor_id``, relationship ends and ``opportunity_id``,
-      commitment account and owner, interaction account and people, opportunity
-      account and decision chain;
+      ``Account.executive_sponsor_id``, NPS ``person_id``, relationship ends and
+      ``opportunity_id``, commitment account, owner and ``accepted_by_id``,
+      interaction account and people, opportunity account and decision chain;
     * executive sponsors, commitment owners and ``Interaction.our_people`` are
       ``our_staff`` (seed [004]: every key account has an executive sponsor on
       our side);
-    * customer people named by an interaction (``their_people``) or an opportunity
-      (``decision_chain``) belong to that record's account;
+    * customer people named by an interaction (``their_people``), an opportunity
+      (``decision_chain``), an NPS answer (``Account.nps[j].person_id``) or an
+      acceptance (``Commitment.acceptance.accepted_by_id``) exist and belong to that
+      record's account;
     * reporting lines (``reports_to``) have no cycle, in the standing network
       (``opportunity_id is None``) and within each opportunity's own relationships.
 
@@ -348,6 +350,12 @@ class Portfolio:
         """
         self._known(account_id, "relationships_of")
         if opportunity_id is not None:
+            if not isinstance(opportunity_id, str):
+                raise InvalidTypeError(
+                    "Portfolio.relationships_of.opportunity_id",
+                    opportunity_id,
+                    "must be a str or None",
+                )
             opp = self._index.opportunities.get(opportunity_id)
             if opp is None or opp.account_id != account_id:
                 raise UnknownIdError(
@@ -432,6 +440,9 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
                 a.executive_sponsor_id,
                 "the executive sponsor",
             )
+        for j, answer in enumerate(a.nps):
+            if answer.person_id is not None:
+                customer_of(f"Portfolio.accounts[{i}].nps[{j}].person_id", answer.person_id, a.id)
     for i, person in enumerate(p.people):
         if person.account_id is not None and person.account_id not in ix.accounts:
             dangling(f"Portfolio.people[{i}].account_id", person.account_id, "account")
@@ -448,6 +459,12 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
         if c.account_id not in ix.accounts:
             dangling(f"Portfolio.commitments[{i}].account_id", c.account_id, "account")
         staff(f"Portfolio.commitments[{i}].owner_id", c.owner_id, "a commitment owner")
+        if c.acceptance is not None and c.acceptance.accepted_by_id is not None:
+            customer_of(
+                f"Portfolio.commitments[{i}].acceptance.accepted_by_id",
+                c.acceptance.accepted_by_id,
+                c.account_id,
+            )
     for i, it in enumerate(p.interactions):
         if it.account_id not in ix.accounts:
             dangling(f"Portfolio.interactions[{i}].account_id", it.account_id, "account")

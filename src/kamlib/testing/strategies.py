@@ -1151,6 +1151,13 @@ def _pick(ids: Sequence[str], indices: Sequence[int]) -> list[str]:
     return list(dict.fromkeys(ids[i % len(ids)] for i in indices))
 
 
+def _respondent(pids: Sequence[str], drawn: str | None) -> str | None:
+    """Replace a drawn person id by one of the account's people (``None`` stays ``None``)."""
+    if drawn is None or not pids:
+        return None
+    return pids[len(drawn) % len(pids)]
+
+
 def _ties(
     sources: Sequence[str],
     targets: Sequence[str],
@@ -1196,12 +1203,18 @@ def _assemble(
         account = b.account
         if b.sponsor is not None and staff_ids:
             account = attrs.evolve(account, executive_sponsor_id=_pick(staff_ids, [b.sponsor])[0])
-        accounts_out.append(account)
         mine = [
             KeyPerson(id=f"{aid}.P{k}", side=Side.CUSTOMER, account_id=aid, **f)
             for k, f in enumerate(b.people)
         ]
         pids = [p.id for p in mine]
+        if account.nps:
+            # NPS answers name one of the account's own people (or nobody).
+            answers = [
+                attrs.evolve(n, person_id=_respondent(pids, n.person_id)) for n in account.nps
+            ]
+            account = attrs.evolve(account, nps=answers)
+        accounts_out.append(account)
         people += mine
         rels += _ties(pids, pids, b.reporting, RelationshipKind.REPORTS_TO, downward=True)
         rels += _ties(pids, pids, b.influence, RelationshipKind.INFLUENCES)
@@ -1209,7 +1222,16 @@ def _assemble(
         if staff_ids:
             commits += [
                 attrs.evolve(
-                    c, id=f"{aid}.C{k}", account_id=aid, owner_id=_pick(staff_ids, [owner])[0]
+                    c,
+                    id=f"{aid}.C{k}",
+                    account_id=aid,
+                    owner_id=_pick(staff_ids, [owner])[0],
+                    acceptance=None
+                    if c.acceptance is None
+                    else attrs.evolve(
+                        c.acceptance,
+                        accepted_by_id=_respondent(pids, c.acceptance.accepted_by_id),
+                    ),
                 )
                 for k, (owner, c) in enumerate(b.commitments)
             ]
