@@ -9,9 +9,11 @@ import json
 import math
 import pickle
 import time
+import zoneinfo
 from typing import Any, Literal
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -771,3 +773,99 @@ def test_a_hook_for_a_primitive_type_is_honoured() -> None:
     assert (out["text"], out["note"]) == ("ab", "cd")
     assert conv.from_dict(Label, out) == Label("AB", "CD")
     assert from_dict(Label, to_dict(Label("Ab"))) == Label("Ab")
+
+
+# ------------------------------------------------------------------ review regressions
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+AMBIGUOUS = dt.datetime(2024, 10, 27, 2, 30, tzinfo=BERLIN)  # clocks go back: twice
+SKIPPED = dt.datetime(2024, 3, 31, 2, 30, tzinfo=BERLIN)  # clocks go forward: never
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.sampled_from(
+            [
+                BERLIN,
+                zoneinfo.ZoneInfo("America/New_York"),
+                zoneinfo.ZoneInfo("Australia/Lord_Howe"),
+            ]
+        ),
+        allow_imaginary=True,
+    )
+)
+@example(AMBIGUOUS)
+@example(AMBIGUOUS.replace(fold=1))
+@example(SKIPPED)
+@example(SKIPPED.replace(fold=1))
+def test_zoneinfo_datetimes_round_trip_even_at_dst_folds_and_gaps(at: dt.datetime) -> None:
+    survey = SatisfactionSurvey(at, 50)
+    out = to_dict(survey)
+    back = from_dict(SatisfactionSurvey, _via_json(out))
+    assert back == survey
+    assert back.at.tzinfo is at.tzinfo
+    assert back.at.utcoffset() == at.utcoffset()
+    assert to_dict(back) == out
+
+
+def test_zoneinfo_datetime_form_names_the_zone() -> None:
+    out = to_dict(SatisfactionSurvey(AMBIGUOUS.replace(fold=1), 50))
+    assert out["at"] == "2024-10-27T02:30:00+01:00[Europe/Berlin]"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2024-06-01T12:00:00+02:00[Mars/Olympus]", "unknown time zone"),
+        ("2024-06-01T12:00:00+02:00[../../etc/passwd]", "malformed time zone"),
+        ("2024-06-01T12:00:00+02:00[]", "malformed time zone"),
+        ("2024-06-01T12:00:00+05:00[Europe/Berlin]", "never uses"),
+        ("2024-06-01T12:00:00[Europe/Berlin]", "timezone-aware"),
+        ("garbage[Europe/Berlin]", "ISO-8601"),
+    ],
+)
+def test_bad_zone_suffix_is_a_pathed_value_error(text: str, reason: str) -> None:
+    data = {SCHEMA_KEY: 1, TYPE_KEY: "SatisfactionSurvey", "at": text, "score": 5}
+    with pytest.raises(InvalidValueError, match=reason) as info:
+        from_dict(SatisfactionSurvey, data)
+    assert info.value.path == "SatisfactionSurvey.at"
+
+
+@pytest.mark.parametrize("cls", [Money(1, "USD"), "Money", 3, Money.zero])
+def test_from_dict_with_a_non_class_is_a_type_error(cls: Any) -> None:
+    with pytest.raises(InvalidTypeError, match=r"from_dict\.cls"):
+        from_dict(cls, {})
+
+
+def test_numpy_scalars_are_numbers_in_from_dict() -> None:
+    money = {SCHEMA_KEY: 1, TYPE_KEY: "Money", "amount": np.float64(2.5), "currency": "USD"}
+    assert from_dict(Money, money) == Money(2.5, "USD")
+    assert type(from_dict(Money, money).amount) is float
+    quarter = {SCHEMA_KEY: 1, TYPE_KEY: "Quarter", "year": np.int64(2024), "quarter": 1}
+    assert type(from_dict(Quarter, quarter).year) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (np.float64("nan"), InvalidValueError),
+        (np.float32("inf"), InvalidValueError),
+        (np.bool_(True), InvalidTypeError),
+    ],
+)
+def test_numpy_non_finite_and_bool_are_refused(value: object, error: type[Exception]) -> None:
+    money = {SCHEMA_KEY: 1, TYPE_KEY: "Money", "amount": value, "currency": "USD"}
+    with pytest.raises(error, match=r"Money\.amount"):
+        from_dict(Money, money)
+
+
+def test_to_dict_of_numpy_scalars_is_plain() -> None:
+    rel = Relationship("P1", "P2", "influences", np.float32(0.5))  # type: ignore[arg-type]
+    out = to_dict(rel)
+    assert type(out["strength"]) is float
+    assert _plain(out)
+    assert from_dict(Relationship, out) == rel
+    money = Money(np.float64(3.25), "USD")
+    assert type(to_dict(money)["amount"]) is float

@@ -47,8 +47,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import numbers
+import operator
+import re
 import types
 import typing
+import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
@@ -166,9 +170,17 @@ def _s_str(v: Any, path: str) -> str:
     raise InvalidTypeError(path, v, "must be a str")
 
 
+def _is_number(v: object) -> bool:
+    """A real number that is not a bool (``numpy.bool_`` is not ``numbers.Real`` anyway)."""
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
 def _s_int(v: Any, path: str) -> int:
     if type(v) is int:
         return v
+    # numpy integers (a frame's export) are ints; bool is not.
+    if type(v) is not bool and isinstance(v, numbers.Integral):
+        return operator.index(v)
     raise InvalidTypeError(path, v, "must be an int")
 
 
@@ -177,11 +189,14 @@ def _s_float(v: Any, path: str) -> float:
         if math.isfinite(v):
             return v
         raise InvalidValueError(path, v, "must be finite")
-    if type(v) is int:
+    if type(v) is int or _is_number(v):  # also numpy scalars such as np.float64(1.0)
         try:
-            return float(v)
+            x = float(v)
         except OverflowError:
             raise InvalidValueError(path, v, "is too large for a float") from None
+        if math.isfinite(x):
+            return x
+        raise InvalidValueError(path, v, "must be finite")
     raise InvalidTypeError(path, v, "must be a number")
 
 
@@ -206,18 +221,40 @@ def _s_date(v: Any, path: str) -> dt.date:
         raise InvalidValueError(path, v, "must be an ISO-8601 date, e.g. '2024-03-31'") from None
 
 
+def _zone(key: str, v: str, path: str) -> zoneinfo.ZoneInfo:
+    if not _ZONE_KEY.fullmatch(key) or ".." in key:
+        raise InvalidValueError(path, v, f"names a malformed time zone {key!r}")
+    try:
+        return zoneinfo.ZoneInfo(key)
+    except Exception:  # ZoneInfoNotFoundError (a KeyError), ValueError, OSError
+        raise InvalidValueError(path, v, f"names an unknown time zone {key!r}") from None
+
+
 def _s_datetime(v: Any, path: str) -> dt.datetime:
     if type(v) is not str:
         raise InvalidTypeError(path, v, "must be an ISO-8601 datetime string")
+    text, zone = v, None
+    if v.endswith("]") and "[" in v:
+        text, _, key = v[:-1].partition("[")
+        zone = _zone(key, v, path)
     try:
-        out = dt.datetime.fromisoformat(v)
+        out = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InvalidValueError(
             path, v, "must be an ISO-8601 datetime, e.g. '2024-03-31T09:30:00+08:00'"
         ) from None
     if out.tzinfo is None or out.utcoffset() is None:
         raise InvalidValueError(path, v, "must be timezone-aware (give a UTC offset)")
-    return out
+    if zone is None:
+        return out
+    # Put the wall time back into its zone; the offset tells which of two equal wall
+    # times (a DST fold) or which side of a DST gap was meant.
+    wall = out.replace(tzinfo=None)
+    for fold in (0, 1):
+        zoned = wall.replace(tzinfo=zone, fold=fold)
+        if zoned.utcoffset() == out.utcoffset():
+            return zoned
+    raise InvalidValueError(path, v, f"has an offset that {zone.key} never uses at that time")
 
 
 def _identity(v: Any) -> Any:
@@ -240,6 +277,18 @@ def _u_iso(v: Any) -> str:
     return typing.cast("str", v.isoformat())
 
 
+def _u_datetime(v: dt.datetime) -> str:
+    text = v.isoformat()
+    tz = v.tzinfo
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key is not None:
+        # A fixed offset alone would lose the zone, and with it equality at DST folds
+        # and gaps ("problem times" never compare equal across zones).
+        return f"{text}[{tz.key}]"
+    return text
+
+
+_ZONE_KEY: Final = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+
 _PRIMITIVES: dict[object, tuple[StructureFn, UnstructureFn]] = {
     str: (_s_str, _u_str),
     int: (_s_int, _u_int),
@@ -248,7 +297,7 @@ _PRIMITIVES: dict[object, tuple[StructureFn, UnstructureFn]] = {
     type(None): (_s_none, _identity),
     None: (_s_none, _identity),
     dt.date: (_s_date, _u_iso),
-    dt.datetime: (_s_datetime, _u_iso),
+    dt.datetime: (_s_datetime, _u_datetime),
 }
 
 
@@ -393,7 +442,8 @@ class Converter:
             ...
             kamlib.errors.InvalidValueError: Money.kamlib_schema: must be 1 ...; got 2
         """
-        if not attrs.has(typing.cast("type", cls)):
+        given: object = cls  # typed for callers; at run time it can be anything
+        if not isinstance(given, type) or not attrs.has(given):
             raise InvalidTypeError("from_dict.cls", cls, "must be a kamlib model class")
         root = cls.__name__
         if type(data) is not dict and not isinstance(data, Mapping):
