@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import math
 import numbers
 import operator
@@ -53,7 +54,7 @@ import re
 import types
 import typing
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -115,6 +116,23 @@ MISSING: Final = _Missing()
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
+
+
+def _structure_items(
+    fns: Iterable[StructureFn], values: Iterable[Any], path: str
+) -> tuple[Any, ...]:
+    """Structure ``values[i]`` with ``fns[i]``; report every failing item, not just the first."""
+    out = []
+    errors: list[KamlibError] = []
+    # fns may be an endless repeat (variable tuples); fixed tuples check the length first
+    for i, (f, x) in enumerate(zip(fns, values, strict=False)):
+        try:
+            out.append(f(x, f"{path}[{i}]"))
+        except KamlibError as err:
+            errors.append(err)
+    if errors:
+        _raise_all(errors, path)
+    return tuple(out)
 
 
 def _raise_all(errors: list[KamlibError], path: str) -> typing.NoReturn:
@@ -599,16 +617,7 @@ class Converter:
             def s_var_tuple(v: Any, path: str) -> tuple[Any, ...]:
                 if not isinstance(v, list | tuple):
                     raise InvalidTypeError(path, v, "must be a list")
-                out = []
-                errors: list[KamlibError] = []
-                for i, x in enumerate(v):
-                    try:
-                        out.append(item(x, f"{path}[{i}]"))
-                    except KamlibError as err:
-                        errors.append(err)
-                if errors:
-                    _raise_all(errors, path)
-                return tuple(out)
+                return _structure_items(itertools.repeat(item), v, path)
 
             return s_var_tuple
         if not args or args == ((),):  # tuple[()]
@@ -622,16 +631,7 @@ class Converter:
                 raise InvalidTypeError(path, v, f"must be a list of {n} items")
             if len(v) != n:
                 raise InvalidValueError(path, v, f"must have exactly {n} items")
-            out = []
-            errors: list[KamlibError] = []
-            for i, (f, x) in enumerate(zip(fns, v, strict=True)):
-                try:
-                    out.append(f(x, f"{path}[{i}]"))
-                except KamlibError as err:
-                    errors.append(err)
-            if errors:
-                _raise_all(errors, path)
-            return tuple(out)
+            return _structure_items(fns, v, path)
 
         return s_fixed_tuple
 
