@@ -8,7 +8,7 @@ infinity that was not declared is rejected with an error naming the column and t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,10 +23,19 @@ from kamlib.errors import (
     UnknownIdError,
 )
 
-__all__ = ["FeatureTable"]
+__all__ = ["MAX_MAGNITUDE", "FeatureTable"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+MAX_MAGNITUDE = 1e15
+"""Largest absolute value a FeatureTable (or a scorer parameter) accepts.
+
+kamlib's own choice, not a seed rule: no KAM figure reaches a thousand trillion (revenue
+in cents of the largest company is ~1e14), while every kernel stays far from float64
+overflow with inputs this size, so no formula needs an overflow work-around. A larger
+value is refused with :class:`~kamlib.errors.InvalidValueError` naming the cell.
+"""
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:
@@ -59,7 +68,7 @@ def _as_ids(ids: Iterable[object]) -> NDArray[np.object_]:
         seen: set[object] = set()
         for i, v in enumerate(seq):
             if v == "":
-                raise InvalidTypeError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
+                raise InvalidValueError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
             if v in seen:
                 raise DuplicateIdError(f"FeatureTable.ids[{i}]", v, "is not unique")
             seen.add(v)
@@ -129,15 +138,55 @@ def _as_column(name: str, values: object, n: int, out: FloatArray) -> BoolArray 
     raise InvalidTypeError(path, str(arr.dtype), "must have a numeric dtype")
 
 
-def _all_finite(a: FloatArray) -> bool:
-    """True when no entry is NaN or infinite, in one allocation-free pass.
+def _observed_bounds(X: FloatArray, mask: BoolArray | None) -> tuple[FloatArray, FloatArray]:
+    """Return the per-column minimum and maximum of the observed cells of ``(n, k)`` ``X``.
 
-    A NaN or an infinity makes the sum non-finite; a finite sum therefore proves every
-    entry finite. Only a sum that overflows (or a real NaN/inf) takes the exact check.
+    A column with no observed cell gets ``(inf, -inf)``. NaN propagates, so finite bounds
+    prove every observed cell finite: the bounds *are* the finiteness check.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = float(a.sum())
-    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+    with np.errstate(invalid="ignore"):
+        if mask is None:
+            if X.shape[0] == 0:
+                k = X.shape[1]
+                return np.full(k, np.inf), np.full(k, -np.inf)
+            return X.min(axis=0), X.max(axis=0)
+        seen = ~mask
+        lo = np.min(X, axis=0, where=seen, initial=np.inf)
+        hi = np.max(X, axis=0, where=seen, initial=-np.inf)
+    return lo, hi
+
+
+def _check_bounds(
+    X: FloatArray,
+    mask: BoolArray | None,
+    bounds: tuple[FloatArray, FloatArray],
+    where: Callable[[int, int], tuple[str, str]],
+) -> None:
+    """Raise for the first undeclared NaN/inf or magnitude above :data:`MAX_MAGNITUDE`."""
+    lo, hi = bounds
+    empty = lo > hi  # no observed cell: nothing to check
+    ok = empty | ((lo >= -MAX_MAGNITUDE) & (hi <= MAX_MAGNITUDE))
+    if ok.all():
+        return
+    j = int(np.flatnonzero(~ok)[0])
+    col = X[:, j]
+    observed = np.ones(col.shape[0], dtype=np.bool_) if mask is None else ~mask[:, j]
+    finite = np.isfinite(col)
+    bad_nonfinite = observed & ~finite
+    if bad_nonfinite.any():
+        i = int(np.flatnonzero(bad_nonfinite)[0])
+        rule = "must be finite or declared missing"
+    else:
+        i = int(np.flatnonzero(observed & (np.abs(col) > MAX_MAGNITUDE))[0])
+        rule = f"must be at most {MAX_MAGNITUDE:g} in magnitude"
+    path, context = where(i, j)
+    raise InvalidValueError(path, float(col[i]), f"{rule} ({context})")
+
+
+def _check_flag(path: str, value: object) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise InvalidTypeError(path, value, "must be a bool")
+    return bool(value)
 
 
 def row_positions(rows: object, n: int, path: str = "rows") -> NDArray[np.intp]:
@@ -181,17 +230,6 @@ def row_of_id(owner: Any, account_id: object, where: str) -> int:
         raise UnknownIdError("account_id", account_id, f"is not in {where}") from None
 
 
-def _raise_nonfinite(
-    name: str, col: FloatArray, declared: BoolArray, ids: NDArray[np.object_]
-) -> None:
-    i = int(np.flatnonzero(~np.isfinite(col) & ~declared)[0])
-    raise InvalidValueError(
-        f"FeatureTable.columns[{name!r}][{i}]",
-        float(col[i]),
-        f"must be finite or declared missing (account {ids[i]!r})",
-    )
-
-
 @attrs.frozen(eq=False, repr=False)
 class FeatureTable:
     """Account ids and named float64 feature columns with an explicit missing mask.
@@ -224,9 +262,40 @@ class FeatureTable:
     categorical: Mapping[str, NDArray[np.object_]] = attrs.field(factory=dict)
     _index: dict[str, int] = attrs.field(init=False, factory=dict, alias="_index")
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None, alias="_row_index")
+    _bounds: tuple[FloatArray, FloatArray] | None = attrs.field(
+        init=False, default=None, alias="_bounds"
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", {n: j for j, n in enumerate(self.names)})
+
+    def bounds(self, names: Sequence[str] | None = None) -> tuple[FloatArray, FloatArray]:
+        """Return the per-column minimum and maximum of the observed values.
+
+        Computed once, when the table is validated (the same pass proves every observed
+        value finite), and kept on the table, so a scorer's range test costs nothing. A
+        column with no observed value has ``(inf, -inf)``.
+
+        Args:
+            names: Columns to report, in that order (default: all, in table order).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [3.0, None], "y": [1, 2]})
+            >>> lo, hi = t.bounds()
+            >>> lo.tolist(), hi.tolist()
+            ([3.0, 1.0], [3.0, 2.0])
+            >>> t.bounds(["y"])[1].tolist()
+            [2.0]
+        """
+        if self._bounds is None:
+            object.__setattr__(self, "_bounds", _observed_bounds(self.values, self.missing))
+        assert self._bounds is not None
+        lo, hi = self._bounds
+        if names is None:
+            return lo.copy(), hi.copy()
+        idx = [self._col(n) for n in names]
+        return lo[idx], hi[idx]
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -272,6 +341,7 @@ class FeatureTable:
             kamlib.errors.InvalidValueError: FeatureTable.columns['nps'][0]: must be finite \
 or declared missing (account 'A1'); got nan
         """
+        nan_is_missing = _check_flag("FeatureTable.from_columns.nan_is_missing", nan_is_missing)
         id_arr = _as_ids(ids)
         n = id_arr.shape[0]
         if not isinstance(columns, Mapping):
@@ -307,28 +377,33 @@ or declared missing (account 'A1'); got nan
                 nan = np.isnan(col)
                 declared = nan if declared is None else declared | nan
             if declared is None or not declared.any():
-                if not _all_finite(col):
-                    _raise_nonfinite(name, col, np.zeros(n, dtype=np.bool_), id_arr)
                 continue
-            if not _all_finite(col[~declared]):
-                _raise_nonfinite(name, col, declared, id_arr)
             col[declared] = np.nan  # declared cells may hold anything; normalise them
             if mask is None:
                 mask = np.zeros((n, len(names)), dtype=np.bool_, order="F")
             mask[:, j] = declared
+        bounds = _observed_bounds(values, mask)
+        _check_bounds(
+            values,
+            mask,
+            bounds,
+            lambda i, j: (f"FeatureTable.columns[{names[j]!r}][{i}]", f"account {id_arr[i]!r}"),
+        )
         cats = {k: _as_labels(k, v, n) for k, v in (categorical or {}).items()}
         clash = sorted(set(cats) & set(names))
         if clash:
             raise InvalidValueError(
                 "FeatureTable.categorical", clash[0], "is also a numeric column"
             )
-        return cls(
+        table = cls(
             ids=_readonly(id_arr),
             names=names,
             values=_readonly(values),
             missing=None if mask is None else _readonly(mask),
             categorical=cats,
         )
+        object.__setattr__(table, "_bounds", bounds)
+        return table
 
     # ------------------------------------------------------------------ access
     def __len__(self) -> int:
@@ -561,31 +636,33 @@ or declared missing (account 'A1'); got nan
                     "FeatureTable.missing", m.shape, f"must be a bool array of shape {shape}"
                 )
             mask = m
-        if nan_is_missing:
+        if _check_flag("FeatureTable.with_values.nan_is_missing", nan_is_missing):
             nan = np.isnan(X)
             mask = nan if mask is None else mask | nan
         if mask is not None and not mask.any():
             mask = None
-        observed = X if mask is None else X[~mask]
-        if not _all_finite(observed):
-            bad = ~np.isfinite(X) if mask is None else ~np.isfinite(X) & ~mask
-            i, j = (int(v[0]) for v in np.nonzero(bad))
-            raise InvalidValueError(
-                f"FeatureTable.values[{i}, {j}]",
-                float(X[i, j]),
-                f"must be finite or declared missing (column {self.names[j]!r}, "
-                f"account {self.ids[i]!r})",
-            )
         if mask is not None:
             X[mask] = np.nan
-            mask = np.asfortranarray(mask)
-        return FeatureTable(
+        bounds = _observed_bounds(X, mask)
+        names, ids = self.names, self.ids
+        _check_bounds(
+            X,
+            mask,
+            bounds,
+            lambda i, j: (
+                f"FeatureTable.values[{i}, {j}]",
+                f"column {names[j]!r}, account {ids[i]!r}",
+            ),
+        )
+        table = FeatureTable(
             ids=self.ids,
             names=self.names,
             values=_readonly(X),
             missing=None if mask is None else _readonly(mask.copy(order="F")),
             categorical=self.categorical,
         )
+        object.__setattr__(table, "_bounds", bounds)
+        return table
 
     @classmethod
     def concat(cls, tables: Sequence[FeatureTable]) -> FeatureTable:
