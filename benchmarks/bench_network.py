@@ -2,8 +2,12 @@
 
 A seeded synthetic portfolio of ``n`` accounts with about 30 people each (customer
 decision chain, two of our staff, sometimes a competitor) is analysed at ``n`` and
-``2n`` accounts; the ``ratio`` of the ``2n`` row is time(2n) / time(n), the doubling
-ratio (2 = linear). Full size: 10 000 and 20 000 accounts; smoke: 200 and 400.
+``2n`` accounts: one row per analysis, the ``2n`` run as candidate and the ``n`` run as
+its baseline, interleaved (:func:`_timing.compare`), so ``ratio`` is the doubling ratio
+time(2n) / time(n) (2 = linear). Full size: 10 000 and 20 000 accounts, best of ``k = 2``
+each by default and no warm-up (a full-size run takes 10-40 s; the whole network bench
+about 5 minutes);
+smoke: 200 and 400 accounts.
 
 Run alone with ``python benchmarks/run.py --only network [--smoke]``.
 """
@@ -11,11 +15,10 @@ Run alone with ``python benchmarks/run.py --only network [--smoke]``.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from typing import Any
 
 import numpy as np
 
+from _timing import Row, compare, main
 from kamlib.model import Account, Interaction, KeyPerson, Portfolio, Portrait, Relationship
 from kamlib.network import portfolio_red_flags, relationship_features
 
@@ -91,52 +94,30 @@ def build(n_accounts: int, seed: int = 0) -> Portfolio:
     return Portfolio(accounts, people, rels, interactions=interactions)
 
 
-def _time(fn: Any, *args: Any, repeat: int = 1) -> float:
-    """Best of ``repeat`` runs (small sizes are noisy; the best run is the least disturbed)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def run(smoke: bool) -> list[dict[str, object]]:
-    """Time the whole-portfolio analyses at n and 2n accounts."""
+def run(smoke: bool, k: int | None = None) -> list[Row]:
+    """Time the whole-portfolio analyses at n and 2n accounts, interleaved."""
     n = 200 if smoke else 10_000
-    repeat = 3 if smoke else 1
-    rows: list[dict[str, object]] = []
+    k = k or 2
     cases = (
         ("relationship_features", lambda p: relationship_features(p, as_of=AS_OF)),
         ("portfolio_red_flags", lambda p: portfolio_red_flags(p, as_of=AS_OF)),
     )
-    portfolios = {size: build(size, seed=size) for size in (n, 2 * n)}
-    for name, fn in cases:
-        base = _time(fn, portfolios[n], repeat=repeat)
-        rows.append(
-            {
-                "bench": "network",
-                "case": name,
-                "n": n,
-                "seconds": base,
-                "note": f"{n} accounts x {PEOPLE_PER_ACCOUNT} people; per-account graphs",
-            }
+    small, large = build(n, seed=n), build(2 * n, seed=2 * n)
+    return [
+        compare(
+            "network",
+            f"{name}: doubling",
+            2 * n,
+            lambda fn=fn: fn(large),
+            lambda fn=fn: fn(small),
+            baseline_name=f"{name} at n={n}",
+            k=k,
+            warmup=1 if smoke else 0,  # a full-size run is warm enough on its own
+            note=f"time(2n)/time(n), 2.0 = linear; {PEOPLE_PER_ACCOUNT} people per account",
         )
-        double = _time(fn, portfolios[2 * n], repeat=repeat)
-        rows.append(
-            {
-                "bench": "network",
-                "case": name,
-                "n": 2 * n,
-                "seconds": double,
-                "baseline": base,
-                "ratio": double / base,
-                "note": "doubling ratio time(2n)/time(n); 2.0 = linear",
-            }
-        )
-    return rows
+        for name, fn in cases
+    ]
 
 
 if __name__ == "__main__":
-    for row in run(smoke=True):
-        print(row)
+    raise SystemExit(main(run))

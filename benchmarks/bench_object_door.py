@@ -3,7 +3,9 @@
 Both sides read the same attributes of the same domain objects (quarterly figures, surveys,
 strategic attributes, risk signals, renewal intent); the bare loop just sums them into
 Python lists without masks, validation or vectorised post-processing. The ratio says what
-the object door costs over the cheapest possible pass over the objects.
+the object door costs over the cheapest possible pass over the objects. Timings:
+:func:`_timing.compare`, bare loop and candidate interleaved, best of ``k`` each; the
+portfolio build is timed once, for scale.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 
 import numpy as np
 
-from _timing import best_of
+from _timing import Row, compare, main, single
 from kamlib.features import extract_features
 from kamlib.model import (
     Account,
@@ -86,42 +88,46 @@ def _bare_loop(p: Portfolio) -> list[tuple[float, ...]]:
     return rows
 
 
-def run(smoke: bool) -> list[dict[str, object]]:
+def run(smoke: bool, k: int | None = None) -> list[Row]:
     """Measure extract_features (objects -> FeatureTable) against the bare loop."""
     n = 2_000 if smoke else 100_000
-    repeat = 2 if smoke else 3
+    k = k or (2 if smoke else 5)
     t0 = time.perf_counter()
     p = _portfolio(n)
     build = time.perf_counter() - t0
-    base = best_of(lambda: _bare_loop(p), repeat)
-    door = best_of(lambda: extract_features(p, as_of=AS_OF, network=False), repeat)
     criteria = [Criterion(f) for f in ("revenue", "profit", "satisfaction", "strategic_fit")]
     points = WeightedPoints(criteria).fit(extract_features(p, as_of=AS_OF, network=False))
-    scored = best_of(lambda: points.score(extract_features(p, as_of=AS_OF, network=False)), repeat)
+    bare = "bare Python loop over the same attributes"
     return [
-        {
-            "bench": "object_door",
-            "case": "build portfolio (validated objects)",
-            "n": n,
-            "seconds": build,
-            "note": "construction + validation of every object, for scale",
-        },
-        {
-            "bench": "object_door",
-            "case": "extract_features vs bare attribute loop",
-            "n": n,
-            "seconds": door,
-            "baseline": base,
-            "ratio": door / base,
-            "note": "ratio = extract_features / plain loop over the same attributes",
-        },
-        {
-            "bench": "object_door",
-            "case": "extract_features + weighted points score vs bare loop",
-            "n": n,
-            "seconds": scored,
-            "baseline": base,
-            "ratio": scored / base,
-            "note": "the whole object door: objects -> FeatureTable -> pinned kernel",
-        },
+        single(
+            "object_door",
+            "build portfolio (validated objects)",
+            n,
+            build,
+            note="construction + validation of every object, for scale (timed once)",
+        ),
+        compare(
+            "object_door",
+            "extract_features vs bare attribute loop",
+            n,
+            lambda: extract_features(p, as_of=AS_OF, network=False),
+            lambda: _bare_loop(p),
+            baseline_name=bare,
+            k=k,
+            note="ratio = extract_features / plain loop over the same attributes",
+        ),
+        compare(
+            "object_door",
+            "extract_features + weighted points score vs bare loop",
+            n,
+            lambda: points.score(extract_features(p, as_of=AS_OF, network=False)),
+            lambda: _bare_loop(p),
+            baseline_name=bare,
+            k=k,
+            note="the whole object door: objects -> FeatureTable -> pinned kernel",
+        ),
     ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(run))
