@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
+from kamlib._validators import check_aware_datetime, check_flag, check_int
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
 from kamlib.model import (
     Account,
@@ -34,7 +36,17 @@ from kamlib.model import (
     RiskKind,
 )
 
-__all__ = ["FEATURES", "extract_features"]
+__all__ = ["FEATURES", "MAX_NPS_WINDOW_DAYS", "MAX_PERIODS", "extract_features"]
+
+MAX_PERIODS: Final = 400
+"""Largest ``periods`` :func:`extract_features` accepts: 400 quarters, a century.
+
+Two windows of ``periods`` quarters are read (the current one and the one before, for
+growth); beyond a century the figures are no longer one account's history.
+"""
+
+MAX_NPS_WINDOW_DAYS: Final = 36_525
+"""Largest ``nps_window_days`` :func:`extract_features` accepts: a century of days."""
 
 FloatArray = NDArray[np.float64]
 
@@ -128,9 +140,10 @@ def extract_features(
     Args:
         portfolio: The portfolio.
         as_of: Timezone-aware moment the features describe; nothing after it is read.
-        periods: Quarters in the window (default 4: one year; seed [000] reports
-            health quarterly).
-        nps_window_days: Look-back of the NPS responses (default 365).
+        periods: Quarters in the window, 1 to :data:`MAX_PERIODS` (default 4: one year;
+            seed [000] reports health quarterly). An ``int`` or numpy integer.
+        nps_window_days: Look-back of the NPS responses in days, 1 to
+            :data:`MAX_NPS_WINDOW_DAYS` (default 365).
         network: Also compute the stakeholder-network features (coverage, support,
             portrait averages, interaction recency and ``interaction_frequency``). The
             default :class:`~kamlib.scoring.HealthModel` and
@@ -141,8 +154,10 @@ def extract_features(
         A validated :class:`~kamlib.FeatureTable`.
 
     Raises:
-        InvalidTypeError: ``portfolio`` is not a Portfolio.
-        InvalidValueError: ``as_of`` is naive; ``periods`` < 1.
+        InvalidTypeError: ``portfolio`` is not a Portfolio, ``as_of`` not a datetime,
+            ``periods`` or ``nps_window_days`` not an integer, ``network`` not a bool.
+        InvalidValueError: ``as_of`` is naive; ``periods`` or ``nps_window_days`` out of
+            range, or two windows of ``periods`` quarters reach before year 1.
         CurrencyMismatchError: Accounts report figures in different currencies
             (revenue and profit would not be comparable across accounts).
 
@@ -160,22 +175,25 @@ def extract_features(
     """
     if not isinstance(portfolio, Portfolio):
         raise InvalidTypeError("extract_features.portfolio", portfolio, "must be a Portfolio")
-    if not isinstance(as_of, dt.datetime):
-        raise InvalidTypeError("extract_features.as_of", as_of, "must be a datetime.datetime")
-    if as_of.tzinfo is None or as_of.utcoffset() is None:
-        raise InvalidValueError("extract_features.as_of", as_of, "must be timezone-aware")
-    for name, value in (("periods", periods), ("nps_window_days", nps_window_days)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidTypeError(f"extract_features.{name}", value, "must be an int")
-        if value < 1:
-            raise InvalidValueError(f"extract_features.{name}", value, "must be >= 1")
+    check_aware_datetime("extract_features.as_of", as_of)
+    periods = check_int("extract_features.periods", periods, ge=1, le=MAX_PERIODS)
+    nps_window_days = check_int(
+        "extract_features.nps_window_days", nps_window_days, ge=1, le=MAX_NPS_WINDOW_DAYS
+    )
+    network = check_flag("extract_features.network", network)
+    span = max(2 * periods, 3)
+    if Quarter.containing(as_of.date()).year * 4 - span < 4:  # the window needs year >= 1
+        raise InvalidValueError(
+            "extract_features.periods",
+            periods,
+            f"reaches before year 1 from as_of={as_of.date().isoformat()} (2 windows of quarters)",
+        )
 
     accounts = portfolio.accounts
     n = len(accounts)
     _check_one_currency(accounts)
 
     # Quarterly revenue/profit as (n, 2 * periods) matrices; columns oldest -> newest.
-    span = max(2 * periods, 3)
     first = _window(as_of.date(), span)[0]
     base = first.year * 4 + first.quarter - 1  # quarter ordinal of column 0
     cells: list[int] = []  # flat (account, quarter) positions, filled in one go below
@@ -185,7 +203,10 @@ def extract_features(
     missing: dict[str, NDArray[np.bool_]] = {}
     cols = {k: np.zeros(n) for k in FEATURES}
     miss = {k: np.zeros(n, dtype=np.bool_) for k in FEATURES}
-    nps_from = as_of - dt.timedelta(days=nps_window_days)
+    try:
+        nps_from = as_of - dt.timedelta(days=nps_window_days)
+    except OverflowError:  # the window reaches before year 1: it holds every response
+        nps_from = dt.datetime.min.replace(tzinfo=dt.UTC)
     commitments: dict[str, list[Commitment]] = {}
     for c in portfolio.commitments:
         commitments.setdefault(c.account_id, []).append(c)

@@ -79,7 +79,8 @@ def test_no_key_person_gives_no_score() -> None:
 def test_coverage_errors() -> None:
     G = _account()
     with pytest.raises(
-        InvalidValueError, match=r"coverage\.role_weights\['user'\]: must be >= 0.0; got -1"
+        InvalidValueError,
+        match=r"coverage\.role_weights\['user'\]: must be a real number in \[0, inf\); got -1",
     ):
         coverage(G, role_weights={"decision_maker": 1.0, "user": -1})
     with pytest.raises(
@@ -88,7 +89,7 @@ def test_coverage_errors() -> None:
         coverage(G, role_weights={"user": 0.0})
     with pytest.raises(InvalidTypeError, match=r"coverage\.role_weights: must be a mapping"):
         coverage(G, role_weights=[1.0])  # type: ignore[arg-type]
-    with pytest.raises(InvalidTypeError, match=r"coverage\.weight: must be a non-empty str"):
+    with pytest.raises(InvalidValueError, match=r"coverage\.weight: must be a non-empty str"):
         coverage(G, weight="")
     with pytest.raises(InvalidTypeError, match=r"coverage\.G: must be a networkx.DiGraph"):
         coverage({})  # type: ignore[arg-type]
@@ -126,11 +127,13 @@ def test_tie_break_by_id_and_nothing_to_gain() -> None:
 def test_meeting_errors() -> None:
     G = _account()
     with pytest.raises(
-        InvalidValueError, match=r"meeting_priorities\.target: must be > 0.0; got 0"
+        InvalidValueError,
+        match=r"meeting_priorities\.target: must be a real number in \(0, 1\]; got 0",
     ):
         meeting_priorities(G, target=0)
     with pytest.raises(
-        InvalidValueError, match=r"who_to_meet_next\.target: must be <= 1.0; got 1.2"
+        InvalidValueError,
+        match=r"who_to_meet_next\.target: must be a real number in \(0, 1\]; got 1.2",
     ):
         who_to_meet_next(G, target=1.2)
     with pytest.raises(InvalidTypeError, match=r"who_to_meet_next\.target: must be a real number"):

@@ -205,7 +205,8 @@ def test_errors() -> None:
     with pytest.raises(InvalidTypeError, match=r"red_flags\.as_of: must be a datetime"):
         red_flags(pf, account_id="A1", as_of=dt.date(2025, 1, 1))  # type: ignore[arg-type]
     with pytest.raises(
-        InvalidValueError, match=r"red_flags\.single_thread_share: must be < 1.0; got 1"
+        InvalidValueError,
+        match=r"red_flags\.single_thread_share: must be a real number in \[0, 1\); got 1",
     ):
         red_flags(pf, account_id="A1", as_of=AS_OF, single_thread_share=1)
     with pytest.raises(InvalidTypeError, match=r"portfolio_red_flags\.portfolio"):
@@ -330,7 +331,7 @@ def test_graph_red_flags_errors() -> None:
         graph_red_flags(G, as_of=AS_OF, decision_maker_left="no")  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match=r"graph_red_flags\.single_thread_share"):
         graph_red_flags(G, as_of=AS_OF, single_thread_share=-0.1)
-    with pytest.raises(InvalidTypeError, match=r"graph_red_flags\.weight"):
+    with pytest.raises(InvalidValueError, match=r"graph_red_flags\.weight"):
         graph_red_flags(G, as_of=AS_OF, weight="")
     with pytest.raises(
         InvalidValueError, match=r"graph_red_flags\.G\.edges\['U1', 'P1'\]: has no 'w' attribute"

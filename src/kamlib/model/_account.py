@@ -16,19 +16,19 @@ import attrs
 from kamlib._validators import (
     as_tuple,
     aware_datetime,
+    check_aware_datetime,
     each,
     instance_of,
+    integer,
     non_empty_str,
     optional,
     real,
 )
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
 from kamlib.model._checks import (
-    check_aware,
     check_date,
     enum_or_raw,
     exact_int,
-    int_in,
     member_of,
     plain_date,
     unique_items,
@@ -83,7 +83,7 @@ class StrategicAttributes:
         >>> StrategicAttributes(11, 0, 0)
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: StrategicAttributes.strategic_fit: must be in [0.0, ...
+        kamlib.errors.InvalidValueError: StrategicAttributes.strategic_fit: must be a real number in [0, 10]; ...
     """
 
     strategic_fit: float = _score()
@@ -129,7 +129,7 @@ class NpsResponse:
     """
 
     at: dt.datetime = attrs.field(validator=aware_datetime())
-    score: int = attrs.field(converter=exact_int, validator=int_in(0, 10))
+    score: int = attrs.field(converter=exact_int, validator=integer(ge=0, le=10))
     person_id: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
 
     @property
@@ -209,7 +209,7 @@ class RiskSignal:
             >>> s.is_open(t), s.is_open(t + dt.timedelta(days=2))
             (True, False)
         """
-        check_aware("RiskSignal.is_open.as_of", as_of)
+        check_aware_datetime("RiskSignal.is_open.as_of", as_of)
         return self.at <= as_of and (self.resolved_at is None or as_of < self.resolved_at)
 
 
@@ -440,7 +440,7 @@ class Account:
             >>> len(a.open_risks(t)), len(a.open_risks(t - dt.timedelta(days=1)))
             (1, 0)
         """
-        check_aware("Account.open_risks.as_of", as_of)
+        check_aware_datetime("Account.open_risks.as_of", as_of)
         return tuple(s for s in self.risk_signals if s.is_open(as_of))
 
     def months_since_start(self, as_of: dt.date) -> int:

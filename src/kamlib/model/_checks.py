@@ -1,7 +1,7 @@
 """Private validators and converters shared by the model classes.
 
 They complement :mod:`kamlib._validators` with the checks only the model needs
-(integer ranges, plain dates, enum members, ISO currency codes, uniqueness).
+(plain dates, enum members, ISO currency codes, uniqueness).
 Every error names the ``"Class.field"`` path and the offending value.
 """
 
@@ -67,34 +67,13 @@ def exact_int(value: int) -> int:
     """Converter: a numpy (or other ``numbers.Integral``) integer becomes a plain ``int``.
 
     ``bool`` and ``numpy.bool_`` are not integers here; they and every other value pass
-    through unchanged so :func:`int_in` rejects them with a path. Normalising keeps
-    equality, hashing and the plain-data form (:mod:`kamlib.serde`) exact.
+    through unchanged so :func:`kamlib._validators.integer` rejects them with a path.
+    Normalising keeps equality, hashing and the plain-data form (:mod:`kamlib.serde`) exact.
     """
     given: object = value  # typed as int for callers; at run time it can be anything
     if type(given) is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
         return value  # the validator rejects what is not an int
     return operator.index(given)
-
-
-@attrs.frozen(repr=False)
-class _IntIn:
-    ge: int
-    le: int
-
-    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        path = field_path(inst, attr)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidTypeError(path, value, "must be an int")
-        if not self.ge <= value <= self.le:
-            raise InvalidValueError(path, value, f"must be in [{self.ge}, {self.le}]")
-
-    def __repr__(self) -> str:
-        return f"<int_in validator in [{self.ge}, {self.le}]>"
-
-
-def int_in(ge: int, le: int) -> Validator:
-    """Require an ``int`` (not ``bool``) in ``[ge, le]``."""
-    return _IntIn(ge, le)
 
 
 @attrs.frozen(repr=False)
@@ -159,15 +138,6 @@ class _UniqueItems:
 def unique_items() -> Validator:
     """Require the items of a tuple of hashable values to be pairwise distinct."""
     return _UniqueItems()
-
-
-def check_aware(path: str, value: object) -> dt.datetime:
-    """Check a method argument is a timezone-aware datetime and return it."""
-    if not isinstance(value, dt.datetime):
-        raise InvalidTypeError(path, value, "must be a datetime.datetime")
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise InvalidValueError(path, value, "must be timezone-aware")
-    return value
 
 
 def check_date(path: str, value: object) -> dt.date:

@@ -20,6 +20,7 @@ import attrs
 from kamlib._validators import (
     as_tuple,
     aware_datetime,
+    check_aware_datetime,
     each,
     instance_of,
     non_empty_str,
@@ -27,7 +28,7 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import IllegalTransitionError, InvalidTypeError, InvalidValueError
-from kamlib.model._checks import check_aware, enum_or_raw, member_of
+from kamlib.model._checks import enum_or_raw, member_of
 from kamlib.model._enums import CommitmentState
 
 __all__ = [
@@ -326,7 +327,7 @@ class Commitment:
             >>> c.is_overdue(t), c.is_overdue(t + dt.timedelta(seconds=1))
             (False, True)
         """
-        check_aware("Commitment.is_overdue.as_of", as_of)
+        check_aware_datetime("Commitment.is_overdue.as_of", as_of)
         done = self.state is _S.DELIVERED or self.is_closed
         return not done and as_of > self.due
 
@@ -372,7 +373,7 @@ class Commitment:
         )
 
     def _check_step(self, to: CommitmentState, at: dt.datetime, method: str) -> None:
-        check_aware(f"Commitment.{method}.at", at)
+        check_aware_datetime(f"Commitment.{method}.at", at)
         last = self.history[-1]
         if at < last.at:
             raise InvalidValueError(

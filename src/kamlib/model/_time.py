@@ -11,8 +11,9 @@ import re
 
 import attrs
 
+from kamlib._validators import integer
 from kamlib.errors import InvalidTypeError, InvalidValueError
-from kamlib.model._checks import check_date, exact_int, int_in
+from kamlib.model._checks import check_date, exact_int
 
 __all__ = ["Quarter"]
 
@@ -37,8 +38,8 @@ class Quarter:
         True
     """
 
-    year: int = attrs.field(converter=exact_int, validator=int_in(1, 9999))
-    quarter: int = attrs.field(converter=exact_int, validator=int_in(1, 4))
+    year: int = attrs.field(converter=exact_int, validator=integer(ge=1, le=9999))
+    quarter: int = attrs.field(converter=exact_int, validator=integer(ge=1, le=4))
 
     def __str__(self) -> str:
         return f"{self.year:04d}Q{self.quarter}"

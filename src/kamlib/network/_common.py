@@ -13,9 +13,9 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import networkx as nx
-import numpy as np
 
-from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib._validators import check_choice, check_flag, check_name, check_real
+from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import DecisionRole, RelationshipKind, Side
 
 __all__ = [
@@ -80,55 +80,16 @@ def check_graph(where: str, G: object) -> nx.DiGraph[Any]:
     return G
 
 
-def check_real(
-    path: str,
-    value: object,
-    *,
-    ge: float | None = None,
-    le: float | None = None,
-    gt: float | None = None,
-    lt: float | None = None,
-) -> float:
-    """A finite real number within the given bounds, as ``float``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidTypeError(path, value, "must be a real number")
-    x = float(value)
-    if not math.isfinite(x):
-        raise InvalidValueError(path, value, "must be finite")
-    if ge is not None and x < ge:
-        raise InvalidValueError(path, value, f"must be >= {ge}")
-    if le is not None and x > le:
-        raise InvalidValueError(path, value, f"must be <= {le}")
-    if gt is not None and x <= gt:
-        raise InvalidValueError(path, value, f"must be > {gt}")
-    if lt is not None and x >= lt:
-        raise InvalidValueError(path, value, f"must be < {lt}")
-    return x
-
-
-def check_int(path: str, value: object, *, ge: int) -> int:
-    """An ``int`` (not a bool) that is at least ``ge``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidTypeError(path, value, "must be an int")
-    if value < ge:
-        raise InvalidValueError(path, value, f"must be >= {ge}")
-    return value
-
-
 def check_attr_name(path: str, value: object) -> str:
     """An edge-attribute name (a non-empty ``str``)."""
-    if not isinstance(value, str) or not value:
-        raise InvalidTypeError(path, value, "must be a non-empty str (an edge attribute name)")
-    return value
+    return check_name(path, value)
 
 
 def check_role(path: str, value: object) -> str:
     """A decision-role name: one of the :class:`~kamlib.model.DecisionRole` values."""
-    if not isinstance(value, str):
-        raise InvalidTypeError(path, value, "role names must be str")
-    if value not in _ROLE_SET:
-        raise InvalidValueError(path, value, _one_of(ROLES))
-    return str(value)
+    if value.__class__ is str and value in _ROLE_SET:
+        return str(value)
+    return str(check_choice(path, value, ROLES))
 
 
 def check_role_weights(path: str, value: object) -> Mapping[str, float]:
@@ -184,8 +145,8 @@ def check_graph_attributes(where: str, G: nx.DiGraph[Any]) -> None:
         if role is not None and (role.__class__ is not str or role not in _ROLE_SET):
             _check_name(f"{where}.G.nodes[{node!r}]['role']", role, ROLES, _ROLE_SET, True)
         active = d.get("active", True)
-        if active.__class__ is not bool and not isinstance(active, bool | np.bool_):
-            raise InvalidTypeError(f"{where}.G.nodes[{node!r}]['active']", active, "must be a bool")
+        if active.__class__ is not bool:
+            check_flag(f"{where}.G.nodes[{node!r}]['active']", active)
         left = d.get("left_on")
         if left is not None and not isinstance(left, dt.date):
             raise InvalidTypeError(
@@ -199,18 +160,10 @@ def check_edge_attributes(where: str, G: nx.DiGraph[Any]) -> None:
     for u, v, d in G.edges(data=True):
         kind = d.get("kind", INFLUENCES)
         if kind.__class__ is not str or kind not in _KIND_SET:
-            path = f"{where}.G.edges[{u!r}, {v!r}]['kind']"
-            if not isinstance(kind, str):
-                raise InvalidTypeError(
-                    path, kind, "must be a str, " + _one_of(KINDS)[len("must be ") :]
-                )
-            if kind not in _KIND_SET:
-                raise InvalidValueError(path, kind, _one_of(KINDS))
+            check_choice(f"{where}.G.edges[{u!r}, {v!r}]['kind']", kind, KINDS)
         rep = d.get("reports_to", False)
-        if rep.__class__ is not bool and not isinstance(rep, bool | np.bool_):
-            raise InvalidTypeError(
-                f"{where}.G.edges[{u!r}, {v!r}]['reports_to']", rep, "must be a bool"
-            )
+        if rep.__class__ is not bool:
+            check_flag(f"{where}.G.edges[{u!r}, {v!r}]['reports_to']", rep)
 
 
 def _check_name(
@@ -219,17 +172,15 @@ def _check_name(
     """Raise unless ``value`` is one of ``names`` (or ``None`` when ``optional``)."""
     if value is None and optional:
         return
-    if not isinstance(value, str):
-        raise InvalidTypeError(
-            path, value, "must be None or a str" if optional else "must be a str"
-        )
-    if value not in known:
-        raise InvalidValueError(
-            path,
-            value,
-            ("must be None or one of " if optional else "must be one of ")
-            + ", ".join(repr(n) for n in names),
-        )
+    if value.__class__ is str and value in known:
+        return
+    try:
+        check_choice(path, value, names)
+    except FieldError as err:
+        if not optional:
+            raise
+        reason = err.reason.replace("must be ", "must be None or ", 1)
+        raise type(err)(err.path, err.value, reason) from None
 
 
 def side_of(data: Mapping[str, Any]) -> str:
@@ -253,7 +204,8 @@ def edge_strength(
     """The influence strength of an edge in ``[0, 1]``; 0 for a non-influence edge.
 
     Raises:
-        InvalidValueError: The attribute is missing, not a number or outside [0, 1].
+        InvalidTypeError: The attribute is not a real number (a ``str``, a ``bool``).
+        InvalidValueError: The attribute is missing, not finite or outside [0, 1].
     """
     if not is_influence(data):
         return 0.0
@@ -262,11 +214,9 @@ def edge_strength(
             f"{where}.G.edges[{u!r}, {v!r}]", dict(data), f"has no {weight!r} attribute"
         )
     s = data[weight]
-    if isinstance(s, bool) or not isinstance(s, int | float) or not 0.0 <= float(s) <= 1.0:
-        raise InvalidValueError(
-            f"{where}.G.edges[{u!r}, {v!r}][{weight!r}]", s, "must be a number in [0, 1]"
-        )
-    return float(s)
+    if s.__class__ is float and 0.0 <= s <= 1.0:
+        return float(s)
+    return check_real(f"{where}.G.edges[{u!r}, {v!r}][{weight!r}]", s, ge=0.0, le=1.0)
 
 
 def canonical(G: nx.DiGraph[Any], *, where: str) -> nx.DiGraph[Any]:

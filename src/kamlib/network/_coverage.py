@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import networkx as nx
 
+from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, UnknownIdError
 from kamlib.network._common import (
     COMPETITOR_STAFF,
@@ -18,7 +19,6 @@ from kamlib.network._common import (
     canonical,
     check_attr_name,
     check_graph,
-    check_real,
     check_role_weights,
     is_active,
     node_key,

@@ -11,13 +11,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._validators import check_int, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Interaction, Portfolio
 from kamlib.network._common import (
     CUSTOMER,
     DEFAULT_ROLE_WEIGHTS,
-    check_int,
-    check_real,
     check_role_weights,
 )
 from kamlib.network._coverage import _coverage

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import networkx as nx
 
+from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Portfolio, RiskKind
 from kamlib.network._common import (
@@ -22,7 +23,6 @@ from kamlib.network._common import (
     canonical,
     check_attr_name,
     check_graph,
-    check_real,
     edge_strength,
     is_active,
     node_key,

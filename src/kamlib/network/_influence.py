@@ -9,6 +9,7 @@ import attrs
 import networkx as nx
 import numpy as np
 
+from kamlib._validators import check_int, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.network._common import (
     CUSTOMER,
@@ -17,9 +18,7 @@ from kamlib.network._common import (
     check_attr_name,
     check_edge_attributes,
     check_graph,
-    check_int,
     check_node,
-    check_real,
     check_role,
     edge_strength,
     is_active,

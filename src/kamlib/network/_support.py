@@ -9,6 +9,7 @@ from typing import Any, Final, TypeAlias
 import networkx as nx
 import numpy as np
 
+from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.network._common import (
     CUSTOMER,
@@ -16,7 +17,6 @@ from kamlib.network._common import (
     canonical,
     check_attr_name,
     check_graph,
-    check_real,
     check_role_weights,
     edge_strength,
     is_active,
@@ -87,11 +87,7 @@ def _portrait(
         return None
     out = []
     for name, v in zip(PORTRAIT_ATTRIBUTES, values, strict=True):
-        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= _SCALE:
-            raise InvalidValueError(
-                f"{where}.G.nodes[{node!r}][{name!r}]", v, "must be a number in [0, 10]"
-            )
-        out.append(float(v))
+        out.append(check_real(f"{where}.G.nodes[{node!r}][{name!r}]", v, ge=0.0, le=_SCALE))
     return out[0], out[1], out[2]
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import string
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
@@ -37,6 +36,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
+from kamlib._validators import check_flag, check_int, check_real
+from kamlib.errors import FieldError, _short_repr
 from kamlib.model import (
     LEGAL_TRANSITIONS,
     SATISFACTION_SCALE,
@@ -118,12 +119,20 @@ _LO, _HI = SCORE_SCALE
 # ------------------------------------------------------------------ option checking
 
 
+def _option(check: Callable[..., T], name: str, value: object, **bounds: Any) -> T:
+    """Run a :mod:`kamlib._validators` check on a strategy option; Hypothesis style error.
+
+    A strategy function reports a bad option as :class:`~hypothesis.errors.InvalidArgument`
+    (what Hypothesis users catch), with the kamlib error as its cause.
+    """
+    try:
+        return check(name, value, **bounds)
+    except FieldError as err:
+        raise InvalidArgument(f"{name}={_short_repr(value)} {err.reason}") from err
+
+
 def _check_int(name: str, value: object, *, ge: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"{name}={value!r} must be an int")
-    if value < ge:
-        raise InvalidArgument(f"{name}={value!r} must be >= {ge}")
-    return value
+    return _option(check_int, name, value, ge=ge)
 
 
 def _check_size(lo_name: str, lo: object, hi_name: str, hi: object) -> tuple[int, int]:
@@ -134,18 +143,9 @@ def _check_size(lo_name: str, lo: object, hi_name: str, hi: object) -> tuple[int
     return lo_v, hi_v
 
 
-def _check_real(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidArgument(f"{name}={value!r} must be a real number")
-    out = float(value)
-    if not math.isfinite(out):
-        raise InvalidArgument(f"{name}={value!r} must be finite")
-    return out
-
-
 def _check_range(lo_name: str, lo: object, hi_name: str, hi: object) -> tuple[float, float]:
-    lo_v = _check_real(lo_name, lo)
-    hi_v = _check_real(hi_name, hi)
+    lo_v = _option(check_real, lo_name, lo)
+    hi_v = _option(check_real, hi_name, hi)
     if lo_v > hi_v:
         raise InvalidArgument(f"{lo_name}={lo!r} must not exceed {hi_name}={hi!r}")
     return lo_v, hi_v
@@ -171,9 +171,7 @@ def _currency_option(value: str | SearchStrategy[str] | None) -> SearchStrategy[
 
 
 def _bool_option(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidArgument(f"{name}={value!r} must be a bool")
-    return value
+    return _option(check_flag, name, value)
 
 
 # ------------------------------------------------------------------ small building blocks
