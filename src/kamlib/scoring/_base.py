@@ -11,15 +11,20 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import math
+import operator
+import types
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, Self, TypeVar, cast, runtime_checkable
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from kamlib._table import FeatureTable, row_of_id, row_positions
+from kamlib._validators import non_empty_str
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -186,23 +191,41 @@ class Scorer(Protocol):
         ...
 
 
+def _json_default(value: object) -> Any:
+    """Let ``json`` read a frozen configuration: any mapping as the dict it reads as."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def config_hash(config: Mapping[str, Any]) -> str:
     """Return a stable 16-hex-digit hash of a JSON-compatible configuration.
 
     Stable across processes and machines (canonical JSON, SHA-256), unlike ``hash()``.
+    A frozen configuration (:attr:`ScoreTable.config`: read-only mappings, tuples for
+    lists) hashes exactly like the plain data it was made from.
 
     Raises:
         InvalidValueError: The configuration holds NaN/inf or non-JSON values.
 
     Examples:
+        >>> from types import MappingProxyType
         >>> from kamlib.scoring import config_hash
         >>> config_hash({"b": 1, "a": [0.5]}) == config_hash({"a": [0.5], "b": 1})
+        True
+        >>> config_hash(MappingProxyType({"a": (0.5,)})) == config_hash({"a": [0.5]})
         True
         >>> len(config_hash({}))
         16
     """
     try:
-        text = json.dumps(config, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(
+            config,
+            sort_keys=True,
+            separators=(",", ":"),
+            allow_nan=False,
+            default=_json_default,
+        )
     except (TypeError, ValueError) as exc:
         raise InvalidValueError("config", config, f"must be JSON-compatible ({exc})") from None
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -237,7 +260,12 @@ class LazyContributions(Protocol):
     """A recipe that computes the ``(n, c)`` contribution matrix on first use.
 
     Lets a kernel return scores at the speed of one matrix-vector product and pay for
-    per-component contributions only when they are read. Must be picklable.
+    per-component contributions only when they are read. Must be picklable. ``compute``
+    returns a fresh array that the :class:`ScoreTable` then owns (it marks it read-only).
+
+    A recipe may also expose a ``shape`` attribute, ``(n, c)``; a :class:`ScoreTable`
+    then checks it against its rows and components when it is built. Without one, the
+    shape (and finiteness) is checked on the first read of the contributions.
 
     Examples:
         :class:`LinearContributions` is the built-in recipe; a :class:`ScoreTable` accepts
@@ -290,11 +318,15 @@ class LinearContributions:
 
     Missing cells (NaN in ``X``) contribute ``0``; the scorer is responsible for having
     renormalised ``weights`` per row if it needs to (then pass the per-row weight matrix).
+    The arrays are held as given (no copy): pass arrays nobody writes afterwards.
 
     Attributes:
         X: ``(n, k)`` values.
         weights: ``(k,)`` or ``(n, k)`` weights.
         offsets: ``(k,)`` constant per component.
+
+    Raises:
+        InvalidValueError: The shapes do not fit together (checked when built).
 
     Examples:
         >>> import numpy as np
@@ -302,11 +334,45 @@ class LinearContributions:
         >>> c = LinearContributions(np.array([[1.0, 2.0]]), np.array([0.5, 0.25]), np.zeros(2))
         >>> c.compute().tolist()
         [[0.5, 0.5]]
+        >>> LinearContributions(np.ones((1, 2)), np.ones(3), np.zeros(2))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: LinearContributions.weights: must have shape (2,) \
+or (1, 2) to fit X (1, 2); got (3,)
     """
 
     X: FloatArray
     weights: FloatArray
     offsets: FloatArray
+
+    def __attrs_post_init__(self) -> None:
+        shape = np.shape(self.X)
+        if len(shape) != 2:
+            raise InvalidValueError("LinearContributions.X", shape, "must be an (n, k) matrix")
+        n, k = shape
+        if np.shape(self.weights) not in ((k,), (n, k)):
+            raise InvalidValueError(
+                "LinearContributions.weights",
+                np.shape(self.weights),
+                f"must have shape ({k},) or ({n}, {k}) to fit X {shape}",
+            )
+        if np.shape(self.offsets) != (k,):
+            raise InvalidValueError(
+                "LinearContributions.offsets", np.shape(self.offsets), f"must have shape ({k},)"
+            )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n, k)``, the shape :meth:`compute` returns (that of ``X``).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import LinearContributions
+            >>> LinearContributions(np.ones((3, 2)), np.ones(2), np.zeros(2)).shape
+            (3, 2)
+        """
+        n, k = np.shape(self.X)
+        return (n, k)
 
     def compute(self) -> FloatArray:
         """Return ``(n, k)`` contributions.
@@ -336,7 +402,7 @@ class LinearContributions:
             >>> LinearContributions(X, W, np.zeros(2)).take(np.array([1])).compute().tolist()
             [[0.25, 0.75]]
         """
-        w = self.weights[rows] if self.weights.ndim == 2 else self.weights
+        w = self.weights[rows] if np.ndim(self.weights) == 2 else self.weights
         return LinearContributions(self.X[rows], w, self.offsets)
 
 
@@ -425,12 +491,320 @@ def owned_readonly(a: _A) -> _A:
     return a
 
 
-def _frozen(a: NDArray[Any]) -> NDArray[Any]:
-    """Return ``a`` if read-only, else a read-only copy (never flips a caller's array)."""
-    if not a.flags.writeable:
+# ---------------------------------------------------------------------------- result checks
+# Everything a ScoreTable is given passes through these converters (one per kind of field)
+# and then the cross-field checks of ScoreTable.__attrs_post_init__. Value checks are
+# vectorised: a reduction (sum, min, max) per column, and a per-row scan only to name the
+# first offending row once a check has failed. Ids are the exception: their uniqueness
+# costs one ``set`` (see ``_as_ids``).
+
+
+def _sealed(a: NDArray[Any]) -> bool:
+    """True when nobody can write ``a``: read-only, and so is every array it views."""
+    if a.flags.writeable:
+        return False
+    base: object = a.base  # numpy types it as an array; it may be any buffer owner
+    while base is not None:
+        if not isinstance(base, np.ndarray):
+            return isinstance(base, bytes)  # immutable memory; any other buffer may change
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return True
+
+
+def _own(a: NDArray[Any]) -> NDArray[Any]:
+    """Return ``a`` when sealed, else a read-only private copy (never flips a caller's array).
+
+    A broadcast constant (every stride 0, e.g. ``np.broadcast_to(1.0, (n,))``) is copied
+    as one value and broadcast again, so it stays O(1) in memory.
+    """
+    if _sealed(a):
         return a
-    out = a.copy()
-    out.flags.writeable = False
+    if a.size > 1 and not any(a.strides):
+        one = np.array(a[(0,) * a.ndim], dtype=a.dtype)
+        one.flags.writeable = False
+        return np.broadcast_to(one, a.shape)
+    return _ro(a.copy())
+
+
+def _as_array(path: str, value: object, what: str) -> NDArray[Any]:
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, str | bytes | Mapping):
+        raise InvalidTypeError(path, value, f"must be array-like of {what}")
+    try:
+        return np.asarray(value)
+    except Exception:  # any failure to convert (ragged lists, odd objects) is a type problem
+        raise InvalidTypeError(path, value, f"must be array-like of {what}") from None
+
+
+def _check_ndim(path: str, arr: NDArray[Any], ndim: int) -> None:
+    if arr.ndim != ndim:
+        what = "one-dimensional" if ndim == 1 else "an (n, c) matrix"
+        raise InvalidValueError(path, arr.shape, f"must be {what}")
+
+
+def _as_floats(path: str, value: object, ndim: int) -> FloatArray:
+    """Real numbers as a read-only float64 array (ints are cast; bools and strings refused)."""
+    arr = _as_array(path, value, "real numbers")
+    if arr.dtype != np.float64:
+        if arr.dtype.kind not in "iuf":
+            raise InvalidTypeError(
+                path, value, f"must be array-like of real numbers, not {arr.dtype}"
+            )
+        arr = _ro(arr.astype(np.float64))
+    _check_ndim(path, arr, ndim)
+    return _own(arr)
+
+
+def _as_bools(path: str, value: object) -> BoolArray:
+    """A read-only bool matrix (an empty array of another numeric dtype is cast)."""
+    arr = _as_array(path, value, "bool")
+    if arr.dtype != np.bool_:
+        if arr.size or arr.dtype.kind not in "biuf":
+            raise InvalidTypeError(path, value, f"must be array-like of bool, not {arr.dtype}")
+        arr = _ro(arr.astype(np.bool_))
+    _check_ndim(path, arr, 2)
+    return _own(arr)
+
+
+def _as_objects(path: str, value: object) -> NDArray[np.object_]:
+    """Strings as a read-only one-dimensional object array (element types checked later)."""
+    arr = _as_array(path, value, "str")
+    if arr.dtype.kind == "U":
+        arr = _ro(arr.astype(object))
+    elif arr.dtype != np.object_ and arr.size:
+        raise InvalidTypeError(path, value, f"must be array-like of str, not {arr.dtype}")
+    elif arr.dtype != np.object_:
+        arr = _ro(arr.astype(object))
+    _check_ndim(path, arr, 1)
+    return _own(arr)
+
+
+# Ids arrays already validated by a ScoreTable (keyed by ``id``, held weakly): scoring the
+# same FeatureTable again, or ``take``, does not pay the per-id checks twice. Only sealed
+# arrays (no one can write them) are entered, and an entry dies with its array.
+_CHECKED_IDS: weakref.WeakValueDictionary[int, NDArray[np.object_]] = weakref.WeakValueDictionary()
+
+
+def _is_checked(ids: object) -> bool:
+    return (
+        isinstance(ids, np.ndarray) and _CHECKED_IDS.get(id(ids)) is ids and not ids.flags.writeable
+    )
+
+
+def _as_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
+    """Ids: non-empty ``str``, unique, as a sealed object array.
+
+    Costs one C-level pass for the element types and one ``set`` for uniqueness; the
+    scans that name the offending position run only after a check has failed.
+    """
+    if _is_checked(value):
+        return value  # type: ignore[return-value]
+    path = "ScoreTable.ids"
+    arr: NDArray[np.object_] | None = None
+    if isinstance(value, np.ndarray):
+        arr = _as_objects(path, value)
+        seq: list[object] = arr.tolist()
+    elif isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTypeError(path, value, "must be an array or a sequence of str")
+    else:
+        seq = list(value)
+    if set(map(type, seq)) - {str}:  # slow path: subclasses of str pass, others are named
+        for i, v in enumerate(seq):
+            if not isinstance(v, str):
+                raise InvalidTypeError(f"{path}[{i}]", v, "must be a non-empty str")
+    unique = set(seq)
+    if len(unique) != len(seq) or "" in unique:
+        seen: set[object] = set()
+        for i, v in enumerate(seq):
+            if v == "":
+                raise InvalidValueError(f"{path}[{i}]", v, "must be a non-empty str")
+            if v in seen:
+                raise DuplicateIdError(f"{path}[{i}]", v, "is not unique")
+            seen.add(v)
+    if arr is None:  # every element is a str: the assignment cannot broadcast
+        arr = np.empty(len(seq), dtype=object)
+        arr[:] = seq
+        _ro(arr)
+    _CHECKED_IDS[id(arr)] = arr
+    return arr
+
+
+def _as_names(path: str, value: object) -> tuple[str, ...]:
+    """Unique non-empty strings as a tuple (components, classes, reason codes)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTypeError(path, value, "must be a sequence of str")
+    out = tuple(value)
+    seen: set[str] = set()
+    for i, v in enumerate(out):
+        if not isinstance(v, str):
+            raise InvalidTypeError(f"{path}[{i}]", v, "must be a non-empty str")
+        if not v:
+            raise InvalidValueError(f"{path}[{i}]", v, "must be a non-empty str")
+        if v in seen:
+            raise DuplicateIdError(f"{path}[{i}]", v, "is not unique")
+        seen.add(v)
+    return out
+
+
+def _freeze(path: str, value: object, open_: set[int]) -> Any:
+    """Deep-copy JSON-compatible data into read-only form.
+
+    Mappings become read-only views of fresh dicts, lists and tuples become tuples, and
+    str/int/float subclasses the plain value ``json`` writes for them. ``open_`` holds the
+    containers being copied (to refuse cycles).
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int:
+        return value
+    if isinstance(value, float):
+        x = float(value)
+        if not math.isfinite(x):
+            raise InvalidValueError(path, value, "must be finite (JSON has no NaN or infinity)")
+        return x
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):  # not bool: bool has no subclasses and was handled above
+        return int.__int__(value)
+    if not isinstance(value, Mapping | list | tuple):
+        raise InvalidTypeError(
+            path, value, "must be JSON-compatible (str, int, float, bool, None, list, mapping)"
+        )
+    if id(value) in open_:
+        raise InvalidValueError(
+            path, f"<{kind.__name__} cycle>", "contains itself (JSON has no cycles)"
+        )
+    open_.add(id(value))
+    try:
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise InvalidTypeError(path, key, "keys must be str")
+                out[str.__str__(key)] = _freeze(f"{path}[{key!r}]", item, open_)
+            return types.MappingProxyType(out)
+        return tuple(_freeze(f"{path}[{i}]", item, open_) for i, item in enumerate(value))
+    finally:
+        open_.discard(id(value))
+
+
+def _as_config(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError("ScoreTable.config", value, "must be a mapping")
+    frozen: Mapping[str, Any] = _freeze("ScoreTable.config", value, set())
+    return frozen
+
+
+def _thaw(value: Any) -> Any:
+    """Plain, fresh, mutable JSON data from a frozen configuration (dicts and lists)."""
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thaw(v) for v in value]
+    return value
+
+
+# One named converter per field: attrs (and mypy) read the accepted input types from them.
+def _conv_ids(value: Iterable[str] | ArrayLike) -> NDArray[np.object_]:
+    return _as_ids(value)  # type: ignore[arg-type]
+
+
+def _conv_scores(value: ArrayLike) -> FloatArray:
+    return _as_floats("ScoreTable.scores", value, 1)
+
+
+def _conv_coverage(value: ArrayLike) -> FloatArray:
+    return _as_floats("ScoreTable.coverage", value, 1)
+
+
+def _conv_margin(value: ArrayLike | None) -> FloatArray | None:
+    return None if value is None else _as_floats("ScoreTable.margin", value, 1)
+
+
+def _conv_labels(value: Iterable[str] | ArrayLike | None) -> NDArray[np.object_] | None:
+    return None if value is None else _as_objects("ScoreTable.labels", value)
+
+
+def _conv_reason_flags(value: ArrayLike | None) -> BoolArray | None:
+    return None if value is None else _as_bools("ScoreTable.reason_flags", value)
+
+
+def _conv_component_missing(value: ArrayLike | None) -> BoolArray | None:
+    return None if value is None else _as_bools("ScoreTable.component_missing", value)
+
+
+def _conv_contributions(
+    value: ArrayLike | LazyContributions,
+) -> FloatArray | LazyContributions:
+    if not isinstance(value, np.ndarray) and all(
+        callable(getattr(value, m, None)) for m in ("compute", "take")
+    ):
+        return cast("LazyContributions", value)
+    return _as_floats("ScoreTable.contributions", value, 2)
+
+
+def _conv_components(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_names("ScoreTable.components", value)
+
+
+def _conv_classes(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_names("ScoreTable.classes", value)
+
+
+def _conv_reason_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_names("ScoreTable.reason_codes", value)
+
+
+def _conv_reason_texts(value: Mapping[str, str]) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError("ScoreTable.reason_texts", value, "must be a mapping")
+    out: dict[str, str] = {}
+    for code, text in value.items():
+        if not isinstance(code, str):
+            raise InvalidTypeError("ScoreTable.reason_texts", code, "keys must be str")
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"ScoreTable.reason_texts[{code!r}]", text, "must be a str")
+        out[code] = text
+    return types.MappingProxyType(out)
+
+
+def _all_finite(a: FloatArray) -> bool:
+    """True when no entry is NaN or infinite, in one allocation-free pass.
+
+    A finite sum proves every entry finite; only an overflowing sum takes the exact check.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(a.sum())
+    return math.isfinite(total) or bool(np.isfinite(a).all())
+
+
+def _in_range(a: FloatArray, lo: float, hi: float) -> bool:
+    """True when every entry is in ``[lo, hi]`` (NaN never is): one min and one max."""
+    if a.size == 0:
+        return True
+    return bool(a.min() >= lo) and bool(a.max() <= hi)
+
+
+def _declared(recipe: object) -> tuple[int, ...] | None:
+    """The ``shape`` a lazy recipe declares, if it declares one."""
+    shape = getattr(recipe, "shape", None)
+    if shape is None:
+        return None
+    try:
+        return tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise InvalidTypeError(
+            "ScoreTable.contributions.shape", shape, "must be a tuple of ints"
+        ) from None
+
+
+def _rows(a: _A, idx: NDArray[np.intp]) -> _A:
+    """Read-only ``a[idx]`` (a fresh array nobody else holds); ``None`` passes."""
+    if a is None:
+        return a
+    out: _A = _ro(a[idx])  # type: ignore[assignment]
     return out
 
 
@@ -440,16 +814,46 @@ class ScoreTable:
 
     Everything is a column (one entry per account, aligned with ``ids``), so a million-row
     result costs no Python object per row. Per-row views: :meth:`explain`,
-    :meth:`reasons_of`.
+    :meth:`reasons_of`. A third-party scorer that has only ids and scores can use
+    :meth:`from_scores`.
 
-    A ScoreTable is immutable, arrays included: ``ids``, ``scores``, ``coverage``,
-    ``labels``, ``margin``, ``reason_flags``, ``component_missing`` and the contributions
-    are read-only (writing raises numpy's ``ValueError``). An array given writeable is
-    copied first, so the caller's own array is never frozen or aliased.
+    **Immutable through and through.** The arrays (``ids``, ``scores``, ``coverage``,
+    ``labels``, ``margin``, ``reason_flags``, ``component_missing``, the contributions)
+    are read-only: writing raises numpy's ``ValueError``. ``config`` is a deep, read-only
+    copy (mappings are :class:`types.MappingProxyType` views, lists are tuples; assigning
+    raises ``TypeError``), so :attr:`config_hash` always describes the result;
+    :meth:`config_dict` returns a plain, mutable copy. ``reason_texts`` is a read-only
+    mapping too. Nothing the caller passes is aliased: an array that someone could still
+    write (writeable, or a view of writeable memory) is copied first, never frozen in
+    place; lists and dicts are copied. A pickled table unpickles read-only as well.
+
+    **Validated at construction.** Any array-like (numpy arrays, lists, tuples, pandas
+    columns) is accepted for the columns and converted with numpy; a value that does not
+    convert raises :class:`~kamlib.errors.InvalidTypeError`. Then, with ``n = len(ids)``:
+
+    - ``ids``: non-empty ``str``, unique (:class:`~kamlib.errors.DuplicateIdError`);
+    - ``scores``, ``coverage``, ``labels``, ``margin``: shape ``(n,)``;
+      ``reason_flags``: bool ``(n, len(reason_codes))``; ``component_missing`` and dense
+      contributions: ``(n, len(components))`` (a lazy recipe: its ``shape`` if it has one,
+      else when first computed);
+    - scores, contributions and margins finite, margins ``>= 0``, coverage in ``[0, 1]``;
+    - labels ``str`` and, when ``classes`` are given, one of them;
+    - ``scorer`` a non-empty ``str``; ``components``, ``classes`` and ``reason_codes``
+      unique non-empty ``str``; ``reason_texts`` keyed by reason codes;
+    - ``config`` JSON-compatible: ``str`` keys; ``str``, ``int``, ``float`` (finite),
+      ``bool``, ``None``, lists/tuples and mappings of them.
+
+    Errors are :class:`~kamlib.errors.InvalidTypeError`,
+    :class:`~kamlib.errors.InvalidValueError` or
+    :class:`~kamlib.errors.DuplicateIdError` naming the field (and the row and account
+    where there is one) and the value. The checks are vectorised, one reduction per
+    column; only the ids cost a pass over Python objects (their types and one ``set``),
+    skipped for an ids array an earlier ScoreTable already checked (a FeatureTable's
+    ``ids`` scored again, :meth:`take`).
 
     Attributes:
         scorer: Name of the method.
-        config: The configuration used (options and fitted parameters), plain data.
+        config: The configuration used (options and fitted parameters), deep-frozen.
         ids: Account ids.
         scores: ``(n,)`` scores.
         components: Names of the components whose contributions add up to the score.
@@ -460,72 +864,162 @@ class ScoreTable:
         margin: ``(n,)`` distance to the nearest class boundary, or ``None``.
         reason_codes: Codes of the rules that can fire.
         reason_flags: ``(n, len(reason_codes))`` bool matrix, True where a rule fired.
-        reason_texts: Human text per code.
+        reason_texts: Human text per code (read-only mapping).
         component_missing: ``(n, c)`` bool matrix, True where a component's input was
             missing for that account, or ``None`` when nothing was missing.
+        config_hash: :func:`config_hash` of ``config``, computed once.
 
     Examples:
         >>> import numpy as np
         >>> from kamlib.scoring import ScoreTable
         >>> st = ScoreTable(
-        ...     scorer="demo", config={}, ids=np.array(["A", "B"], dtype=object),
-        ...     scores=np.array([1.0, 2.0]), components=("x",),
-        ...     contributions=np.array([[1.0], [2.0]]), coverage=np.ones(2),
+        ...     scorer="demo", config={"w": [1.0]}, ids=["A", "B"],
+        ...     scores=[1.0, 2.0], components=("x",),
+        ...     contributions=[[1.0], [2.0]], coverage=np.ones(2),
         ... )
         >>> st.score_of("B")
         2.0
         >>> st.explain("B").contributions
         (('x', 2.0),)
+        >>> st.config["w"]
+        (1.0,)
+        >>> st.config["w"] = [2.0]
+        Traceback (most recent call last):
+        ...
+        TypeError: 'mappingproxy' object does not support item assignment
+        >>> st.scores[0] = 5.0
+        Traceback (most recent call last):
+        ...
+        ValueError: assignment destination is read-only
+        >>> ScoreTable(
+        ...     scorer="demo", config={}, ids=["A", "A"], scores=[1.0, 2.0],
+        ...     components=(), contributions=np.zeros((2, 0)), coverage=[1.0, 1.0],
+        ... )
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.DuplicateIdError: ScoreTable.ids[1]: is not unique; got 'A'
     """
 
-    scorer: str
-    config: Mapping[str, Any]
-    ids: NDArray[np.object_]
-    scores: FloatArray
-    components: tuple[str, ...]
-    _contributions: FloatArray | LazyContributions = attrs.field(alias="contributions")
-    coverage: FloatArray
-    labels: NDArray[np.object_] | None = None
-    classes: tuple[str, ...] = ()
-    margin: FloatArray | None = None
-    reason_codes: tuple[str, ...] = ()
-    reason_flags: BoolArray | None = None
-    reason_texts: Mapping[str, str] = attrs.field(factory=dict)
-    component_missing: BoolArray | None = None
+    scorer: str = attrs.field(validator=non_empty_str())
+    config: Mapping[str, Any] = attrs.field(converter=_as_config)
+    ids: NDArray[np.object_] = attrs.field(converter=_conv_ids)
+    scores: FloatArray = attrs.field(converter=_conv_scores)
+    components: tuple[str, ...] = attrs.field(converter=_conv_components)
+    _contributions: FloatArray | LazyContributions = attrs.field(
+        alias="contributions", converter=_conv_contributions
+    )
+    coverage: FloatArray = attrs.field(converter=_conv_coverage)
+    labels: NDArray[np.object_] | None = attrs.field(default=None, converter=_conv_labels)
+    classes: tuple[str, ...] = attrs.field(default=(), converter=_conv_classes)
+    margin: FloatArray | None = attrs.field(default=None, converter=_conv_margin)
+    reason_codes: tuple[str, ...] = attrs.field(default=(), converter=_conv_reason_codes)
+    reason_flags: BoolArray | None = attrs.field(default=None, converter=_conv_reason_flags)
+    reason_texts: Mapping[str, str] = attrs.field(factory=dict, converter=_conv_reason_texts)
+    component_missing: BoolArray | None = attrs.field(
+        default=None, converter=_conv_component_missing
+    )
     config_hash: str = attrs.field(init=False)
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("ids", "scores", "coverage", "labels", "margin", "reason_flags",
-                     "component_missing"):  # fmt: skip
-            arr = getattr(self, name)
-            if isinstance(arr, np.ndarray):
-                object.__setattr__(self, name, _frozen(arr))
-        if isinstance(self._contributions, np.ndarray):
-            object.__setattr__(self, "_contributions", _frozen(self._contributions))
         n = self.ids.shape[0]
-        if self.scores.shape != (n,):
-            raise InvalidValueError("ScoreTable.scores", self.scores.shape, f"must be ({n},)")
-        if not np.isfinite(self.scores).all():
-            i = int(np.flatnonzero(~np.isfinite(self.scores))[0])
-            raise InvalidValueError(
-                f"ScoreTable.scores[{i}]", float(self.scores[i]), "a scorer produced a non-finite"
-            )
-        for name, arr in (("labels", self.labels), ("margin", self.margin)):
+        c = len(self.components)
+        for name in ("scores", "coverage", "labels", "margin"):
+            arr = getattr(self, name)
             if arr is not None and arr.shape != (n,):
-                raise InvalidValueError(f"ScoreTable.{name}", arr.shape, f"must be ({n},)")
-        if self.reason_flags is not None and self.reason_flags.shape != (n, len(self.reason_codes)):
+                raise InvalidValueError(
+                    f"ScoreTable.{name}", arr.shape, f"must have shape ({n},), one per id"
+                )
+        for name, shape, cols in (
+            ("reason_flags", (n, len(self.reason_codes)), "len(reason_codes)"),
+            ("component_missing", (n, c), "len(components)"),
+        ):
+            arr = getattr(self, name)
+            if arr is not None and arr.shape != shape:
+                raise InvalidValueError(
+                    f"ScoreTable.{name}", arr.shape, f"must have shape {shape}: (n, {cols})"
+                )
+        contrib = self._contributions
+        declared = np.shape(contrib) if isinstance(contrib, np.ndarray) else _declared(contrib)
+        if declared is not None and tuple(declared) != (n, c):
             raise InvalidValueError(
-                "ScoreTable.reason_flags", self.reason_flags.shape, "must be (n, len(reason_codes))"
+                "ScoreTable.contributions",
+                tuple(declared),
+                f"must have shape {(n, c)}: (n, len(components)) for components "
+                f"{list(self.components)}",
             )
-        cm = self.component_missing
-        if cm is not None and (cm.dtype != np.bool_ or cm.shape != (n, len(self.components))):
+        if not _all_finite(self.scores):
+            self._raise_row("scores", ~np.isfinite(self.scores), "must be finite; a scorer "
+                            "produced a non-finite value")  # fmt: skip
+        if not _in_range(self.coverage, 0.0, 1.0):
+            bad = ~((self.coverage >= 0.0) & (self.coverage <= 1.0))
+            self._raise_row("coverage", bad, "must be in [0, 1]")
+        m = self.margin
+        if m is not None and not (_in_range(m, 0.0, math.inf) and _all_finite(m)):
+            self._raise_row("margin", ~(np.isfinite(m) & (m >= 0.0)), "must be finite and >= 0")
+        if isinstance(contrib, np.ndarray):
+            self._check_contributions(contrib)
+        if self.labels is not None:
+            self._check_labels(self.labels)
+        unknown = sorted(set(self.reason_texts) - set(self.reason_codes))
+        if unknown:
             raise InvalidValueError(
-                "ScoreTable.component_missing",
-                (cm.dtype.name, cm.shape),
-                "must be a bool (n, len(components)) matrix",
+                "ScoreTable.reason_texts",
+                unknown[0],
+                f"has a text for a code not in reason_codes {list(self.reason_codes)}",
             )
         object.__setattr__(self, "config_hash", config_hash(self.config))
+
+    def _raise_row(self, name: str, bad: BoolArray, reason: str) -> None:
+        i = int(np.flatnonzero(bad)[0])
+        value = getattr(self, name)[i]
+        raise InvalidValueError(
+            f"ScoreTable.{name}[{i}]", float(value), f"{reason} (account {self.ids[i]!r})"
+        )
+
+    def _check_contributions(self, contrib: FloatArray) -> None:
+        if not _all_finite(contrib):
+            i, j = (int(v[0]) for v in np.nonzero(~np.isfinite(contrib)))
+            raise InvalidValueError(
+                f"ScoreTable.contributions[{i}, {j}]",
+                float(contrib[i, j]),
+                f"must be finite (account {self.ids[i]!r}, component {self.components[j]!r})",
+            )
+
+    def _check_labels(self, labels: NDArray[np.object_]) -> None:
+        try:
+            seen = set(labels.tolist())
+        except TypeError:  # an unhashable entry: not a str
+            seen = {None}
+        allowed = set(self.classes)
+        if all(isinstance(v, str) for v in seen) and (not allowed or seen <= allowed):
+            return
+        for i, v in enumerate(labels.tolist()):
+            if not isinstance(v, str):
+                raise InvalidTypeError(
+                    f"ScoreTable.labels[{i}]", v, f"must be a str (account {self.ids[i]!r})"
+                )
+            if allowed and v not in allowed:
+                raise InvalidValueError(
+                    f"ScoreTable.labels[{i}]",
+                    v,
+                    f"must be one of the classes {list(self.classes)} (account {self.ids[i]!r})",
+                )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        state["config"] = _thaw(self.config)  # a mappingproxy does not pickle
+        state["reason_texts"] = dict(self.reason_texts)
+        state["_row_index"] = None  # a cache: rebuilt on the first lookup
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            if isinstance(value, np.ndarray):  # unpickled arrays are fresh and writeable
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "config", _as_config(state["config"]))
+        object.__setattr__(self, "reason_texts", _conv_reason_texts(state["reason_texts"]))
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -536,11 +1030,145 @@ class ScoreTable:
             f"components={list(self.components)!r}, config_hash={self.config_hash!r})"
         )
 
+    @classmethod
+    def from_scores(
+        cls,
+        ids: Iterable[str] | ArrayLike,
+        scores: ArrayLike,
+        *,
+        scorer: str,
+        config: Mapping[str, Any] | None = None,
+        labels: Iterable[str] | ArrayLike | None = None,
+        classes: Iterable[str] = (),
+        coverage: ArrayLike | None = None,
+        components: Iterable[str] | None = None,
+        contributions: ArrayLike | LazyContributions | None = None,
+        margin: ArrayLike | None = None,
+    ) -> ScoreTable:
+        """Build a result from ids and scores alone, with sensible defaults for the rest.
+
+        For a third-party scorer that has no per-component breakdown:
+
+        - ``components`` and ``contributions`` both omitted: one component, ``"score"``,
+          whose contribution is the score itself (so contributions add up and
+          :meth:`explain` works). A single component name without ``contributions``
+          names that one column; several names need their ``contributions``, and
+          ``contributions`` need their ``components``;
+        - ``coverage`` omitted: ``1.0`` for every account (nothing missing);
+        - ``config`` omitted: ``{"scorer": scorer}``; a given mapping is used as it is;
+        - no reasons, nothing missing.
+
+        Everything is validated as in the constructor.
+
+        Args:
+            ids: One unique, non-empty string id per account.
+            scores: One finite score per account.
+            scorer: Name of the method.
+            config: The configuration used (JSON-compatible).
+            labels: Optional class label per account.
+            classes: The possible labels, in the method's order.
+            coverage: Optional share of weight observed per account, in ``[0, 1]``.
+            components: Names of the contribution columns.
+            contributions: ``(n, len(components))`` matrix or a lazy recipe.
+            margin: Optional distance to the nearest class boundary, ``>= 0``.
+
+        Returns:
+            A validated, read-only ScoreTable.
+
+        Raises:
+            InvalidTypeError: An argument is not of a convertible type.
+            InvalidValueError: Shapes or values break a rule (see :class:`ScoreTable`), or
+                ``components`` and ``contributions`` do not come together.
+            DuplicateIdError: Two accounts share an id.
+
+        Examples:
+            >>> from kamlib.scoring import ScoreTable
+            >>> st = ScoreTable.from_scores(["A", "B"], [0.25, 0.75], scorer="churn_model")
+            >>> st.components, st.contributions.tolist(), st.coverage.tolist()
+            (('score',), [[0.25], [0.75]], [1.0, 1.0])
+            >>> st.config_dict()
+            {'scorer': 'churn_model'}
+            >>> print(st.explain("B"))
+            B - churn_model score 0.75 (coverage 100%)
+              score                          0.75
+            config ...
+            >>> ranked = ScoreTable.from_scores(
+            ...     ["A", "B"], [0.25, 0.75], scorer="churn_model",
+            ...     labels=["low", "high"], classes=("high", "low"), margin=[0.25, 0.25],
+            ... )
+            >>> ranked.label_of("B")
+            'high'
+            >>> ScoreTable.from_scores(["A"], [1.0], scorer="m", labels=["mid"],
+            ...                        classes=("high", "low"))
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: ScoreTable.labels[0]: must be one of the \
+classes ['high', 'low'] (account 'A'); got 'mid'
+        """
+        score_arr = _conv_scores(scores)
+        names = None if components is None else _conv_components(components)
+        if contributions is None:
+            if names is not None and len(names) != 1:
+                raise InvalidValueError(
+                    "ScoreTable.contributions",
+                    None,
+                    f"must be given for the components {list(names)}",
+                )
+            names = names or ("score",)
+            contributions = score_arr[:, None]  # a read-only view: no copy
+        elif names is None:
+            raise InvalidValueError(
+                "ScoreTable.components", None, "must name the columns of the contributions"
+            )
+        return cls(
+            scorer=scorer,
+            config={"scorer": scorer} if config is None else config,
+            ids=ids,
+            scores=score_arr,
+            components=names,
+            contributions=contributions,
+            coverage=np.ones(score_arr.shape[0]) if coverage is None else coverage,
+            labels=labels,
+            classes=classes,
+            margin=margin,
+        )
+
+    def config_dict(self) -> dict[str, Any]:
+        """Return the configuration as plain, fresh, mutable JSON data (dicts and lists).
+
+        :attr:`config` is read-only; this is the copy to edit, serialise or hand to a
+        scorer's ``from_config``. Editing it changes nothing in the table.
+
+        Examples:
+            >>> import json
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix, config_hash
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = ValueMatrix("x", ["x"]).fit(t).score(t)
+            >>> cfg = st.config_dict()
+            >>> cfg["y_features"], type(st.config["y_features"]).__name__
+            (['x'], 'tuple')
+            >>> config_hash(cfg) == st.config_hash
+            True
+            >>> cfg["x_cut"] = 99.0
+            >>> st.config["x_cut"]
+            2.0
+            >>> json.loads(json.dumps(cfg)) == cfg
+            True
+        """
+        out: dict[str, Any] = _thaw(self.config)
+        return out
+
     @property
     def contributions(self) -> FloatArray:
         """``(n, c)`` per-component contributions; each row adds up to its score.
 
-        Computed on first access when the scorer returned a lazy recipe, then kept.
+        Computed on first access when the scorer returned a lazy recipe, then checked
+        (shape ``(n, len(components))``, finite) and kept, read-only.
+
+        Raises:
+            InvalidTypeError: A lazy recipe returned something that is not real numbers.
+            InvalidValueError: A lazy recipe returned the wrong shape or a non-finite value.
 
         Examples:
             >>> from kamlib import FeatureTable
@@ -555,7 +1183,21 @@ class ScoreTable:
         c = self._contributions
         if isinstance(c, np.ndarray):
             return c
-        arr = _ro(np.asarray(c.compute(), dtype=np.float64))
+        try:
+            arr = np.asarray(c.compute(), dtype=np.float64)
+        except (TypeError, ValueError):  # not real numbers, or ragged
+            raise InvalidTypeError(
+                "ScoreTable.contributions", c, "compute() must return real numbers"
+            ) from None
+        want = (len(self), len(self.components))
+        if arr.shape != want:
+            raise InvalidValueError(
+                "ScoreTable.contributions",
+                arr.shape,
+                f"compute() must return shape {want}: (n, len(components))",
+            )
+        self._check_contributions(arr)
+        arr = _ro(arr)  # compute() returns a fresh array: the table now owns it
         object.__setattr__(self, "_contributions", arr)
         return arr
 
@@ -701,6 +1343,9 @@ class ScoreTable:
     ) -> ScoreTable:
         """Return the result restricted to ``rows`` (positions or a boolean mask).
 
+        The new table shares the (immutable) configuration, hash and reason texts, and
+        holds read-only copies of the selected rows.
+
         Raises:
             InvalidTypeError: ``rows`` are not integers or a boolean mask.
             InvalidValueError: A position out of range; a mask of the wrong length.
@@ -724,25 +1369,26 @@ class ScoreTable:
         if np.unique(idx % max(len(self), 1)).size != idx.size:
             raise DuplicateIdError("rows", rows, "would repeat an account")
         c = self._contributions
-        cm = self.component_missing
         contrib: FloatArray | LazyContributions = (
-            c[idx] if isinstance(c, np.ndarray) else c.take(idx)
+            _rows(c, idx) if isinstance(c, np.ndarray) else c.take(idx)
         )
+        ids = _rows(self.ids, idx)
+        _CHECKED_IDS[id(ids)] = ids  # distinct rows of checked ids: nothing to check again
         return ScoreTable(
             scorer=self.scorer,
             config=self.config,
-            ids=self.ids[idx],
-            scores=self.scores[idx],
+            ids=ids,
+            scores=_rows(self.scores, idx),
             components=self.components,
             contributions=contrib,
-            coverage=self.coverage[idx],
-            labels=None if self.labels is None else self.labels[idx],
+            coverage=_rows(self.coverage, idx),
+            labels=_rows(self.labels, idx),
             classes=self.classes,
-            margin=None if self.margin is None else self.margin[idx],
+            margin=_rows(self.margin, idx),
             reason_codes=self.reason_codes,
-            reason_flags=None if self.reason_flags is None else self.reason_flags[idx],
+            reason_flags=_rows(self.reason_flags, idx),
             reason_texts=self.reason_texts,
-            component_missing=None if cm is None else cm[idx],
+            component_missing=_rows(self.component_missing, idx),
         )
 
     def to_columns(self) -> dict[str, NDArray[Any]]:
@@ -750,7 +1396,8 @@ class ScoreTable:
 
         Keys: ``id``, ``score``, ``label``, ``coverage``, ``margin``, one
         ``contrib:<component>`` per component, one ``reason:<code>`` per rule and, when
-        some input was missing, one bool ``missing:<component>`` per component.
+        some input was missing, one bool ``missing:<component>`` per component. Every
+        column is a fresh, writeable copy; for the configuration see :meth:`config_dict`.
 
         Examples:
             >>> from kamlib import FeatureTable
