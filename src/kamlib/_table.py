@@ -9,6 +9,7 @@ infinity that was not declared is rejected with an error naming the column and t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -23,7 +24,7 @@ from kamlib.errors import (
     UnknownIdError,
 )
 
-__all__ = ["MAX_MAGNITUDE", "FeatureTable"]
+__all__ = ["MAGNITUDE", "MAX_MAGNITUDE", "FeatureTable"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -36,6 +37,9 @@ in cents of the largest company is ~1e14), while every kernel stays far from flo
 overflow with inputs this size, so no formula needs an overflow work-around. A larger
 value is refused with :class:`~kamlib.errors.InvalidValueError` naming the cell.
 """
+
+MAGNITUDE: Mapping[str, float] = MappingProxyType({"ge": -MAX_MAGNITUDE, "le": MAX_MAGNITUDE})
+"""``check_real``/``real`` bounds of a raw-value parameter (a range end, a cut, a knot)."""
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:

@@ -40,6 +40,9 @@ from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError
 
 __all__ = [
     "Validator",
+    "as_float",
+    "as_float_tuple",
+    "as_int",
     "as_tuple",
     "aware_datetime",
     "check_aware_datetime",
@@ -792,3 +795,75 @@ def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
         return value  # type: ignore[return-value]  # the validator rejects it with a path
     return tuple(value)
+
+
+# -- lenient converters: normalise what is valid, pass the rest to the validator ----------
+
+
+def _float_or_same(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        return value  # the validator names the field: "is too large for a float"
+
+
+def as_float(value: object) -> Any:
+    """Converter: a real number becomes a ``float``; anything else passes unchanged.
+
+    A value that cannot be a float (``"3"``, ``True``, ``10**400``) is left for the field's
+    validator, which reports it with the field path instead of a bare ``OverflowError``.
+
+    Args:
+        value: The field's value as given.
+
+    Returns:
+        ``float(value)`` for a real number, else ``value``.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib._validators import as_float
+        >>> as_float(np.int64(3)), as_float("3"), as_float(None)
+        (3.0, '3', None)
+    """
+    return _float_or_same(value)
+
+
+def as_float_tuple(value: object) -> Any:
+    """Converter: an iterable of numbers becomes a tuple of floats (see :func:`as_float`).
+
+    Args:
+        value: The field's value as given.
+
+    Returns:
+        A tuple, or ``value`` unchanged (a ``str``, a mapping, ``None``) for the validator.
+
+    Examples:
+        >>> from kamlib._validators import as_float_tuple
+        >>> as_float_tuple([1, 2.5]), as_float_tuple(None)
+        ((1.0, 2.5), None)
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value
+    return tuple(_float_or_same(v) for v in value)
+
+
+def as_int(value: object) -> Any:
+    """Converter: an integer (numpy's too, never ``bool``) becomes an ``int``.
+
+    Args:
+        value: The field's value as given.
+
+    Returns:
+        ``int(value)`` for an integer, else ``value`` for the validator.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib._validators import as_int
+        >>> as_int(np.int64(3)), as_int(True), as_int(2.0)
+        (3, True, 2.0)
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return value
+    return int(value)

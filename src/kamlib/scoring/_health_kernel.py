@@ -14,6 +14,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib.scoring._kernel import normalised
+
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
@@ -172,18 +174,20 @@ def aggregate(
             val = best if ok is None else np.where(ok, best, 0.0)
         else:
             w = node.weights
+            # The constant and the per-row coefficients come from the same operations
+            # (a left-to-right sum from 0.0, then w / sum), so a row with nothing missing
+            # gets the same bits whether or not another row of the batch misses a value.
             if all(a is None for a in A):
-                total = sum(w)
-                E = [wk / total for wk in w]
+                E = list(normalised(w))
                 ok = None
             else:
-                Wk = [wk if a is None else a * wk for wk, a in zip(w, A, strict=True)]
+                Wk = [float(wk) if a is None else a * float(wk) for wk, a in zip(w, A, strict=True)]
                 s = np.zeros(n, dtype=np.float64)
                 for wk_arr in Wk:
                     s += wk_arr
                 ok = s > 0.0
-                inv = np.divide(1.0, s, out=np.zeros(n, dtype=np.float64), where=ok)
-                E = [np.asarray(wk_arr * inv, dtype=np.float64) for wk_arr in Wk]
+                safe = np.where(ok, s, 1.0)
+                E = [np.asarray(wk_arr / safe, dtype=np.float64) for wk_arr in Wk]
             val = np.zeros(n, dtype=np.float64)
             for e, v in zip(E, V, strict=True):
                 val += e * v
@@ -217,16 +221,6 @@ def aggregate(
     node_values = {node.slot: values[node.slot] for node in plan.nodes}
     node_values[root] = score
     return score, contributions, node_values
-
-
-def linear_weights(plan: TreePlan) -> FloatArray | None:
-    """Return constant effective weights when every node is a weighted mean, else None.
-
-    With nothing missing such a tree is the linear score ``points @ weights``.
-    """
-    if any(node.aggregator != "mean" for node in plan.nodes):
-        return None
-    return np.asarray(plan.static_weights, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------- rules

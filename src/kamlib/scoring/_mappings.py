@@ -18,16 +18,17 @@ Every mapping is immutable; ``fit`` returns a new mapping; ``get_config`` /
 from __future__ import annotations
 
 import itertools
-import math
-import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Protocol, Self
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._table import MAGNITUDE
+from kamlib._validators import check_choice, check_flag, check_int, check_real, check_real_tuple
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib.scoring._kernel import quantiles
 
 __all__ = [
     "POINTS_MAX",
@@ -47,155 +48,6 @@ PERCENTILE_MAX_KNOTS = 10_001
 
 
 # ---------------------------------------------------------------------------- param checks
-def check_real(
-    path: str,
-    value: object,
-    *,
-    lo: float | None = None,
-    hi: float | None = None,
-    lo_open: bool = False,
-    hi_open: bool = False,
-) -> float:
-    """Return ``value`` as a float or raise a typed error naming ``path`` and the value.
-
-    Examples:
-        >>> from kamlib.scoring._mappings import check_real
-        >>> check_real("X.q", 0.5, lo=0, hi=1, lo_open=True, hi_open=True)
-        0.5
-        >>> check_real("X.q", 1.5, lo=0, hi=1, lo_open=True, hi_open=True)
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.InvalidValueError: X.q: must be a real number in (0, 1); got 1.5
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidTypeError(path, value, "must be a real number")
-    x = float(value)
-    lo_s = "(-inf" if lo is None else ("(" if lo_open else "[") + f"{lo:g}"
-    hi_s = "inf)" if hi is None else f"{hi:g}" + (")" if hi_open else "]")
-    if not math.isfinite(x):
-        raise InvalidValueError(path, value, f"must be a finite real number in {lo_s}, {hi_s}")
-    if (lo is not None and (x < lo or (lo_open and x == lo))) or (
-        hi is not None and (x > hi or (hi_open and x == hi))
-    ):
-        raise InvalidValueError(path, value, f"must be a real number in {lo_s}, {hi_s}")
-    return x
-
-
-TIE_RTOL = 1e-9
-"""Relative tolerance of the ``>=`` tie rule on computed scores (see :func:`at_or_above`)."""
-
-
-def at_or_above(values: FloatArray, cut: float) -> NDArray[np.bool_]:
-    """Return ``values >= cut`` with ties decided up to rounding: the shared tie rule.
-
-    A computed score (a weighted sum) can differ in its last bits depending on the
-    summation path, and the path may depend on the other rows of the batch. So that an
-    account gets one answer alone and in any batch, ``value >= cut - 1e-9 * max(1, |cut|)``
-    counts as *at or above* the cut: a value equal to the cut up to rounding is a tie, and
-    ties go up.
-
-    Examples:
-        >>> import numpy as np
-        >>> from kamlib.scoring._mappings import at_or_above
-        >>> at_or_above(np.array([3.9999999999999996, 3.99, 4.0]), 4.0).tolist()
-        [True, False, True]
-    """
-    out: NDArray[np.bool_] = values >= cut - TIE_RTOL * max(1.0, abs(cut))
-    return out
-
-
-def normalise_weights(weights: Sequence[float]) -> tuple[float, ...]:
-    """Return non-negative ``weights`` divided by their sum (at least one positive).
-
-    Weights whose sum overflows to ``inf`` (e.g. ``1e308`` twice) are first divided by the
-    largest one, so they keep their ratios instead of all becoming ``0``.
-
-    Examples:
-        >>> from kamlib.scoring._mappings import normalise_weights
-        >>> normalise_weights([3.0, 1.0])
-        (0.75, 0.25)
-        >>> normalise_weights([1e308, 1e308])
-        (0.5, 0.5)
-    """
-    w = [float(v) for v in weights]
-    total = sum(w)
-    if not math.isfinite(total):
-        top = max(w)
-        w = [v / top for v in w]
-        total = sum(w)
-    return tuple(v / total for v in w)
-
-
-def check_int(path: str, value: object, *, lo: int, hi: int | None = None) -> int:
-    """Return ``value`` as an ``int`` in ``[lo, hi]``; numpy integers accepted, bool refused.
-
-    Raises:
-        InvalidValueError: Not an integer (``numbers.Integral``, not ``bool``) in range.
-
-    Examples:
-        >>> import numpy as np
-        >>> from kamlib.scoring._mappings import check_int
-        >>> check_int("X.n", np.int64(3), lo=1)
-        3
-        >>> check_int("X.n", True, lo=0)
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.InvalidValueError: X.n: must be an int >= 0; got True
-    """
-    rule = f"must be an int >= {lo}" + ("" if hi is None else f" and <= {hi}")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidValueError(path, value, rule)
-    v = int(value)
-    if v < lo or (hi is not None and v > hi):
-        raise InvalidValueError(path, value, rule)
-    return v
-
-
-def check_choice(path: str, value: object, options: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``options``, else raise InvalidValueError.
-
-    Examples:
-        >>> from kamlib.scoring._mappings import check_choice
-        >>> check_choice("X.mode", "b", ("a", "b"))
-        'b'
-        >>> check_choice("X.mode", "c", ("a", "b"))
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.InvalidValueError: X.mode: must be one of ['a', 'b']; got 'c'
-    """
-    if not isinstance(value, str) or value not in options:
-        raise InvalidValueError(path, value, f"must be one of {list(options)}")
-    return value
-
-
-def check_name(path: str, value: object) -> str:
-    """Return ``value`` if it is a non-empty str (a feature name), else raise.
-
-    Examples:
-        >>> from kamlib.scoring._mappings import check_name
-        >>> check_name("X.feature", "profit")
-        'profit'
-    """
-    if not isinstance(value, str):
-        raise InvalidTypeError(path, value, "must be a str")
-    if not value:
-        raise InvalidValueError(path, value, "must be a non-empty str")
-    return value
-
-
-def real_tuple(path: str, values: object, **bounds: Any) -> tuple[float, ...]:
-    """Return ``values`` as a tuple of checked floats (``bounds`` as in :func:`check_real`).
-
-    Examples:
-        >>> from kamlib.scoring._mappings import real_tuple
-        >>> real_tuple("X.w", [1, 2.5], lo=0)
-        (1.0, 2.5)
-    """
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise InvalidTypeError(path, values, "must be a sequence of real numbers")
-    return tuple(check_real(f"{path}[{i}]", v, **bounds) for i, v in enumerate(values))
-
-
 def config_mapping(path: str, config: object, keys: Iterable[str]) -> Mapping[str, Any]:
     """Check that ``config`` is a mapping with no keys outside ``keys``.
 
@@ -214,10 +66,6 @@ got {'a': 1, 'zz': 2}
     if extra:
         raise InvalidValueError(path, dict(config), f"has unknown keys {extra}; allowed: {allowed}")
     return config
-
-
-def _opt_float(x: float | None) -> float | None:
-    return None if x is None else float(x)
 
 
 # ---------------------------------------------------------------------------- protocol
@@ -262,15 +110,15 @@ def _observed(x: FloatArray, path: str) -> FloatArray:
 class MinMax:
     """Linear points ``10 * (x - lo) / (hi - lo)``, clipped to [0, 10] by default.
 
-    With ``lo`` and ``hi`` given, the range is fixed and ``fit`` keeps it. Without them,
-    ``fit`` learns the observed minimum and maximum (``learn=True``); the learned range is
-    part of the configuration, so a pinned config scores without re-fitting. A constant
-    population (``lo == hi``) gives every account 5 points.
+    With ``lo`` and ``hi`` given, the range is pinned and ``fit`` keeps it. Without them,
+    ``fit`` learns the observed minimum and maximum; the learned range is part of the
+    configuration, so a pinned config scores without re-fitting, and a fitted mapping is
+    never re-learned (pinned means pinned: to re-learn, fit a mapping without a range). A
+    constant population (``lo == hi``) gives every account 5 points.
 
     Args:
-        lo: Value that gets 0 points (``None``: learn it).
+        lo: Value that gets 0 points (``None``: learn it); at most ``1e15`` in magnitude.
         hi: Value that gets 10 points (``None``: learn it); ``hi >= lo``.
-        learn: Whether ``fit`` (re-)learns the range; default: True when no range is given.
         clip: Clip points to [0, 10] for values outside ``[lo, hi]`` (default True). With
             ``clip=False`` a value beyond the range gets points beyond [0, 10].
 
@@ -280,7 +128,7 @@ class MinMax:
         >>> MinMax(0, 200).points(np.array([50.0, 250.0])).tolist()
         [2.5, 10.0]
         >>> MinMax().fit(np.array([1.0, 3.0]), "x").get_config()
-        {'kind': 'min_max', 'lo': 1.0, 'hi': 3.0, 'learn': True, 'clip': True}
+        {'kind': 'min_max', 'lo': 1.0, 'hi': 3.0, 'clip': True}
         >>> MinMax(5, 1)
         Traceback (most recent call last):
         ...
@@ -290,31 +138,20 @@ class MinMax:
     kind: ClassVar[str] = "min_max"
     lo: float | None
     hi: float | None
-    learn: bool
     clip: bool
 
     def __init__(
-        self,
-        lo: float | None = None,
-        hi: float | None = None,
-        *,
-        learn: bool | None = None,
-        clip: bool = True,
+        self, lo: float | None = None, hi: float | None = None, *, clip: bool = True
     ) -> None:
         if (lo is None) != (hi is None):
             raise InvalidValueError("MinMax.lo", lo, "and hi must be given together or not at all")
+        lo_f = hi_f = None
         if lo is not None and hi is not None:
-            lo_f = check_real("MinMax.lo", lo)
-            hi_f = check_real("MinMax.hi", hi)
+            lo_f = check_real("MinMax.lo", lo, **MAGNITUDE)
+            hi_f = check_real("MinMax.hi", hi, **MAGNITUDE)
             if hi_f < lo_f:
                 raise InvalidValueError("MinMax.hi", hi, f"must be >= lo ({lo_f})")
-        if learn is None:
-            learn = lo is None
-        if not isinstance(learn, bool):
-            raise InvalidTypeError("MinMax.learn", learn, "must be a bool")
-        if not isinstance(clip, bool):
-            raise InvalidTypeError("MinMax.clip", clip, "must be a bool")
-        self.__attrs_init__(_opt_float(lo), _opt_float(hi), learn, clip)
+        self.__attrs_init__(lo_f, hi_f, check_flag("MinMax.clip", clip))
 
     @property
     def is_fitted(self) -> bool:
@@ -331,18 +168,18 @@ class MinMax:
         return self.lo is not None
 
     def fit(self, x: FloatArray, path: str) -> MinMax:
-        """Learn the observed range (when ``learn``); otherwise return ``self``.
+        """Learn the observed range if it is unset; a known range is kept as it is.
 
         Missing values (NaN) are ignored; ``path`` names the data in the error.
 
         Raises:
-            InvalidValueError: ``learn`` and no value of ``x`` is observed.
+            InvalidValueError: The range is unset and no value of ``x`` is observed.
 
         Examples:
             >>> import numpy as np
             >>> from kamlib.scoring import MinMax
             >>> MinMax().fit(np.array([3.0, np.nan, 1.0]), "x")
-            MinMax(lo=1.0, hi=3.0, learn=True, clip=True)
+            MinMax(lo=1.0, hi=3.0, clip=True)
             >>> fixed = MinMax(0, 10)
             >>> fixed.fit(np.array([50.0]), "x") is fixed  # a given range is kept
             True
@@ -352,10 +189,10 @@ class MinMax:
             kamlib.errors.InvalidValueError: x: cannot be fitted: no observed value; \
 got 'all missing'
         """
-        if not self.learn:
+        if self.is_fitted:
             return self
         obs = _observed(x, path)
-        return MinMax(float(obs.min()), float(obs.max()), learn=True, clip=self.clip)
+        return MinMax(float(obs.min()), float(obs.max()), clip=self.clip)
 
     def linear(self) -> tuple[float, float]:
         """Return ``(slope, intercept)`` of the unclipped points ``slope * x + intercept``.
@@ -376,11 +213,7 @@ got 'all missing'
             raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
         if self.hi == self.lo:
             return 0.0, POINTS_MAX / 2
-        span = self.hi - self.lo
-        if math.isinf(span):  # a range wider than the float range: work on halves
-            slope = POINTS_MAX / 2 / (self.hi / 2 - self.lo / 2)
-            return slope, -slope * self.lo
-        slope = POINTS_MAX / span
+        slope = POINTS_MAX / (self.hi - self.lo)
         return slope, -slope * self.lo
 
     def points(self, x: FloatArray) -> FloatArray:
@@ -405,13 +238,8 @@ got 'all missing'
             raise NotFittedError("MinMax.lo", None, "is not fitted; call fit() first")
         if self.hi == self.lo:
             return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
-        # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope overflows.
-        if math.isinf(self.hi - self.lo):
-            # A range wider than the float range (e.g. -1e308..1e308): halves do not overflow.
-            with np.errstate(over="ignore", invalid="ignore"):
-                p: FloatArray = (x / 2 - self.lo / 2) / (self.hi / 2 - self.lo / 2) * POINTS_MAX
-        else:
-            p = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
+        # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope is huge.
+        p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
         if self.clip:
             np.clip(p, 0.0, POINTS_MAX, out=p)
         return p
@@ -422,12 +250,11 @@ got 'all missing'
         Examples:
             >>> from kamlib.scoring import MinMax, mapping_from_config
             >>> MinMax(0, 200).get_config()
-            {'kind': 'min_max', 'lo': 0.0, 'hi': 200.0, 'learn': False, 'clip': True}
+            {'kind': 'min_max', 'lo': 0.0, 'hi': 200.0, 'clip': True}
             >>> mapping_from_config(MinMax(0, 200).get_config()) == MinMax(0, 200)
             True
         """
-        return {"kind": self.kind, "lo": self.lo, "hi": self.hi, "learn": self.learn,
-                "clip": self.clip}  # fmt: skip
+        return {"kind": self.kind, "lo": self.lo, "hi": self.hi, "clip": self.clip}
 
 
 # ---------------------------------------------------------------------------- Percentile
@@ -461,10 +288,10 @@ class Percentile:
     def __init__(
         self, knots: Iterable[float] | None = None, *, n_knots: int | np.integer[Any] = 101
     ) -> None:
-        n_knots = check_int("Percentile.n_knots", n_knots, lo=2, hi=PERCENTILE_MAX_KNOTS)
+        n_knots = check_int("Percentile.n_knots", n_knots, ge=2, le=PERCENTILE_MAX_KNOTS)
         k: tuple[float, ...] | None = None
         if knots is not None:
-            k = real_tuple("Percentile.knots", knots)
+            k = check_real_tuple("Percentile.knots", knots, **MAGNITUDE)
             if len(k) < 2:
                 raise InvalidValueError("Percentile.knots", k, "must hold at least 2 values")
             if any(b < a for a, b in itertools.pairwise(k)):
@@ -484,12 +311,13 @@ class Percentile:
         return self.knots is not None
 
     def fit(self, x: FloatArray, path: str) -> Percentile:
-        """Learn ``n_knots`` quantiles of the observed values.
+        """Learn ``n_knots`` quantiles of the observed values, if the knots are unset.
 
+        Pinned means pinned: knots you gave (or fitted ones loaded back) are kept.
         Missing values (NaN) are ignored; ``path`` names the data in the error.
 
         Raises:
-            InvalidValueError: No value of ``x`` is observed.
+            InvalidValueError: The knots are unset and no value of ``x`` is observed.
 
         Examples:
             >>> import numpy as np
@@ -497,8 +325,10 @@ class Percentile:
             >>> Percentile(n_knots=5).fit(np.array([4.0, 0.0, np.nan, 8.0]), "x").knots
             (0.0, 2.0, 4.0, 6.0, 8.0)
         """
+        if self.is_fitted:
+            return self
         obs = _observed(x, path)
-        q = np.quantile(obs, np.linspace(0.0, 1.0, self.n_knots))
+        q = quantiles(obs, np.linspace(0.0, 1.0, self.n_knots))
         return Percentile(tuple(float(v) for v in np.maximum.accumulate(q)), n_knots=self.n_knots)
 
     def points(self, x: FloatArray) -> FloatArray:
@@ -571,8 +401,8 @@ got (500.0, 100.0)
     band_points: tuple[float, ...]
 
     def __init__(self, edges: Iterable[float], points: Iterable[float]) -> None:
-        e = real_tuple("Bands.edges", edges)
-        p = real_tuple("Bands.points", points, lo=0.0, hi=POINTS_MAX)
+        e = check_real_tuple("Bands.edges", edges, **MAGNITUDE)
+        p = check_real_tuple("Bands.points", points, ge=0.0, le=POINTS_MAX)
         if not e:
             raise InvalidValueError("Bands.edges", e, "must hold at least one edge")
         if any(b <= a for a, b in itertools.pairwise(e)):
@@ -652,8 +482,8 @@ class Piecewise:
     ys: tuple[float, ...]
 
     def __init__(self, xs: Iterable[float], ys: Iterable[float]) -> None:
-        x = real_tuple("Piecewise.xs", xs)
-        y = real_tuple("Piecewise.ys", ys, lo=0.0, hi=POINTS_MAX)
+        x = check_real_tuple("Piecewise.xs", xs, **MAGNITUDE)
+        y = check_real_tuple("Piecewise.ys", ys, ge=0.0, le=POINTS_MAX)
         if len(x) < 2:
             raise InvalidValueError("Piecewise.xs", x, "must hold at least 2 knots")
         if any(b <= a for a, b in itertools.pairwise(x)):
@@ -729,7 +559,7 @@ def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
         Traceback (most recent call last):
         ...
         kamlib.errors.InvalidValueError: mapping.kind: must be one of \
-['min_max', 'percentile', 'bands', 'piecewise']; got 'cubic'
+'min_max', 'percentile', 'bands', 'piecewise'; got 'cubic'
     """
     if not isinstance(config, Mapping):
         raise InvalidTypeError(path, config, "must be a mapping")
@@ -737,8 +567,7 @@ def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
     cfg = config_mapping(path, config, _KINDS[kind])
     try:
         if kind == "min_max":
-            return MinMax(cfg.get("lo"), cfg.get("hi"), learn=cfg.get("learn"),
-                          clip=cfg.get("clip", True))  # fmt: skip
+            return MinMax(cfg.get("lo"), cfg.get("hi"), clip=cfg.get("clip", True))
         if kind == "percentile":
             return Percentile(cfg.get("knots"), n_knots=cfg.get("n_knots", 101))
         if kind == "bands":
@@ -749,7 +578,7 @@ def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
 
 
 _KINDS: dict[str, tuple[str, ...]] = {
-    "min_max": ("kind", "lo", "hi", "learn", "clip"),
+    "min_max": ("kind", "lo", "hi", "clip"),
     "percentile": ("kind", "knots", "n_knots"),
     "bands": ("kind", "edges", "points"),
     "piecewise": ("kind", "xs", "ys"),

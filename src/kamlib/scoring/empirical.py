@@ -22,13 +22,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._table import FeatureTable
+from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
+from kamlib._validators import check_choice, check_name, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError, UnknownIdError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._mappings import (
-    check_choice,
-    check_name,
-    check_real,
     config_mapping,
 )
 
@@ -73,7 +71,7 @@ def _segments(path: str, value: object) -> tuple[Segment, ...]:
             raise InvalidTypeError(p, row, "must be an (industry, size_band, spend) row")
         ind = check_name(f"{p}.industry", row[0])
         size = check_name(f"{p}.size_band", row[1])
-        spend = check_real(f"{p}.spend", row[2], lo=0.0)
+        spend = check_real(f"{p}.spend", row[2], ge=0.0, le=MAX_MAGNITUDE)
         if (ind, size) in out:
             raise InvalidValueError(p, (ind, size), "repeats a segment")
         out[(ind, size)] = spend
@@ -172,7 +170,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
         bench = (
             None if benchmarks is None else _segments("EmpiricalEstimate.benchmarks", benchmarks)
         )
-        sh = check_real("EmpiricalEstimate.share", share, lo=0.0, hi=1.0)
+        sh = check_real("EmpiricalEstimate.share", share, ge=0.0, le=1.0)
         adj_rows: object = (
             list(adjustments.items()) if isinstance(adjustments, Mapping) else adjustments
         )
@@ -185,13 +183,20 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             p = f"EmpiricalEstimate.adjustments[{i}]"
             if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != 2:
                 raise InvalidTypeError(p, row, "must be a (feature, coefficient) pair")
-            adj.append((check_name(f"{p}.feature", row[0]), check_real(f"{p}.coefficient", row[1])))
+            adj.append(
+                (
+                    check_name(f"{p}.feature", row[0]),
+                    check_real(f"{p}.coefficient", row[1], **MAGNITUDE),
+                )
+            )
         feats = [f for f, _ in adj]
         if len(set(feats)) != len(feats):
             raise InvalidValueError("EmpiricalEstimate.adjustments", feats, "repeat a feature")
         dflt = None
         if default_spend is not None:
-            dflt = check_real("EmpiricalEstimate.default_spend", default_spend, lo=0.0)
+            dflt = check_real(
+                "EmpiricalEstimate.default_spend", default_spend, ge=0.0, le=MAX_MAGNITUDE
+            )
         if learn is None:
             learn = bench is None
         if not isinstance(learn, bool):
@@ -391,7 +396,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             Traceback (most recent call last):
             ...
             kamlib.errors.InvalidValueError: EmpiricalEstimate.benchmarks[0].spend: \
-must be a real number in [0, inf); got -1
+must be a real number in [0, 1e+15]; got -1
         """
         cfg = config_mapping("EmpiricalEstimate.config", config, _KEYS)
         if cfg.get("scorer", cls.name) != cls.name:

@@ -52,8 +52,18 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._table import FeatureTable
-from kamlib._validators import as_tuple, each, field_path, non_empty_str, optional, real
+from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
+from kamlib._validators import (
+    as_float,
+    as_float_tuple,
+    as_tuple,
+    check_int,
+    each,
+    non_empty_str,
+    one_of,
+    optional,
+    real,
+)
 from kamlib.errors import (
     FieldError,
     InvalidTypeError,
@@ -61,7 +71,6 @@ from kamlib.errors import (
     NotFittedError,
 )
 from kamlib.scoring._base import (
-    LinearContributions,
     ScoreTable,
     default_registry,
     owned_readonly,
@@ -76,11 +85,11 @@ from kamlib.scoring._health_kernel import (
     aggregate,
     knots_from_quantiles,
     light_levels,
-    linear_weights,
     rule_flags,
     scale_points,
 )
-from kamlib.scoring._mappings import check_int, normalise_weights
+from kamlib.scoring._kernel import normalised as normalise_weights
+from kamlib.scoring._kernel import quantiles
 
 __all__ = [
     "AGGREGATORS",
@@ -118,42 +127,13 @@ N_QUANTILES = 101
 CONFIG_VERSION = 1
 
 
-# ---------------------------------------------------------------------------- validators
-@attrs.frozen(repr=False)
-class _OneOf:
-    options: tuple[str, ...]
-
-    def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        path = field_path(inst, attr)
-        if not isinstance(value, str):
-            raise InvalidTypeError(path, value, f"must be a str, one of {list(self.options)}")
-        if value not in self.options:
-            raise InvalidValueError(path, value, f"must be one of {list(self.options)}")
-
-    def __repr__(self) -> str:
-        return f"<one_of validator for {list(self.options)}>"
-
-
-def _to_float(value: object) -> object:
-    """Converter: real numbers (not bool) become ``float``; anything else passes through."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, numbers.Real):
-        return float(value)
-    return value
-
-
+# ---------------------------------------------------------------------------- converters
 def _to_float_or_none(value: object) -> object:
-    return None if value is None else _to_float(value)
+    return None if value is None else as_float(value)
 
 
 def _to_float_tuple(value: object) -> object:
-    if value is None:
-        return None
-    t: object = as_tuple(value)  # type: ignore[arg-type]
-    if isinstance(t, tuple):
-        return tuple(_to_float(v) for v in t)
-    return t
+    return None if value is None else as_float_tuple(value)
 
 
 def _to_str_tuple(value: object) -> object:
@@ -212,18 +192,18 @@ class Measure:
         default=attrs.Factory(lambda self: self.name, takes_self=True),
         validator=non_empty_str(),
     )
-    direction: str = attrs.field(default="benefit", validator=_OneOf(DIRECTIONS))
-    scaling: str = attrs.field(default="minmax", validator=_OneOf(SCALINGS))
+    direction: str = attrs.field(default="benefit", validator=one_of(*DIRECTIONS))
+    scaling: str = attrs.field(default="minmax", validator=one_of(*SCALINGS))
     low: float | None = attrs.field(
-        default=None, converter=_to_float_or_none, validator=optional(real())
+        default=None, converter=_to_float_or_none, validator=optional(real(**MAGNITUDE))
     )
     high: float | None = attrs.field(
-        default=None, converter=_to_float_or_none, validator=optional(real())
+        default=None, converter=_to_float_or_none, validator=optional(real(**MAGNITUDE))
     )
     quantiles: tuple[float, ...] | None = attrs.field(
-        default=None, converter=_to_float_tuple, validator=optional(each(real()))
+        default=None, converter=_to_float_tuple, validator=optional(each(real(**MAGNITUDE)))
     )
-    missing: str = attrs.field(default="exclude", validator=_OneOf(MISSING_POLICIES))
+    missing: str = attrs.field(default="exclude", validator=one_of(*MISSING_POLICIES))
     missing_points: float | None = attrs.field(
         default=None, converter=_to_float_or_none, validator=optional(real(ge=0.0, le=100.0))
     )
@@ -292,9 +272,11 @@ class Measure:
         return 50.0 if self.missing == "neutral" else 0.0
 
     def fitted(self, observed: FloatArray) -> Measure:
-        """Return the measure with parameters learned from observed values.
+        """Return the measure with the parameters it still lacks learned from ``observed``.
 
-        A ``"fixed"`` measure is returned unchanged.
+        Pinned means pinned: a measure that already has its range or quantiles (a
+        ``"fixed"`` range, a range or quantiles you gave, or a fitted config loaded back)
+        is returned unchanged.
 
         Raises:
             InvalidValueError: No value observed.
@@ -306,8 +288,8 @@ class Measure:
             Measure(name='x', feature='x', direction='benefit', scaling='minmax', low=1.0, \
 high=3.0, quantiles=None, missing='exclude', missing_points=None)
         """
-        if self.scaling == "fixed":
-            return self
+        if self.is_fitted:
+            return self  # pinned means pinned: a range or quantiles given are kept
         if observed.size == 0:
             raise InvalidValueError(
                 f"HealthModel.measures[{self.name!r}]",
@@ -316,11 +298,7 @@ high=3.0, quantiles=None, missing='exclude', missing_points=None)
             )
         if self.scaling == "minmax":
             return attrs.evolve(self, low=float(observed.min()), high=float(observed.max()))
-        probs = np.linspace(0.0, 1.0, N_QUANTILES)
-        with np.errstate(all="ignore"):
-            q = np.quantile(observed, probs)
-        if not np.isfinite(q).all():  # the span overflowed: interpolate on halves
-            q = np.quantile(observed * 0.5, probs) * 2.0
+        q = quantiles(observed, np.linspace(0.0, 1.0, N_QUANTILES))
         q = np.maximum.accumulate(q)  # guard against interpolation rounding
         return attrs.evolve(self, quantiles=tuple(float(v) for v in q))
 
@@ -405,8 +383,8 @@ class Node:
         >>> Node("x", ("a", "b"), aggregator="median")
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: Node.aggregator: must be one of ['mean', 'min', \
-'veto']; got 'median'
+        kamlib.errors.InvalidValueError: Node.aggregator: must be one of 'mean', 'min', \
+'veto'; got 'median'
     """
 
     name: str = attrs.field(validator=non_empty_str())
@@ -414,16 +392,14 @@ class Node:
         converter=_to_str_tuple, validator=each(non_empty_str())
     )
     weights: tuple[float, ...] = attrs.field(
-        default=(), converter=_to_float_tuple, validator=each(real(ge=0.0))
+        default=(), converter=_to_float_tuple, validator=each(real(ge=0.0, le=MAX_MAGNITUDE))
     )
-    aggregator: str = attrs.field(default="mean", validator=_OneOf(AGGREGATORS))
+    aggregator: str = attrs.field(default="mean", validator=one_of(*AGGREGATORS))
     veto_child: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
     veto_floor: float = attrs.field(
-        default=0.0, converter=_to_float, validator=real(ge=0.0, le=100.0)
+        default=0.0, converter=as_float, validator=real(ge=0.0, le=100.0)
     )
-    veto_cap: float = attrs.field(
-        default=0.0, converter=_to_float, validator=real(ge=0.0, le=100.0)
-    )
+    veto_cap: float = attrs.field(default=0.0, converter=as_float, validator=real(ge=0.0, le=100.0))
 
     def __attrs_post_init__(self) -> None:
         if not self.children:
@@ -487,17 +463,17 @@ class LightRule:
         >>> LightRule("x", "blue", "nps", "<", 0, "text")
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: LightRule.light: must be one of ['green_watch', \
-'yellow', 'red']; got 'blue'
+        kamlib.errors.InvalidValueError: LightRule.light: must be one of 'green_watch', \
+'yellow', 'red'; got 'blue'
     """
 
     code: str = attrs.field(validator=non_empty_str())
-    light: str = attrs.field(validator=_OneOf(RULE_LIGHTS))
+    light: str = attrs.field(validator=one_of(*RULE_LIGHTS))
     feature: tuple[str, ...] = attrs.field(converter=_to_str_tuple, validator=each(non_empty_str()))
-    comparison: str = attrs.field(validator=_OneOf(COMPARISONS))
-    threshold: float = attrs.field(converter=_to_float, validator=real())
+    comparison: str = attrs.field(validator=one_of(*COMPARISONS))
+    threshold: float = attrs.field(converter=as_float, validator=real(**MAGNITUDE))
     reason: str = attrs.field(validator=non_empty_str())
-    on_missing: str = attrs.field(default="skip", validator=_OneOf(ON_MISSING))
+    on_missing: str = attrs.field(default="skip", validator=one_of(*ON_MISSING))
 
     def __attrs_post_init__(self) -> None:
         if not self.feature:
@@ -769,7 +745,7 @@ def quarterly_decline_alerts(
         [True, False, False]
     """
     d = _check_fraction("drop", drop)
-    quarters = check_int("quarters", quarters, lo=1)
+    quarters = check_int("quarters", quarters, ge=1)
     r = _as_floats("revenue", revenue, 2)
     if r.shape[1] < quarters + 1:
         raise InvalidValueError(
@@ -1155,7 +1131,7 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             Traceback (most recent call last):
             ...
             kamlib.errors.InvalidValueError: config.nodes[0].aggregator: must be one of \
-['mean', 'min', 'veto']; got 'max'
+'mean', 'min', 'veto'; got 'max'
         """
         data = _mapping(
             "config",
@@ -1183,7 +1159,7 @@ account 'C' and the measure's policy is missing='require'; got 'C'
     # ------------------------------------------------------------------ kernel driver
     def _run(
         self, table: FeatureTable, *, with_nodes: bool
-    ) -> tuple[FloatArray, FloatArray | LinearContributions, FloatArray, dict[str, FloatArray]]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray]]:
         require_columns(table, self.required_features, "HealthModel")
         unfitted = [m.name for m in self.measures if not m.is_fitted]
         if unfitted:
@@ -1197,9 +1173,6 @@ account 'C' and the measure's policy is missing='require'; got 'C'
                 miss = table.mask(ms.feature)
                 if miss.any():
                     masks[j] = miss
-        w_lin = linear_weights(self._plan)
-        fast = w_lin is not None and not with_nodes and all(mk is None for mk in masks)
-        P = np.empty((n, m), dtype=np.float64, order="F") if fast else None
         points: list[FloatArray] = []
         avail: list[BoolArray | None] = [None] * m
         for j, ms in enumerate(self.measures):
@@ -1220,22 +1193,15 @@ account 'C' and the measure's policy is missing='require'; got 'C'
                     avail[j] = ~miss
                 else:
                     p = np.where(miss, ms.fill_points, p)
-            if P is not None:
-                P[:, j] = p
-            else:
-                points.append(p)
-        node_values: dict[str, FloatArray] = {}
-        contributions: FloatArray | LinearContributions
+            points.append(p)
         coverage = np.ones(n, dtype=np.float64)
-        if P is not None and w_lin is not None:
-            score = P @ w_lin
-            contributions = LinearContributions(P, w_lin, np.zeros(m))
-        else:
-            score, contributions, by_slot = aggregate(points, avail, self._plan)
-            node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes}
-            for j, gap in enumerate(masks):
-                if gap is not None:
-                    coverage -= self._plan.static_weights[j] * gap
+        score, contributions, by_slot = aggregate(points, avail, self._plan)
+        node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes} if with_nodes else {}
+        lost = np.zeros(n, dtype=np.float64)
+        for j, gap in enumerate(masks):
+            if gap is not None:
+                lost += gap * self._plan.static_weights[j]
+        coverage -= lost
         np.clip(score, 0.0, 100.0, out=score)
         np.clip(coverage, 0.0, 1.0, out=coverage)
         return score, contributions, coverage, node_values

@@ -28,39 +28,27 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._validators import as_tuple, each, instance_of, non_empty_str, real
+from kamlib._table import MAGNITUDE
+from kamlib._validators import (
+    as_float_tuple,
+    as_int,
+    as_tuple,
+    each,
+    instance_of,
+    non_empty_str,
+    real,
+)
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 
 __all__ = ["HysteresisBands", "hysteresis_step", "hysteresis_steps", "initial_states"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-
-
-def _floats(value: Any) -> Any:
-    t: object = as_tuple(value)
-    if not isinstance(t, tuple):
-        return t
-    return tuple(_float(v) for v in t)
-
-
-def _float(v: object) -> object:
-    if isinstance(v, bool):
-        return v
-    return float(v) if isinstance(v, numbers.Real) else v
-
-
-def _plain_int(v: object) -> object:
-    """Turn numpy integers into ``int``; ``bool`` and the rest are left to the validator."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-        return v
-    return int(v)
 
 
 @attrs.frozen
@@ -91,9 +79,13 @@ got 60.0
     """
 
     labels: tuple[str, ...] = attrs.field(converter=as_tuple, validator=each(non_empty_str()))
-    enter: tuple[float, ...] = attrs.field(converter=_floats, validator=each(real()))
-    exit: tuple[float, ...] = attrs.field(converter=_floats, validator=each(real()))
-    min_dwell: int = attrs.field(default=1, converter=_plain_int, validator=instance_of(int))
+    enter: tuple[float, ...] = attrs.field(
+        converter=as_float_tuple, validator=each(real(**MAGNITUDE))
+    )
+    exit: tuple[float, ...] = attrs.field(
+        converter=as_float_tuple, validator=each(real(**MAGNITUDE))
+    )
+    min_dwell: int = attrs.field(default=1, converter=as_int, validator=instance_of(int))
 
     def __attrs_post_init__(self) -> None:
         k = len(self.labels)

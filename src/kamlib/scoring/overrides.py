@@ -45,7 +45,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._validators import aware_datetime, non_empty_str, optional, real
+from kamlib._table import MAGNITUDE
+from kamlib._validators import as_float, aware_datetime, non_empty_str, optional, real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.scoring._base import ScoreTable
 
@@ -53,12 +54,6 @@ __all__ = ["OverriddenScores", "Override", "apply_overrides"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-
-
-def _to_float(value: object) -> object:
-    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
-        return float(value)
-    return value
 
 
 @attrs.frozen
@@ -92,7 +87,7 @@ got datetime.datetime(2025, 4, 1, 0, 0)
     """
 
     account_id: str = attrs.field(validator=non_empty_str())
-    value: float = attrs.field(converter=_to_float, validator=real())
+    value: float = attrs.field(converter=as_float, validator=real(**MAGNITUDE))
     author: str = attrs.field(validator=non_empty_str())
     reason: str = attrs.field(validator=non_empty_str())
     expires_at: dt.datetime | None = attrs.field(validator=optional(aware_datetime()))

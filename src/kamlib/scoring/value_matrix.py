@@ -23,17 +23,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._table import FeatureTable
+from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
+from kamlib._validators import check_choice, check_name, check_real, check_real_tuple
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._base import LinearContributions, ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._kernel import normalised, observed_share, quantiles, row_weights
 from kamlib.scoring._mappings import (
-    at_or_above,
-    check_choice,
-    check_name,
-    check_real,
     config_mapping,
-    normalise_weights,
-    real_tuple,
 )
 
 __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
@@ -82,33 +78,42 @@ _KEYS = (
 )
 
 
-_FLOAT_MAX = float(np.finfo(np.float64).max)
-
-
-def _quantile(v: FloatArray, q: float) -> float:
-    """``np.quantile`` that survives values spanning more than the float range."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = float(np.quantile(v, q))
-    if not np.isfinite(out):  # the interpolation overflowed (e.g. -1e308 .. 1e308): halves
-        out = 2.0 * float(np.quantile(v / 2.0, q))
-    return out
-
-
 @attrs.frozen(eq=False)
-class _ColumnContributions:
-    """Lazy ``w_j * column_j`` contributions from column views (no gathered matrix)."""
+class _BlendContributions:
+    """Lazy ``e_j * y_j`` contributions, the terms :func:`_blend` adds up."""
 
     cols: tuple[FloatArray, ...]
-    weights: FloatArray
+    E: FloatArray  # (k,) constant or (n, k) per-row weights
 
     def compute(self) -> FloatArray:
         """Return the ``(n, k)`` contributions."""
-        out: FloatArray = np.column_stack(self.cols) * self.weights
+        n = self.cols[0].shape[0]
+        out = np.empty((n, len(self.cols)), dtype=np.float64, order="F")
+        for j, c in enumerate(self.cols):
+            np.multiply(c, self.E[j] if self.E.ndim == 1 else self.E[:, j], out=out[:, j])
         return out
 
-    def take(self, rows: NDArray[np.intp]) -> _ColumnContributions:
+    def take(self, rows: NDArray[np.intp]) -> _BlendContributions:
         """Return the recipe for ``rows`` only."""
-        return _ColumnContributions(tuple(c[rows] for c in self.cols), self.weights)
+        E = self.E if self.E.ndim == 1 else self.E[rows]
+        return _BlendContributions(tuple(c[rows] for c in self.cols), E)
+
+
+def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
+    """``sum_j e_j * cols[j]``, left to right: the same operations for every row.
+
+    With per-row weights ``E`` (``(n, k)``) a complete row's weights equal the constant
+    ones bit for bit (:func:`~kamlib.scoring._kernel.row_weights`), so it gets the same
+    ``y`` whether or not another row misses an attribute.
+    """
+    y: FloatArray = np.empty(cols[0].shape[0], dtype=np.float64)
+    for j, c in enumerate(cols):
+        term = c * (E[j] if E.ndim == 1 else E[:, j])
+        if j == 0:
+            y[...] = term
+        else:
+            y += term
+    return y
 
 
 @attrs.frozen(init=False)
@@ -125,23 +130,23 @@ class ValueMatrix:
     (default: equal weights over the three strategic attributes of [000], so ``y`` is on
     their 0..10 scale).
 
-    **Cuts.** With ``quantile`` set (default 0.5, the median), :meth:`fit` learns
-    ``x_cut`` and ``y_cut`` as that quantile of each axis over the population; passing
-    ``x_cut``/``y_cut`` as well pins those fitted values (the scorer is then fitted without
-    ``fit``; ``fit`` would re-learn them). With ``quantile=None`` the cuts are absolute
-    values, must both be given, and ``fit`` keeps them.
+    **Cuts.** With ``quantile`` set (default 0.5, the median), :meth:`fit` learns each cut
+    that is still unset as that quantile of its axis over the population (numpy's "linear"
+    quantile, from one partition). **Pinned means pinned:** a cut you give (``x_cut=``,
+    ``y_cut=``, or a fitted config loaded back) is never re-learned, so a nightly job that
+    calls ``fit`` keeps pinned tiers; to re-learn, fit a scorer without the cut. With
+    ``quantile=None`` the cuts are absolute values and must both be given.
 
     **Boundary rule.** ``value >= cut`` is *high*: an account exactly on a cut goes up.
-    The contribution value is a raw column and is compared exactly; the strategic
-    importance is a computed blend, so a blend equal to ``y_cut`` up to rounding
-    (``y >= y_cut - 1e-9 * max(1, |y_cut|)``) is a tie and goes up as well.
+    Both axes are compared exactly, with no tolerance: ``y`` is computed by the same
+    operations for every account (a left-to-right blend), so an account gets the same
+    bits, and the same quadrant, alone and in any batch.
 
     **Result.** ``score`` = the strategic-importance coordinate ``y``; its contributions
-    are ``w_j * y_features[j]`` and add up to it exactly. ``label`` = the quadrant.
-    ``margin`` = ``min(|x - x_cut|, |y - y_cut|)``, the distance to the nearest cut, each
-    axis measured in its own units (money for profit, points for importance); a distance
-    beyond the float range is reported as the largest float (about ``1.8e308``). Reasons:
-    ``high_contribution``, ``high_strategic``, ``partial_strategic``.
+    are ``w_j * y_features[j]`` and add up to it (summed left to right, exactly).
+    ``label`` = the quadrant. ``margin`` = ``min(|x - x_cut|, |y - y_cut|)``, the distance
+    to the nearest cut, each axis measured in its own units (money for profit, points for
+    importance). Reasons: ``high_contribution``, ``high_strategic``, ``partial_strategic``.
 
     **Missing values.** A missing contribution value is always refused
     (:class:`~kamlib.errors.InvalidValueError` naming the account). Missing strategic
@@ -230,7 +235,7 @@ in (0, 1); got 1.5
         if y_weights is None:
             yw = (1.0,) * len(yf)
         else:
-            yw = real_tuple("ValueMatrix.y_weights", y_weights, lo=0.0)
+            yw = check_real_tuple("ValueMatrix.y_weights", y_weights, ge=0.0, le=MAX_MAGNITUDE)
             if len(yw) != len(yf):
                 raise InvalidValueError(
                     "ValueMatrix.y_weights", yw, f"must hold {len(yf)} weights (one per feature)"
@@ -239,9 +244,9 @@ in (0, 1); got 1.5
                 raise InvalidValueError("ValueMatrix.y_weights", yw, "must hold a positive weight")
         q = None
         if quantile is not None:
-            q = check_real("ValueMatrix.quantile", quantile, lo=0, hi=1, lo_open=True, hi_open=True)
-        xc = None if x_cut is None else check_real("ValueMatrix.x_cut", x_cut)
-        yc = None if y_cut is None else check_real("ValueMatrix.y_cut", y_cut)
+            q = check_real("ValueMatrix.quantile", quantile, gt=0, lt=1)
+        xc = None if x_cut is None else check_real("ValueMatrix.x_cut", x_cut, **MAGNITUDE)
+        yc = None if y_cut is None else check_real("ValueMatrix.y_cut", y_cut, **MAGNITUDE)
         if q is None and (xc is None or yc is None):
             raise InvalidValueError(
                 "ValueMatrix.quantile", None, "is None (absolute cuts): give both x_cut and y_cut"
@@ -301,7 +306,7 @@ in (0, 1); got 1.5
             >>> ValueMatrix(y_weights=[2, 1, 1]).weights
             (0.5, 0.25, 0.25)
         """
-        return normalise_weights(self.y_weights)
+        return normalised(self.y_weights)
 
     def policy(self, label: str) -> str:
         """Return the seed [000] resource policy of a quadrant or A/B/C/D label.
@@ -332,63 +337,47 @@ in (0, 1); got 1.5
         FloatArray,
         FloatArray,
         FloatArray,
-        LinearContributions | _ColumnContributions,
+        _BlendContributions,
         NDArray[np.bool_] | None,
     ]:
         """Return ``x``, ``y``, coverage, the contributions of ``y`` and its missing cells."""
         require_columns(table, self.required_features, self.name)
-        w = np.asarray(self.weights)
         n = len(table)
-        if table.missing is None or not any(table.mask(f).any() for f in self.required_features):
-            # Fast path: column views, no gathered matrix; contributions computed lazily.
-            cols = tuple(table.column(f) for f in self.y_features)
-            y = self._blend(cols, w)
-            x = table.column(self.x_feature)
-            return x, y, np.ones(n), _ColumnContributions(cols, w), None
-        X, M = table.matrix(list(self.required_features))
-        assert M is not None
-        x, Y = X[:, 0], X[:, 1:]
-        if M[:, 0].any():
-            i = int(np.flatnonzero(M[:, 0])[0])
+        x = table.column(self.x_feature)
+        cols = tuple(table.column(f) for f in self.y_features)
+        if table.missing is not None and table.mask(self.x_feature).any():
+            i = int(np.flatnonzero(table.mask(self.x_feature))[0])
             raise InvalidValueError(
                 f"{self.name}.table[{self.x_feature!r}]",
                 table.ids[i],
                 "is missing for this account; the contribution axis has no missing-value rule",
             )
-        my = M[:, 1:]
-        if self.missing == "raise" and my.any():
+        my: NDArray[np.bool_] | None = None
+        if table.missing is not None:
+            my = np.column_stack([table.mask(f) for f in self.y_features])
+            if not my.any():
+                my = None
+        if my is None:
+            E = row_weights(self.y_weights, None, renormalise=True)
+            return x, _blend(cols, E), np.ones(n), _BlendContributions(cols, E), None
+        if self.missing == "raise":
             i, j = (int(v[0]) for v in np.nonzero(my))
             raise InvalidValueError(
                 f"{self.name}.table[{self.y_features[j]!r}]",
                 table.ids[i],
                 "is missing for this account (pass missing='renormalise' to blend the rest)",
             )
-        obs_w = np.where(my, 0.0, w)
-        cov = obs_w.sum(axis=1)
-        if (cov <= 0).any():
-            i = int(np.flatnonzero(cov <= 0)[0])
+        E = row_weights(self.y_weights, my, renormalise=True)
+        partial = my.any(axis=1)
+        none_seen = partial & ~(E > 0).any(axis=1)
+        if none_seen.any():
+            i = int(np.flatnonzero(none_seen)[0])
             raise InvalidValueError(
                 f"{self.name}.table", table.ids[i], "has no strategic attribute for this account"
             )
-        W = obs_w / cov[:, None]
-        contrib = LinearContributions(Y, W, np.zeros(w.size))
-        y = np.where(my, 0.0, Y * W).sum(axis=1)
-        # A complete row: coverage exactly 1 (sum(w) may round below 1) and y summed as on
-        # the fast path, so it gets the same answer alone and in any batch.
-        complete = ~my.any(axis=1)
-        cov = np.clip(1.0 - np.where(my, w, 0.0).sum(axis=1), 0.0, 1.0)
-        cov[complete] = 1.0
-        if complete.any():
-            y[complete] = self._blend(tuple(Y[complete, j] for j in range(Y.shape[1])), w)
-        return x, y, cov, contrib, np.ascontiguousarray(my)
-
-    @staticmethod
-    def _blend(cols: tuple[FloatArray, ...], w: FloatArray) -> FloatArray:
-        """``sum_j w_j * cols[j]``, summed left to right (one rounding path for every batch)."""
-        y: FloatArray = cols[0] * w[0]
-        for c, wj in zip(cols[1:], w[1:], strict=True):
-            y += c * wj
-        return y
+        filled = tuple(np.where(my[:, j], 0.0, c) for j, c in enumerate(cols))
+        cov = observed_share(self.y_weights, my)
+        return x, _blend(filled, E), cov, _BlendContributions(filled, E), my
 
     def fit(self, table: FeatureTable) -> ValueMatrix:
         """Learn the quantile cuts of both axes; with absolute cuts return ``self``.
@@ -405,14 +394,15 @@ in (0, 1); got 1.5
             1.5
         """
         require_columns(table, self.required_features, self.name)
-        if self.quantile is None:
-            return self
+        if self.quantile is None or self.is_fitted:
+            return self  # pinned means pinned: a cut the user gave is never re-learned
         if len(table) == 0:
             raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
         x, y, _, _, _ = self._axes(table)
-        return attrs.evolve(
-            self, x_cut=_quantile(x, self.quantile), y_cut=_quantile(y, self.quantile)
-        )
+        q = [self.quantile]
+        x_cut = self.x_cut if self.x_cut is not None else float(quantiles(x, q)[0])
+        y_cut = self.y_cut if self.y_cut is not None else float(quantiles(y, q)[0])
+        return attrs.evolve(self, x_cut=x_cut, y_cut=y_cut)
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """Place every account in a quadrant (see the class docstring for the result).
@@ -435,17 +425,15 @@ in (0, 1); got 1.5
             )
         x, y, cov, contrib, missing = self._axes(table)
         hx = x >= self.x_cut
-        hy = at_or_above(y, self.y_cut)  # y is a computed blend: shared tie rule
+        hy = y >= self.y_cut
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
         code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
         labels = np.asarray(self.classes, dtype=object)[code]
-        with np.errstate(over="ignore"):  # |x - cut| beyond the float range: see below
-            dx = x - self.x_cut
-            dy = y - self.y_cut
+        dx = x - self.x_cut
+        dy = y - self.y_cut
         np.abs(dx, out=dx)
         np.abs(dy, out=dy)
         margin = np.minimum(dx, dy, out=dx)
-        np.minimum(margin, _FLOAT_MAX, out=margin)  # a distance past 1.8e308 reads as 1.8e308
         flags = np.empty((x.shape[0], 3), dtype=np.bool_)
         flags[:, 0], flags[:, 1], flags[:, 2] = hx, hy, cov < 1.0
         return ScoreTable(
@@ -499,8 +487,7 @@ in (0, 1); got 1.5
             >>> ValueMatrix.from_config({"x_cut": float("nan"), "y_cut": 1.0})
             Traceback (most recent call last):
             ...
-            kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be a finite real number \
-in (-inf, inf); got nan
+            kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be finite; got nan
         """
         cfg = config_mapping("ValueMatrix.config", config, _KEYS)
         if cfg.get("scorer", cls.name) != cls.name:

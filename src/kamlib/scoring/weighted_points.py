@@ -17,6 +17,7 @@ when all weights are multiplied by one positive number.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -26,9 +27,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._table import FeatureTable
+from kamlib._table import MAX_MAGNITUDE, FeatureTable
+from kamlib._validators import check_choice, check_int, check_name, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
-from kamlib.scoring._base import LinearContributions, ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._kernel import blocks, normalised, observed_share, row_weights
 from kamlib.scoring._mappings import (
     POINTS_MAX,
     AnyMapping,
@@ -36,14 +39,8 @@ from kamlib.scoring._mappings import (
     MinMax,
     Percentile,
     Piecewise,
-    at_or_above,
-    check_choice,
-    check_int,
-    check_name,
-    check_real,
     config_mapping,
     mapping_from_config,
-    normalise_weights,
 )
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
@@ -79,7 +76,7 @@ class Criterion:
         >>> Criterion("nps", -1)
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: Criterion.weight: must be a real number in [0, inf); \
+        kamlib.errors.InvalidValueError: Criterion.weight: must be a real number in [0, 1e+15]; \
 got -1
     """
 
@@ -97,7 +94,7 @@ got -1
         mapping: AnyMapping | None = None,
     ) -> None:
         feature = check_name("Criterion.feature", feature)
-        w = check_real("Criterion.weight", weight, lo=0.0)
+        w = check_real("Criterion.weight", weight, ge=0.0, le=MAX_MAGNITUDE)
         direction = check_choice("Criterion.direction", direction, ("benefit", "cost"))
         if mapping is None:
             mapping = MinMax()
@@ -268,32 +265,127 @@ class KeyAccountList:
 
 
 # Folding ``10 * (x - lo) / (hi - lo)`` into ``s * x + b`` loses about ``eps * |b|`` points
-# to cancellation; beyond this intercept (error ~1e-10 points) the general path is used.
+# to cancellation; beyond this intercept (error ~1e-11 points) the criterion is mapped
+# unfolded. The choice depends on the fitted range only, never on the batch.
 _FOLD_MAX_INTERCEPT = 1e5
 
-_BLOCK = 32_768  # rows per block of the fused kernel: 12 columns x 32k x 8 B ~ 3 MB
+
+@attrs.frozen
+class _Term:
+    """How one criterion turns its column into weighted points (fixed by the parameters).
+
+    ``affine``: points ``slope * x + icpt`` (a folded MinMax, ``x`` clipped to
+    ``[lo, hi]`` first when the mapping clips); otherwise ``mapping.points`` (with
+    ``10 - p`` for a cost criterion).
+    """
+
+    affine: bool
+    slope: float
+    icpt: float
+    lo: float
+    hi: float
+    clip: bool
+    mapping: AnyMapping
+    cost: bool
+
+    def needs_clip(self, lo: float, hi: float) -> bool:
+        """Whether a column observed within ``[lo, hi]`` must be clipped at all.
+
+        Clipping is the identity on values inside the range, so skipping it when the
+        table's kept bounds are inside gives the same bits: speed, not a second path.
+        """
+        return self.clip and not (lo >= self.lo and hi <= self.hi)
+
+    def weighted(self, x: FloatArray, e: FloatArray | float, clip: bool) -> FloatArray:
+        """Return ``e * points(x)`` for the affine part (``e * slope * x``) or the mapping."""
+        if self.affine:
+            a = e * self.slope
+            if clip:
+                out = np.clip(x, self.lo, self.hi)
+                out *= a
+                return out
+            return np.multiply(x, a)
+        p = self.mapping.points(x)
+        if self.cost:
+            p = POINTS_MAX - p
+        p *= e
+        return p
+
+    def offset(self, e: FloatArray | float) -> FloatArray | float:
+        """The constant part ``e * icpt`` of an affine term (0 for a mapped one)."""
+        return e * self.icpt if self.affine else 0.0
 
 
-def _linear_kernel(
-    X: FloatArray, a: FloatArray, c: float, lo: FloatArray, hi: FloatArray, check: bool
-) -> FloatArray | None:
-    """Return ``X @ a + c``, or ``None`` when ``check`` and a value lies outside ``[lo, hi]``.
+def _terms(criteria: tuple[Criterion, ...]) -> tuple[_Term, ...]:
+    out = []
+    for c in criteria:
+        m = c.mapping
+        cost = c.direction == "cost"
+        if isinstance(m, MinMax):
+            s, b = m.linear()  # a sub-normal range gives slope inf, intercept nan
+            if math.isfinite(s) and abs(b) <= _FOLD_MAX_INTERCEPT:
+                if cost:
+                    s, b = -s, POINTS_MAX - b
+                lo = m.lo if m.lo is not None else -np.inf
+                hi = m.hi if m.hi is not None else np.inf
+                out.append(_Term(True, s, b, lo, hi, m.clip, m, cost))
+                continue
+        out.append(_Term(False, 0.0, 0.0, -np.inf, np.inf, False, m, cost))
+    return tuple(out)
 
-    With ``check``, the range test is fused with the product block by block, so each block
-    of ``X`` is read from memory once and re-read from cache by the column min/max.
+
+def _column(E: FloatArray, j: int, rows: slice | NDArray[np.intp]) -> FloatArray | float:
+    """Column ``j`` of the weights for ``rows``: a scalar for constant weights."""
+    return float(E[j]) if E.ndim == 1 else E[rows, j]
+
+
+def _kernel(
+    X: FloatArray, E: FloatArray, terms: tuple[_Term, ...], clip: tuple[bool, ...]
+) -> FloatArray:
+    """Score ``sum_j e_j * points_j(x_j)`` row by row, columns left to right, in blocks.
+
+    The same operations for every row whatever the batch; ``E`` is ``(k,)`` (constant)
+    or ``(n, k)`` (per row, with complete rows equal to the constant bit for bit).
     """
     n = X.shape[0]
     out = np.empty(n, dtype=np.float64)
-    if not check:
-        np.matmul(X, a, out=out)
-    else:
-        for s in range(0, n, _BLOCK):
-            Xb = X[s : s + _BLOCK]
-            np.matmul(Xb, a, out=out[s : s + _BLOCK])
-            if (Xb.min(axis=0) < lo).any() or (Xb.max(axis=0) > hi).any():
-                return None
-    out += c
+    for rows in blocks(n):
+        o = out[rows]
+        c: FloatArray | float = 0.0
+        for j, t in enumerate(terms):
+            e = _column(E, j, rows)
+            term = t.weighted(X[rows, j], e, clip[j])
+            if j == 0:
+                o[...] = term
+            else:
+                o += term
+            c = c + t.offset(e)
+        o += c
     return out
+
+
+@attrs.frozen(eq=False)
+class _Contributions:
+    """Lazy ``(n, k)`` contributions: ``e_j * points_j``, the terms the kernel adds up."""
+
+    X: FloatArray
+    E: FloatArray
+    terms: tuple[_Term, ...]
+    clip: tuple[bool, ...]
+
+    def compute(self) -> FloatArray:
+        n, k = self.X.shape
+        out = np.empty((n, k), dtype=np.float64, order="F")
+        every = slice(None)
+        for j, t in enumerate(self.terms):
+            e = _column(self.E, j, every)
+            out[:, j] = t.weighted(self.X[:, j], e, self.clip[j])
+            out[:, j] += t.offset(e)
+        return out
+
+    def take(self, rows: NDArray[np.intp]) -> _Contributions:
+        E = self.E if self.E.ndim == 1 else self.E[rows]
+        return _Contributions(self.X[rows], E, self.terms, self.clip)
 
 
 _KEYS = (
@@ -419,10 +511,10 @@ class WeightedPoints:
             )
         thr = None
         if threshold is not None:
-            thr = check_real("WeightedPoints.threshold", threshold, lo=0.0, hi=POINTS_MAX)
+            thr = check_real("WeightedPoints.threshold", threshold, ge=0.0, le=POINTS_MAX)
         missing = check_choice("WeightedPoints.missing", missing, ("renormalise", "zero", "raise"))
         bounds = self._check_bounds(list_bounds)
-        rem = check_int("WeightedPoints.review_every_months", review_every_months, lo=1)
+        rem = check_int("WeightedPoints.review_every_months", review_every_months, ge=1)
         self.__attrs_init__(crit, thr, missing, bounds, rem)
 
     @staticmethod
@@ -479,7 +571,7 @@ class WeightedPoints:
             >>> WeightedPoints([Criterion("profit", 3), Criterion("nps", 1)]).weights
             (0.75, 0.25)
         """
-        return normalise_weights([c.weight for c in self.criteria])
+        return normalised([c.weight for c in self.criteria])
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -517,39 +609,6 @@ class WeightedPoints:
         )
         return attrs.evolve(self, criteria=crit)
 
-    def _linear(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, bool] | None:
-        """Fold min-max mappings and weights into ``(a, b, lo, hi, clip)`` or ``None``."""
-        if not all(isinstance(c.mapping, MinMax) for c in self.criteria):
-            return None
-        w = np.asarray(self.weights)
-        k = len(self.criteria)
-        slope, icpt = np.empty(k), np.empty(k)
-        lo, hi = np.empty(k), np.empty(k)
-        clip = False
-        for j, c in enumerate(self.criteria):
-            m = c.mapping
-            assert isinstance(m, MinMax)
-            s, b = m.linear()
-            if not (np.isfinite(s) and np.isfinite(b)) or abs(b) > _FOLD_MAX_INTERCEPT:
-                # A range so narrow (for its offset) that ``s * x + b`` cancels
-                # catastrophically, or the slope overflows: map column by column.
-                return None
-            if c.direction == "cost":
-                s, b = -s, POINTS_MAX - b
-            slope[j], icpt[j] = s, b
-            lo[j] = m.lo if m.clip and m.lo is not None else -np.inf
-            hi[j] = m.hi if m.clip and m.hi is not None else np.inf
-            clip |= m.clip
-        return w * slope, w * icpt, lo, hi, clip
-
-    def _points(self, X: FloatArray) -> FloatArray:
-        """Return the ``(n, k)`` points of every criterion (NaN where ``X`` is NaN)."""
-        P = np.empty(X.shape, dtype=np.float64, order="F")
-        for j, c in enumerate(self.criteria):
-            p = c.mapping.points(X[:, j])
-            P[:, j] = POINTS_MAX - p if c.direction == "cost" else p
-        return P
-
     def score(self, table: FeatureTable) -> ScoreTable:
         """Score every account (see the class docstring).
 
@@ -576,60 +635,52 @@ call fit() or pin the range; got 'x'
                     "is not fitted; call fit() or pin the range",
                 )
         require_columns(table, self.required_features, self.name)
-        X, M = table.matrix(list(self.required_features))
-        n, k = X.shape
-        w = np.asarray(self.weights)
-        lin = self._linear() if M is None else None
-        contrib: FloatArray | LinearContributions
-        partial: NDArray[np.bool_]
+        names = list(self.required_features)
+        X, M = table.matrix(names)
+        n = X.shape[0]
+        terms = _terms(self.criteria)
+        lo, hi = table.bounds(names)
+        clip = tuple(
+            t.needs_clip(float(a), float(b)) for t, a, b in zip(terms, lo, hi, strict=True)
+        )
+        raw = [c.weight for c in self.criteria]
         component_missing: NDArray[np.bool_] | None = None
         coverage: FloatArray
-        fast = None
-        if lin is not None:
-            a, b, lo, hi, clip = lin
-            fast = _linear_kernel(X, a, float(b.sum()), lo, hi, clip and n > 0)
-        if lin is not None and fast is not None:
-            scores = fast
-            contrib = LinearContributions(X, lin[0], lin[1])
-            # Constant columns as read-only broadcast views: no n-sized writes on the fast path.
+        partial: NDArray[np.bool_]
+        if M is None:
+            E = row_weights(raw, None, renormalise=True)
+            # Constant columns as read-only broadcast views: no n-sized writes.
             coverage = np.broadcast_to(np.float64(1.0), (n,))
             partial = np.broadcast_to(np.False_, (n,))
         else:
-            P = self._points(X)
-            W: FloatArray = np.broadcast_to(w, (n, k))
-            coverage = np.ones(n)
-            if M is not None:
-                if self.missing == "raise":
-                    i, j = (int(v[0]) for v in np.nonzero(M))
-                    raise InvalidValueError(
-                        f"{self.name}.table[{self.required_features[j]!r}]",
-                        table.ids[i],
-                        "is missing for this account (missing='raise')",
-                    )
-                P[M] = 0.0
-                component_missing = M
-                obs_w = np.where(M, 0.0, w)
-                # 1 - missing share: exactly 1.0 for a complete row, whatever the batch
-                # (sum(w) itself may round to 0.9999999999999999).
-                coverage = np.clip(1.0 - np.where(M, w, 0.0).sum(axis=1), 0.0, 1.0)
-                coverage[~M.any(axis=1)] = 1.0
-                if self.missing == "renormalise":
-                    if (coverage <= 0).any():
-                        i = int(np.flatnonzero(coverage <= 0)[0])
-                        raise InvalidValueError(
-                            f"{self.name}.table",
-                            table.ids[i],
-                            "has no observed criterion for this account",
-                        )
-                    W = obs_w / obs_w.sum(axis=1)[:, None]
-            contrib = P * W
-            scores = contrib.sum(axis=1)
-            partial = coverage < 1.0
+            if self.missing == "raise":
+                i, j = (int(v[0]) for v in np.nonzero(M))
+                raise InvalidValueError(
+                    f"{self.name}.table[{self.required_features[j]!r}]",
+                    table.ids[i],
+                    "is missing for this account (missing='raise')",
+                )
+            renorm = self.missing == "renormalise"
+            E = row_weights(raw, M, renormalise=renorm)
+            X = np.where(M, 0.0, X)  # weight 0 there; any finite value gives 0 points
+            component_missing = M
+            coverage = observed_share(raw, M)
+            partial = np.asarray(M.any(axis=1))
+            if renorm and (coverage <= 0).any():
+                i = int(np.flatnonzero(coverage <= 0)[0])
+                raise InvalidValueError(
+                    f"{self.name}.table",
+                    table.ids[i],
+                    "has no observed criterion for this account",
+                )
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = _kernel(X, E, terms, clip)
+        contrib = _Contributions(X, E, terms, clip)
         labels = margin = None
         flags: list[NDArray[np.bool_]] = [partial]
         codes: tuple[str, ...] = ("partial_data",)
         if self.threshold is not None:
-            key = at_or_above(scores, self.threshold)
+            key = scores >= self.threshold
             labels = np.where(key, "key", "not_key").astype(object)
             margin = np.abs(scores - self.threshold)
             flags.insert(0, key)
@@ -694,7 +745,7 @@ call fit() or pin the range; got 'x'
                 "result", getattr(res, "scorer", res), f"must be a {self.name} ScoreTable"
             )
         if top is not None:
-            top = check_int("top", top, lo=0)
+            top = check_int("top", top, ge=0)
         if self.threshold is None and top is None:
             raise InvalidValueError(
                 "WeightedPoints.threshold", None, "is not set: pass threshold= or top="
@@ -702,7 +753,7 @@ call fit() or pin the range; got 'x'
         by_id = np.argsort(result.ids, kind="stable")
         order = by_id[np.argsort(-result.scores[by_id], kind="stable")]
         if self.threshold is not None:
-            order = order[at_or_above(result.scores[order], self.threshold)]
+            order = order[result.scores[order] >= self.threshold]
         qualifying = int(order.size)  # the guardrail judges these, before the top cut
         if top is not None:
             order = order[:top]
@@ -754,7 +805,7 @@ call fit() or pin the range; got 'x'
             Traceback (most recent call last):
             ...
             kamlib.errors.InvalidValueError: WeightedPoints.config.criteria[0].mapping.MinMax.hi: \
-must be a finite real number in (-inf, inf); got nan
+must be finite; got nan
         """
         cfg = config_mapping("WeightedPoints.config", config, _KEYS)
         if cfg.get("scorer", cls.name) != cls.name:

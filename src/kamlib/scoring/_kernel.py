@@ -1,0 +1,194 @@
+"""Deterministic building blocks shared by the scorer kernels.
+
+kamlib's promise is that a pinned score depends only on the account's own row and the
+fitted parameters: alone, in a batch, in any order, on any partition, whatever is missing
+elsewhere, **the same bits**. Two things break that in ordinary numpy code, and this module
+avoids both:
+
+* BLAS products (``X @ w``) round a row differently depending on where it sits in the
+  batch (SIMD bodies and scalar tails, fused multiply-adds, threads). Here every weighted
+  sum is a sequence of element-wise numpy multiplications and additions over the
+  *columns*, which IEEE 754 rounds the same way for every row on every machine.
+* A "fast path" chosen because nothing in this batch is missing computes complete rows
+  with other operations than the "general path" does. Here the per-row weights of a row
+  with nothing missing are computed by exactly the operations that give the constant
+  weights, so both paths give the same bits, and choosing one is only a matter of speed.
+
+Every sum over components runs left to right from ``0.0`` (:func:`seq_sum`), never through
+Python's ``sum`` (compensated from Python 3.12 on) or numpy's pairwise reductions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["BLOCK_ROWS", "blocks", "normalised", "row_weights", "seq_sum"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+BLOCK_ROWS = 65_536
+"""Rows per block of a column-wise kernel: one block of a column (512 KiB) stays in cache
+while it is mapped, weighted and accumulated. Blocking changes speed, never bits."""
+
+
+def seq_sum(values: Iterable[float]) -> float:
+    """Sum left to right from ``0.0``: the one summation order of kamlib's kernels.
+
+    Examples:
+        >>> from kamlib.scoring._kernel import seq_sum
+        >>> seq_sum([0.1, 0.2, 0.3])
+        0.6000000000000001
+    """
+    total = 0.0
+    for v in values:
+        total = total + v
+    return total
+
+
+def normalised(weights: Sequence[float]) -> tuple[float, ...]:
+    """Return ``weights / seq_sum(weights)``: the constant weights of a complete row.
+
+    They are bit for bit the per-row weights :func:`row_weights` gives a row with nothing
+    missing.
+
+    Examples:
+        >>> from kamlib.scoring._kernel import normalised
+        >>> normalised([3.0, 1.0])
+        (0.75, 0.25)
+    """
+    total = seq_sum(weights)
+    return tuple(float(w) / total for w in weights)
+
+
+def row_weights(
+    weights: Sequence[float], missing: BoolArray | None, *, renormalise: bool
+) -> FloatArray:
+    """Return the weight of each component for each row.
+
+    Args:
+        weights: Raw non-negative weights (at least one positive).
+        missing: ``(n, k)`` mask of missing components, or ``None`` (nothing missing).
+        renormalise: Divide each row's observed weights by their sum (so they add up to
+            1 over what was observed); otherwise keep the constant normalised weights and
+            give a missing component weight 0.
+
+    Returns:
+        ``(k,)`` constant weights when ``missing`` is ``None``, else ``(n, k)``. A row with
+        nothing missing gets exactly the constant weights, bit for bit; a row with no
+        observed weight gets all zeros (the caller decides what that means).
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import row_weights
+        >>> row_weights([3.0, 1.0], None, renormalise=True).tolist()
+        [0.75, 0.25]
+        >>> M = np.array([[False, False], [False, True]])
+        >>> row_weights([3.0, 1.0], M, renormalise=True).tolist()
+        [[0.75, 0.25], [1.0, 0.0]]
+        >>> row_weights([3.0, 1.0], M, renormalise=False).tolist()
+        [[0.75, 0.25], [0.75, 0.0]]
+    """
+    if missing is None:
+        return np.asarray(normalised(weights), dtype=np.float64)
+    n, k = missing.shape
+    observed = ~missing
+    out = np.empty((n, k), dtype=np.float64, order="F")
+    if not renormalise:
+        for j, w in enumerate(normalised(weights)):
+            np.multiply(observed[:, j], w, out=out[:, j])
+        return out
+    den = np.zeros(n, dtype=np.float64)
+    for j, w in enumerate(weights):
+        np.multiply(observed[:, j], float(w), out=out[:, j])
+        den += out[:, j]
+    empty = den == 0.0
+    den[empty] = 1.0  # all weights are 0 there already
+    for j in range(k):
+        out[:, j] /= den
+    return out
+
+
+def blocks(n: int, size: int = BLOCK_ROWS) -> Iterable[slice]:
+    """Yield row slices of at most ``size`` rows covering ``range(n)``.
+
+    Examples:
+        >>> from kamlib.scoring._kernel import blocks
+        >>> list(blocks(5, 2))
+        [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
+def _lerp(a: FloatArray, b: FloatArray, t: FloatArray) -> FloatArray:
+    """``a + (b - a) * t``, from the nearer end (numpy's own interpolation, bit for bit)."""
+    d = b - a
+    out: FloatArray = np.where(t >= 0.5, b - d * (1.0 - t), a + d * t)
+    return out
+
+
+def quantiles(values: FloatArray, probs: Sequence[float] | FloatArray) -> FloatArray:
+    """The ``probs`` quantiles of ``values``: the one quantile fitter of kamlib's scorers.
+
+    The "linear" rule (Hyndman & Fan's 7th, numpy's default): the value at the virtual
+    position ``(n - 1) * p`` of the sorted sample, interpolated between its neighbours.
+    The result equals ``np.quantile(values, probs)`` bit for bit, but costs one selection
+    instead of two: a single quantile is one ``np.partition`` at the lower neighbour and
+    one minimum over the part above it; several quantiles share one multi-point partition.
+
+    Args:
+        values: A non-empty 1-d array of finite values (not modified).
+        probs: Probabilities in ``[0, 1]``.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import quantiles
+        >>> v = np.array([4.0, 1.0, 3.0, 2.0])
+        >>> quantiles(v, [0.0, 0.5, 0.25, 1.0]).tolist()
+        [1.0, 2.5, 1.75, 4.0]
+        >>> bool((quantiles(v, [0.3]) == np.quantile(v, [0.3])).all())
+        True
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    n = values.shape[0]
+    h = (n - 1) * p
+    lo = np.floor(h)
+    t = h - lo
+    below = np.clip(lo, 0, n - 1).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    if p.size == 1:
+        k = int(below[0])
+        part = np.partition(values, k)
+        a = part[below]
+        b = a if k + 1 >= n else np.asarray([part[k + 1 :].min()])
+    else:
+        part = np.partition(values, np.unique(np.concatenate([below, above])))
+        a, b = part[below], part[above]
+    return _lerp(a, b, t)
+
+
+def observed_share(weights: Sequence[float], missing: BoolArray) -> FloatArray:
+    """Return each row's observed share of the normalised weight, in ``[0, 1]``.
+
+    ``1 - sum of the missing components' weights``, and exactly ``1.0`` for a row with
+    nothing missing (its weights may add up to ``0.9999999999999999``): a rule on the
+    row alone, so coverage never depends on the batch.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import observed_share
+        >>> M = np.array([[False, False, False], [True, False, False]])
+        >>> observed_share([1.0, 1.0, 1.0], M).tolist()
+        [1.0, 0.6666666666666667]
+    """
+    w = normalised(weights)
+    lost = np.zeros(missing.shape[0], dtype=np.float64)
+    for j, wj in enumerate(w):
+        lost += missing[:, j] * wj
+    out: FloatArray = np.clip(1.0 - lost, 0.0, 1.0)
+    out[~missing.any(axis=1)] = 1.0
+    return out
