@@ -57,12 +57,13 @@ def test_fit_learns_segment_medians_and_keeps_given_benchmarks() -> None:
     )
     fitted = EmpiricalEstimate().fit(t)
     assert fitted.benchmarks == (("it", "l", 8.0), ("it", "s", 3.0))
-    assert fitted.learn
+    other = _t(["it"], ["s"], revenue=[100.0])
+    assert fitted.fit(other) == fitted  # pinned means pinned: fitted benchmarks are kept
+    assert EmpiricalEstimate.from_config(fitted.get_config()).fit(other) == fitted
     mean = EmpiricalEstimate(statistic="mean", benchmark_feature="revenue").fit(t)
     assert mean.benchmarks == (("it", "l", 8.0), ("it", "s", 3.0))
     given_ = EmpiricalEstimate(BENCH)
     assert given_.fit(t) == given_
-    assert not given_.learn
     with pytest.raises(InvalidValueError, match="no observed value"):
         EmpiricalEstimate().fit(_t(["it"], ["s"], revenue=[None]))
 

@@ -40,7 +40,6 @@ _KEYS = (
     "share",
     "adjustments",
     "default_spend",
-    "learn",
     "benchmark_feature",
     "statistic",
     "industry",
@@ -109,7 +108,6 @@ class EmpiricalEstimate:
             no number: the default estimates the whole benchmark spend).
         adjustments: ``{feature: coefficient}`` linear terms added to the value.
         default_spend: Benchmark for segments without one, or ``None`` to refuse them.
-        learn: Whether ``fit`` (re-)learns the benchmarks; default: True when none given.
         benchmark_feature: Column ``fit`` learns from.
         statistic: ``"median"`` or ``"mean"``.
         industry: Name of the categorical industry column.
@@ -148,7 +146,6 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
     share: float
     adjustments: tuple[tuple[str, float], ...]
     default_spend: float | None
-    learn: bool
     benchmark_feature: str
     statistic: str
     industry: str
@@ -161,7 +158,6 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
         share: float = 1.0,
         adjustments: Mapping[str, float] | Iterable[Sequence[Any]] = (),
         default_spend: float | None = None,
-        learn: bool | None = None,
         benchmark_feature: str = "revenue",
         statistic: str = "median",
         industry: str = "industry",
@@ -197,16 +193,11 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             dflt = check_real(
                 "EmpiricalEstimate.default_spend", default_spend, ge=0.0, le=MAX_MAGNITUDE
             )
-        if learn is None:
-            learn = bench is None
-        if not isinstance(learn, bool):
-            raise InvalidTypeError("EmpiricalEstimate.learn", learn, "must be a bool")
         self.__attrs_init__(
             bench,
             sh,
             tuple(adj),
             dflt,
-            learn,
             check_name("EmpiricalEstimate.benchmark_feature", benchmark_feature),
             check_choice("EmpiricalEstimate.statistic", statistic, ("median", "mean")),
             check_name("EmpiricalEstimate.industry", industry),
@@ -252,7 +243,10 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
         return segs, inv.astype(np.intp).reshape(-1)
 
     def fit(self, table: FeatureTable) -> EmpiricalEstimate:
-        """Learn segment benchmarks from ``benchmark_feature`` (when ``learn``).
+        """Learn segment benchmarks from ``benchmark_feature``, if none are set.
+
+        Pinned means pinned: benchmarks you gave (or fitted ones loaded back from a
+        config) are kept; to re-learn, fit an estimate built without benchmarks.
 
         Segments with no observed value get no benchmark (then ``default_spend`` applies).
 
@@ -271,7 +265,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             (('it', 'l', 7.0), ('it', 's', 20.0))
         """
         require_columns(table, self.required_features, self.name)
-        if not self.learn:
+        if self.benchmarks is not None:
             return self
         require_columns(table, [self.benchmark_feature], self.name)
         segs, inv = self._codes(table)
@@ -287,7 +281,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             raise InvalidValueError(
                 f"{self.name}.fit.table", self.benchmark_feature, "has no observed value to learn"
             )
-        return attrs.evolve(self, benchmarks=tuple(rows), learn=True)
+        return attrs.evolve(self, benchmarks=tuple(rows))
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """Estimate every account's value (see the class docstring).
@@ -375,7 +369,6 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             "share": self.share,
             "adjustments": [[f, c] for f, c in self.adjustments],
             "default_spend": self.default_spend,
-            "learn": self.learn,
             "benchmark_feature": self.benchmark_feature,
             "statistic": self.statistic,
             "industry": self.industry,
@@ -408,7 +401,6 @@ must be a real number in [0, 1e+15]; got -1
             share=cfg.get("share", 1.0),
             adjustments=cfg.get("adjustments", ()),
             default_spend=cfg.get("default_spend"),
-            learn=cfg.get("learn"),
             benchmark_feature=cfg.get("benchmark_feature", "revenue"),
             statistic=cfg.get("statistic", "median"),
             industry=cfg.get("industry", "industry"),

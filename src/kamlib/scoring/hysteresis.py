@@ -155,6 +155,8 @@ def hysteresis_step(
 ) -> tuple[int, int]:
     """Return ``(new_state, periods_in_new_state)`` for one account (pure).
 
+    The length-1 case of :func:`hysteresis_steps`: the same rule, the same code.
+
     The target state moves up while ``score >= enter`` of the boundary above, and down
     while ``score < exit`` of the boundary below (several boundaries at once for a big
     jump). The state changes only when the target differs *and* the current state has
@@ -193,14 +195,9 @@ def hysteresis_step(
     x = float(sc)
     if not math.isfinite(x):
         raise InvalidValueError("score", score, "must be finite")
-    target = s
-    while target < len(bands.enter) and x >= bands.enter[target]:
-        target += 1
-    while target > 0 and x < bands.exit[target - 1]:
-        target -= 1
-    if target != s and d >= bands.min_dwell:
-        return target, 1
-    return s, d + 1
+    # the length-1 case of the vectorised rule: one formula, not two
+    states, held = hysteresis_steps(bands, [s], [d], [x])
+    return int(states[0]), int(held[0])
 
 
 def _int_array(path: str, values: object) -> IntArray:
