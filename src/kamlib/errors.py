@@ -20,6 +20,8 @@ Examples:
 
 from __future__ import annotations
 
+import builtins
+import reprlib
 from collections.abc import Sequence
 from typing import Any, Self
 
@@ -44,14 +46,68 @@ __all__ = [
 ]
 
 _REPR_LIMIT = 80
+_SHOWN_CAUSES = 3
+_CAUSE_LIMIT = 200
+
+
+class _BoundedRepr(reprlib.Repr):
+    """``reprlib`` with kamlib's limits; never recurses deeply, never fails.
+
+    Nested containers stop at depth 3, so a list nested 100 000 deep is cheap to show;
+    an int too long for ``repr`` (``sys.get_int_max_str_digits``) is described instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxtuple = self.maxlist = self.maxarray = 8
+        self.maxdict = self.maxset = self.maxfrozenset = self.maxdeque = 6
+        self.maxstring = self.maxother = _REPR_LIMIT
+        self.maxlong = 40
+
+    def repr_int(self, x: int, level: int) -> str:
+        try:
+            return super().repr_int(x, level)
+        except ValueError:  # more digits than int -> str allows
+            return f"<int of about {int(x.bit_length() * 0.30103) + 1} digits>"
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            text = builtins.repr(x)
+        except Exception:  # a broken or too deep __repr__ must not hide the error
+            return f"<{type(x).__name__} object>"
+        if len(text) > self.maxother:
+            text = text[: self.maxother - 3] + "..."
+        return text
+
+
+_REPR = _BoundedRepr()
 
 
 def _short_repr(value: object) -> str:
-    """Return ``repr(value)`` cut to a readable length."""
-    text = repr(value)
+    """Return a ``repr`` of ``value`` bounded in depth and length; it never raises.
+
+    Examples:
+        >>> from kamlib.errors import _short_repr
+        >>> deep: list[object] = []
+        >>> for _ in range(100_000):
+        ...     deep = [deep]
+        >>> _short_repr(deep)
+        '[[[[...]]]]'
+        >>> len(_short_repr("x" * 10_000)) <= 80
+        True
+    """
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # the message must always be built
+        text = f"<{type(value).__name__} object>"
     if len(text) > _REPR_LIMIT:
         text = text[: _REPR_LIMIT - 3] + "..."
     return text
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class KamlibError(Exception):
@@ -259,8 +315,32 @@ class KamlibValidationError(ExceptionGroup[KamlibError], KamlibError):
         """Create the group; ``exceptions`` must all be :class:`KamlibError`."""
         return super().__new__(cls, message, exceptions)
 
+    def __str__(self) -> str:
+        """The message followed by the first three failures (and how many more).
+
+        Examples:
+            >>> from kamlib.errors import InvalidValueError, KamlibValidationError
+            >>> errs = [InvalidValueError(f"x[{i}]", i, "bad") for i in range(5)]
+            >>> print(KamlibValidationError("5 invalid values", errs))
+            5 invalid values (5 sub-exceptions): x[0]: bad; got 0 | x[1]: bad; got 1 | \
+x[2]: bad; got 2 | ... and 2 more
+        """
+        head = super().__str__()
+        subs = self.exceptions
+        shown = [_cut(str(e), _CAUSE_LIMIT) for e in subs[:_SHOWN_CAUSES]]
+        if len(subs) > _SHOWN_CAUSES:
+            shown.append(f"... and {len(subs) - _SHOWN_CAUSES} more")
+        return f"{head}: " + " | ".join(shown)
+
     def derive(self, excs: Sequence[KamlibError]) -> KamlibValidationError:  # type: ignore[override]
-        """Build the same group around a subset (used by ``split`` and ``subgroup``)."""
+        """Build the same group around a subset (used by ``split`` and ``subgroup``).
+
+        Examples:
+            >>> from kamlib.errors import InvalidValueError, KamlibValidationError
+            >>> g = KamlibValidationError("2 bad", [InvalidValueError("a", 1, "bad")] * 2)
+            >>> g.derive(g.exceptions[:1]).message
+            '2 bad'
+        """
         return KamlibValidationError(self.message, excs)
 
 

@@ -159,7 +159,7 @@ class Portfolio:
         >>> Portfolio([acc], people[1:])
         Traceback (most recent call last):
         ...
-        kamlib.errors.KamlibValidationError: Portfolio: 1 integrity failure (1 sub-exception)
+        kamlib.errors.KamlibValidationError: Portfolio: 1 integrity failure (1 sub-exception): ...
     """
 
     accounts: tuple[Account, ...] = attrs.field(
