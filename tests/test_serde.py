@@ -10,6 +10,7 @@ import math
 import pickle
 import time
 import zoneinfo
+from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kamlib._validators import _Real
 from kamlib.errors import (
     CurrencyMismatchError,
     DanglingReferenceError,
@@ -152,6 +154,106 @@ def test_every_type_round_trips(strategy: st.SearchStrategy[Any], data: st.DataO
     assert _plain(out)
     assert from_dict(type(obj), out) == obj
     assert from_dict(type(obj), _via_json(out)) == obj
+
+
+def _real_bounds(field: attrs.Attribute[Any]) -> _Real | None:
+    """The ``real()`` validator of a model field, if it has one."""
+    v: Any = field.validator
+    for inner in getattr(v, "_validators", (v,)):
+        if isinstance(inner, _Real):
+            return inner
+    return None
+
+
+def _exact_numbers(rule: _Real) -> st.SearchStrategy[Any]:
+    """Numbers the constructors accept that no float holds exactly (and numpy ones)."""
+    lo = rule.ge if rule.ge is not None else rule.gt
+    hi = rule.le if rule.le is not None else rule.lt
+    big = 10**300
+    lo_f = Fraction(-big) if lo is None else Fraction(lo)
+    hi_f = Fraction(big) if hi is None else Fraction(hi)
+    ints = st.integers(math.ceil(lo_f), math.floor(hi_f))
+    return st.one_of(
+        ints,
+        ints.filter(lambda n: abs(n) > 2**53),  # no float equals most of these
+        st.just(2**53 + 1).filter(lambda n: lo_f <= n <= hi_f),
+        st.fractions(min_value=lo_f, max_value=hi_f, max_denominator=10**40),
+        ints.filter(lambda n: abs(n) < 2**62).map(np.int64),
+        st.floats(max(float(lo_f), -(2.0**127)), min(float(hi_f), 2.0**127), width=32).map(
+            np.float32
+        ),
+        st.fractions(min_value=lo_f, max_value=hi_f, max_denominator=1000).map(
+            lambda f: np.longdouble(f.numerator) / np.longdouble(f.denominator)
+        ),
+    ).filter(lambda x: (rule.gt is None or x > rule.gt) and (rule.lt is None or x < rule.lt))
+
+
+@pytest.mark.parametrize("strategy", PER_TYPE, ids=lambda s: repr(s).split("(")[0])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_round_trip_is_exact_for_every_number_the_constructors_accept(
+    strategy: st.SearchStrategy[Any], data: st.DataObject
+) -> None:
+    obj = data.draw(strategy)
+    changes = {
+        f.alias or f.name: data.draw(_exact_numbers(rule), label=f.name)
+        for f in attrs.fields(type(obj))
+        if f.init and (rule := _real_bounds(f)) is not None
+    }
+    if changes:
+        try:
+            obj = attrs.evolve(obj, **changes)
+        except InvalidValueError:  # e.g. a longdouble just outside a bound
+            return
+    out = to_dict(obj)
+    assert _plain(out)
+    back = from_dict(type(obj), _via_json(out))
+    assert back == obj
+    assert hash(back) == hash(obj)
+    assert to_dict(back) == out
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        (10**20 + 1, 10**20 + 1),
+        (2**53 + 1, 2**53 + 1),
+        (Fraction(1, 3), {"fraction": "1/3"}),
+        (Fraction(-7, 3), {"fraction": "-7/3"}),
+        (Fraction(1, 2), 0.5),
+        (np.int64(2**62 + 1), 2**62 + 1),
+    ],
+)
+def test_numbers_no_float_holds_are_written_exactly(amount: Any, written: Any) -> None:
+    m = Money(amount, "USD")
+    out = to_dict(m)
+    assert out["amount"] == written
+    assert type(out["amount"]) is type(written)
+    assert from_dict(Money, _via_json(out)) == m
+
+
+def test_required_capacity_beyond_2_to_53_round_trips() -> None:
+    c = Commitment.propose("C1", "A1", "Migration", "U1", T0, 2**53 + 1, at=T0)
+    back = from_dict(Commitment, _via_json(to_dict(c)))
+    assert back == c
+    assert back.required_capacity == 2**53 + 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "error", "text"),
+    [
+        ({"fraction": "1/0"}, InvalidValueError, "has a zero denominator"),
+        ({"fraction": "a/3"}, InvalidValueError, "must hold a fraction"),
+        ({"fraction": 3}, InvalidTypeError, "must be a number or"),
+        ({"fraction": "1/3", "x": 1}, InvalidTypeError, "must be a number or"),
+        ({"fraction": "1" * 5000 + "/3"}, InvalidValueError, "has too many digits"),
+        ({"fraction": "1" + "0" * 400 + "/3"}, InvalidValueError, "is too large for a float"),
+    ],
+)
+def test_malformed_fractions_are_typed_errors(amount: Any, error: type, text: str) -> None:
+    doc = {SCHEMA_KEY: 1, TYPE_KEY: "Money", "amount": amount, "currency": "USD"}
+    with pytest.raises(error, match=rf"Money\.amount: {text}"):
+        from_dict(Money, doc)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])

@@ -31,7 +31,7 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable, Mapping, Set
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -140,7 +140,8 @@ def check_real(
     """Return ``value`` as a finite ``float`` within the bounds, or raise naming ``path``.
 
     Any :class:`numbers.Real` is accepted (``int``, ``float``, :class:`fractions.Fraction`,
-    numpy integers and floats); ``bool`` never is.
+    numpy integers and floats); ``bool`` never is. A fraction whose numerator or
+    denominator has more than about 4200 digits is refused: Python cannot write it out.
 
     Args:
         path: Where the value comes from, e.g. ``"influence_reach.alpha"``.
@@ -189,6 +190,8 @@ def check_real(
             x = float(value)
         except OverflowError:  # 10**400, Fraction(10**400, 3)
             raise InvalidValueError(path, value, "is too large for a float") from None
+        if isinstance(value, numbers.Rational) and _too_long(value):
+            raise InvalidValueError(path, value, _TOO_LONG)
     if not math.isfinite(x):
         raise InvalidValueError(path, value, "must be finite")
     if (
@@ -201,6 +204,16 @@ def check_real(
             path, value, f"must be a real number in {_interval(ge, le, gt, lt)}"
         )
     return x
+
+
+_MAX_RATIONAL_BITS: Final = 14_000  # ~4200 decimal digits, under Python's int <-> str limit
+_TOO_LONG: Final = "has a numerator or denominator too long to write exactly (over 4200 digits)"
+
+
+def _too_long(value: numbers.Rational) -> bool:
+    """A fraction whose terms ``str()`` cannot write (``sys.get_int_max_str_digits``)."""
+    num, den = int(value.numerator), int(value.denominator)
+    return max(abs(num), den).bit_length() > _MAX_RATIONAL_BITS
 
 
 def check_int(path: str, value: object, *, ge: int | None = None, le: int | None = None) -> int:

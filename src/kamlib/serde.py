@@ -55,6 +55,7 @@ import types
 import typing
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -112,6 +113,11 @@ class _Missing:
 
 #: The ``value`` of the error raised for a required field that is absent.
 MISSING: Final = _Missing()
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    """A foreign exception's text, bounded so no message is huge."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _join(path: str, name: str) -> str:
@@ -172,7 +178,7 @@ def _model_error(exc: Exception, cls: type, path: str, data: object) -> KamlibEr
         return KamlibValidationError(message, subs)
     if isinstance(exc, FieldError):
         return _repath(exc, cls.__name__, path)
-    err = InvalidValueError(path, data, f"is not a valid {cls.__name__}: {exc}")
+    err = InvalidValueError(path, data, f"is not a valid {cls.__name__}: {_cut(str(exc))}")
     err.__cause__ = exc
     return err
 
@@ -203,19 +209,53 @@ def _s_int(v: Any, path: str) -> int:
 
 
 def _s_float(v: Any, path: str) -> float:
+    """A real number: a float, an int (kept exact when no float equals it) or a fraction.
+
+    ``{"fraction": "1/3"}`` is the exact form :func:`_u_float` writes for a
+    :class:`~fractions.Fraction` that no float equals.
+    """
     if type(v) is float:
         if math.isfinite(v):
             return v
         raise InvalidValueError(path, v, "must be finite")
+    if type(v) is dict or isinstance(v, Mapping):
+        return _s_fraction(v, path)
     if type(v) is int or _is_number(v):  # also numpy scalars such as np.float64(1.0)
         try:
             x = float(v)
         except OverflowError:
             raise InvalidValueError(path, v, "is too large for a float") from None
-        if math.isfinite(x):
-            return x
-        raise InvalidValueError(path, v, "must be finite")
+        if not math.isfinite(x):
+            raise InvalidValueError(path, v, "must be finite")
+        if x != v and isinstance(v, numbers.Integral):
+            return operator.index(v)  # 2**53 + 1 stays exact
+        return x
     raise InvalidTypeError(path, v, "must be a number")
+
+
+_FRACTION_KEY: Final = "fraction"
+_FRACTION_TEXT: Final = re.compile(r"(-?)([0-9]+)/([0-9]+)")
+
+
+def _s_fraction(v: Mapping[Any, Any], path: str) -> float:
+    text = v.get(_FRACTION_KEY) if len(v) == 1 else None
+    if type(text) is not str:
+        raise InvalidTypeError(path, v, 'must be a number or {"fraction": "<p>/<q>"}')
+    m = _FRACTION_TEXT.fullmatch(text)
+    if m is None:
+        raise InvalidValueError(path, v, 'must hold a fraction "<p>/<q>", e.g. "1/3"')
+    try:
+        num, den = int(m.group(2)), int(m.group(3))
+    except ValueError:  # more digits than int() reads
+        raise InvalidValueError(path, v, "has too many digits") from None
+    if den == 0:
+        raise InvalidValueError(path, v, "has a zero denominator")
+    out = Fraction(-num if m.group(1) else num, den)
+    try:
+        float(out)
+    except OverflowError:
+        raise InvalidValueError(path, v, "is too large for a float") from None
+    return out  # type: ignore[return-value]  # a Fraction is a real number
 
 
 def _s_bool(v: Any, path: str) -> bool:
@@ -287,8 +327,25 @@ def _u_int(v: Any) -> int:
     return v if type(v) is int else int(v)
 
 
-def _u_float(v: Any) -> float:
-    return v if type(v) is float else float(v)
+def _u_float(v: Any) -> Any:
+    """A float as is; any other real as the float equal to it, else exactly.
+
+    An int no float equals (``2**53 + 1``, ``10**20 + 1``) stays an int; such a
+    :class:`~fractions.Fraction` becomes ``{"fraction": "<p>/<q>"}`` (the model refuses
+    fractions too long for ``str``).
+    """
+    if type(v) is float:
+        return v
+    x = float(v)
+    if x == v:
+        return x
+    if isinstance(v, numbers.Integral):
+        return operator.index(v)
+    if isinstance(v, numbers.Rational):
+        num, den = int(v.numerator), int(v.denominator)
+        sign = "-" if num < 0 else ""
+        return {_FRACTION_KEY: f"{sign}{abs(num)}/{den}"}
+    return x
 
 
 def _u_iso(v: Any) -> str:
@@ -406,7 +463,8 @@ class Converter:
             except KamlibError:
                 raise
             except Exception as exc:
-                raise InvalidValueError(path, v, f"is not a valid {_describe(tp)}: {exc}") from exc
+                reason = f"is not a valid {_describe(tp)}: {_cut(str(exc))}"
+                raise InvalidValueError(path, v, reason) from exc
 
         self._structure[tp] = guarded
         self._unstructure[tp] = unstructure

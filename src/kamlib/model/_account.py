@@ -29,6 +29,7 @@ from kamlib.model._checks import (
     check_date,
     enum_or_raw,
     exact_int,
+    exact_real,
     member_of,
     plain_date,
     unique_items,
@@ -60,7 +61,7 @@ SATISFACTION_SCALE: Final[tuple[float, float]] = (0.0, 100.0)
 
 
 def _score() -> Any:
-    return attrs.field(validator=real(ge=_LO, le=_HI))
+    return attrs.field(converter=exact_real, validator=real(ge=_LO, le=_HI))
 
 
 @attrs.frozen
@@ -83,7 +84,7 @@ class StrategicAttributes:
         >>> StrategicAttributes(11, 0, 0)
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: StrategicAttributes.strategic_fit: must be a real number in [0, 10]; ...
+        kamlib.errors.InvalidValueError: StrategicAttributes.strategic_fit: must be a real ...
     """
 
     strategic_fit: float = _score()
@@ -109,7 +110,9 @@ class SatisfactionSurvey:
     """
 
     at: dt.datetime = attrs.field(validator=aware_datetime())
-    score: float = attrs.field(validator=real(ge=SATISFACTION_SCALE[0], le=SATISFACTION_SCALE[1]))
+    score: float = attrs.field(
+        converter=exact_real, validator=real(ge=SATISFACTION_SCALE[0], le=SATISFACTION_SCALE[1])
+    )
 
 
 @attrs.frozen

@@ -13,9 +13,11 @@ import numbers
 import operator
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
+import numpy as np
 
 from kamlib._validators import field_path
 from kamlib.errors import InvalidTypeError, InvalidValueError
@@ -74,6 +76,29 @@ def exact_int(value: int) -> int:
     if type(given) is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
         return value  # the validator rejects what is not an int
     return operator.index(given)
+
+
+def exact_real(value: float) -> float:
+    """Converter: a numpy number becomes the Python number of exactly the same value.
+
+    ``numpy`` integers become ``int``; ``numpy`` floats become ``float`` (or, for a
+    ``longdouble`` that no ``float`` equals, the exact :class:`fractions.Fraction`).
+    Plain ``int``, ``float`` and ``Fraction`` values are kept as given, so nothing is
+    rounded; :mod:`kamlib.serde` writes each of them back exactly. Anything else passes
+    through for the field's validator to reject with a path.
+    """
+    given: object = value  # typed as float for callers; at run time it can be anything
+    kind = type(given)
+    if kind is float or kind is int or not isinstance(given, np.generic):
+        return value
+    if isinstance(given, np.integer):
+        return operator.index(given)  # an int is a real
+    if isinstance(given, np.floating):
+        x = float(given)
+        if x == given or not np.isfinite(given):
+            return x  # the validator refuses a non-finite value
+        return Fraction(*given.as_integer_ratio())  # type: ignore[return-value]
+    return value
 
 
 @attrs.frozen(repr=False)

@@ -28,7 +28,7 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import IllegalTransitionError, InvalidTypeError, InvalidValueError
-from kamlib.model._checks import enum_or_raw, member_of
+from kamlib.model._checks import enum_or_raw, exact_real, member_of
 from kamlib.model._enums import CommitmentState
 
 __all__ = [
@@ -248,7 +248,7 @@ class Commitment:
     promise: str = attrs.field(validator=non_empty_str())
     owner_id: str = attrs.field(validator=non_empty_str())
     due: dt.datetime = attrs.field(validator=aware_datetime())
-    required_capacity: float = attrs.field(validator=real(ge=0.0))
+    required_capacity: float = attrs.field(converter=exact_real, validator=real(ge=0.0))
     history: tuple[Transition, ...] = attrs.field(
         converter=as_tuple, validator=each(instance_of(Transition))
     )

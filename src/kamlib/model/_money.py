@@ -13,7 +13,7 @@ import attrs
 
 from kamlib._validators import instance_of, real
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
-from kamlib.model._checks import check_currency, currency_code
+from kamlib.model._checks import check_currency, currency_code, exact_real
 from kamlib.model._time import Quarter
 
 __all__ = ["Money", "PeriodFigures"]
@@ -42,7 +42,7 @@ class Money:
         kamlib.errors.CurrencyMismatchError: Money.__add__: cannot combine USD with CNY; got 'CNY'
     """
 
-    amount: float = attrs.field(validator=real())
+    amount: float = attrs.field(converter=exact_real, validator=real())
     currency: str = attrs.field(validator=currency_code())
 
     def _same(self, other: Money, op: str) -> None:

@@ -9,7 +9,7 @@ import attrs
 from kamlib._validators import instance_of, non_empty_str, optional, real
 from kamlib.errors import InvalidValueError
 from kamlib.model._account import SCORE_SCALE
-from kamlib.model._checks import check_date, enum_or_raw, member_of, plain_date
+from kamlib.model._checks import check_date, enum_or_raw, exact_real, member_of, plain_date
 from kamlib.model._enums import DecisionRole, RelationshipKind, Side
 
 __all__ = ["Portrait", "KeyPerson", "Relationship"]
@@ -35,9 +35,9 @@ class Portrait:
         7
     """
 
-    closeness: float = attrs.field(validator=real(ge=_LO, le=_HI))
-    solution_acceptance: float = attrs.field(validator=real(ge=_LO, le=_HI))
-    price_acceptance: float = attrs.field(validator=real(ge=_LO, le=_HI))
+    closeness: float = attrs.field(converter=exact_real, validator=real(ge=_LO, le=_HI))
+    solution_acceptance: float = attrs.field(converter=exact_real, validator=real(ge=_LO, le=_HI))
+    price_acceptance: float = attrs.field(converter=exact_real, validator=real(ge=_LO, le=_HI))
 
 
 def _to_side(value: Side | str) -> Side:
@@ -145,7 +145,7 @@ class Relationship:
     kind: RelationshipKind = attrs.field(
         converter=_to_rel_kind, validator=member_of(RelationshipKind)
     )
-    strength: float = attrs.field(validator=real(ge=0.0, le=1.0))
+    strength: float = attrs.field(converter=exact_real, validator=real(ge=0.0, le=1.0))
     opportunity_id: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
 
     def __attrs_post_init__(self) -> None:
