@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -127,9 +127,9 @@ def extract_features(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
-    periods: int = 4,
-    nps_window_days: int = 365,
-    network: bool = True,
+    periods: int | np.integer[Any] = 4,
+    nps_window_days: int | np.integer[Any] = 365,
+    network: bool | np.bool_ = True,
 ) -> FeatureTable:
     """Build the canonical feature table of every account in ``portfolio``, as of ``as_of``.
 

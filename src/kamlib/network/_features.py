@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._validators import check_int, check_real
-from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib._validators import check_aware_datetime, check_int, check_real
+from kamlib.errors import InvalidTypeError, UnknownIdError
 from kamlib.model import Interaction, Portfolio
 from kamlib.network._common import (
     CUSTOMER,
@@ -35,6 +35,7 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _DAYS_PER_MONTH: Final = 365.25 / 12
+_MAX_WINDOW_DAYS: Final = 36_525  # a century, as extract_features' nps_window_days
 
 RELATIONSHIP_FEATURES: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -115,7 +116,7 @@ def relationship_features(
     as_of: dt.datetime,
     role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
     portrait_weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS,
-    window_days: int = 90,
+    window_days: int | np.integer[Any] = 90,
     alpha: float = 0.85,
 ) -> RelationshipFeatures:
     """Relationship-health features (关系健康) of every account, as of ``as_of``.
@@ -135,7 +136,8 @@ def relationship_features(
         as_of: Timezone-aware moment; nothing after it is read.
         role_weights: Weight of each role (coverage, support, frequency).
         portrait_weights: Support rule, as in :func:`support_scores`.
-        window_days: Look-back of the interaction frequency, days >= 1.
+        window_days: Look-back of the interaction frequency in days, 1 to 36 525
+            (a century).
         alpha: Damping factor of the influence reach, in [0, 1).
 
     Returns:
@@ -160,19 +162,19 @@ def relationship_features(
     where = "relationship_features"
     if not isinstance(portfolio, Portfolio):
         raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
-    if not isinstance(as_of, dt.datetime):
-        raise InvalidTypeError(f"{where}.as_of", as_of, "must be a datetime.datetime")
-    if as_of.tzinfo is None or as_of.utcoffset() is None:
-        raise InvalidValueError(f"{where}.as_of", as_of, "must be timezone-aware")
+    check_aware_datetime(f"{where}.as_of", as_of)
     weights = check_role_weights(f"{where}.role_weights", role_weights)
     rule = _rule(where, portrait_weights)
-    window = check_int(f"{where}.window_days", window_days, ge=1)
+    window = check_int(f"{where}.window_days", window_days, ge=1, le=_MAX_WINDOW_DAYS)
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
 
     n = len(portfolio.accounts)
     cols = {k: np.zeros(n) for k in RELATIONSHIP_FEATURES}
     miss = {k: np.zeros(n, dtype=np.bool_) for k in RELATIONSHIP_FEATURES}
-    since = as_of - dt.timedelta(days=window)
+    try:
+        since = as_of - dt.timedelta(days=window)
+    except OverflowError:  # the window reaches before year 1: it holds every interaction
+        since = dt.datetime.min.replace(tzinfo=dt.UTC)
     months = window / _DAYS_PER_MONTH
     for i, acc in enumerate(portfolio.accounts):
         G = stakeholder_graph(portfolio, account_id=acc.id, as_of=as_of)

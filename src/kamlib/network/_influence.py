@@ -68,7 +68,7 @@ def _role_is(data: Mapping[str, Any], roles: frozenset[str]) -> bool:
 def indirect_key_persons(
     G: nx.DiGraph[Any],
     *,
-    max_depth: int = 3,
+    max_depth: int | np.integer[Any] = 3,
     weight: str = "strength",
     roles: Iterable[str] = (DECISION_MAKER,),
     min_strength: float = 0.0,
@@ -207,7 +207,7 @@ def influence_reach(
     weight: str = "strength",
     alpha: float = 0.85,
     personalization: Mapping[Any, float] | None = None,
-    max_iter: int = 100,
+    max_iter: int | np.integer[Any] = 100,
     tol: float = 1.0e-6,
 ) -> dict[Hashable, float]:
     """Influence centrality: PageRank over influence ties, walked from swayed to swayer.
