@@ -25,10 +25,32 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BLOCK_ROWS", "blocks", "normalised", "row_weights", "seq_sum"]
+__all__ = [
+    "BLOCK_ROWS",
+    "MISSING_POLICIES",
+    "blocks",
+    "normalised",
+    "observed_share",
+    "quantiles",
+    "row_weights",
+    "seq_sum",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+MISSING_POLICIES: tuple[str, ...] = ("raise", "renormalise", "fill", "penalty")
+"""The one missing-data vocabulary of every scorer, measure and criterion (kamlib's own).
+
+* ``"raise"``: refuse the account with an ``InvalidValueError`` naming it and the component;
+* ``"renormalise"``: leave the component out and divide the other weights by their observed
+  sum, for that account only; ``coverage`` reports the observed weight share;
+* ``"fill"``: give the component ``fill_points`` points (on the scorer's scale), weights
+  unchanged;
+* ``"penalty"``: give the component the worst points of the scale (0), weights unchanged.
+
+A scorer documents which of them it offers (the value matrix: ``raise``, ``renormalise``).
+"""
 
 BLOCK_ROWS = 65_536
 """Rows per block of a column-wise kernel: one block of a column (512 KiB) stays in cache
