@@ -540,7 +540,8 @@ def _as_array(path: str, value: object, what: str) -> NDArray[Any]:
 
 
 def _check_ndim(path: str, arr: NDArray[Any], ndim: int) -> None:
-    if arr.ndim != ndim:
+    # An empty list stands for zero rows of a matrix too (ScoreTable gives it its columns).
+    if arr.ndim != ndim and not (ndim == 2 and arr.shape == (0,)):
         what = "one-dimensional" if ndim == 1 else "an (n, c) matrix"
         raise InvalidValueError(path, arr.shape, f"must be {what}")
 
@@ -570,14 +571,21 @@ def _as_bools(path: str, value: object) -> BoolArray:
 
 
 def _as_objects(path: str, value: object) -> NDArray[np.object_]:
-    """Strings as a read-only one-dimensional object array (element types checked later)."""
-    arr = _as_array(path, value, "str")
-    if arr.dtype.kind == "U":
-        arr = _ro(arr.astype(object))
-    elif arr.dtype != np.object_ and arr.size:
-        raise InvalidTypeError(path, value, f"must be array-like of str, not {arr.dtype}")
-    elif arr.dtype != np.object_:
-        arr = _ro(arr.astype(object))
+    """Strings as a read-only one-dimensional object array (element types checked later).
+
+    A sequence is taken element by element, as given (numpy's fixed-width ``str`` dtype
+    would drop trailing NUL characters).
+    """
+    if isinstance(value, np.ndarray):
+        arr = value
+        if arr.dtype.kind == "U" or (arr.dtype != np.object_ and not arr.size):
+            arr = _ro(arr.astype(object))
+        elif arr.dtype != np.object_:
+            raise InvalidTypeError(path, value, f"must be array-like of str, not {arr.dtype}")
+    elif isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTypeError(path, value, "must be an array or a sequence of str")
+    else:
+        arr = _ro(np.fromiter(value, dtype=object))
     _check_ndim(path, arr, 1)
     return _own(arr)
 
@@ -924,6 +932,14 @@ class ScoreTable:
     def __attrs_post_init__(self) -> None:
         n = self.ids.shape[0]
         c = len(self.components)
+        for name, width in (
+            ("_contributions", c),
+            ("reason_flags", len(self.reason_codes)),
+            ("component_missing", c),
+        ):
+            arr = getattr(self, name)
+            if isinstance(arr, np.ndarray) and arr.shape == (0,):  # ``[]``: zero rows
+                object.__setattr__(self, name, _ro(np.empty((0, width), dtype=arr.dtype)))
         for name in ("scores", "coverage", "labels", "margin"):
             arr = getattr(self, name)
             if arr is not None and arr.shape != (n,):
