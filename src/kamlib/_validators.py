@@ -86,7 +86,7 @@ def field_path(instance: object, attribute: attrs.Attribute[Any]) -> str:
         >>> field_path(Box(1), attrs.fields(Box).x)
         'Box.x'
     """
-    return f"{type(instance).__name__}.{attribute.name}"
+    return f"{type(instance).__name__}.{attribute.alias or attribute.name}"  # the init name
 
 
 # ------------------------------------------------------------------ bound text
@@ -208,6 +208,9 @@ def check_real(
 
 _MAX_RATIONAL_BITS: Final = 14_000  # ~4200 decimal digits, under Python's int <-> str limit
 _TOO_LONG: Final = "has a numerator or denominator too long to write exactly (over 4200 digits)"
+
+
+_FLOAT_SIZED: Final = 1 << 1000  # ints below this in size convert to float without overflow
 
 
 def _too_long(value: numbers.Rational) -> bool:
@@ -537,6 +540,21 @@ class _Real:
     lt: float | None
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        # Fast acceptance of a plain float or a float-sized int inside the bounds (model
+        # construction is hot); anything else, and every refusal, is check_real's verdict.
+        kind = value.__class__
+        if (kind is float and -math.inf < value < math.inf) or (  # type: ignore[operator]
+            kind is int and -_FLOAT_SIZED < value < _FLOAT_SIZED  # type: ignore[operator]
+        ):
+            x: float = value  # type: ignore[assignment]
+            ge, le, gt, lt = self.ge, self.le, self.gt, self.lt
+            if (
+                (ge is None or x >= ge)
+                and (le is None or x <= le)
+                and (gt is None or x > gt)
+                and (lt is None or x < lt)
+            ):
+                return
         check_real(field_path(inst, attr), value, ge=self.ge, le=self.le, gt=self.gt, lt=self.lt)
 
     def __repr__(self) -> str:
