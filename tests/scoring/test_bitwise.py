@@ -51,7 +51,7 @@ def _scorers() -> list[tuple[str, Any]]:
     return [
         ("weighted_points_default", WeightedPoints()),
         ("weighted_points_renormalise", _wp("renormalise")),
-        ("weighted_points_zero", _wp("zero")),
+        ("weighted_points_penalty", _wp("penalty")),
         ("health_model", HealthModel()),
         ("value_matrix", ValueMatrix()),
         ("empirical_estimate", EmpiricalEstimate()),

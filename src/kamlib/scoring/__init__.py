@@ -26,7 +26,8 @@ from kamlib.scoring._base import (
     register_scorer,
     require_columns,
 )
-from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise, mapping_from_config
+from kamlib.scoring._config import load_scorer, mapping_from_config
+from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise
 from kamlib.scoring.empirical import EmpiricalEstimate
 from kamlib.scoring.health import (
     DEFAULT_LIGHT_RULES,
@@ -70,6 +71,7 @@ __all__ = [
     "config_hash",
     "default_registry",
     "get_scorer",
+    "load_scorer",
     "register_scorer",
     "require_columns",
     # value matrix, weighted points, empirical estimate
@@ -111,6 +113,6 @@ __all__ = [
     "apply_overrides",
 ]
 
-default_registry.register("empirical_estimate", EmpiricalEstimate)
-default_registry.register("value_matrix", ValueMatrix)
-default_registry.register("weighted_points", WeightedPoints)
+# Every built-in, registered in this one place under its class's ``name``.
+for _builtin in (EmpiricalEstimate, HealthModel, ValueMatrix, WeightedPoints):
+    default_registry.register(_builtin.name, _builtin, replace=True)

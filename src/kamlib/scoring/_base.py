@@ -1514,6 +1514,24 @@ got 'nope'
         """
         return tuple(sorted(self._factories))
 
+    def factory(self, name: str, *, path: str = "name") -> ScorerFactory:
+        """Return what is registered as ``name`` (a scorer class or a function).
+
+        Raises:
+            UnknownScorerError: No such name (``path`` names where it came from).
+
+        Examples:
+            >>> from kamlib.scoring import default_registry
+            >>> default_registry.factory("value_matrix").__name__
+            'ValueMatrix'
+        """
+        try:
+            return self._factories[name]
+        except (KeyError, TypeError):
+            raise UnknownScorerError(
+                path, name, f"is not a registered scorer; known: {list(self.names())}"
+            ) from None
+
     def get(self, name: str, **options: Any) -> Scorer:
         """Instantiate the scorer registered as ``name`` with ``options``.
 
@@ -1530,12 +1548,7 @@ got 'nope'
             kamlib.errors.InvalidTypeError: options: are not accepted by scorer \
 'value_matrix' (got an unexpected keyword argument 'bogus'); got ['bogus']
         """
-        try:
-            factory = self._factories[name]
-        except (KeyError, TypeError):
-            raise UnknownScorerError(
-                "name", name, f"is not a registered scorer; known: {list(self.names())}"
-            ) from None
+        factory = self.factory(name)
         # Check the options against the signature *before* the call, so that only a
         # mismatch of the call itself is reported as a bad option; a TypeError raised
         # inside the factory (its own validation or a bug) propagates unchanged.

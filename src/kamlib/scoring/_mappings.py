@@ -18,7 +18,6 @@ Every mapping is immutable; ``fit`` returns a new mapping; ``get_config`` /
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Protocol, Self
 
 import attrs
@@ -26,8 +25,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import MAGNITUDE
-from kamlib._validators import check_choice, check_flag, check_int, check_real, check_real_tuple
-from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib._validators import (
+    as_float,
+    as_float_tuple,
+    as_int,
+    each,
+    flag,
+    integer,
+    optional,
+    real,
+)
+from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._kernel import quantiles
 
 __all__ = [
@@ -37,7 +45,6 @@ __all__ = [
     "Percentile",
     "Piecewise",
     "PointsMapping",
-    "mapping_from_config",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -48,26 +55,6 @@ PERCENTILE_MAX_KNOTS = 10_001
 
 
 # ---------------------------------------------------------------------------- param checks
-def config_mapping(path: str, config: object, keys: Iterable[str]) -> Mapping[str, Any]:
-    """Check that ``config`` is a mapping with no keys outside ``keys``.
-
-    Examples:
-        >>> from kamlib.scoring._mappings import config_mapping
-        >>> config_mapping("cfg", {"a": 1, "zz": 2}, ["a"])
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.InvalidValueError: cfg: has unknown keys ['zz']; allowed: ['a']; \
-got {'a': 1, 'zz': 2}
-    """
-    if not isinstance(config, Mapping):
-        raise InvalidTypeError(path, config, "must be a mapping")
-    allowed = sorted(keys)
-    extra = sorted(str(k) for k in config if k not in allowed)
-    if extra:
-        raise InvalidValueError(path, dict(config), f"has unknown keys {extra}; allowed: {allowed}")
-    return config
-
-
 # ---------------------------------------------------------------------------- protocol
 class PointsMapping(Protocol):
     """A raw value -> benefit points (0..10) mapping.
@@ -98,6 +85,17 @@ class PointsMapping(Protocol):
         ...
 
 
+def _config_dict(m: Any) -> dict[str, Any]:
+    """A mapping's config, by the one scorer-config converter (``{"kind": ..., ...}``)."""
+    from kamlib.scoring._config import mapping_config  # the converter builds on this module
+
+    return mapping_config(m)
+
+
+def _opt_floats(value: object) -> object:
+    return None if value is None else as_float_tuple(value)
+
+
 def _observed(x: FloatArray, path: str) -> FloatArray:
     obs = x[~np.isnan(x)]
     if obs.size == 0:
@@ -106,7 +104,7 @@ def _observed(x: FloatArray, path: str) -> FloatArray:
 
 
 # ---------------------------------------------------------------------------- MinMax
-@attrs.frozen(init=False)
+@attrs.frozen
 class MinMax:
     """Linear points ``10 * (x - lo) / (hi - lo)``, clipped to [0, 10] by default.
 
@@ -132,26 +130,25 @@ class MinMax:
         >>> MinMax(5, 1)
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: MinMax.hi: must be >= lo (5.0); got 1
+        kamlib.errors.InvalidValueError: MinMax.hi: must be >= lo (5.0); got 1.0
     """
 
     kind: ClassVar[str] = "min_max"
-    lo: float | None
-    hi: float | None
-    clip: bool
+    lo: float | None = attrs.field(
+        default=None, converter=as_float, validator=optional(real(**MAGNITUDE))
+    )
+    hi: float | None = attrs.field(
+        default=None, converter=as_float, validator=optional(real(**MAGNITUDE))
+    )
+    clip: bool = attrs.field(default=True, kw_only=True, validator=flag())
 
-    def __init__(
-        self, lo: float | None = None, hi: float | None = None, *, clip: bool = True
-    ) -> None:
-        if (lo is None) != (hi is None):
-            raise InvalidValueError("MinMax.lo", lo, "and hi must be given together or not at all")
-        lo_f = hi_f = None
-        if lo is not None and hi is not None:
-            lo_f = check_real("MinMax.lo", lo, **MAGNITUDE)
-            hi_f = check_real("MinMax.hi", hi, **MAGNITUDE)
-            if hi_f < lo_f:
-                raise InvalidValueError("MinMax.hi", hi, f"must be >= lo ({lo_f})")
-        self.__attrs_init__(lo_f, hi_f, check_flag("MinMax.clip", clip))
+    def __attrs_post_init__(self) -> None:
+        if (self.lo is None) != (self.hi is None):
+            raise InvalidValueError(
+                "MinMax.lo", self.lo, "and hi must be given together or not at all"
+            )
+        if self.lo is not None and self.hi is not None and self.hi < self.lo:
+            raise InvalidValueError("MinMax.hi", self.hi, f"must be >= lo ({self.lo})")
 
     @property
     def is_fitted(self) -> bool:
@@ -254,11 +251,11 @@ got 'all missing'
             >>> mapping_from_config(MinMax(0, 200).get_config()) == MinMax(0, 200)
             True
         """
-        return {"kind": self.kind, "lo": self.lo, "hi": self.hi, "clip": self.clip}
+        return _config_dict(self)
 
 
 # ---------------------------------------------------------------------------- Percentile
-@attrs.frozen(init=False)
+@attrs.frozen
 class Percentile:
     """Points = 10 x the value's percentile in the fitted population.
 
@@ -269,7 +266,8 @@ class Percentile:
 
     Args:
         knots: Pinned quantile values (non-decreasing), or ``None`` to learn them.
-        n_knots: Number of quantiles to learn, 2 to 10 001 (a knot every 0.01 %).
+        n_knots: Number of quantiles to learn, 2 to 10 001 (a knot every 0.01 %); with
+            pinned knots it is their number.
 
     Examples:
         >>> import numpy as np
@@ -282,22 +280,25 @@ class Percentile:
     """
 
     kind: ClassVar[str] = "percentile"
-    knots: tuple[float, ...] | None
-    n_knots: int
+    knots: tuple[float, ...] | None = attrs.field(
+        default=None, converter=_opt_floats, validator=optional(each(real(**MAGNITUDE)))
+    )
+    n_knots: int = attrs.field(
+        default=101,
+        kw_only=True,
+        converter=as_int,
+        validator=integer(ge=2, le=PERCENTILE_MAX_KNOTS),
+    )
 
-    def __init__(
-        self, knots: Iterable[float] | None = None, *, n_knots: int | np.integer[Any] = 101
-    ) -> None:
-        n_knots = check_int("Percentile.n_knots", n_knots, ge=2, le=PERCENTILE_MAX_KNOTS)
-        k: tuple[float, ...] | None = None
-        if knots is not None:
-            k = check_real_tuple("Percentile.knots", knots, **MAGNITUDE)
-            if len(k) < 2:
-                raise InvalidValueError("Percentile.knots", k, "must hold at least 2 values")
-            if any(b < a for a, b in itertools.pairwise(k)):
-                raise InvalidValueError("Percentile.knots", k, "must be sorted (non-decreasing)")
-            n_knots = len(k)
-        self.__attrs_init__(k, n_knots)
+    def __attrs_post_init__(self) -> None:
+        k = self.knots
+        if k is None:
+            return
+        if len(k) < 2:
+            raise InvalidValueError("Percentile.knots", k, "must hold at least 2 values")
+        if any(b < a for a, b in itertools.pairwise(k)):
+            raise InvalidValueError("Percentile.knots", k, "must be sorted (non-decreasing)")
+        object.__setattr__(self, "n_knots", len(k))  # derived from the pinned knots
 
     @property
     def is_fitted(self) -> bool:
@@ -367,12 +368,11 @@ class Percentile:
             >>> Percentile(n_knots=3).fit(np.array([0.0, 1.0, 2.0]), "x").get_config()["knots"]
             [0.0, 1.0, 2.0]
         """
-        knots = None if self.knots is None else list(self.knots)
-        return {"kind": self.kind, "knots": knots, "n_knots": self.n_knots}
+        return _config_dict(self)
 
 
 # ---------------------------------------------------------------------------- Bands
-@attrs.frozen(init=False)
+@attrs.frozen
 class Bands:
     """Step bands: ``points[i]`` for values in ``[edges[i-1], edges[i])``.
 
@@ -397,19 +397,21 @@ got (500.0, 100.0)
     """
 
     kind: ClassVar[str] = "bands"
-    edges: tuple[float, ...]
-    band_points: tuple[float, ...]
+    edges: tuple[float, ...] = attrs.field(
+        converter=as_float_tuple, validator=each(real(**MAGNITUDE))
+    )
+    band_points: tuple[float, ...] = attrs.field(
+        alias="points", converter=as_float_tuple, validator=each(real(ge=0.0, le=POINTS_MAX))
+    )
 
-    def __init__(self, edges: Iterable[float], points: Iterable[float]) -> None:
-        e = check_real_tuple("Bands.edges", edges, **MAGNITUDE)
-        p = check_real_tuple("Bands.points", points, ge=0.0, le=POINTS_MAX)
+    def __attrs_post_init__(self) -> None:
+        e, p = self.edges, self.band_points
         if not e:
             raise InvalidValueError("Bands.edges", e, "must hold at least one edge")
         if any(b <= a for a, b in itertools.pairwise(e)):
             raise InvalidValueError("Bands.edges", e, "must be strictly increasing")
         if len(p) != len(e) + 1:
             raise InvalidValueError("Bands.points", p, f"must hold len(edges) + 1 = {len(e) + 1}")
-        self.__attrs_init__(e, p)
 
     @property
     def is_fitted(self) -> bool:
@@ -458,11 +460,11 @@ got (500.0, 100.0)
             >>> Bands([100, 500], [0, 5, 10]).get_config()
             {'kind': 'bands', 'edges': [100.0, 500.0], 'points': [0.0, 5.0, 10.0]}
         """
-        return {"kind": self.kind, "edges": list(self.edges), "points": list(self.band_points)}
+        return _config_dict(self)
 
 
 # ---------------------------------------------------------------------------- Piecewise
-@attrs.frozen(init=False)
+@attrs.frozen
 class Piecewise:
     """Piecewise-linear points through the knots ``(xs[i], ys[i])``, flat outside them.
 
@@ -478,19 +480,19 @@ class Piecewise:
     """
 
     kind: ClassVar[str] = "piecewise"
-    xs: tuple[float, ...]
-    ys: tuple[float, ...]
+    xs: tuple[float, ...] = attrs.field(converter=as_float_tuple, validator=each(real(**MAGNITUDE)))
+    ys: tuple[float, ...] = attrs.field(
+        converter=as_float_tuple, validator=each(real(ge=0.0, le=POINTS_MAX))
+    )
 
-    def __init__(self, xs: Iterable[float], ys: Iterable[float]) -> None:
-        x = check_real_tuple("Piecewise.xs", xs, **MAGNITUDE)
-        y = check_real_tuple("Piecewise.ys", ys, ge=0.0, le=POINTS_MAX)
+    def __attrs_post_init__(self) -> None:
+        x, y = self.xs, self.ys
         if len(x) < 2:
             raise InvalidValueError("Piecewise.xs", x, "must hold at least 2 knots")
         if any(b <= a for a, b in itertools.pairwise(x)):
             raise InvalidValueError("Piecewise.xs", x, "must be strictly increasing")
         if len(y) != len(x):
             raise InvalidValueError("Piecewise.ys", y, f"must hold len(xs) = {len(x)} values")
-        self.__attrs_init__(x, y)
 
     @property
     def is_fitted(self) -> bool:
@@ -537,49 +539,7 @@ class Piecewise:
             >>> Piecewise([0, 100], [2, 10]).get_config()
             {'kind': 'piecewise', 'xs': [0.0, 100.0], 'ys': [2.0, 10.0]}
         """
-        return {"kind": self.kind, "xs": list(self.xs), "ys": list(self.ys)}
+        return _config_dict(self)
 
 
 AnyMapping = MinMax | Percentile | Bands | Piecewise
-
-
-def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
-    """Rebuild a mapping from its :meth:`get_config` output (validated).
-
-    Raises:
-        InvalidValueError: Unknown ``kind``, unknown keys or bad values.
-        InvalidTypeError: Values of the wrong type.
-
-    Examples:
-        >>> from kamlib.scoring import Bands, mapping_from_config
-        >>> b = Bands([1.0], [0.0, 10.0])
-        >>> mapping_from_config(b.get_config()) == b
-        True
-        >>> mapping_from_config({"kind": "cubic"})
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.InvalidValueError: mapping.kind: must be one of \
-'min_max', 'percentile', 'bands', 'piecewise'; got 'cubic'
-    """
-    if not isinstance(config, Mapping):
-        raise InvalidTypeError(path, config, "must be a mapping")
-    kind = check_choice(f"{path}.kind", config.get("kind"), list(_KINDS))
-    cfg = config_mapping(path, config, _KINDS[kind])
-    try:
-        if kind == "min_max":
-            return MinMax(cfg.get("lo"), cfg.get("hi"), clip=cfg.get("clip", True))
-        if kind == "percentile":
-            return Percentile(cfg.get("knots"), n_knots=cfg.get("n_knots", 101))
-        if kind == "bands":
-            return Bands(cfg.get("edges", ()), cfg.get("points", ()))
-        return Piecewise(cfg.get("xs", ()), cfg.get("ys", ()))
-    except (InvalidValueError, InvalidTypeError) as exc:
-        raise exc.at(path) from None
-
-
-_KINDS: dict[str, tuple[str, ...]] = {
-    "min_max": ("kind", "lo", "hi", "clip"),
-    "percentile": ("kind", "knots", "n_knots"),
-    "bands": ("kind", "edges", "points"),
-    "piecewise": ("kind", "xs", "ys"),
-}

@@ -23,28 +23,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
-from kamlib._validators import check_choice, check_name, check_real
+from kamlib._validators import (
+    as_float,
+    check_name,
+    check_real,
+    non_empty_str,
+    one_of,
+    optional,
+    real,
+)
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError, UnknownIdError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
-from kamlib.scoring._mappings import (
-    config_mapping,
-)
+from kamlib.scoring._config import config_of, from_config_of
 
 __all__ = ["EmpiricalEstimate"]
 
 FloatArray = NDArray[np.float64]
 Segment = tuple[str, str, float]
-_KEYS = (
-    "scorer",
-    "benchmarks",
-    "share",
-    "adjustments",
-    "default_spend",
-    "benchmark_feature",
-    "statistic",
-    "industry",
-    "size_band",
-)
 _REASON_TEXTS = MappingProxyType(
     {"fallback_benchmark": "no benchmark for the segment; default_spend used"}
 )
@@ -77,7 +72,34 @@ def _segments(path: str, value: object) -> tuple[Segment, ...]:
     return tuple((i, s, v) for (i, s), v in sorted(out.items()))
 
 
-@attrs.frozen(init=False)
+def _benchmarks(value: object) -> tuple[Segment, ...] | None:
+    return None if value is None else _segments("EmpiricalEstimate.benchmarks", value)
+
+
+def _adjustments(value: object) -> tuple[tuple[str, float], ...]:
+    """Validate ``{feature: coefficient}`` or ``(feature, coefficient)`` rows."""
+    path = "EmpiricalEstimate.adjustments"
+    rows: object = list(value.items()) if isinstance(value, Mapping) else value
+    if isinstance(rows, str) or not isinstance(rows, Iterable):
+        raise InvalidTypeError(path, value, "must map feature -> coefficient")
+    adj: list[tuple[str, float]] = []
+    for i, row in enumerate(rows):
+        p = f"{path}[{i}]"
+        if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != 2:
+            raise InvalidTypeError(p, row, "must be a (feature, coefficient) pair")
+        adj.append(
+            (
+                check_name(f"{p}.feature", row[0]),
+                check_real(f"{p}.coefficient", row[1], **MAGNITUDE),
+            )
+        )
+    feats = [f for f, _ in adj]
+    if len(set(feats)) != len(feats):
+        raise InvalidValueError(path, feats, "repeat a feature")
+    return tuple(adj)
+
+
+@attrs.frozen
 class EmpiricalEstimate:
     """Empirical estimation (经验推算法, seed [002]): value from segment benchmarks.
 
@@ -142,67 +164,24 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
     """
 
     name: ClassVar[str] = "empirical_estimate"
-    benchmarks: tuple[Segment, ...] | None
-    share: float
-    adjustments: tuple[tuple[str, float], ...]
-    default_spend: float | None
-    benchmark_feature: str
-    statistic: str
-    industry: str
-    size_band: str
-
-    def __init__(
-        self,
-        benchmarks: Mapping[tuple[str, str], float] | Iterable[Sequence[Any]] | None = None,
-        *,
-        share: float = 1.0,
-        adjustments: Mapping[str, float] | Iterable[Sequence[Any]] = (),
-        default_spend: float | None = None,
-        benchmark_feature: str = "revenue",
-        statistic: str = "median",
-        industry: str = "industry",
-        size_band: str = "size_band",
-    ) -> None:
-        bench = (
-            None if benchmarks is None else _segments("EmpiricalEstimate.benchmarks", benchmarks)
-        )
-        sh = check_real("EmpiricalEstimate.share", share, ge=0.0, le=1.0)
-        adj_rows: object = (
-            list(adjustments.items()) if isinstance(adjustments, Mapping) else adjustments
-        )
-        if isinstance(adj_rows, str) or not isinstance(adj_rows, Iterable):
-            raise InvalidTypeError(
-                "EmpiricalEstimate.adjustments", adjustments, "must map feature -> coefficient"
-            )
-        adj: list[tuple[str, float]] = []
-        for i, row in enumerate(adj_rows):
-            p = f"EmpiricalEstimate.adjustments[{i}]"
-            if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != 2:
-                raise InvalidTypeError(p, row, "must be a (feature, coefficient) pair")
-            adj.append(
-                (
-                    check_name(f"{p}.feature", row[0]),
-                    check_real(f"{p}.coefficient", row[1], **MAGNITUDE),
-                )
-            )
-        feats = [f for f, _ in adj]
-        if len(set(feats)) != len(feats):
-            raise InvalidValueError("EmpiricalEstimate.adjustments", feats, "repeat a feature")
-        dflt = None
-        if default_spend is not None:
-            dflt = check_real(
-                "EmpiricalEstimate.default_spend", default_spend, ge=0.0, le=MAX_MAGNITUDE
-            )
-        self.__attrs_init__(
-            bench,
-            sh,
-            tuple(adj),
-            dflt,
-            check_name("EmpiricalEstimate.benchmark_feature", benchmark_feature),
-            check_choice("EmpiricalEstimate.statistic", statistic, ("median", "mean")),
-            check_name("EmpiricalEstimate.industry", industry),
-            check_name("EmpiricalEstimate.size_band", size_band),
-        )
+    config_version: ClassVar[int] = 1
+    benchmarks: tuple[Segment, ...] | None = attrs.field(default=None, converter=_benchmarks)
+    share: float = attrs.field(
+        default=1.0, kw_only=True, converter=as_float, validator=real(ge=0.0, le=1.0)
+    )
+    adjustments: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), kw_only=True, converter=_adjustments
+    )
+    default_spend: float | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=as_float,
+        validator=optional(real(ge=0.0, le=MAX_MAGNITUDE)),
+    )
+    benchmark_feature: str = attrs.field(default="revenue", kw_only=True, validator=non_empty_str())
+    statistic: str = attrs.field(default="median", kw_only=True, validator=one_of("median", "mean"))
+    industry: str = attrs.field(default="industry", kw_only=True, validator=non_empty_str())
+    size_band: str = attrs.field(default="size_band", kw_only=True, validator=non_empty_str())
 
     # ------------------------------------------------------------------ protocol
     @property
@@ -356,24 +335,14 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
         )
 
     def get_config(self) -> dict[str, Any]:
-        """Return benchmarks and options as JSON-compatible data.
+        """Return benchmarks and options as JSON-compatible data (the one config form).
 
         Examples:
             >>> from kamlib.scoring import EmpiricalEstimate
             >>> EmpiricalEstimate({("it", "s"): 5.0}).get_config()["benchmarks"]
             [['it', 's', 5.0]]
         """
-        return {
-            "scorer": self.name,
-            "benchmarks": None if self.benchmarks is None else [list(r) for r in self.benchmarks],
-            "share": self.share,
-            "adjustments": [[f, c] for f, c in self.adjustments],
-            "default_spend": self.default_spend,
-            "benchmark_feature": self.benchmark_feature,
-            "statistic": self.statistic,
-            "industry": self.industry,
-            "size_band": self.size_band,
-        }
+        return config_of(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmpiricalEstimate:
@@ -389,20 +358,6 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             Traceback (most recent call last):
             ...
             kamlib.errors.InvalidValueError: EmpiricalEstimate.benchmarks[0].spend: \
-must be a real number in [0, 1e+15]; got -1
+must be a real number in [0, 1e+15]; got -1.0
         """
-        cfg = config_mapping("EmpiricalEstimate.config", config, _KEYS)
-        if cfg.get("scorer", cls.name) != cls.name:
-            raise InvalidValueError(
-                "EmpiricalEstimate.config.scorer", cfg["scorer"], f"must be {cls.name!r}"
-            )
-        return cls(
-            cfg.get("benchmarks"),
-            share=cfg.get("share", 1.0),
-            adjustments=cfg.get("adjustments", ()),
-            default_spend=cfg.get("default_spend"),
-            benchmark_feature=cfg.get("benchmark_feature", "revenue"),
-            statistic=cfg.get("statistic", "median"),
-            industry=cfg.get("industry", "industry"),
-            size_band=cfg.get("size_band", "size_band"),
-        )
+        return from_config_of(cls, config)

@@ -15,7 +15,7 @@ quantiles of the population (the median by default) or absolute values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -24,13 +24,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
-from kamlib._validators import check_choice, check_name, check_real, check_real_tuple
+from kamlib._validators import (
+    as_float,
+    as_float_tuple,
+    as_tuple,
+    each,
+    non_empty_str,
+    one_of,
+    optional,
+    real,
+)
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._config import config_of, from_config_of
 from kamlib.scoring._kernel import normalised, observed_share, quantiles, row_weights
-from kamlib.scoring._mappings import (
-    config_mapping,
-)
 
 __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
 
@@ -65,17 +72,13 @@ _REASON_TEXTS = MappingProxyType(
         "partial_strategic": "some strategic attributes missing; blend renormalised",
     }
 )
-_KEYS = (
-    "scorer",
-    "x_feature",
-    "y_features",
-    "y_weights",
-    "quantile",
-    "x_cut",
-    "y_cut",
-    "naming",
-    "missing",
-)
+NAMINGS: tuple[str, ...] = ("quadrant", "abcd")
+MISSING: tuple[str, ...] = ("raise", "renormalise")
+"""Missing-data policies of the matrix (strategic attributes only): two of the vocabulary."""
+
+
+def _equal_weights(self: ValueMatrix) -> tuple[float, ...]:
+    return (1.0,) * len(self.y_features)
 
 
 @attrs.frozen(eq=False)
@@ -116,7 +119,7 @@ def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
     return y
 
 
-@attrs.frozen(init=False)
+@attrs.frozen
 class ValueMatrix:
     """Strategic value matrix: four quadrants from contribution and strategic importance.
 
@@ -203,57 +206,44 @@ in (0, 1); got 1.5
     """
 
     name: ClassVar[str] = "value_matrix"
-    x_feature: str
-    y_features: tuple[str, ...]
-    y_weights: tuple[float, ...]
-    quantile: float | None
-    x_cut: float | None
-    y_cut: float | None
-    naming: str
-    missing: str
+    config_version: ClassVar[int] = 1
+    x_feature: str = attrs.field(default="profit", validator=non_empty_str())
+    y_features: tuple[str, ...] = attrs.field(
+        default=_DEFAULT_Y, converter=as_tuple, validator=each(non_empty_str())
+    )
+    y_weights: tuple[float, ...] = attrs.field(
+        default=attrs.Factory(_equal_weights, takes_self=True),
+        converter=as_float_tuple,
+        validator=each(real(ge=0.0, le=MAX_MAGNITUDE)),
+    )
+    quantile: float | None = attrs.field(
+        default=0.5, kw_only=True, converter=as_float, validator=optional(real(gt=0, lt=1))
+    )
+    x_cut: float | None = attrs.field(
+        default=None, kw_only=True, converter=as_float, validator=optional(real(**MAGNITUDE))
+    )
+    y_cut: float | None = attrs.field(
+        default=None, kw_only=True, converter=as_float, validator=optional(real(**MAGNITUDE))
+    )
+    naming: str = attrs.field(default="quadrant", kw_only=True, validator=one_of(*NAMINGS))
+    missing: str = attrs.field(default="raise", kw_only=True, validator=one_of(*MISSING))
 
-    def __init__(
-        self,
-        x_feature: str = "profit",
-        y_features: Iterable[str] = _DEFAULT_Y,
-        y_weights: Iterable[float] | None = None,
-        *,
-        quantile: float | None = 0.5,
-        x_cut: float | None = None,
-        y_cut: float | None = None,
-        naming: str = "quadrant",
-        missing: str = "raise",
-    ) -> None:
-        x_feature = check_name("ValueMatrix.x_feature", x_feature)
-        if isinstance(y_features, str) or not isinstance(y_features, Iterable):
-            raise InvalidValueError("ValueMatrix.y_features", y_features, "must be a list of str")
-        yf = tuple(check_name(f"ValueMatrix.y_features[{i}]", f) for i, f in enumerate(y_features))
+    def __attrs_post_init__(self) -> None:
+        yf, yw = self.y_features, self.y_weights
         if not yf:
             raise InvalidValueError("ValueMatrix.y_features", yf, "must name at least one column")
         if len(set(yf)) != len(yf):
             raise InvalidValueError("ValueMatrix.y_features", yf, "must not repeat a column")
-        if y_weights is None:
-            yw = (1.0,) * len(yf)
-        else:
-            yw = check_real_tuple("ValueMatrix.y_weights", y_weights, ge=0.0, le=MAX_MAGNITUDE)
-            if len(yw) != len(yf):
-                raise InvalidValueError(
-                    "ValueMatrix.y_weights", yw, f"must hold {len(yf)} weights (one per feature)"
-                )
-            if not any(w > 0 for w in yw):
-                raise InvalidValueError("ValueMatrix.y_weights", yw, "must hold a positive weight")
-        q = None
-        if quantile is not None:
-            q = check_real("ValueMatrix.quantile", quantile, gt=0, lt=1)
-        xc = None if x_cut is None else check_real("ValueMatrix.x_cut", x_cut, **MAGNITUDE)
-        yc = None if y_cut is None else check_real("ValueMatrix.y_cut", y_cut, **MAGNITUDE)
-        if q is None and (xc is None or yc is None):
+        if len(yw) != len(yf):
+            raise InvalidValueError(
+                "ValueMatrix.y_weights", yw, f"must hold {len(yf)} weights (one per feature)"
+            )
+        if not any(w > 0 for w in yw):
+            raise InvalidValueError("ValueMatrix.y_weights", yw, "must hold a positive weight")
+        if self.quantile is None and (self.x_cut is None or self.y_cut is None):
             raise InvalidValueError(
                 "ValueMatrix.quantile", None, "is None (absolute cuts): give both x_cut and y_cut"
             )
-        naming = check_choice("ValueMatrix.naming", naming, ("quadrant", "abcd"))
-        missing = check_choice("ValueMatrix.missing", missing, ("raise", "renormalise"))
-        self.__attrs_init__(x_feature, yf, yw, q, xc, yc, naming, missing)
 
     # ------------------------------------------------------------------ protocol
     @property
@@ -454,25 +444,17 @@ in (0, 1); got 1.5
         )
 
     def get_config(self) -> dict[str, Any]:
-        """Return options and cuts as JSON-compatible data.
+        """Return options and cuts as JSON-compatible data (the one scorer config form).
 
         Examples:
             >>> from kamlib.scoring import ValueMatrix
             >>> cfg = ValueMatrix(x_cut=1.0, y_cut=2.0).get_config()
+            >>> cfg["scorer"], cfg["version"], cfg["y_weights"]
+            ('value_matrix', 1, [1.0, 1.0, 1.0])
             >>> ValueMatrix.from_config(cfg) == ValueMatrix(x_cut=1.0, y_cut=2.0)
             True
         """
-        return {
-            "scorer": self.name,
-            "x_feature": self.x_feature,
-            "y_features": list(self.y_features),
-            "y_weights": list(self.y_weights),
-            "quantile": self.quantile,
-            "x_cut": self.x_cut,
-            "y_cut": self.y_cut,
-            "naming": self.naming,
-            "missing": self.missing,
-        }
+        return config_of(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ValueMatrix:
@@ -489,18 +471,4 @@ in (0, 1); got 1.5
             ...
             kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be finite; got nan
         """
-        cfg = config_mapping("ValueMatrix.config", config, _KEYS)
-        if cfg.get("scorer", cls.name) != cls.name:
-            raise InvalidValueError(
-                "ValueMatrix.config.scorer", cfg["scorer"], f"must be {cls.name!r}"
-            )
-        return cls(
-            cfg.get("x_feature", "profit"),
-            cfg.get("y_features", _DEFAULT_Y),
-            cfg.get("y_weights"),
-            quantile=cfg.get("quantile", 0.5),
-            x_cut=cfg.get("x_cut"),
-            y_cut=cfg.get("y_cut"),
-            naming=cfg.get("naming", "quadrant"),
-            missing=cfg.get("missing", "raise"),
-        )
+        return from_config_of(cls, config)

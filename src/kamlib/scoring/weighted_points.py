@@ -18,8 +18,7 @@ when all weights are multiplied by one positive number.
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -28,10 +27,29 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import MAX_MAGNITUDE, FeatureTable
-from kamlib._validators import check_choice, check_int, check_name, check_real
-from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib._validators import (
+    as_float,
+    as_int,
+    as_tuple,
+    check_int,
+    each,
+    instance_of,
+    integer,
+    non_empty_str,
+    one_of,
+    optional,
+    real,
+)
+from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
-from kamlib.scoring._kernel import blocks, normalised, observed_share, row_weights
+from kamlib.scoring._config import config_of, from_config_of
+from kamlib.scoring._kernel import (
+    MISSING_POLICIES,
+    blocks,
+    normalised,
+    observed_share,
+    row_weights,
+)
 from kamlib.scoring._mappings import (
     POINTS_MAX,
     AnyMapping,
@@ -39,14 +57,15 @@ from kamlib.scoring._mappings import (
     MinMax,
     Percentile,
     Piecewise,
-    config_mapping,
-    mapping_from_config,
 )
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
 
 FloatArray = NDArray[np.float64]
 _MAPPING_TYPES = (MinMax, Percentile, Bands, Piecewise)
+_DIRECTIONS = ("benefit", "cost")
+MISSING: tuple[str, ...] = MISSING_POLICIES
+"""Missing-data policies of weighted points: all four of the one vocabulary."""
 _CLASSES = ("key", "not_key")
 _REASON_TEXTS = MappingProxyType(
     {
@@ -56,7 +75,7 @@ _REASON_TEXTS = MappingProxyType(
 )
 
 
-@attrs.frozen(init=False)
+@attrs.frozen
 class Criterion:
     """One weighted criterion: a feature, its weight, its direction and its 0-10 mapping.
 
@@ -77,69 +96,17 @@ class Criterion:
         Traceback (most recent call last):
         ...
         kamlib.errors.InvalidValueError: Criterion.weight: must be a real number in [0, 1e+15]; \
-got -1
+got -1.0
     """
 
-    feature: str
-    weight: float
-    direction: str
-    mapping: AnyMapping
-
-    def __init__(
-        self,
-        feature: str,
-        weight: float = 1.0,
-        *,
-        direction: str = "benefit",
-        mapping: AnyMapping | None = None,
-    ) -> None:
-        feature = check_name("Criterion.feature", feature)
-        w = check_real("Criterion.weight", weight, ge=0.0, le=MAX_MAGNITUDE)
-        direction = check_choice("Criterion.direction", direction, ("benefit", "cost"))
-        if mapping is None:
-            mapping = MinMax()
-        if not isinstance(mapping, _MAPPING_TYPES):
-            raise InvalidTypeError(
-                "Criterion.mapping", mapping, "must be MinMax, Percentile, Bands or Piecewise"
-            )
-        self.__attrs_init__(feature, w, direction, mapping)
-
-    def get_config(self) -> dict[str, Any]:
-        """Return a JSON-compatible description.
-
-        Examples:
-            >>> from kamlib.scoring import Criterion
-            >>> Criterion("nps").get_config()["mapping"]["kind"]
-            'min_max'
-        """
-        return {
-            "feature": self.feature,
-            "weight": self.weight,
-            "direction": self.direction,
-            "mapping": self.mapping.get_config(),
-        }
-
-    @classmethod
-    def from_config(cls, config: object, path: str = "Criterion") -> Criterion:
-        """Rebuild a criterion from :meth:`get_config` output (validated).
-
-        Examples:
-            >>> from kamlib.scoring import Criterion
-            >>> c = Criterion("nps", 3)
-            >>> Criterion.from_config(c.get_config()) == c
-            True
-        """
-        cfg = config_mapping(path, config, ("feature", "weight", "direction", "mapping"))
-        mapping = cfg.get("mapping")
-        try:
-            return cls(
-                cfg.get("feature"),  # type: ignore[arg-type]  # validated by __init__
-                cfg.get("weight", 1.0),
-                direction=cfg.get("direction", "benefit"),
-                mapping=None if mapping is None else mapping_from_config(mapping, "mapping"),
-            )
-        except (InvalidValueError, InvalidTypeError) as exc:
-            raise exc.at(path) from None
+    feature: str = attrs.field(validator=non_empty_str())
+    weight: float = attrs.field(
+        default=1.0, converter=as_float, validator=real(ge=0.0, le=MAX_MAGNITUDE)
+    )
+    direction: str = attrs.field(default="benefit", kw_only=True, validator=one_of(*_DIRECTIONS))
+    mapping: AnyMapping = attrs.field(
+        factory=MinMax, kw_only=True, validator=instance_of(*_MAPPING_TYPES)
+    )
 
 
 DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
@@ -162,6 +129,11 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
 """Twelve equally weighted benefit criteria with fitted min-max ranges (seed [004] uses 12
 criteria, each 0-10 points). The seeds do not list which twelve: these are kamlib's
 canonical features covering value [004], relationship [000] and strategy [000]."""
+
+
+def _ints(value: object) -> object:
+    t: object = as_tuple(value)  # type: ignore[arg-type]
+    return tuple(as_int(v) for v in t) if isinstance(t, tuple) else t
 
 
 def _len_ids(self: KeyAccountList) -> int:
@@ -372,6 +344,7 @@ class _Contributions:
     E: FloatArray
     terms: tuple[_Term, ...]
     clip: tuple[bool, ...]
+    fill: FloatArray | None = None  # (n, k) points of filled-in missing cells, weighted
 
     def compute(self) -> FloatArray:
         n, k = self.X.shape
@@ -381,24 +354,17 @@ class _Contributions:
             e = _column(self.E, j, every)
             out[:, j] = t.weighted(self.X[:, j], e, self.clip[j])
             out[:, j] += t.offset(e)
+        if self.fill is not None:
+            out += self.fill
         return out
 
     def take(self, rows: NDArray[np.intp]) -> _Contributions:
         E = self.E if self.E.ndim == 1 else self.E[rows]
-        return _Contributions(self.X[rows], E, self.terms, self.clip)
+        fill = None if self.fill is None else self.fill[rows]
+        return _Contributions(self.X[rows], E, self.terms, self.clip, fill)
 
 
-_KEYS = (
-    "scorer",
-    "criteria",
-    "threshold",
-    "missing",
-    "list_bounds",
-    "review_every_months",
-)
-
-
-@attrs.frozen(init=False)
+@attrs.frozen
 class WeightedPoints:
     """Weighted-points identification (综合积分法): weighted 0-10 points per criterion.
 
@@ -407,32 +373,35 @@ class WeightedPoints:
 
     **Score** = ``sum_j w_j * points_j`` with the weights normalised to sum 1
     (:attr:`weights`), so it is on the 0..10 scale (with clipping mappings) and invariant to
-    the weight scale. Contributions ``w_j * points_j`` add up to it exactly.
+    the weight scale. Contributions ``w_j * points_j`` add up to it (up to rounding: the
+    kernel adds folded terms in another order).
 
     **Threshold.** The seeds give no number, so the default is ``None``: no verdict, no
     labels. With a threshold, labels are ``"key"`` (score ``>= threshold``: ties at the
     threshold qualify) or ``"not_key"``, and ``margin`` = ``|score - threshold|``.
 
-    **Tie rule.** A score is a sum of floats; two exact-arithmetic-equal sums can differ in
-    the last bits depending on the summation path (the fused ``X @ a + c`` or the
-    per-column one, chosen per batch). So that an account gets the same label alone and in
-    any batch, a score *qualifies* when
-    ``score >= threshold - 1e-9 * max(1, |threshold|)``: a score equal
-    to the threshold up to rounding is a tie, and ties qualify.
+    **Same bits anywhere.** An account's score depends only on its own row and the
+    parameters: the kernel adds the weighted points of the criteria left to right, with
+    element-wise operations only (no BLAS product, whose rounding depends on where a row
+    sits in the batch), and the weights of a row with nothing missing are the constant
+    weights bit for bit. So the score is the same alone, in any batch, in any order, on any
+    partition and whatever is missing in other rows, and the threshold is compared
+    exactly: ``score >= threshold`` qualifies, with no tolerance.
 
-    **Missing values** (declared in the FeatureTable): ``missing="renormalise"`` (default)
+    **Missing values** (declared in the FeatureTable), the one vocabulary of
+    :data:`~kamlib.scoring._kernel.MISSING_POLICIES`: ``missing="renormalise"`` (default)
     leaves the criterion out and renormalises the weights over the observed ones for that
     account, reporting the observed weight share as ``coverage`` (an account with no
-    observed criterion is refused); ``"zero"`` gives the missing criterion 0 points (the
-    worst, whatever its direction) with the weights unchanged; ``"raise"`` refuses it.
+    observed criterion is refused); ``"penalty"`` gives the missing criterion 0 points (the
+    worst, whatever its direction) and ``"fill"`` gives it ``fill_points``, both with the
+    weights unchanged; ``"raise"`` refuses the account. These rules are kamlib's own
+    choice: the seeds say nothing about missing data.
 
-    **Speed.** When every mapping is :class:`MinMax` and no value is missing, the linear
-    normalisations fold into the weights and the score is one matrix-vector product
-    ``X @ a + c``; contributions are computed lazily. Clipping (``MinMax.clip``, on by
-    default) is applied only if a value lies outside its range: the range test (column
-    min/max) is fused block by block with the product; if it fails, the general path maps
-    each column and clips. ``MinMax(lo, hi, clip=False)`` skips the test (the fastest path;
-    out-of-range values then get points beyond 0..10).
+    **Speed.** A :class:`MinMax` criterion whose range is not far from zero is folded into
+    one multiply per value (``e * slope * x``, the intercepts summed once per row); the
+    clip to the range (``MinMax.clip``, on by default) is skipped for a column whose
+    observed minimum and maximum, kept on the FeatureTable since validation, lie inside
+    the range: clipping would not change a bit there. Contributions are computed lazily.
 
     **Cadence.** ``review_every_months`` (default 3, seed [002]) is metadata for the review
     process: kamlib reads no clock; re-fit and re-score on that schedule.
@@ -441,7 +410,8 @@ class WeightedPoints:
         criteria: The criteria (default :data:`DEFAULT_CRITERIA`); features must be unique;
             weights non-negative with at least one positive.
         threshold: Qualification threshold in points, or ``None`` for no verdict.
-        missing: ``"renormalise"``, ``"zero"`` or ``"raise"``.
+        missing: ``"renormalise"``, ``"penalty"``, ``"fill"`` or ``"raise"``.
+        fill_points: Points (0 to 10) of a missing criterion, with ``missing="fill"`` only.
         list_bounds: Guardrail ``(low, high)`` on the key-account list length, default
             ``(5, 25)`` (seed [004]).
         review_every_months: Review cadence metadata (seed [002]: 3).
@@ -474,29 +444,32 @@ class WeightedPoints:
     """
 
     name: ClassVar[str] = "weighted_points"
-    criteria: tuple[Criterion, ...]
-    threshold: float | None
-    missing: str
-    list_bounds: tuple[int, int]
-    review_every_months: int
+    config_version: ClassVar[int] = 1
+    criteria: tuple[Criterion, ...] = attrs.field(
+        default=DEFAULT_CRITERIA, converter=as_tuple, validator=each(instance_of(Criterion))
+    )
+    threshold: float | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=as_float,
+        validator=optional(real(ge=0.0, le=POINTS_MAX)),
+    )
+    missing: str = attrs.field(default="renormalise", kw_only=True, validator=one_of(*MISSING))
+    fill_points: float | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=as_float,
+        validator=optional(real(ge=0.0, le=POINTS_MAX)),
+    )
+    list_bounds: tuple[int, int] = attrs.field(
+        default=(5, 25), kw_only=True, converter=_ints, validator=each(integer(ge=0))
+    )
+    review_every_months: int = attrs.field(
+        default=3, kw_only=True, converter=as_int, validator=integer(ge=1)
+    )
 
-    def __init__(
-        self,
-        criteria: Iterable[Criterion] = DEFAULT_CRITERIA,
-        *,
-        threshold: float | None = None,
-        missing: str = "renormalise",
-        list_bounds: Sequence[int | np.integer[Any]] | NDArray[np.integer[Any]] = (5, 25),
-        review_every_months: int | np.integer[Any] = 3,
-    ) -> None:
-        if isinstance(criteria, str | Mapping) or not isinstance(criteria, Iterable):
-            raise InvalidTypeError(
-                "WeightedPoints.criteria", criteria, "must be a list of Criterion"
-            )
-        crit = tuple(criteria)
-        for i, c in enumerate(crit):
-            if not isinstance(c, Criterion):
-                raise InvalidTypeError(f"WeightedPoints.criteria[{i}]", c, "must be a Criterion")
+    def __attrs_post_init__(self) -> None:
+        crit = self.criteria
         if not crit:
             raise InvalidValueError("WeightedPoints.criteria", crit, "must hold at least one")
         feats = [c.feature for c in crit]
@@ -509,30 +482,17 @@ class WeightedPoints:
                 [c.weight for c in crit],
                 "must hold at least one positive weight",
             )
-        thr = None
-        if threshold is not None:
-            thr = check_real("WeightedPoints.threshold", threshold, ge=0.0, le=POINTS_MAX)
-        missing = check_choice("WeightedPoints.missing", missing, ("renormalise", "zero", "raise"))
-        bounds = self._check_bounds(list_bounds)
-        rem = check_int("WeightedPoints.review_every_months", review_every_months, ge=1)
-        self.__attrs_init__(crit, thr, missing, bounds, rem)
-
-    @staticmethod
-    def _check_bounds(value: object) -> tuple[int, int]:
-        path = "WeightedPoints.list_bounds"
-        if isinstance(value, np.ndarray):
-            value = value.tolist()
-        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
-            raise InvalidValueError(path, value, "must be a pair (low, high)")
-        pair: list[int] = []
-        for v in value:
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
-                raise InvalidValueError(path, value, "must hold two ints >= 0")
-            pair.append(int(v))
-        lo, hi = pair
-        if lo > hi:
-            raise InvalidValueError(path, value, "must have low <= high")
-        return (lo, hi)
+        if (self.missing == "fill") != (self.fill_points is not None):
+            raise InvalidValueError(
+                "WeightedPoints.fill_points",
+                self.fill_points,
+                "is given exactly when missing='fill' (the points a missing criterion gets)",
+            )
+        bounds: tuple[int, ...] = self.list_bounds
+        if len(bounds) != 2 or bounds[0] > bounds[1]:
+            raise InvalidValueError(
+                "WeightedPoints.list_bounds", bounds, "must be a pair (low, high) with low <= high"
+            )
 
     # ------------------------------------------------------------------ protocol
     @property
@@ -645,6 +605,7 @@ call fit() or pin the range; got 'x'
         )
         raw = [c.weight for c in self.criteria]
         component_missing: NDArray[np.bool_] | None = None
+        fill: FloatArray | None = None
         coverage: FloatArray
         partial: NDArray[np.bool_]
         if M is None:
@@ -663,6 +624,9 @@ call fit() or pin the range; got 'x'
             renorm = self.missing == "renormalise"
             E = row_weights(raw, M, renormalise=renorm)
             X = np.where(M, 0.0, X)  # weight 0 there; any finite value gives 0 points
+            if self.fill_points is not None:  # "fill": missing cells' points at their weight
+                fill = np.where(M, row_weights(raw, None, renormalise=True), 0.0)
+                fill *= self.fill_points
             component_missing = M
             coverage = observed_share(raw, M)
             partial = np.asarray(M.any(axis=1))
@@ -675,7 +639,10 @@ call fit() or pin the range; got 'x'
                 )
         with np.errstate(over="ignore", invalid="ignore"):
             scores = _kernel(X, E, terms, clip)
-        contrib = _Contributions(X, E, terms, clip)
+        if fill is not None:  # 0.0 added to every complete row: their bits are unchanged
+            for j in range(fill.shape[1]):
+                scores += fill[:, j]
+        contrib = _Contributions(X, E, terms, clip, fill)
         labels = margin = None
         flags: list[NDArray[np.bool_]] = [partial]
         codes: tuple[str, ...] = ("partial_data",)
@@ -772,20 +739,15 @@ call fit() or pin the range; got 'x'
     def get_config(self) -> dict[str, Any]:
         """Return criteria, fitted ranges and options as JSON-compatible data.
 
+        The one config form of every scorer: ``{"scorer", "version", <field>: ...}``.
+
         Examples:
             >>> from kamlib.scoring import WeightedPoints
             >>> cfg = WeightedPoints().get_config()
-            >>> len(cfg["criteria"]), cfg["list_bounds"], cfg["review_every_months"]
-            (12, [5, 25], 3)
+            >>> cfg["scorer"], cfg["version"], len(cfg["criteria"]), cfg["list_bounds"]
+            ('weighted_points', 1, 12, [5, 25])
         """
-        return {
-            "scorer": self.name,
-            "criteria": [c.get_config() for c in self.criteria],
-            "threshold": self.threshold,
-            "missing": self.missing,
-            "list_bounds": list(self.list_bounds),
-            "review_every_months": self.review_every_months,
-        }
+        return config_of(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WeightedPoints:
@@ -804,28 +766,7 @@ call fit() or pin the range; got 'x'
             >>> WeightedPoints.from_config(cfg)
             Traceback (most recent call last):
             ...
-            kamlib.errors.InvalidValueError: WeightedPoints.config.criteria[0].mapping.MinMax.hi: \
+            kamlib.errors.InvalidValueError: WeightedPoints.criteria[0].mapping.hi: \
 must be finite; got nan
         """
-        cfg = config_mapping("WeightedPoints.config", config, _KEYS)
-        if cfg.get("scorer", cls.name) != cls.name:
-            raise InvalidValueError(
-                "WeightedPoints.config.scorer", cfg["scorer"], f"must be {cls.name!r}"
-            )
-        raw = cfg.get("criteria")
-        if raw is None:
-            criteria: Iterable[Criterion] = DEFAULT_CRITERIA
-        else:
-            if isinstance(raw, str | Mapping) or not isinstance(raw, Sequence):
-                raise InvalidTypeError("WeightedPoints.config.criteria", raw, "must be a list")
-            criteria = [
-                Criterion.from_config(c, f"WeightedPoints.config.criteria[{i}]")
-                for i, c in enumerate(raw)
-            ]
-        return cls(
-            criteria,
-            threshold=cfg.get("threshold"),
-            missing=cfg.get("missing", "renormalise"),
-            list_bounds=cfg.get("list_bounds", (5, 25)),
-            review_every_months=cfg.get("review_every_months", 3),
-        )
+        return from_config_of(cls, config)
