@@ -203,3 +203,14 @@ def test_filled_rows_leave_complete_rows_bitwise_alone() -> None:
     rest = [i for i in range(30) if i not in (7, 11)]
     assert np.array_equal(wp.score(gappy).scores[rest], wp.score(t).scores[rest])
     assert np.array_equal(wp.score(gappy).contributions[rest], wp.score(t).contributions[rest])
+
+
+def test_key_accounts_refuses_a_result_scored_with_another_configuration() -> None:
+    t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 9.0]})
+    low = WeightedPoints([Criterion("x", mapping=MinMax(0, 10))], threshold=5.0)
+    high = WeightedPoints([Criterion("x", mapping=MinMax(0, 10))], threshold=9.5)
+    assert low.key_accounts(low.score(t)).ids == ("B",)
+    with pytest.raises(InvalidValueError, match=r"result\.config_hash"):
+        high.key_accounts(low.score(t))
+    with pytest.raises(InvalidValueError, match=r"must be a weighted_points ScoreTable"):
+        low.key_accounts(ValueMatrix("x", ["x"], x_cut=0.0, y_cut=0.0).score(t))

@@ -41,7 +41,7 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._base import ScoreTable, config_hash, owned_readonly, require_columns
 from kamlib.scoring._config import config_of, from_config_of
 from kamlib.scoring._kernel import (
     MISSING_POLICIES,
@@ -689,8 +689,10 @@ call fit() or pin the range; got 'x'
             top: Optional maximum list length.
 
         Raises:
-            InvalidValueError: ``result`` comes from another scorer; neither a threshold nor
-                ``top`` is set; ``top`` is negative.
+            InvalidValueError: ``result`` comes from another scorer, or from this one with
+                another configuration (its ``config_hash`` differs: a list judged against
+                a threshold it was not scored with would be wrong); neither a threshold
+                nor ``top`` is set; ``top`` is negative.
 
         Examples:
             >>> import numpy as np
@@ -710,6 +712,14 @@ call fit() or pin the range; got 'x'
         if not isinstance(res, ScoreTable) or res.scorer != self.name:
             raise InvalidValueError(
                 "result", getattr(res, "scorer", res), f"must be a {self.name} ScoreTable"
+            )
+        mine = config_hash(self.get_config())
+        if res.config_hash != mine:
+            raise InvalidValueError(
+                "result.config_hash",
+                res.config_hash,
+                f"must be this scorer's ({mine}): the result was scored with another "
+                "configuration (other criteria, ranges or threshold)",
             )
         if top is not None:
             top = check_int("top", top, ge=0)
