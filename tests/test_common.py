@@ -17,8 +17,20 @@ import numpy as np
 
 from kamlib import FeatureTable
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring import ScorerRegistry, ScoreTable, require_columns
+from kamlib.scoring import (
+    ScorerRegistry,
+    ScoreTable,
+    load_scorer,
+    require_columns,
+    scorer_config,
+    scorer_from_config,
+)
 from kamlib.testing import check_scorer, synthetic_table
+
+
+def _finite_or_none(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not (isinstance(value, float) and np.isfinite(value)):
+        raise InvalidValueError(f"ProfitPerRevenue.{attr.name}", value, "must be a finite float")
 
 
 @attrs.frozen
@@ -26,7 +38,9 @@ class ProfitPerRevenue:
     """Margin score: ``profit / revenue`` relative to a fitted population median."""
 
     name: ClassVar[str] = "profit_per_revenue"
-    median: float | None = None  # the learned parameter; pass it to pin it
+    config_version: ClassVar[int] = 1
+    # the learned parameter, an attrs field: pass it to pin it
+    median: float | None = attrs.field(default=None, validator=_finite_or_none)
 
     @property
     def is_fitted(self) -> bool:
@@ -39,11 +53,11 @@ class ProfitPerRevenue:
     def _margin(self, table: FeatureTable) -> np.ndarray[Any, np.dtype[np.float64]]:
         require_columns(table, self.required_features, self.name)
         X, M = table.matrix(list(self.required_features))
-        if M is not None:  # policy: refuse missing values with a typed error
+        if M is not None:  # missing="raise": refuse missing values with a typed error
             raise InvalidValueError(f"{self.name}.table", "missing", "must be complete")
         if (X[:, 1] <= 0).any():
             raise InvalidValueError(f"{self.name}.table", "revenue", "must be positive")
-        out: np.ndarray[Any, np.dtype[np.float64]] = X[:, 0] / X[:, 1]
+        out: np.ndarray[Any, np.dtype[np.float64]] = X[:, 0] / X[:, 1]  # row by row
         return out
 
     def fit(self, table: FeatureTable) -> ProfitPerRevenue:
@@ -66,14 +80,11 @@ class ProfitPerRevenue:
         )
 
     def get_config(self) -> dict[str, Any]:
-        return {"median": self.median}
+        return scorer_config(self)  # {"scorer": ..., "version": 1, "median": ...}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ProfitPerRevenue:
-        median = config.get("median")
-        if median is not None and not isinstance(median, int | float):
-            raise InvalidValueError("ProfitPerRevenue.median", median, "must be a number")
-        return cls(median=None if median is None else float(median))
+        return scorer_from_config(cls, config)  # typed errors, every problem at once
 
 
 def test_custom_scorer_passes_the_kit() -> None:
@@ -81,8 +92,10 @@ def test_custom_scorer_passes_the_kit() -> None:
     check_scorer(ProfitPerRevenue())
     check_scorer(ProfitPerRevenue(median=0.1), synthetic_table(["profit", "revenue"], seed=3))
     reg = ScorerRegistry()
-    reg.register("profit_per_revenue", ProfitPerRevenue)
+    reg.register(ProfitPerRevenue.name, ProfitPerRevenue)
     assert reg.get("profit_per_revenue").name == "profit_per_revenue"
+    pinned = ProfitPerRevenue(median=0.1)
+    assert load_scorer(pinned.get_config(), registry=reg) == pinned
 
 
 # --8<-- [end:custom]

@@ -26,7 +26,13 @@ from kamlib.scoring._base import (
     register_scorer,
     require_columns,
 )
-from kamlib.scoring._config import load_scorer, mapping_from_config
+from kamlib.scoring._config import (
+    load_scorer,
+    mapping_from_config,
+    scorer_config,
+    scorer_from_config,
+)
+from kamlib.scoring._kernel import MISSING_POLICIES
 from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise
 from kamlib.scoring.empirical import EmpiricalEstimate
 from kamlib.scoring.health import (
@@ -73,6 +79,9 @@ __all__ = [
     "get_scorer",
     "load_scorer",
     "register_scorer",
+    "scorer_config",
+    "scorer_from_config",
+    "MISSING_POLICIES",
     "require_columns",
     # value matrix, weighted points, empirical estimate
     "ABCD_NAMES",

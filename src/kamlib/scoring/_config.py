@@ -25,8 +25,8 @@ from kamlib.serde import Converter
 
 __all__ = [
     "CONFIG_KEYS",
-    "config_of",
-    "from_config_of",
+    "scorer_config",
+    "scorer_from_config",
     "load_scorer",
     "mapping_config",
     "mapping_from_config",
@@ -109,20 +109,24 @@ def mapping_config(m: AnyMapping) -> dict[str, Any]:
     return _unstructure_mapping(m)
 
 
-def config_of(scorer: Any) -> dict[str, Any]:
+def scorer_config(scorer: Any) -> dict[str, Any]:
     """Return ``{"scorer": name, "version": N, <field>: ...}`` for an attrs scorer.
 
+    The ``get_config`` of every built-in, and of any scorer written on the chassis: an
+    attrs class whose ``__init__`` fields are its parameters (attrs classes, tuples,
+    ``str``/``int``/``float``/``bool``/``None`` and points mappings nest), with ``name``
+    and ``config_version`` class variables.
+
     Args:
-        scorer: An instance of an attrs scorer class with ``name`` and ``config_version``
-            class variables.
+        scorer: An instance of such a class.
 
     Returns:
         JSON-compatible plain data holding every parameter (fitted ones included).
 
     Examples:
         >>> from kamlib.scoring import ValueMatrix
-        >>> from kamlib.scoring._config import config_of
-        >>> cfg = config_of(ValueMatrix(x_cut=1.0, y_cut=2.0))
+        >>> from kamlib.scoring import scorer_config
+        >>> cfg = scorer_config(ValueMatrix(x_cut=1.0, y_cut=2.0))
         >>> cfg["scorer"], cfg["version"], cfg["x_cut"]
         ('value_matrix', 1, 1.0)
     """
@@ -131,7 +135,7 @@ def config_of(scorer: Any) -> dict[str, Any]:
     return {"scorer": cls.name, "version": cls.config_version, **body}
 
 
-def from_config_of(cls: type[S], config: object) -> S:
+def scorer_from_config(cls: type[S], config: object) -> S:
     """Build a ``cls`` scorer from its config, treating the config as untrusted input.
 
     ``"scorer"`` and ``"version"`` may be left out; when present they must be the class's
@@ -141,7 +145,7 @@ def from_config_of(cls: type[S], config: object) -> S:
 
     Args:
         cls: The scorer class.
-        config: Plain data as written by :func:`config_of`.
+        config: Plain data as written by :func:`scorer_config`.
 
     Returns:
         The scorer.
@@ -153,10 +157,10 @@ def from_config_of(cls: type[S], config: object) -> S:
 
     Examples:
         >>> from kamlib.scoring import ValueMatrix
-        >>> from kamlib.scoring._config import from_config_of
-        >>> from_config_of(ValueMatrix, {"x_cut": 1, "y_cut": 2}).x_cut
+        >>> from kamlib.scoring import scorer_from_config
+        >>> scorer_from_config(ValueMatrix, {"x_cut": 1, "y_cut": 2}).x_cut
         1.0
-        >>> from_config_of(ValueMatrix, {"scorer": "health_model"})
+        >>> scorer_from_config(ValueMatrix, {"scorer": "health_model"})
         Traceback (most recent call last):
         ...
         kamlib.errors.InvalidValueError: ValueMatrix.scorer: must be 'value_matrix'; \

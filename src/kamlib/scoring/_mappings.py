@@ -114,7 +114,7 @@ class MinMax:
     never re-learned (pinned means pinned: to re-learn, fit a mapping without a range). A
     constant population (``lo == hi``) gives every account 5 points.
 
-    Args:
+    Attributes:
         lo: Value that gets 0 points (``None``: learn it); at most ``1e15`` in magnitude.
         hi: Value that gets 10 points (``None``: learn it); ``hi >= lo``.
         clip: Clip points to [0, 10] for values outside ``[lo, hi]`` (default True). With
@@ -264,7 +264,7 @@ class Percentile:
     at or below the minimum 0, one at or above the maximum 10. Tied quantiles share the
     mean of their points.
 
-    Args:
+    Attributes:
         knots: Pinned quantile values (non-decreasing), or ``None`` to learn them.
         n_knots: Number of quantiles to learn, 2 to 10 001 (a knot every 0.01 %); with
             pinned knots it is their number.
@@ -379,7 +379,7 @@ class Bands:
     Boundary rule: a value equal to an edge falls in the band *above* it. ``points`` has
     one more entry than ``edges`` (below the first edge, between edges, from the last edge).
 
-    Args:
+    Attributes:
         edges: Band edges, strictly increasing.
         points: Points of each band, each in [0, 10].
 
@@ -468,7 +468,7 @@ got (500.0, 100.0)
 class Piecewise:
     """Piecewise-linear points through the knots ``(xs[i], ys[i])``, flat outside them.
 
-    Args:
+    Attributes:
         xs: Knot positions, strictly increasing (at least 2).
         ys: Points at the knots, each in [0, 10].
 

@@ -34,7 +34,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError, UnknownIdError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
-from kamlib.scoring._config import config_of, from_config_of
+from kamlib.scoring._config import scorer_config, scorer_from_config
 
 __all__ = ["EmpiricalEstimate"]
 
@@ -124,7 +124,7 @@ class EmpiricalEstimate:
     The work is vectorised: one pass to code the segments, then a loop over the *unique*
     segments only (never over accounts).
 
-    Args:
+    Attributes:
         benchmarks: Segment benchmarks (non-negative spend), or ``None`` to learn them.
         share: Attainable share of the benchmark, in [0, 1]; default 1.0 (the seeds give
             no number: the default estimates the whole benchmark spend).
@@ -342,7 +342,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             >>> EmpiricalEstimate({("it", "s"): 5.0}).get_config()["benchmarks"]
             [['it', 's', 5.0]]
         """
-        return config_of(self)
+        return scorer_config(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmpiricalEstimate:
@@ -360,4 +360,4 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
             kamlib.errors.InvalidValueError: EmpiricalEstimate.benchmarks[0].spend: \
 must be a real number in [0, 1e+15]; got -1.0
         """
-        return from_config_of(cls, config)
+        return scorer_from_config(cls, config)

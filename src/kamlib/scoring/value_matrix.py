@@ -36,7 +36,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
-from kamlib.scoring._config import config_of, from_config_of
+from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import normalised, observed_share, quantiles, row_weights
 
 __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
@@ -158,7 +158,7 @@ class ValueMatrix:
     share as ``coverage`` and fires ``partial_strategic``; an account with no strategic
     attribute at all is still refused.
 
-    Args:
+    Attributes:
         x_feature: Column of the contribution axis.
         y_features: Columns blended into the strategic-importance axis.
         y_weights: Non-negative weights of ``y_features`` (at least one positive); default
@@ -454,7 +454,7 @@ in (0, 1); got 1.5
             >>> ValueMatrix.from_config(cfg) == ValueMatrix(x_cut=1.0, y_cut=2.0)
             True
         """
-        return config_of(self)
+        return scorer_config(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ValueMatrix:
@@ -471,4 +471,4 @@ in (0, 1); got 1.5
             ...
             kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be finite; got nan
         """
-        return from_config_of(cls, config)
+        return scorer_from_config(cls, config)

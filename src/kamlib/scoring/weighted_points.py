@@ -42,8 +42,9 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._base import ScoreTable, config_hash, owned_readonly, require_columns
-from kamlib.scoring._config import config_of, from_config_of
+from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import (
+    BLOCK_ROWS,
     MISSING_POLICIES,
     blocks,
     normalised,
@@ -79,7 +80,7 @@ _REASON_TEXTS = MappingProxyType(
 class Criterion:
     """One weighted criterion: a feature, its weight, its direction and its 0-10 mapping.
 
-    Args:
+    Attributes:
         feature: The FeatureTable column.
         weight: Non-negative weight; only ratios between criteria matter.
         direction: ``"benefit"`` (more is better) or ``"cost"`` (less is better: the points
@@ -268,20 +269,23 @@ class _Term:
         """
         return self.clip and not (lo >= self.lo and hi <= self.hi)
 
-    def weighted(self, x: FloatArray, e: FloatArray | float, clip: bool) -> FloatArray:
-        """Return ``e * points(x)`` for the affine part (``e * slope * x``) or the mapping."""
+    def weighted(
+        self, x: FloatArray, e: FloatArray | float, clip: bool, out: FloatArray
+    ) -> FloatArray:
+        """Write ``e * points(x)`` into ``out``: ``e * slope * x`` if affine, else mapped."""
         if self.affine:
             a = e * self.slope
             if clip:
-                out = np.clip(x, self.lo, self.hi)
+                np.clip(x, self.lo, self.hi, out=out)
                 out *= a
-                return out
-            return np.multiply(x, a)
+            else:
+                np.multiply(x, a, out=out)
+            return out
         p = self.mapping.points(x)
         if self.cost:
             p = POINTS_MAX - p
-        p *= e
-        return p
+        np.multiply(p, e, out=out)
+        return out
 
     def offset(self, e: FloatArray | float) -> FloatArray | float:
         """The constant part ``e * icpt`` of an affine term (0 for a mapped one)."""
@@ -321,16 +325,17 @@ def _kernel(
     """
     n = X.shape[0]
     out = np.empty(n, dtype=np.float64)
+    buf = np.empty(min(n, BLOCK_ROWS), dtype=np.float64)
     for rows in blocks(n):
         o = out[rows]
+        tmp = buf[: o.shape[0]]
         c: FloatArray | float = 0.0
         for j, t in enumerate(terms):
             e = _column(E, j, rows)
-            term = t.weighted(X[rows, j], e, clip[j])
             if j == 0:
-                o[...] = term
+                t.weighted(X[rows, j], e, clip[j], o)
             else:
-                o += term
+                o += t.weighted(X[rows, j], e, clip[j], tmp)
             c = c + t.offset(e)
         o += c
     return out
@@ -352,7 +357,7 @@ class _Contributions:
         every = slice(None)
         for j, t in enumerate(self.terms):
             e = _column(self.E, j, every)
-            out[:, j] = t.weighted(self.X[:, j], e, self.clip[j])
+            t.weighted(self.X[:, j], e, self.clip[j], out[:, j])
             out[:, j] += t.offset(e)
         if self.fill is not None:
             out += self.fill
@@ -406,7 +411,7 @@ class WeightedPoints:
     **Cadence.** ``review_every_months`` (default 3, seed [002]) is metadata for the review
     process: kamlib reads no clock; re-fit and re-score on that schedule.
 
-    Args:
+    Attributes:
         criteria: The criteria (default :data:`DEFAULT_CRITERIA`); features must be unique;
             weights non-negative with at least one positive.
         threshold: Qualification threshold in points, or ``None`` for no verdict.
@@ -757,7 +762,7 @@ call fit() or pin the range; got 'x'
             >>> cfg["scorer"], cfg["version"], len(cfg["criteria"]), cfg["list_bounds"]
             ('weighted_points', 1, 12, [5, 25])
         """
-        return config_of(self)
+        return scorer_config(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WeightedPoints:
@@ -779,4 +784,4 @@ call fit() or pin the range; got 'x'
             kamlib.errors.InvalidValueError: WeightedPoints.criteria[0].mapping.hi: \
 must be finite; got nan
         """
-        return from_config_of(cls, config)
+        return scorer_from_config(cls, config)
