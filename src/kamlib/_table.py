@@ -146,18 +146,30 @@ def _observed_bounds(X: FloatArray, mask: BoolArray | None) -> tuple[FloatArray,
     """Return the per-column minimum and maximum of the observed cells of ``(n, k)`` ``X``.
 
     A column with no observed cell gets ``(inf, -inf)``. NaN propagates, so finite bounds
-    prove every observed cell finite: the bounds *are* the finiteness check.
+    prove every observed cell finite: the bounds *are* the finiteness check. A zero bound
+    is ``+0.0`` (:func:`_zero_plus`), whatever the order of the cells.
     """
     with np.errstate(invalid="ignore"):
         if mask is None:
             if X.shape[0] == 0:
                 k = X.shape[1]
                 return np.full(k, np.inf), np.full(k, -np.inf)
-            return X.min(axis=0), X.max(axis=0)
+            return _zero_plus(X.min(axis=0)), _zero_plus(X.max(axis=0))
         seen = ~mask
         lo = np.min(X, axis=0, where=seen, initial=np.inf)
         hi = np.max(X, axis=0, where=seen, initial=-np.inf)
-    return lo, hi
+    return _zero_plus(lo), _zero_plus(hi)
+
+
+def _zero_plus(a: FloatArray) -> FloatArray:
+    """Return ``a`` with ``-0.0`` turned into ``+0.0`` in place (every other value kept).
+
+    min and max are exact, but which of two equal zeros they return depends on the order
+    of the reduction (SIMD lanes, row blocks); kept bounds are made a function of the
+    observed values alone.
+    """
+    a += 0.0
+    return a
 
 
 def _check_bounds(
@@ -185,6 +197,79 @@ def _check_bounds(
         rule = f"must be at most {MAX_MAGNITUDE:g} in magnitude"
     path, context = where(i, j)
     raise InvalidValueError(path, float(col[i]), f"{rule} ({context})")
+
+
+_BLOCK_BYTES = 1 << 18
+"""Float64 bytes per row block of :func:`_copy_observed`: the block's source, its copy and
+its mask stay in a core's L2 cache while they are checked."""
+
+
+def _block_rows(k: int) -> int:
+    """Rows per block of :func:`_copy_observed` for a ``k``-column matrix (at least 1)."""
+    return max(1, _BLOCK_BYTES // (8 * max(k, 1)))
+
+
+def _copy_observed(
+    arr: NDArray[Any], given: BoolArray | None, nan_is_missing: bool
+) -> tuple[FloatArray, BoolArray | None, tuple[FloatArray, FloatArray]]:
+    """Copy numeric ``(n, k)`` ``arr`` into a new Fortran float64 matrix, with mask and bounds.
+
+    One pass over memory, in row blocks of :func:`_block_rows` rows: each block is cast and
+    copied (for a C-ordered source, a transpose small enough to stay in cache), its
+    missing cells (``given``, and its NaN with ``nan_is_missing``) are copied into a new
+    Fortran mask and set to NaN, and its per-column min and max over the observed cells
+    are taken while it is in cache (NaN when an observed cell is NaN); the block results
+    are then reduced.
+
+    Returns exactly what the unblocked ``X = np.array(arr, dtype=float64, order="F")``,
+    ``mask = given | isnan(X)`` (``None`` when no cell is True), ``X[mask] = nan`` and
+    :func:`_observed_bounds` give: min and max are exact and a zero bound is ``+0.0``, so
+    the blocks change no bit. ``arr`` and ``given`` are only read.
+    """
+    n, k = arr.shape
+    X = np.empty((n, k), dtype=np.float64, order="F")
+    M = np.zeros((n, k), dtype=np.bool_, order="F") if given is not None or nan_is_missing else None
+    step = _block_rows(k)
+    nblocks = -(-n // step)
+    lo = np.empty((nblocks, k), dtype=np.float64)
+    hi = np.empty((nblocks, k), dtype=np.float64)
+    any_missing = False
+    with np.errstate(invalid="ignore"):
+        for q in range(nblocks):
+            rows = slice(q * step, (q + 1) * step)
+            d = X[rows]
+            np.copyto(d, arr[rows], casting="unsafe")
+            m = None if M is None else M[rows]
+            nan: BoolArray | None = None
+            if m is not None:
+                if given is not None:
+                    np.copyto(m, given[rows])
+                nan = np.isnan(d)
+                if nan_is_missing:
+                    np.logical_or(m, nan, out=m)
+                if not m.any():
+                    m = None
+            if m is None:  # NaN propagates: an undeclared one makes the bounds NaN
+                np.minimum.reduce(d, axis=0, out=lo[q])
+                np.maximum.reduce(d, axis=0, out=hi[q])
+                continue
+            any_missing = True
+            if given is not None:  # with nan_is_missing alone, missing cells are NaN already
+                np.copyto(d, np.nan, where=m)
+            # Missing cells now hold NaN, which fmin/fmax skip; an undeclared NaN (a NaN
+            # outside m) is put back into its column's bounds by hand.
+            np.fmin.reduce(d, axis=0, out=lo[q], initial=np.inf)
+            np.fmax.reduce(d, axis=0, out=hi[q], initial=-np.inf)
+            if not nan_is_missing:
+                assert nan is not None
+                undeclared = np.greater(nan, m, out=nan).any(axis=0)
+                lo[q, undeclared] = np.nan
+                hi[q, undeclared] = np.nan
+        bounds = (
+            _zero_plus(lo.min(axis=0, initial=np.inf)),
+            _zero_plus(hi.max(axis=0, initial=-np.inf)),
+        )
+    return X, (M if any_missing else None), bounds
 
 
 def _check_flag(path: str, value: object) -> bool:
@@ -600,7 +685,10 @@ or declared missing (account 'A1'); got nan
 
         The nightly re-score of a CRM: ids and column names were validated when the table
         was built and are reused; only the ``(n, k)`` matrix is checked (shape, numeric
-        dtype, finite unless declared missing). Costs one copy and one pass over the data.
+        dtype, finite unless declared missing, at most :data:`MAX_MAGNITUDE` in magnitude).
+        Costs one pass over memory: the matrix is copied in cache-sized row blocks (C- or
+        F-ordered, any numeric dtype), each block checked and its per-column bounds taken
+        while it is in cache.
 
         Args:
             values: ``(n, k)`` array-like of numbers, columns in :attr:`names` order.
@@ -631,23 +719,16 @@ or declared missing (account 'A1'); got nan
         shape = self.values.shape
         if arr.shape != shape:
             raise InvalidValueError("FeatureTable.values", arr.shape, f"must have shape {shape}")
-        X = np.array(arr, dtype=np.float64, order="F")  # always a private copy
-        mask: BoolArray | None = None
+        given: BoolArray | None = None
         if missing is not None:
             m = np.asarray(missing)
             if m.shape != shape or m.dtype != np.bool_:
                 raise InvalidValueError(
                     "FeatureTable.missing", m.shape, f"must be a bool array of shape {shape}"
                 )
-            mask = m
-        if _check_flag("FeatureTable.with_values.nan_is_missing", nan_is_missing):
-            nan = np.isnan(X)
-            mask = nan if mask is None else mask | nan
-        if mask is not None and not mask.any():
-            mask = None
-        if mask is not None:
-            X[mask] = np.nan
-        bounds = _observed_bounds(X, mask)
+            given = m
+        nan_is_missing = _check_flag("FeatureTable.with_values.nan_is_missing", nan_is_missing)
+        X, mask, bounds = _copy_observed(arr, given, nan_is_missing)
         names, ids = self.names, self.ids
         _check_bounds(
             X,
@@ -662,7 +743,7 @@ or declared missing (account 'A1'); got nan
             ids=self.ids,
             names=self.names,
             values=_readonly(X),
-            missing=None if mask is None else _readonly(mask.copy(order="F")),
+            missing=None if mask is None else _readonly(mask),
             categorical=self.categorical,
         )
         object.__setattr__(table, "_bounds", bounds)
