@@ -24,15 +24,8 @@ import numpy as np
 
 from _timing import Row, compare, main
 from kamlib import FeatureTable
-from kamlib.scoring import (
-    DEFAULT_LIGHT_RULES,
-    HealthModel,
-    HysteresisBands,
-    assign_lights,
-    evaluate_rules,
-    hysteresis_steps,
-    rescue_alerts,
-)
+from kamlib.scoring import DEFAULT_LIGHT_RULES, HealthModel, assign_lights, evaluate_rules
+from kamlib.signals import HysteresisBands, hysteresis_steps, rescue_alerts
 
 BENCH = "health"
 MEASURES = (

@@ -125,3 +125,75 @@ def test_checker_allows_seeded_rng(tmp_path: Path) -> None:
     p = tmp_path / "m.py"
     p.write_text("import numpy as np\nnp.random.default_rng(seed)\n", encoding="utf-8")
     assert _violations(p) == []
+
+
+# ---------------------------------------------------------------- layers import downwards
+# Package -> packages it must never import (at module level or inside a function):
+# signals build on scoring (scores over time), so scoring never imports signals; the
+# domain model sits below everything that scores it.
+FORBIDDEN_IMPORTS: dict[str, tuple[str, ...]] = {
+    "scoring": ("kamlib.signals",),
+    "model": ("kamlib.scoring", "kamlib.signals"),
+}
+
+
+def _imports(tree: ast.AST, package: str) -> list[tuple[int, str]]:
+    """Every module (or module attribute) an import names, relative imports made absolute.
+
+    ``package`` is the package the source sits in (its directory), e.g. ``kamlib.scoring``.
+    """
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, a.name) for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                head = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{head}.{base}" if base else head
+            found.append((node.lineno, base))
+            found.extend((node.lineno, f"{base}.{a.name}") for a in node.names)
+    return found
+
+
+def _banned(names: list[tuple[int, str]], banned: tuple[str, ...]) -> list[tuple[int, str]]:
+    return [(n, m) for n, m in names if any(m == b or m.startswith(b + ".") for b in banned)]
+
+
+LAYERED = sorted(p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] in FORBIDDEN_IMPORTS)
+
+
+def test_layered_modules_found() -> None:
+    assert {p.relative_to(SRC).parts[0] for p in LAYERED} == set(FORBIDDEN_IMPORTS)
+    assert (SRC / "signals" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("path", LAYERED, ids=lambda p: str(p.relative_to(SRC)))
+def test_layers_import_downwards(path: Path) -> None:
+    rel = path.relative_to(SRC)
+    package = ".".join(("kamlib", *rel.parent.parts))
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert _banned(_imports(tree, package), FORBIDDEN_IMPORTS[rel.parts[0]]) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import kamlib.signals",
+        "from kamlib.signals import rescue_alerts",
+        "from kamlib.signals._trends import rescue_alerts",
+        "from kamlib import signals",
+        "from .. import signals",
+        "from ..signals import rescue_alerts",
+        "def f():\n    from kamlib.signals import Override\n",
+    ],
+)
+def test_layer_checker_catches(source: str) -> None:
+    found = _banned(_imports(ast.parse(source), "kamlib.scoring"), ("kamlib.signals",))
+    assert found, source
+
+
+def test_layer_checker_allows_scoring_imports() -> None:
+    source = "from kamlib.scoring import ScoreTable\nfrom ._kernel import seq_sum\nimport numpy"
+    assert _banned(_imports(ast.parse(source), "kamlib.scoring"), ("kamlib.signals",)) == []

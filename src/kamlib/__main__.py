@@ -26,8 +26,8 @@ from kamlib.scoring import (
     ScoreTable,
     ValueMatrix,
     WeightedPoints,
-    two_quarter_decline,
 )
+from kamlib.signals import two_quarter_decline
 from kamlib.synthetic import synthetic_portfolio
 
 

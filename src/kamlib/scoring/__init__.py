@@ -46,18 +46,8 @@ from kamlib.scoring.health import (
     Node,
     assign_lights,
     evaluate_rules,
-    quarterly_decline_alerts,
-    rescue_alerts,
     revenue_decline_rule,
-    two_quarter_decline,
 )
-from kamlib.scoring.hysteresis import (
-    HysteresisBands,
-    hysteresis_step,
-    hysteresis_steps,
-    initial_states,
-)
-from kamlib.scoring.overrides import OverriddenScores, Override, apply_overrides
 from kamlib.scoring.value_matrix import ABCD_NAMES, QUADRANT_POLICY, QUADRANTS, ValueMatrix
 from kamlib.scoring.weighted_points import (
     DEFAULT_CRITERIA,
@@ -109,17 +99,7 @@ __all__ = [
     "Node",
     "assign_lights",
     "evaluate_rules",
-    "quarterly_decline_alerts",
-    "rescue_alerts",
     "revenue_decline_rule",
-    "two_quarter_decline",
-    "HysteresisBands",
-    "hysteresis_step",
-    "hysteresis_steps",
-    "initial_states",
-    "OverriddenScores",
-    "Override",
-    "apply_overrides",
 ]
 
 # Every built-in, registered in this one place under its class's ``name``.

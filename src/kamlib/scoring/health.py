@@ -15,10 +15,9 @@ cooperation). :class:`HealthModel` builds a tree ``measures -> dimensions -> ove
   competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
   green-watch (绿灯观察) on a single late delivery.
 
-Trend alerts are pure vectorised functions: :func:`two_quarter_decline` (purchases down
-15% in each of two consecutive quarters [000]), :func:`quarterly_decline_alerts` (the same
-from a matrix of quarterly revenue) and :func:`rescue_alerts` (health score down 20%,
-start a rescue [003]).
+Trend alerts, hysteresis and overrides, functions of scores over time, live in
+:mod:`kamlib.signals`; :func:`revenue_decline_rule` is the two-quarter decline [000] as a
+light rule.
 
 Examples:
     >>> from kamlib import FeatureTable
@@ -44,7 +43,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
@@ -57,7 +55,7 @@ from kamlib._validators import (
     as_float,
     as_float_tuple,
     as_tuple,
-    check_int,
+    check_real,
     each,
     non_empty_str,
     one_of,
@@ -94,6 +92,7 @@ from kamlib.scoring._kernel import quantiles
 __all__ = [
     "AGGREGATORS",
     "COMPARISONS",
+    "DECLINE_TOLERANCE",
     "DEFAULT_LIGHT_RULES",
     "DEFAULT_MEASURES",
     "DEFAULT_NODES",
@@ -106,11 +105,9 @@ __all__ = [
     "Measure",
     "Node",
     "assign_lights",
+    "decline_limit",
     "evaluate_rules",
-    "quarterly_decline_alerts",
-    "rescue_alerts",
     "revenue_decline_rule",
-    "two_quarter_decline",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -125,6 +122,9 @@ RULE_LIGHTS: tuple[str, ...] = ("green_watch", "yellow", "red")
 ON_MISSING: tuple[str, ...] = ("skip", "fire")
 N_QUANTILES = 101
 CONFIG_VERSION = 1
+DECLINE_TOLERANCE = 1e-12
+"""Relative tolerance of the decline alerts, so that an exact 15 % (or 20 %) fall counts
+despite float rounding (kamlib's choice)."""
 
 
 # ---------------------------------------------------------------------------- converters
@@ -533,6 +533,24 @@ DEFAULT_LIGHT_RULES: tuple[LightRule, ...] = (
 )
 
 
+def decline_limit(drop: float) -> float:
+    """Return the change at or below which a quarter counts as a fall of at least ``drop``.
+
+    ``-drop * (1 - DECLINE_TOLERANCE)``: a change of exactly ``-drop``, or one a rounding
+    step above it, still counts. The one threshold of :func:`revenue_decline_rule` and
+    :func:`kamlib.signals.two_quarter_decline`, so both fire on the same accounts.
+
+    Examples:
+        A fall of exactly 15% in money is not exactly ``-0.15`` in floats:
+
+        >>> from kamlib.scoring.health import decline_limit
+        >>> change = (113.90 - 134.00) / 134.00
+        >>> change, change <= -0.15, change <= decline_limit(0.15)
+        (-0.14999999999999997, False, True)
+    """
+    return -float(drop) * (1.0 - DECLINE_TOLERANCE)
+
+
 def revenue_decline_rule(
     *,
     drop: float = 0.15,
@@ -542,10 +560,12 @@ def revenue_decline_rule(
 ) -> LightRule:
     """Return the two-quarter purchase decline alert as a :class:`LightRule`.
 
-    Seed rule [000]: alert when the purchase amount falls at least 15% in each of two
-    consecutive quarters (连续两季度下降15%). Fires exactly where
-    :func:`two_quarter_decline` does. Not in :data:`DEFAULT_LIGHT_RULES` (the seed gives
-    it no colour); add it with ``rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())``.
+    Seed rule [000]: alert when the purchase amount falls 15% for two consecutive
+    quarters (连续两季度下降15%); kamlib reads it as a fall of at least 15% in each of the
+    two quarters, compared with a tolerance (:func:`decline_limit`) so that an exact 15%
+    fall always fires. Fires exactly where :func:`kamlib.signals.two_quarter_decline`
+    does. Not in :data:`DEFAULT_LIGHT_RULES` (the seed gives it no colour; yellow is
+    kamlib's default); add it with ``rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())``.
 
     Args:
         drop: Minimum fall per quarter, a fraction in ``(0, 1)``.
@@ -553,20 +573,23 @@ def revenue_decline_rule(
         code: Reason code.
         features: The two quarter-on-quarter change columns.
 
+    Raises:
+        InvalidValueError: ``drop`` outside ``(0, 1)``, or a bad light or code.
+
     Examples:
         >>> from kamlib.scoring import revenue_decline_rule
         >>> r = revenue_decline_rule()
         >>> r.comparison, r.threshold, r.feature
-        ('<=', -0.15, ('revenue_change_last', 'revenue_change_prev'))
+        ('<=', -0.14999999999985, ('revenue_change_last', 'revenue_change_prev'))
     """
-    _check_fraction("drop", drop)
+    d = check_real("drop", drop, gt=0.0, lt=1.0)
     return LightRule(
         code,
         light,
         features,
         "<=",
-        -float(drop),
-        f"Purchases down at least {drop:.0%} in each of two consecutive quarters "
+        decline_limit(d),
+        f"Purchases down at least {d:.0%} in each of two consecutive quarters "
         "(连续两季度下降) [000]",
     )
 
@@ -653,154 +676,6 @@ def _check_rules(rules: object, path: str) -> tuple[LightRule, ...]:
     for i, c in enumerate(codes):
         if c in codes[:i]:
             raise InvalidValueError(f"{path}[{i}].code", c, "must be unique in the rule set")
-    return out
-
-
-# ---------------------------------------------------------------------------- trend alerts
-_TOL = 1e-12  # relative tolerance so that an exact 15%/20% fall counts despite rounding
-
-
-def _check_fraction(path: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidTypeError(path, value, "must be a real number")
-    v = float(value)
-    if not 0.0 < v < 1.0:
-        raise InvalidValueError(path, value, "must be a fraction in (0, 1)")
-    return v
-
-
-def _as_floats(path: str, values: object, ndim: int) -> FloatArray:
-    try:
-        arr = np.asarray(values)
-    except Exception:
-        raise InvalidTypeError(path, values, "must be array-like of numbers") from None
-    if arr.dtype == np.bool_ or arr.dtype.kind not in "iuf":
-        raise InvalidTypeError(path, str(arr.dtype), "must hold real numbers")
-    if arr.ndim != ndim:
-        raise InvalidValueError(path, arr.shape, f"must be {ndim}-dimensional")
-    out: FloatArray = arr.astype(np.float64)
-    return out
-
-
-def two_quarter_decline(
-    change_last: object, change_prev: object, *, drop: float = 0.15
-) -> BoolArray:
-    """Flag accounts whose purchases fell at least ``drop`` in each of two quarters.
-
-    Seed rule [000]: an automatic alert when the purchase amount falls 15% for two
-    consecutive quarters (连续两季度下降15%). Inputs are the quarter-on-quarter changes
-    (``revenue_change_last``, ``revenue_change_prev``: ``-0.15`` is a 15% fall); the alert
-    fires where both are ``<= -drop``. NaN (unknown change) never fires.
-
-    Args:
-        change_last: ``(n,)`` change of the last quarter.
-        change_prev: ``(n,)`` change of the quarter before.
-        drop: Minimum fall per quarter, a fraction in ``(0, 1)``; default 0.15 [000].
-
-    Returns:
-        ``(n,)`` bool array.
-
-    Raises:
-        InvalidTypeError: Non-numeric input.
-        InvalidValueError: Shapes differ, or ``drop`` is outside ``(0, 1)``.
-
-    Examples:
-        >>> from kamlib.scoring import two_quarter_decline
-        >>> two_quarter_decline([-0.15, -0.20, -0.30], [-0.16, -0.10, float("nan")]).tolist()
-        [True, False, False]
-    """
-    d = _check_fraction("drop", drop)
-    last = _as_floats("change_last", change_last, 1)
-    prev = _as_floats("change_prev", change_prev, 1)
-    if last.shape != prev.shape:
-        raise InvalidValueError("change_prev", prev.shape, f"must match change_last {last.shape}")
-    out: BoolArray = (last <= -d) & (prev <= -d)
-    return out
-
-
-def quarterly_decline_alerts(
-    revenue: object, *, drop: float = 0.15, quarters: int | np.integer[Any] = 2
-) -> BoolArray:
-    """Flag accounts whose quarterly revenue fell ``drop`` in each of the last ``quarters``.
-
-    Seed rule [000] (连续两季度下降15%) from a ``(n, q)`` matrix of quarterly revenue,
-    oldest quarter first. Quarter ``t`` counts as a fall when
-    ``r[t] <= (1 - drop) * r[t-1]`` and ``r[t-1] > 0`` (no fall from zero or less). NaN
-    (unknown revenue) never fires.
-
-    Args:
-        revenue: ``(n, q)`` revenue per quarter, ``q >= quarters + 1``.
-        drop: Minimum fall per quarter, default 0.15 [000].
-        quarters: Number of consecutive falls required, default 2 [000].
-
-    Returns:
-        ``(n,)`` bool array.
-
-    Raises:
-        InvalidValueError: Too few quarters, infinite values, bad ``drop``/``quarters``.
-
-    Examples:
-        >>> from kamlib.scoring import quarterly_decline_alerts
-        >>> quarterly_decline_alerts([[100, 85, 72.25], [100, 80, 90], [0, 0, 0]]).tolist()
-        [True, False, False]
-    """
-    d = _check_fraction("drop", drop)
-    quarters = check_int("quarters", quarters, ge=1)
-    r = _as_floats("revenue", revenue, 2)
-    if r.shape[1] < quarters + 1:
-        raise InvalidValueError(
-            "revenue", r.shape, f"needs at least {quarters + 1} quarters (columns)"
-        )
-    if np.isinf(r).any():
-        raise InvalidValueError("revenue", "inf", "must be finite (NaN means unknown)")
-    hit = np.ones(r.shape[0], dtype=np.bool_)
-    for k in range(1, quarters + 1):
-        cur = r[:, -k]
-        prev = r[:, -k - 1]
-        limit = (1.0 - d) * prev
-        hit &= (prev > 0.0) & (cur <= limit + _TOL * np.abs(limit))
-    return hit
-
-
-def rescue_alerts(
-    previous_scores: object, current_scores: object, *, drop: float = 0.20
-) -> BoolArray:
-    """Flag accounts whose health score fell at least ``drop`` from the previous score.
-
-    Seed rule [003]: a bank's health index starts a rescue (挽回) when the score drops 20%.
-    Fires where ``previous > 0`` and ``current <= (1 - drop) * previous``. A previous score
-    of 0 cannot fall further and never fires (no division, no warning); NaN (no previous
-    score, e.g. a new account) never fires.
-
-    Args:
-        previous_scores: ``(n,)`` scores of the previous period.
-        current_scores: ``(n,)`` scores of this period.
-        drop: Minimum relative fall, default 0.20 [003].
-
-    Returns:
-        ``(n,)`` bool array.
-
-    Raises:
-        InvalidValueError: Shapes differ, infinite scores, ``drop`` outside ``(0, 1)``.
-
-    Examples:
-        >>> from kamlib.scoring import rescue_alerts
-        >>> rescue_alerts([80, 80, 0, 50], [64, 65, 0, 10]).tolist()
-        [True, False, False, True]
-    """
-    d = _check_fraction("drop", drop)
-    prev = _as_floats("previous_scores", previous_scores, 1)
-    cur = _as_floats("current_scores", current_scores, 1)
-    if prev.shape != cur.shape:
-        raise InvalidValueError(
-            "current_scores", cur.shape, f"must match previous_scores {prev.shape}"
-        )
-    for path, arr in (("previous_scores", prev), ("current_scores", cur)):
-        if np.isinf(arr).any():
-            i = int(np.flatnonzero(np.isinf(arr))[0])
-            raise InvalidValueError(f"{path}[{i}]", float(arr[i]), "must be finite or NaN")
-    out: BoolArray = cur <= prev * ((1.0 - d) * (1.0 + _TOL))
-    out &= prev > 0.0
     return out
 
 

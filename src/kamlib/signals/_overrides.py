@@ -20,9 +20,10 @@ Rules (documented choices):
 Examples:
     >>> import datetime as dt
     >>> import numpy as np
-    >>> from kamlib.scoring import Override, ScoreTable, apply_overrides
+    >>> from kamlib.scoring import ScoreTable
+    >>> from kamlib.signals import Override, apply_overrides
     >>> utc = dt.timezone.utc
-    >>> st = ScoreTable(scorer="health", config={}, ids=np.array(["A", "B"], dtype=object),
+    >>> st = ScoreTable(scorer="health_model", config={}, ids=np.array(["A", "B"], dtype=object),
     ...                 scores=np.array([55.0, 80.0]), components=("x",),
     ...                 contributions=np.array([[55.0], [80.0]]), coverage=np.ones(2))
     >>> o = Override("A", 70.0, "li.wei", "new CIO is our sponsor",
@@ -48,7 +49,7 @@ from numpy.typing import NDArray
 from kamlib._table import MAGNITUDE
 from kamlib._validators import as_float, aware_datetime, non_empty_str, optional, real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
-from kamlib.scoring._base import ScoreTable
+from kamlib.scoring import ScoreTable
 
 __all__ = ["OverriddenScores", "Override", "apply_overrides"]
 
@@ -75,7 +76,7 @@ class Override:
 
     Examples:
         >>> import datetime as dt
-        >>> from kamlib.scoring import Override
+        >>> from kamlib.signals import Override
         >>> Override("A", 70, "li.wei", "sponsor", None,
         ...          dt.datetime(2025, 4, 1, tzinfo=dt.timezone.utc)).value
         70.0
@@ -106,7 +107,7 @@ got datetime.datetime(2025, 4, 1, 0, 0)
 
         Examples:
             >>> import datetime as dt
-            >>> from kamlib.scoring import Override
+            >>> from kamlib.signals import Override
             >>> utc = dt.timezone.utc
             >>> o = Override("A", 1, "me", "why", dt.datetime(2025, 2, 1, tzinfo=utc),
             ...              dt.datetime(2025, 1, 1, tzinfo=utc))
@@ -144,7 +145,8 @@ class OverriddenScores:
     Examples:
         >>> import datetime as dt
         >>> import numpy as np
-        >>> from kamlib.scoring import ScoreTable, apply_overrides
+        >>> from kamlib.scoring import ScoreTable
+        >>> from kamlib.signals import apply_overrides
         >>> st = ScoreTable(scorer="demo", config={}, ids=np.array(["A"], dtype=object),
         ...                 scores=np.array([5.0]), components=("x",),
         ...                 contributions=np.array([[5.0]]), coverage=np.ones(1))
@@ -167,7 +169,8 @@ class OverriddenScores:
         Examples:
             >>> import datetime as dt
             >>> import numpy as np
-            >>> from kamlib.scoring import ScoreTable, apply_overrides
+            >>> from kamlib.scoring import ScoreTable
+            >>> from kamlib.signals import apply_overrides
             >>> st = ScoreTable(scorer="d", config={}, ids=np.array(["A"], dtype=object),
             ...                 scores=np.ones(1), components=(), contributions=np.ones((1, 0)),
             ...                 coverage=np.ones(1))
@@ -183,7 +186,8 @@ class OverriddenScores:
         Examples:
             >>> import datetime as dt
             >>> import numpy as np
-            >>> from kamlib.scoring import ScoreTable, apply_overrides
+            >>> from kamlib.scoring import ScoreTable
+            >>> from kamlib.signals import apply_overrides
             >>> st = ScoreTable(scorer="d", config={}, ids=np.array(["A"], dtype=object),
             ...                 scores=np.ones(1), components=(), contributions=np.ones((1, 0)),
             ...                 coverage=np.ones(1))
@@ -202,7 +206,8 @@ class OverriddenScores:
         Examples:
             >>> import datetime as dt
             >>> import numpy as np
-            >>> from kamlib.scoring import ScoreTable, apply_overrides
+            >>> from kamlib.scoring import ScoreTable
+            >>> from kamlib.signals import apply_overrides
             >>> st = ScoreTable(scorer="d", config={}, ids=np.array(["A"], dtype=object),
             ...                 scores=np.ones(1), components=(), contributions=np.ones((1, 0)),
             ...                 coverage=np.ones(1))
@@ -219,7 +224,8 @@ class OverriddenScores:
         Examples:
             >>> import datetime as dt
             >>> import numpy as np
-            >>> from kamlib.scoring import ScoreTable, apply_overrides
+            >>> from kamlib.scoring import ScoreTable
+            >>> from kamlib.signals import apply_overrides
             >>> st = ScoreTable(scorer="d", config={}, ids=np.array(["A"], dtype=object),
             ...                 scores=np.ones(1), components=(), contributions=np.ones((1, 0)),
             ...                 coverage=np.ones(1))
@@ -277,7 +283,8 @@ def apply_overrides(
     Examples:
         >>> import datetime as dt
         >>> import numpy as np
-        >>> from kamlib.scoring import Override, ScoreTable, apply_overrides
+        >>> from kamlib.scoring import ScoreTable
+        >>> from kamlib.signals import Override, apply_overrides
         >>> utc = dt.timezone.utc
         >>> st = ScoreTable(scorer="d", config={}, ids=np.array(["A"], dtype=object),
         ...                 scores=np.array([40.0]), components=(),

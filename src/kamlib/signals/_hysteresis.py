@@ -13,7 +13,7 @@ answers, vectorised). States are integer positions in :attr:`HysteresisBands.lab
 ordered from the lowest score band to the highest.
 
 Examples:
-    >>> from kamlib.scoring import HysteresisBands, hysteresis_step
+    >>> from kamlib.signals import HysteresisBands, hysteresis_step
     >>> bands = HysteresisBands(("red", "yellow", "green"), enter=(50, 75), exit=(40, 65))
     >>> state, periods = 1, 3                       # yellow for three periods
     >>> hysteresis_step(bands, state, periods, 72)  # below 75: stays yellow
@@ -68,7 +68,7 @@ class HysteresisBands:
             dwell guard).
 
     Examples:
-        >>> from kamlib.scoring import HysteresisBands
+        >>> from kamlib.signals import HysteresisBands
         >>> HysteresisBands(("low", "high"), enter=(60,), exit=(50,), min_dwell=2).min_dwell
         2
         >>> HysteresisBands(("low", "high"), enter=(50,), exit=(60,))
@@ -120,7 +120,7 @@ got 60.0
             UnknownIdError: Not one of the labels.
 
         Examples:
-            >>> from kamlib.scoring import HysteresisBands
+            >>> from kamlib.signals import HysteresisBands
             >>> HysteresisBands(("low", "high"), enter=(60,), exit=(50,)).index("high")
             1
         """
@@ -133,7 +133,7 @@ got 60.0
         """Return the label of state index ``state``.
 
         Examples:
-            >>> from kamlib.scoring import HysteresisBands
+            >>> from kamlib.signals import HysteresisBands
             >>> HysteresisBands(("low", "high"), enter=(60,), exit=(50,)).label(0)
             'low'
         """
@@ -174,7 +174,7 @@ def hysteresis_step(
         InvalidValueError: State out of range, ``periods < 1``, non-finite score.
 
     Examples:
-        >>> from kamlib.scoring import HysteresisBands, hysteresis_step
+        >>> from kamlib.signals import HysteresisBands, hysteresis_step
         >>> b = HysteresisBands(("low", "mid", "high"), enter=(40, 70), exit=(30, 60),
         ...                     min_dwell=2)
         >>> hysteresis_step(b, 0, 1, 90)  # must hold two periods first
@@ -254,7 +254,7 @@ def hysteresis_steps(
 
     Examples:
         >>> import numpy as np
-        >>> from kamlib.scoring import HysteresisBands, hysteresis_steps
+        >>> from kamlib.signals import HysteresisBands, hysteresis_steps
         >>> b = HysteresisBands(("red", "yellow", "green"), enter=(50, 75), exit=(40, 65))
         >>> s, p = hysteresis_steps(b, [1, 1, 2, 0], [3, 3, 1, 5], [72.0, 76.0, 70.0, 45.0])
         >>> s.tolist(), p.tolist()
@@ -303,7 +303,7 @@ def initial_states(bands: HysteresisBands, scores: object) -> tuple[IntArray, In
     score reaches: entering a better band always takes the full ``enter`` score.
 
     Examples:
-        >>> from kamlib.scoring import HysteresisBands, initial_states
+        >>> from kamlib.signals import HysteresisBands, initial_states
         >>> b = HysteresisBands(("red", "yellow", "green"), enter=(50, 75), exit=(40, 65))
         >>> s, p = initial_states(b, [10.0, 60.0, 80.0])
         >>> s.tolist(), p.tolist()

@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
-from kamlib.scoring import HysteresisBands, hysteresis_step, hysteresis_steps, initial_states
+from kamlib.signals import HysteresisBands, hysteresis_step, hysteresis_steps, initial_states
 
 LIGHT_BANDS = HysteresisBands(("red", "yellow", "green"), enter=(50, 75), exit=(40, 65))
 

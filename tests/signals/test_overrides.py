@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
-from kamlib.scoring import Override, ScoreTable, apply_overrides
+from kamlib.scoring import ScoreTable
+from kamlib.signals import Override, apply_overrides
 
 UTC = dt.UTC
 T0 = dt.datetime(2025, 1, 1, tzinfo=UTC)
@@ -24,7 +25,7 @@ def day(n: int) -> dt.datetime:
 def table(scores: list[float]) -> ScoreTable:
     n = len(scores)
     return ScoreTable(
-        scorer="health",
+        scorer="health_model",
         config={},
         ids=np.array([f"A{i}" for i in range(n)], dtype=object),
         scores=np.array(scores, dtype=np.float64),
