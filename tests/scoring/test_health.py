@@ -25,15 +25,20 @@ from kamlib.scoring import (
     DEFAULT_MEASURES,
     DEFAULT_NODES,
     LIGHTS,
+    Bands,
     HealthModel,
     LightRule,
     Measure,
+    MinMax,
     Node,
+    Percentile,
+    Piecewise,
     assign_lights,
     evaluate_rules,
     get_scorer,
     revenue_decline_rule,
 )
+from kamlib.scoring.health import POINTS_TO_HEALTH
 from kamlib.testing._check import check_scorer
 
 SEED_COLUMNS: dict[str, float] = {
@@ -162,7 +167,6 @@ def test_assign_lights_shape_checked() -> None:
         assign_lights(np.zeros((2, 1), dtype=bool), DEFAULT_LIGHT_RULES)
 
 
-# ---------------------------------------------------------------------------- decline rule
 def test_decline_rule_in_the_model() -> None:
     model = HealthModel(
         measures=FITTED.measures, rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())
@@ -198,7 +202,7 @@ def test_weighted_mean_contributions_are_points_times_weight() -> None:
     t = seed_table([{"purchase_stability": 1.0, "satisfaction": 100.0}])
     st_ = FITTED.score(t)
     c = dict(zip(st_.components, st_.contributions[0].tolist(), strict=True))
-    # purchase_stability: fixed 0..1 -> 100 points, weight 1/2 * 1/3
+    # purchase_stability: MinMax(0, 1) -> 10 points x 10 = 100, weight 1/2 * 1/3
     assert c["purchase_stability"] == pytest.approx(100 / 6)
     assert c["satisfaction"] == pytest.approx(100 / 6)
     assert sum(c.values()) == pytest.approx(st_.scores[0])
@@ -211,10 +215,7 @@ def test_weighted_mean_contributions_are_points_times_weight() -> None:
 
 def two_measure_model(aggregator: str, **node: Any) -> HealthModel:
     return HealthModel(
-        measures=(
-            Measure("a", scaling="fixed", low=0, high=100),
-            Measure("b", scaling="fixed", low=0, high=100),
-        ),
+        measures=(Measure("a", mapping=MinMax(0, 100)), Measure("b", mapping=MinMax(0, 100))),
         nodes=(Node("overall", ("a", "b"), (1, 3), aggregator=aggregator, **node),),
         rules=(),
     )
@@ -251,10 +252,11 @@ def test_missing_veto_child_never_vetoes() -> None:
 
 # ---------------------------------------------------------------------------- missing data
 def policy_model(policy: str, points: float | None = None) -> HealthModel:
+    fill: dict[str, Any] = {} if points is None else {"fill_points": points}
     return HealthModel(
         measures=(
-            Measure("a", scaling="fixed", low=0, high=100, missing=policy, missing_points=points),
-            Measure("b", scaling="fixed", low=0, high=100),
+            Measure("a", mapping=MinMax(0, 100), missing=policy, **fill),
+            Measure("b", mapping=MinMax(0, 100)),
         ),
         nodes=(Node("overall", ("a", "b")),),
         rules=(),
@@ -268,10 +270,11 @@ def missing_a() -> FeatureTable:
 @pytest.mark.parametrize(
     ("policy", "points", "expected"),
     [
-        ("exclude", None, 80.0),  # renormalised onto b
-        ("neutral", None, 65.0),  # (50 + 80) / 2
+        ("renormalise", None, 80.0),  # renormalised onto b
+        ("fill", None, 65.0),  # (50 + 80) / 2
         ("penalty", None, 40.0),  # (0 + 80) / 2
-        ("neutral", 70.0, 75.0),
+        ("fill", 70.0, 75.0),
+        ("fill", 0.0, 40.0),  # fill with 0 is the penalty
     ],
 )
 def test_missing_policies(policy: str, points: float | None, expected: float) -> None:
@@ -282,14 +285,26 @@ def test_missing_policies(policy: str, points: float | None, expected: float) ->
     np.testing.assert_allclose(st_.contributions.sum(axis=1), st_.scores)
 
 
-def test_require_policy_names_account_and_measure() -> None:
-    with pytest.raises(InvalidValueError, match=r"measures\['a'\].*account 'X'") as info:
-        policy_model("require").score(missing_a())
+def test_raise_policy_names_account_and_measure() -> None:
+    with pytest.raises(
+        InvalidValueError, match=r"measures\['a'\].*account 'X'.*missing='raise'"
+    ) as info:
+        policy_model("raise").score(missing_a())
     assert info.value.value == "X"
 
 
+def test_missing_vocabulary_is_the_kernels() -> None:
+    from kamlib.scoring._kernel import MISSING_POLICIES
+
+    for policy in MISSING_POLICIES:
+        assert Measure("x", missing=policy).missing == policy
+    assert Measure("x").missing == "renormalise"
+    assert Measure("x", missing="fill").fill_points == 50.0
+    assert Measure("x", missing="penalty").fill_points is None
+
+
 def test_nothing_observed_scores_zero_with_zero_coverage() -> None:
-    st_ = policy_model("exclude").score(
+    st_ = policy_model("renormalise").score(
         FeatureTable.from_columns(["X"], {"a": [None], "b": [None]})
     )
     assert st_.scores.tolist() == [0.0]
@@ -301,15 +316,54 @@ def test_fit_learns_ranges_and_percentiles_and_keeps_fixed() -> None:
     t = population()
     m = FITTED.measures
     assert m[0] == DEFAULT_MEASURES[0]  # fixed 0..1 untouched
-    assert m[2].low == pytest.approx(float(t.column("interaction_frequency").min()))
-    assert m[1].quantiles is not None
-    assert len(m[1].quantiles) == 101
-    assert m[1].quantiles[0] == pytest.approx(float(t.column("revenue_growth").min()))
+    assert m[3] == DEFAULT_MEASURES[3]  # satisfaction fixed 0..100 untouched
+    assert m[0].mapping == MinMax(0, 1)
+    assert m[3].mapping == MinMax(0, 100)
+    growth, freq = m[1].mapping, m[2].mapping
+    assert isinstance(freq, MinMax)
+    assert freq.lo == float(t.column("interaction_frequency").min())
+    assert freq.hi == float(t.column("interaction_frequency").max())
+    assert isinstance(growth, Percentile)
+    assert growth.knots is not None
+    assert len(growth.knots) == 101  # today's 101 quantiles
+    assert growth.knots[0] == float(t.column("revenue_growth").min())
+
+
+def test_fit_learns_only_unset_mappings() -> None:
+    """Pinned means pinned: a given range or knots survive fit, even on other data."""
+    pinned = HealthModel(
+        measures=(
+            Measure("a", mapping=MinMax(0, 10)),
+            Measure("b", mapping=Percentile([0.0, 1.0, 2.0])),
+            Measure("c", mapping=Bands([5], [0, 10])),
+            Measure("d", mapping=Piecewise([0, 10], [0, 10])),
+            Measure("e"),
+        ),
+        nodes=(Node("o", ("a", "b", "c", "d", "e")),),
+        root="o",
+        rules=(),
+    )
+    t = FeatureTable.from_columns(["X", "Y"], {k: [100.0, 200.0] for k in "abcde"})
+    fitted = pinned.fit(t)
+    assert fitted.measures[:4] == pinned.measures[:4]
+    assert fitted.measures[4].mapping == MinMax(100.0, 200.0)
+    assert fitted.fit(FeatureTable.from_columns(["Z"], {k: [-5.0] for k in "abcde"})) == fitted
+
+
+def test_every_mapping_scales_points_by_ten() -> None:
+    x = np.array([0.0, 2.5, 5.0, 10.0, np.nan])
+    for mapping in (MinMax(0, 10), Percentile([0.0, 5.0, 10.0]), Bands([5], [2, 8])):
+        m = Measure("x", mapping=mapping)
+        np.testing.assert_array_equal(m.points(x), mapping.points(x) * POINTS_TO_HEALTH)
+    pw = Measure("x", direction="cost", mapping=Piecewise([0, 10], [0, 10]))
+    assert pw.points(x).tolist()[:4] == [100.0, 75.0, 50.0, 0.0]
+    assert math.isnan(pw.points(x)[4])
+    assert POINTS_TO_HEALTH == 10.0
 
 
 def test_percentile_points_are_ranks() -> None:
     model = HealthModel(
-        measures=(Measure("x", scaling="percentile"),),
+        measures=(Measure("x", mapping=Percentile()),),
         nodes=(Node("o", ("x",)),),
         root="o",
         rules=(),
@@ -317,15 +371,11 @@ def test_percentile_points_are_ranks() -> None:
     t = FeatureTable.from_columns([f"A{i}" for i in range(5)], {"x": [1, 2, 3, 4, 5]})
     st_ = model.fit(t).score(t)
     assert st_.scores.tolist() == pytest.approx([0.0, 25.0, 50.0, 75.0, 100.0])
+    # a constant population gives every account the middle of the scale (the mappings' rule)
     ties = FeatureTable.from_columns(["A", "B"], {"x": [3, 3]})
     fitted = model.fit(ties)
-    assert fitted.score(
-        FeatureTable.from_columns(["C", "D", "E"], {"x": [2, 3, 4]})
-    ).scores.tolist() == [
-        0.0,
-        50.0,
-        100.0,
-    ]
+    probe = FeatureTable.from_columns(["C", "D", "E"], {"x": [2, 3, 4]})
+    assert fitted.score(probe).scores.tolist() == [50.0, 50.0, 50.0]
 
 
 def test_fit_without_observations_is_an_error() -> None:
@@ -391,16 +441,17 @@ def test_bad_rule_fields() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"scaling": "zscore"}, r"Measure.scaling.*'zscore'"),
         ({"direction": "up"}, r"Measure.direction.*'up'"),
         ({"missing": "drop"}, r"Measure.missing.*'drop'"),
-        ({"scaling": "fixed"}, r"Measure.low.*needs low and high"),
-        ({"scaling": "fixed", "low": 1, "high": 1}, r"Measure.high.*1.0"),
-        ({"low": 1}, r"Measure.low.*together"),
-        ({"low": math.nan, "high": 1}, r"Measure.low.*nan"),
-        ({"missing": "neutral", "missing_points": 120}, r"Measure.missing_points.*120"),
-        ({"missing_points": 10}, r"Measure.missing_points.*only used"),
-        ({"scaling": "percentile", "quantiles": [3, 1]}, r"Measure.quantiles.*non-decreasing"),
+        ({"missing": "exclude"}, r"Measure.missing.*'raise', 'renormalise'.*'exclude'"),
+        ({"missing": "neutral"}, r"Measure.missing.*'neutral'"),
+        ({"missing": "require"}, r"Measure.missing.*'require'"),
+        ({"missing": "fill", "fill_points": 120}, r"Measure.fill_points.*120"),
+        ({"missing": "fill", "fill_points": math.nan}, r"Measure.fill_points.*nan"),
+        ({"missing": "fill", "fill_points": None}, r"Measure.fill_points.*required"),
+        ({"fill_points": 10}, r"Measure.fill_points.*only used by missing='fill'"),
+        ({"missing": "penalty", "fill_points": 0}, r"Measure.fill_points.*only used"),
+        ({"mapping": MinMax(0, 1, clip=False)}, r"Measure.mapping.*must clip"),
     ],
 )
 def test_bad_measures(kwargs: dict[str, Any], pattern: str) -> None:
@@ -408,8 +459,23 @@ def test_bad_measures(kwargs: dict[str, Any], pattern: str) -> None:
         Measure("x", **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"mapping": "minmax"}, r"Measure.mapping.*'minmax'"),
+        ({"mapping": {"kind": "min_max"}}, r"Measure.mapping"),
+        ({"scaling": "fixed"}, r"scaling"),  # the old fields are gone
+        ({"low": 0, "high": 1}, r"low"),
+        ({"missing_points": 50}, r"missing_points"),
+    ],
+)
+def test_measure_fields_are_typed(kwargs: dict[str, Any], pattern: str) -> None:
+    with pytest.raises((InvalidTypeError, TypeError), match=pattern):
+        Measure("x", **kwargs)
+
+
 def test_bad_trees() -> None:
-    a, b = Measure("a", low=0, high=1), Measure("b", low=0, high=1)
+    a, b = Measure("a", mapping=MinMax(0, 1)), Measure("b", mapping=MinMax(0, 1))
     with pytest.raises(InvalidValueError, match=r"children\[1\].*'c'"):
         HealthModel(measures=(a, b), nodes=(Node("o", ("a", "c")),), root="o", rules=())
     with pytest.raises(InvalidValueError, match="already has parent"):
@@ -454,8 +520,16 @@ def test_from_config_validates_untrusted_input() -> None:
     with pytest.raises(InvalidValueError, match=r"config.scorer.*'other'"):
         HealthModel.from_config({**cfg, "scorer": "other"})
     bad = json.loads(json.dumps(cfg))
-    bad["measures"][1]["low"] = "zero"
-    with pytest.raises(InvalidTypeError, match=r"config.measures\[1\].low.*'zero'"):
+    bad["measures"][0]["mapping"]["lo"] = "zero"
+    with pytest.raises(InvalidTypeError, match=r"config.measures\[0\].mapping.*lo.*'zero'"):
+        HealthModel.from_config(bad)
+    bad = json.loads(json.dumps(cfg))
+    bad["measures"][1]["mapping"] = {"kind": "cubic"}
+    with pytest.raises(InvalidValueError, match=r"config.measures\[1\].mapping.kind.*'cubic'"):
+        HealthModel.from_config(bad)
+    bad = json.loads(json.dumps(cfg))
+    bad["measures"][1]["missing"] = "exclude"  # the old vocabulary is refused
+    with pytest.raises(InvalidValueError, match=r"config.measures\[1\].missing.*'exclude'"):
         HealthModel.from_config(bad)
     bad = json.loads(json.dumps(cfg))
     del bad["rules"][0]["threshold"]
@@ -487,19 +561,29 @@ def scored_cases(draw: st.DrawFn) -> tuple[HealthModel, FeatureTable]:
     n = draw(st.integers(1, 12))
     measures = []
     for name in ("a", "b", "c"):
-        scaling = draw(st.sampled_from(["minmax", "percentile", "fixed"]))
-        kw: dict[str, Any] = {}
-        if scaling == "fixed":
-            lo = draw(st.floats(-100, 100))
-            kw = {"low": lo, "high": lo + draw(st.floats(0.5, 100))}
-        policy = draw(st.sampled_from(["exclude", "neutral", "penalty"]))
+        kind = draw(st.sampled_from(["minmax", "percentile", "fixed", "bands", "piecewise"]))
+        lo = draw(st.floats(-100, 100))
+        hi = lo + draw(st.floats(0.5, 100))
+        mapping: MinMax | Percentile | Bands | Piecewise
+        if kind == "minmax":
+            mapping = MinMax()
+        elif kind == "percentile":
+            mapping = Percentile()
+        elif kind == "fixed":
+            mapping = MinMax(lo, hi)
+        elif kind == "bands":
+            mapping = Bands([lo, hi], [0, draw(st.floats(0, 10)), 10])
+        else:
+            mapping = Piecewise([lo, hi], [draw(st.floats(0, 5)), draw(st.floats(5, 10))])
+        policy = draw(st.sampled_from(["renormalise", "fill", "penalty"]))
+        fill: dict[str, Any] = {"fill_points": draw(st.floats(0, 100))} if policy == "fill" else {}
         measures.append(
             Measure(
                 name,
-                scaling=scaling,
+                mapping=mapping,
                 direction=draw(st.sampled_from(["benefit", "cost"])),
                 missing=policy,
-                **kw,
+                **fill,
             )
         )
     agg = draw(st.sampled_from(AGGREGATORS))
@@ -607,6 +691,7 @@ finite = st.floats(min_value=-1e15, max_value=1e15)  # MAX_MAGNITUDE: what table
     st.sampled_from(["minmax", "percentile"]),
 )
 @example(knots=[0.0, 5e-324], xs=[5e-324, 0.0, 1e-320], scaling="minmax")
+@example(knots=[0.0, 5e-324], xs=[-1e15, 0.0, 1e15], scaling="minmax")  # quotient overflows
 @example(knots=[-1e15, 1e15], xs=[1e15, -1e15, 0.0], scaling="percentile")
 @example(knots=[2.76e14, -1e15], xs=[0.0], scaling="minmax")
 def test_points_bounded_and_monotone_for_any_finite_floats(
@@ -614,7 +699,8 @@ def test_points_bounded_and_monotone_for_any_finite_floats(
 ) -> None:
     """The widest accepted ranges and sub-normal gaps give bounded, monotone points."""
     arr = np.array(knots)
-    measure = Measure("x", scaling=scaling).fitted(arr)
+    mapping = MinMax() if scaling == "minmax" else Percentile()
+    measure = Measure("x", mapping=mapping).fitted(arr)
     x = np.sort(np.array(xs))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -624,13 +710,11 @@ def test_points_bounded_and_monotone_for_any_finite_floats(
 
 
 def test_explanation_says_which_measures_are_missing() -> None:
-    from kamlib.scoring import Measure, Node
-
     model = HealthModel(
         measures=(
-            Measure("satisfaction", scaling="fixed", low=0, high=100),
-            Measure("nps", scaling="fixed", low=-100, high=100),
-            Measure("breadth", scaling="fixed", low=0, high=10, missing="neutral"),
+            Measure("satisfaction", mapping=MinMax(0, 100)),
+            Measure("nps", mapping=MinMax(-100, 100)),
+            Measure("breadth", mapping=MinMax(0, 10), missing="fill"),
         ),
         nodes=(Node("overall", ("satisfaction", "nps", "breadth")),),
         rules=(),
@@ -642,17 +726,27 @@ def test_explanation_says_which_measures_are_missing() -> None:
     e = res.explain("A")
     assert e.missing == ("nps", "breadth")
     text = str(e)
-    assert "nps                            missing" in text  # excluded: no bare 0
-    assert "(missing, filled)" in text  # neutral: filled with points
+    assert "nps                            missing" in text  # renormalised: no bare 0
+    assert "(missing, filled)" in text  # fill: filled with points
     assert res.explain("B").missing == ()
     assert "satisfaction                   0" in str(res.explain("B"))  # a real zero
 
 
 def test_node_weights_stop_at_max_magnitude() -> None:
-    from kamlib.scoring import Node
-
     assert Node("n", ("a", "b"), (1e15, 1e15)).shares == (0.5, 0.5)
     with pytest.raises(InvalidValueError, match=r"Node\.weights\[0\].*1e\+15"):
         Node("n", ("a", "b"), (1e308, 1e308))
     with pytest.raises(InvalidValueError, match=r"Node\.weights\[1\].*too large"):
         Node("n", ("a", "b"), (1, 10**400))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kamlib.scoring._mappings.Percentile.points: np.interp's slope overflows between "
+    "knots closer than ~1e-308 apart and gives inf (the old health scaling had a safe path)",
+)
+def test_percentile_points_between_sub_normal_knots_are_finite() -> None:
+    m = Measure("x", mapping=Percentile()).fitted(np.array([0.0, 1e-310]))
+    p = m.points(np.array([0.0, 5e-313, 1e-310]))
+    assert np.isfinite(p).all()
+    assert (np.diff(p) >= 0).all()

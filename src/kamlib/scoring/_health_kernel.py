@@ -1,4 +1,4 @@
-"""Numpy kernels of the health model: scaling, tree aggregation, rules, lights.
+"""Numpy kernels of the health model: tree aggregation, rules, lights.
 
 Pure functions on arrays, with no validation: :mod:`kamlib.scoring.health` validates
 parameters and inputs once and then calls these. Every loop here runs over measures,
@@ -32,69 +32,6 @@ COMPARISONS = {
     "==": np.equal,
     "!=": np.not_equal,
 }
-
-
-# ---------------------------------------------------------------------------- scaling
-def knots_from_quantiles(quantiles: Sequence[float]) -> tuple[FloatArray, FloatArray]:
-    """Return strictly increasing knots and their points (0-100) from fitted quantiles.
-
-    ``quantiles[i]`` is the value at probability ``i / (len - 1)``. Tied quantiles collapse
-    into one knot whose points are the mean of the tied probabilities (mid-rank), so the
-    mapping stays a monotone, well-defined function.
-    """
-    q = np.asarray(quantiles, dtype=np.float64)
-    probs = np.linspace(0.0, 100.0, q.shape[0])
-    xp, inverse = np.unique(q, return_inverse=True)
-    counts = np.bincount(inverse)
-    fp = np.bincount(inverse, weights=probs) / counts
-    return xp, fp
-
-
-def _unit(x: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
-    """Return ``(x - a) / (b - a)`` clipped to ``[0, 1]``, monotone in ``x``, overflow-safe.
-
-    Halving before subtracting keeps the difference finite for any finite floats; a zero
-    denominator (sub-normal spacing) becomes a step at ``b``. NaN in ``x`` stays NaN.
-    """
-    with np.errstate(all="ignore"):
-        num = x * 0.5 - a * 0.5
-        den = b * 0.5 - a * 0.5
-        t = num / den
-    t = np.where(den > 0.0, t, np.where(x >= b, 1.0, 0.0))
-    out: FloatArray = np.clip(t, 0.0, 1.0)
-    return out
-
-
-def _interp_safe(xp: FloatArray) -> bool:
-    """True when ``np.interp`` cannot overflow on these knots (slopes and spans finite)."""
-    if not float(np.abs(xp).max()) <= 1e150:  # checked first: then the gaps cannot overflow
-        return False
-    return float(np.diff(xp).min()) >= 1e-150
-
-
-def scale_points(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
-    """Map raw values to 0-100 points by piecewise-linear interpolation over knots.
-
-    Below the first knot: 0; above the last: 100; between knots: linear; at a knot: its
-    points. One knot only: 0 below, its points at, 100 above. Monotone non-decreasing
-    in ``x``. NaN in ``x`` gives NaN (the caller replaces missing cells).
-    """
-    if xp.shape[0] == 1:
-        v = xp[0]
-        return np.where(x > v, 100.0, np.where(x < v, 0.0, fp[0]))
-    if _interp_safe(xp):
-        fast: FloatArray = np.interp(x, xp, fp, left=0.0, right=100.0)
-        return fast
-    idx = np.searchsorted(xp, x, side="right") - 1
-    np.clip(idx, 0, xp.shape[0] - 2, out=idx)
-    a = xp[idx]
-    b = xp[idx + 1]
-    t = _unit(x, a, b)
-    p = fp[idx] + t * (fp[idx + 1] - fp[idx])
-    p = np.where(x < xp[0], 0.0, p)
-    p = np.where(x > xp[-1], 100.0, p)
-    out: FloatArray = np.clip(p, 0.0, 100.0)
-    return out
 
 
 # ---------------------------------------------------------------------------- tree

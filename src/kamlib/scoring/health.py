@@ -41,8 +41,6 @@ Examples:
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
@@ -57,6 +55,7 @@ from kamlib._validators import (
     as_tuple,
     check_real,
     each,
+    instance_of,
     non_empty_str,
     one_of,
     optional,
@@ -74,6 +73,7 @@ from kamlib.scoring._base import (
     owned_readonly,
     require_columns,
 )
+from kamlib.scoring._config import mapping_from_config
 from kamlib.scoring._health_kernel import (
     LIGHT_ARRAY,
     LIGHTS,
@@ -81,25 +81,32 @@ from kamlib.scoring._health_kernel import (
     NodePlan,
     TreePlan,
     aggregate,
-    knots_from_quantiles,
     light_levels,
     rule_flags,
-    scale_points,
 )
+from kamlib.scoring._kernel import MISSING_POLICIES
 from kamlib.scoring._kernel import normalised as normalise_weights
-from kamlib.scoring._kernel import quantiles
+from kamlib.scoring._mappings import (
+    POINTS_MAX,
+    AnyMapping,
+    Bands,
+    MinMax,
+    Percentile,
+    Piecewise,
+)
 
 __all__ = [
     "AGGREGATORS",
     "COMPARISONS",
     "DECLINE_TOLERANCE",
+    "DEFAULT_FILL_POINTS",
     "DEFAULT_LIGHT_RULES",
     "DEFAULT_MEASURES",
     "DEFAULT_NODES",
     "DIRECTIONS",
+    "HEALTH_MAX",
     "LIGHTS",
-    "MISSING_POLICIES",
-    "SCALINGS",
+    "POINTS_TO_HEALTH",
     "HealthModel",
     "LightRule",
     "Measure",
@@ -113,14 +120,18 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-SCALINGS: tuple[str, ...] = ("minmax", "fixed", "percentile")
 DIRECTIONS: tuple[str, ...] = ("benefit", "cost")
-MISSING_POLICIES: tuple[str, ...] = ("exclude", "neutral", "penalty", "require")
+HEALTH_MAX = 100.0
+"""Top of the health scale: measures, nodes and the overall score run from 0 to 100."""
+POINTS_TO_HEALTH = HEALTH_MAX / POINTS_MAX
+"""10: a mapping's 0-10 points times this are a measure's 0-100 health points (the one place)."""
+DEFAULT_FILL_POINTS = 50.0
+"""Health points of a missing value under ``missing="fill"`` unless ``fill_points`` is given
+(the middle of the scale: kamlib's choice, the sources give none)."""
 AGGREGATORS: tuple[str, ...] = ("mean", "min", "veto")
 COMPARISONS: tuple[str, ...] = ("<", "<=", ">", ">=", "==", "!=")
 RULE_LIGHTS: tuple[str, ...] = ("green_watch", "yellow", "red")
 ON_MISSING: tuple[str, ...] = ("skip", "fire")
-N_QUANTILES = 101
 CONFIG_VERSION = 1
 DECLINE_TOLERANCE = 1e-12
 """Relative tolerance of the decline alerts, so that an exact 15 % (or 20 %) fall counts
@@ -143,48 +154,58 @@ def _to_str_tuple(value: object) -> object:
 
 
 # ---------------------------------------------------------------------------- measure
+def _default_fill(self: Measure) -> float | None:
+    return DEFAULT_FILL_POINTS if self.missing == "fill" else None
+
+
 @attrs.frozen
 class Measure:
-    """One leaf of the health tree: a raw feature mapped to 0-100 points.
+    """One leaf of the health tree: a raw feature mapped to 0-100 health points.
 
-    Scalings (raw value ``x`` to points ``p``):
+    The ``mapping`` is one of the shared mappings (the same ones the weighted-points
+    criteria use), giving 0-10 points; the measure multiplies them by
+    :data:`POINTS_TO_HEALTH` (10) to reach the 0-100 health scale, then applies the
+    direction (``"cost"``: ``100 - p``, more is worse). NaN stays NaN.
 
-    * ``"minmax"``: ``p = 100 * (x - low) / (high - low)`` clipped to 0-100, with ``low``
-      and ``high`` learned by :meth:`HealthModel.fit` (the observed minimum and maximum).
-    * ``"fixed"``: the same formula with a range you give (e.g. satisfaction 0-100); never
-      refitted.
-    * ``"percentile"``: ``p`` is the percentile rank of ``x`` among the fitted population,
-      stored as 101 quantiles and interpolated linearly (ties take the mid rank).
+    * ``MinMax()`` (default): linear between the observed minimum and maximum, learned by
+      :meth:`HealthModel.fit`; ``MinMax(0, 100)`` is a fixed range, never refitted. A
+      constant range gives every account 50. Must clip (``clip=True``): health points
+      stay in 0-100.
+    * ``Percentile()``: the value's percentile among the fitted population, from 101
+      fitted quantiles (0 %, 1 %, ..., 100 %), linear between them.
+    * ``Bands(edges, points)`` and ``Piecewise(xs, ys)``: fixed steps or knots, their
+      points given on the 0-10 scale.
 
-    A constant range (``low == high``) maps below/at/above to 0/50/100. Direction
-    ``"cost"`` turns ``p`` into ``100 - p`` (more is worse).
-
-    Missing values (``missing``): ``"exclude"`` drops the measure for that account and
-    renormalises the weights of its siblings (default); ``"neutral"`` uses
-    ``missing_points`` (default 50); ``"penalty"`` uses ``missing_points`` (default 0);
-    ``"require"`` raises :class:`~kamlib.errors.InvalidValueError` naming the account.
+    Missing values (``missing``, the one vocabulary of
+    :data:`kamlib.scoring._kernel.MISSING_POLICIES`): ``"renormalise"`` (default) leaves
+    the measure out for that account and renormalises its siblings' weights;
+    ``"fill"`` gives it ``fill_points`` (0-100 health points, default 50);
+    ``"penalty"`` gives it 0 points (the bottom of the scale); ``"raise"`` makes
+    :meth:`HealthModel.score` raise :class:`~kamlib.errors.InvalidValueError` naming the
+    account and the measure.
 
     Attributes:
         name: Component name, unique in the model (shown in contributions).
         feature: Feature column read; defaults to ``name``.
         direction: ``"benefit"`` (more is better) or ``"cost"``.
-        scaling: ``"minmax"``, ``"fixed"`` or ``"percentile"``.
-        low: Lower end of the range (given for ``"fixed"``, fitted for ``"minmax"``).
-        high: Upper end of the range.
-        quantiles: 101 fitted quantiles for ``"percentile"`` (value at 0%, 1%, ..., 100%).
-        missing: Missing-data policy.
-        missing_points: Points used by ``"neutral"``/``"penalty"`` (0-100).
+        mapping: ``MinMax``, ``Percentile``, ``Bands`` or ``Piecewise`` (default ``MinMax()``).
+        missing: Missing-data policy: ``"renormalise"``, ``"fill"``, ``"penalty"``, ``"raise"``.
+        fill_points: Health points (0-100) of a missing value under ``"fill"`` (default 50);
+            only used by ``"fill"``.
 
     Examples:
-        >>> from kamlib.scoring import Measure
-        >>> Measure("satisfaction", scaling="fixed", low=0, high=100).is_fitted
+        >>> from kamlib.scoring import Measure, MinMax, Percentile
+        >>> Measure("satisfaction", mapping=MinMax(0, 100)).is_fitted
         True
-        >>> Measure("revenue_growth", scaling="percentile").is_fitted
+        >>> Measure("revenue_growth", mapping=Percentile()).is_fitted
         False
-        >>> Measure("x", scaling="fixed", low=5, high=1)
+        >>> Measure("nps", missing="fill").fill_points
+        50.0
+        >>> Measure("x", missing="penalty", fill_points=10)
         Traceback (most recent call last):
         ...
-        kamlib.errors.InvalidValueError: Measure.high: must be greater than low (5.0); got 1.0
+        kamlib.errors.InvalidValueError: Measure.fill_points: is only used by missing='fill'; \
+got 10.0
     """
 
     name: str = attrs.field(validator=non_empty_str())
@@ -193,158 +214,96 @@ class Measure:
         validator=non_empty_str(),
     )
     direction: str = attrs.field(default="benefit", validator=one_of(*DIRECTIONS))
-    scaling: str = attrs.field(default="minmax", validator=one_of(*SCALINGS))
-    low: float | None = attrs.field(
-        default=None, converter=_to_float_or_none, validator=optional(real(**MAGNITUDE))
+    mapping: AnyMapping = attrs.field(
+        factory=MinMax, validator=instance_of(MinMax, Percentile, Bands, Piecewise)
     )
-    high: float | None = attrs.field(
-        default=None, converter=_to_float_or_none, validator=optional(real(**MAGNITUDE))
-    )
-    quantiles: tuple[float, ...] | None = attrs.field(
-        default=None, converter=_to_float_tuple, validator=optional(each(real(**MAGNITUDE)))
-    )
-    missing: str = attrs.field(default="exclude", validator=one_of(*MISSING_POLICIES))
-    missing_points: float | None = attrs.field(
-        default=None, converter=_to_float_or_none, validator=optional(real(ge=0.0, le=100.0))
+    missing: str = attrs.field(default="renormalise", validator=one_of(*MISSING_POLICIES))
+    fill_points: float | None = attrs.field(
+        default=attrs.Factory(_default_fill, takes_self=True),
+        converter=_to_float_or_none,
+        validator=optional(real(ge=0.0, le=HEALTH_MAX)),
     )
 
     def __attrs_post_init__(self) -> None:
         cls = type(self).__name__
-        if (self.low is None) != (self.high is None):
+        if isinstance(self.mapping, MinMax) and not self.mapping.clip:
             raise InvalidValueError(
-                f"{cls}.low", self.low, "low and high must be given together (or neither)"
+                f"{cls}.mapping",
+                self.mapping,
+                "must clip (MinMax(..., clip=True)): health points stay in 0-100",
             )
-        if self.scaling == "fixed":
-            if self.low is None or self.high is None:
-                raise InvalidValueError(
-                    f"{cls}.low", self.low, "scaling 'fixed' needs low and high"
-                )
-            if not self.high > self.low:
-                raise InvalidValueError(
-                    f"{cls}.high", self.high, f"must be greater than low ({self.low})"
-                )
-        elif self.scaling == "minmax":
-            if self.low is not None and self.high is not None and self.high < self.low:
-                raise InvalidValueError(f"{cls}.high", self.high, f"must be >= low ({self.low})")
-        elif self.low is not None:
-            raise InvalidValueError(f"{cls}.low", self.low, "is not used by scaling 'percentile'")
-        if self.quantiles is not None:
-            if self.scaling != "percentile":
-                raise InvalidValueError(
-                    f"{cls}.quantiles", self.quantiles, "are only used by scaling 'percentile'"
-                )
-            q = self.quantiles
-            if len(q) < 2:
-                raise InvalidValueError(f"{cls}.quantiles", q, "must hold at least 2 values")
-            if any(b < a for a, b in itertools.pairwise(q)):
-                raise InvalidValueError(f"{cls}.quantiles", q, "must be non-decreasing")
-        if self.missing_points is not None and self.missing not in ("neutral", "penalty"):
+        if self.missing == "fill" and self.fill_points is None:
             raise InvalidValueError(
-                f"{cls}.missing_points",
-                self.missing_points,
-                "is only used by missing='neutral' or 'penalty'",
+                f"{cls}.fill_points", None, "is required by missing='fill' (0-100 points)"
+            )
+        if self.missing != "fill" and self.fill_points is not None:
+            raise InvalidValueError(
+                f"{cls}.fill_points", self.fill_points, "is only used by missing='fill'"
             )
 
     @property
     def is_fitted(self) -> bool:
-        """True when the measure can map values (fixed range, or fitted parameters).
+        """True when the mapping can map values (a given range or knots, or fitted ones).
 
         Examples:
-            >>> from kamlib.scoring import Measure
-            >>> Measure("x", low=0, high=1).is_fitted
-            True
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> Measure("x", mapping=MinMax(0, 1)).is_fitted, Measure("x").is_fitted
+            (True, False)
         """
-        if self.scaling == "percentile":
-            return self.quantiles is not None
-        return self.low is not None
-
-    @property
-    def fill_points(self) -> float:
-        """Points given to a missing value under ``"neutral"`` (50) or ``"penalty"`` (0).
-
-        Examples:
-            >>> from kamlib.scoring import Measure
-            >>> Measure("x", missing="neutral").fill_points
-            50.0
-        """
-        if self.missing_points is not None:
-            return self.missing_points
-        return 50.0 if self.missing == "neutral" else 0.0
+        return self.mapping.is_fitted
 
     def fitted(self, observed: FloatArray) -> Measure:
-        """Return the measure with the parameters it still lacks learned from ``observed``.
+        """Return the measure with what its mapping still lacks learned from ``observed``.
 
-        Pinned means pinned: a measure that already has its range or quantiles (a
-        ``"fixed"`` range, a range or quantiles you gave, or a fitted config loaded back)
-        is returned unchanged.
+        Pinned means pinned: a mapping that already has its range or knots (given, or a
+        fitted config loaded back) is kept as it is, and so is the measure.
+
+        Args:
+            observed: The observed (not missing) values of the measure's feature.
 
         Raises:
-            InvalidValueError: No value observed.
+            InvalidValueError: The mapping needs fitting and no value is observed.
 
         Examples:
             >>> import numpy as np
             >>> from kamlib.scoring import Measure
-            >>> Measure("x").fitted(np.array([3.0, 1.0, 2.0]))
-            Measure(name='x', feature='x', direction='benefit', scaling='minmax', low=1.0, \
-high=3.0, quantiles=None, missing='exclude', missing_points=None)
+            >>> Measure("x").fitted(np.array([3.0, 1.0, 2.0])).mapping
+            MinMax(lo=1.0, hi=3.0, clip=True)
         """
         if self.is_fitted:
-            return self  # pinned means pinned: a range or quantiles given are kept
+            return self  # pinned means pinned
         if observed.size == 0:
             raise InvalidValueError(
                 f"HealthModel.measures[{self.name!r}]",
                 self.feature,
                 "has no observed value to fit",
             )
-        if self.scaling == "minmax":
-            return attrs.evolve(self, low=float(observed.min()), high=float(observed.max()))
-        q = quantiles(observed, np.linspace(0.0, 1.0, N_QUANTILES))
-        q = np.maximum.accumulate(q)  # guard against interpolation rounding
-        return attrs.evolve(self, quantiles=tuple(float(v) for v in q))
-
-    def knots(self) -> tuple[FloatArray, FloatArray]:
-        """Return the interpolation knots ``(values, points)`` of a fitted measure.
-
-        Examples:
-            >>> from kamlib.scoring import Measure
-            >>> xp, fp = Measure("x", low=0, high=10).knots()
-            >>> xp.tolist(), fp.tolist()
-            ([0.0, 10.0], [0.0, 100.0])
-        """
-        if self.scaling == "percentile":
-            if self.quantiles is None:
-                raise NotFittedError(f"Measure[{self.name!r}].quantiles", None, "call fit()")
-            return knots_from_quantiles(self.quantiles)
-        if self.low is None or self.high is None:
-            raise NotFittedError(f"Measure[{self.name!r}].low", None, "call fit()")
-        if self.high == self.low:
-            return np.array([self.low]), np.array([50.0])
-        return np.array([self.low, self.high]), np.array([0.0, 100.0])
+        mapping = self.mapping.fit(observed, f"HealthModel.measures[{self.name!r}].mapping")
+        return attrs.evolve(self, mapping=mapping)
 
     def points(self, x: FloatArray) -> FloatArray:
-        """Map raw values to 0-100 points (direction applied; NaN stays NaN).
+        """Map raw values to 0-100 health points (direction applied; NaN stays NaN).
+
+        ``POINTS_TO_HEALTH * mapping.points(x)``, then ``100 - p`` for ``"cost"``: element
+        by element, so every account's points depend on its own value only.
+
+        Raises:
+            NotFittedError: The mapping still needs :meth:`HealthModel.fit`.
 
         Examples:
             >>> import numpy as np
-            >>> from kamlib.scoring import Measure
-            >>> Measure("x", low=0, high=10, direction="cost").points(np.array([0.0, 2.5, 20]))
-            array([100.,  75.,   0.])
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> m = Measure("x", direction="cost", mapping=MinMax(0, 10))
+            >>> m.points(np.array([0.0, 2.5, 20.0])).tolist()
+            [100.0, 75.0, 0.0]
         """
-        xp, fp = self.knots()
-        if xp.shape[0] == 2 and fp[0] == 0.0 and fp[1] == 100.0:
-            span = float(xp[1]) - float(xp[0])  # Python floats: inf on overflow, no warning
-            k = 100.0 / span if 1e-300 < span < math.inf else 0.0
-            if k > 0.0:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    p = x - xp[0]
-                    p *= k
-                np.clip(p, 0.0, 100.0, out=p)
-            else:
-                p = scale_points(x, xp, fp)
-        else:
-            p = scale_points(x, xp, fp)
+        # A range narrower than a float's spacing makes MinMax's quotient overflow to inf,
+        # which its clip turns into the top of the scale: the right answer, no warning.
+        with np.errstate(over="ignore"):
+            p = self.mapping.points(x)
+        p = p * POINTS_TO_HEALTH
         if self.direction == "cost":
-            p = 100.0 - p
+            p = HEALTH_MAX - p
         out: FloatArray = p
         return out
 
@@ -681,13 +640,15 @@ def _check_rules(rules: object, path: str) -> tuple[LightRule, ...]:
 
 # ---------------------------------------------------------------------------- defaults
 #: Seed measures [000]: business (purchase stability, growth), relationship (interaction
-#: frequency, satisfaction), ecosystem (cooperation breadth). Scalings are kamlib defaults.
+#: frequency, satisfaction), ecosystem (cooperation breadth). The mappings are kamlib's
+#: defaults: purchase stability fixed 0-1, growth by percentile, interaction frequency
+#: and breadth min-max learned by ``fit``, satisfaction fixed 0-100.
 DEFAULT_MEASURES: tuple[Measure, ...] = (
-    Measure("purchase_stability", scaling="fixed", low=0.0, high=1.0),
-    Measure("revenue_growth", scaling="percentile"),
-    Measure("interaction_frequency", scaling="minmax"),
-    Measure("satisfaction", scaling="fixed", low=0.0, high=100.0),
-    Measure("cooperation_breadth", scaling="minmax"),
+    Measure("purchase_stability", mapping=MinMax(0.0, 1.0)),
+    Measure("revenue_growth", mapping=Percentile(n_knots=101)),
+    Measure("interaction_frequency", mapping=MinMax()),
+    Measure("satisfaction", mapping=MinMax(0.0, 100.0)),
+    Measure("cooperation_breadth", mapping=MinMax()),
 )
 
 #: Seed tree [000]: three equally weighted dimensions (the source gives no weights).
@@ -799,16 +760,16 @@ class HealthModel:
 
     Seed rule [000]: three dimensions reported quarterly, business, relationship and
     ecosystem health, combined into an overall score; the three-colour warning (三色灯)
-    gives red / yellow / green-watch / green. ``fit`` learns the min-max ranges and
-    percentiles of the measures that need them; a fitted model is pinned (its
-    :meth:`get_config` holds every parameter), so an account's score depends only on its
-    own row.
+    gives red / yellow / green-watch / green. ``fit`` learns what the measures' mappings
+    still lack (min-max ranges, percentile knots) and nothing else; a fitted model is
+    pinned (its :meth:`get_config` holds every parameter), so an account's score depends
+    only on its own row: alone, in a batch, in any order or partition, the same bits.
 
     The :class:`~kamlib.scoring.ScoreTable` holds the overall score, one contribution per
     measure (they add up to the score), ``coverage`` (the nominal weight share of the
     measures actually observed), the light as ``labels`` (classes ``green``,
     ``green_watch``, ``yellow``, ``red``) and every fired rule as a reason. An account with
-    no observed measure (all excluded) scores 0 with coverage 0.
+    no observed measure (all left out under ``"renormalise"``) scores 0 with coverage 0.
 
     Attributes:
         measures: The leaves, default :data:`DEFAULT_MEASURES`.
@@ -818,10 +779,10 @@ class HealthModel:
 
     Examples:
         >>> from kamlib import FeatureTable
-        >>> from kamlib.scoring import HealthModel, Measure, Node
+        >>> from kamlib.scoring import HealthModel, Measure, MinMax, Node
         >>> model = HealthModel(
-        ...     measures=(Measure("satisfaction", scaling="fixed", low=0, high=100),
-        ...               Measure("nps", scaling="fixed", low=-100, high=100)),
+        ...     measures=(Measure("satisfaction", mapping=MinMax(0, 100)),
+        ...               Measure("nps", mapping=MinMax(-100, 100))),
         ...     nodes=(Node("overall", ("satisfaction", "nps"), (3, 1)),),
         ...     rules=(),
         ... )
@@ -856,7 +817,7 @@ class HealthModel:
     # ------------------------------------------------------------------ protocol
     @property
     def is_fitted(self) -> bool:
-        """True when every measure has its range or percentiles.
+        """True when every measure's mapping has its range or knots.
 
         Examples:
             >>> from kamlib.scoring import HealthModel
@@ -878,9 +839,10 @@ class HealthModel:
         return tuple(dict.fromkeys(names))
 
     def fit(self, table: FeatureTable) -> Self:
-        """Learn min-max ranges and percentiles from the observed values of ``table``.
+        """Learn what the measures' mappings still lack from the observed values of ``table``.
 
-        ``"fixed"`` measures are kept as they are. Returns a new model; ``self`` is unchanged.
+        Pinned means pinned: a mapping with a given (or already fitted) range or knots is
+        kept as it is. Returns a new model; ``self`` is unchanged.
 
         Raises:
             MissingFeatureError: A required column is absent.
@@ -892,8 +854,8 @@ class HealthModel:
             >>> m = HealthModel(measures=(Measure("x"),), nodes=(Node("overall", ("x",)),),
             ...                 rules=())
             >>> fitted = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [2, 6]}))
-            >>> fitted.measures[0].low, fitted.measures[0].high
-            (2.0, 6.0)
+            >>> fitted.measures[0].mapping
+            MinMax(lo=2.0, hi=6.0, clip=True)
         """
         require_columns(table, self.required_features, "HealthModel")
         new: list[Measure] = []
@@ -909,13 +871,13 @@ class HealthModel:
         Raises:
             NotFittedError: A measure still needs :meth:`fit`.
             MissingFeatureError: A required column is absent.
-            InvalidValueError: A ``"require"`` measure is missing for an account (the
+            InvalidValueError: A ``missing="raise"`` measure is missing for an account (the
                 message names the account and the measure).
 
         Examples:
             >>> from kamlib import FeatureTable
             >>> from kamlib.scoring import HealthModel, Measure, Node
-            >>> m = HealthModel(measures=(Measure("x", missing="require"),),
+            >>> m = HealthModel(measures=(Measure("x", missing="raise"),),
             ...                 nodes=(Node("overall", ("x",)),), rules=())
             >>> m = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [0, 10]}))
             >>> m.score(FeatureTable.from_columns(["C"], {"x": [2.5]})).scores.tolist()
@@ -924,7 +886,7 @@ class HealthModel:
             Traceback (most recent call last):
             ...
             kamlib.errors.InvalidValueError: HealthModel.measures['x']: is missing for \
-account 'C' and the measure's policy is missing='require'; got 'C'
+account 'C' and the measure's policy is missing='raise'; got 'C'
         """
         score, contributions, coverage, _ = self._run(table, with_nodes=False)
         flags = evaluate_rules(table, self.rules)
@@ -958,9 +920,10 @@ account 'C' and the measure's policy is missing='require'; got 'C'
 
         Examples:
             >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> from kamlib.scoring import HealthModel, Measure, MinMax, Node
             >>> m = HealthModel(
-            ...     measures=(Measure("a", low=0, high=10), Measure("b", low=0, high=10)),
+            ...     measures=(Measure("a", mapping=MinMax(0, 10)),
+            ...               Measure("b", mapping=MinMax(0, 10))),
             ...     nodes=(Node("worst", ("a", "b"), aggregator="min"),), root="worst", rules=())
             >>> m.node_scores(FeatureTable.from_columns(["X"], {"a": [3], "b": [9]}))
             {'worst': array([30.])}
@@ -983,7 +946,7 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             "scorer": self.name,
             "version": CONFIG_VERSION,
             "root": self.root,
-            "measures": [_plain(m) for m in self.measures],
+            "measures": [_plain_measure(m) for m in self.measures],
             "nodes": [_plain(n) for n in self.nodes],
             "rules": [_plain(r) for r in self.rules],
         }
@@ -996,7 +959,7 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             InvalidTypeError: A part has the wrong type.
             InvalidValueError: Unknown or missing keys, a wrong version or scorer name, or
                 any invalid field (the path names the list entry, e.g.
-                ``config.measures[1].scaling``).
+                ``config.measures[1].mapping.MinMax.lo``).
 
         Examples:
             >>> from kamlib.scoring import HealthModel
@@ -1024,7 +987,10 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
                 raise InvalidTypeError(f"config.{key}", items, "must be a list")
             parts[key] = tuple(
-                _build(kind, item, f"config.{key}[{i}]") for i, item in enumerate(items)
+                _build_measure(item, f"config.{key}[{i}]")
+                if kind is Measure
+                else _build(kind, item, f"config.{key}[{i}]")
+                for i, item in enumerate(items)
             )
         try:
             return cls(root=data.get("root", "overall"), **parts)
@@ -1055,19 +1021,22 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             gap = masks[j]
             if gap is not None:
                 miss = gap
-                if ms.missing == "require":
+                if ms.missing == "raise":
                     i = int(np.flatnonzero(miss)[0])
                     raise InvalidValueError(
                         f"HealthModel.measures[{ms.name!r}]",
                         table.ids[i],
                         f"is missing for account {table.ids[i]!r} and the measure's policy "
-                        "is missing='require'",
+                        "is missing='raise'",
                     )
-                if ms.missing == "exclude":
+                if ms.missing == "renormalise":
                     p = np.where(miss, 0.0, p)
                     avail[j] = ~miss
-                else:
+                elif ms.missing == "fill":
+                    assert ms.fill_points is not None  # the measure checks it
                     p = np.where(miss, ms.fill_points, p)
+                else:  # "penalty": the bottom of the scale, weights unchanged
+                    p = np.where(miss, 0.0, p)
             points.append(p)
         coverage = np.ones(n, dtype=np.float64)
         score, contributions, by_slot = aggregate(points, avail, self._plan)
@@ -1077,15 +1046,27 @@ account 'C' and the measure's policy is missing='require'; got 'C'
             if gap is not None:
                 lost += gap * self._plan.static_weights[j]
         coverage -= lost
-        np.clip(score, 0.0, 100.0, out=score)
+        np.clip(score, 0.0, HEALTH_MAX, out=score)
         np.clip(coverage, 0.0, 1.0, out=coverage)
         return score, contributions, coverage, node_values
 
 
 # ---------------------------------------------------------------------------- config parsing
-def _plain(obj: Measure | Node | LightRule) -> dict[str, Any]:
+def _plain(obj: Node | LightRule) -> dict[str, Any]:
     """Return an attrs instance as JSON-ready data (tuples become lists)."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.asdict(obj).items()}
+
+
+def _plain_measure(m: Measure) -> dict[str, Any]:
+    """Return a measure as JSON-ready data, its mapping in the mappings' own config form."""
+    return {
+        "name": m.name,
+        "feature": m.feature,
+        "direction": m.direction,
+        "mapping": m.mapping.get_config(),
+        "missing": m.missing,
+        "fill_points": m.fill_points,
+    }
 
 
 def _mapping(path: str, value: object, *, required: set[str], optional: set[str]) -> dict[str, Any]:
@@ -1123,6 +1104,18 @@ def _build(cls: type[Any], data: object, path: str) -> Any:
         return cls(**d)
     except FieldError as exc:
         raise _repath(exc, cls.__name__, path) from None
+
+
+def _build_measure(data: object, path: str) -> Measure:
+    """A measure from its config; the mapping from its own ``{"kind": ...}`` form."""
+    fields = attrs.fields_dict(Measure)
+    d = _mapping(path, data, required={"name"}, optional=set(fields) - {"name"})
+    if "mapping" in d:
+        d["mapping"] = mapping_from_config(d["mapping"], f"{path}.mapping")
+    try:
+        return Measure(**d)
+    except FieldError as exc:
+        raise _repath(exc, "Measure", path) from None
 
 
 if "health" not in default_registry.names():
