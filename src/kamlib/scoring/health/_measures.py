@@ -1,0 +1,217 @@
+"""Health measures: one raw feature mapped to 0-100 health points by the one mapping system.
+
+A :class:`Measure` holds one of the shared mappings of :mod:`kamlib.scoring._mappings`
+(:class:`~kamlib.scoring.MinMax`, :class:`~kamlib.scoring.Percentile`,
+:class:`~kamlib.scoring.Bands`, :class:`~kamlib.scoring.Piecewise`), which give 0-10 points;
+the health scale is 0-100, and :data:`POINTS_TO_HEALTH` (10) is the one place where one
+becomes the other.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib._validators import as_float, instance_of, non_empty_str, one_of, optional, real
+from kamlib.errors import InvalidValueError
+from kamlib.scoring._kernel import MISSING_POLICIES
+from kamlib.scoring._mappings import (
+    POINTS_MAX,
+    AnyMapping,
+    Bands,
+    MinMax,
+    Percentile,
+    Piecewise,
+)
+
+__all__ = [
+    "DEFAULT_FILL_POINTS",
+    "DEFAULT_MEASURES",
+    "DIRECTIONS",
+    "HEALTH_MAX",
+    "POINTS_TO_HEALTH",
+    "Measure",
+]
+
+FloatArray = NDArray[np.float64]
+
+DIRECTIONS: tuple[str, ...] = ("benefit", "cost")
+HEALTH_MAX = 100.0
+"""Top of the health scale: measures, nodes and the overall score run from 0 to 100."""
+POINTS_TO_HEALTH = HEALTH_MAX / POINTS_MAX
+"""10: a mapping's 0-10 points times this are a measure's 0-100 health points (the one place)."""
+DEFAULT_FILL_POINTS = 50.0
+"""Health points of a missing value under ``missing="fill"`` unless ``fill_points`` is given
+(the middle of the scale: kamlib's choice, the sources give none)."""
+
+
+def _to_float_or_none(value: object) -> object:
+    return None if value is None else as_float(value)
+
+
+def _default_fill(self: Measure) -> float | None:
+    return DEFAULT_FILL_POINTS if self.missing == "fill" else None
+
+
+@attrs.frozen
+class Measure:
+    """One leaf of the health tree: a raw feature mapped to 0-100 health points.
+
+    The ``mapping`` is one of the shared mappings (the same ones the weighted-points
+    criteria use), giving 0-10 points; the measure multiplies them by
+    :data:`POINTS_TO_HEALTH` (10) to reach the 0-100 health scale, then applies the
+    direction (``"cost"``: ``100 - p``, more is worse). NaN stays NaN.
+
+    * ``MinMax()`` (default): linear between the observed minimum and maximum, learned by
+      :meth:`HealthModel.fit`; ``MinMax(0, 100)`` is a fixed range, never refitted. A
+      constant range gives every account 50. Must clip (``clip=True``): health points
+      stay in 0-100.
+    * ``Percentile()``: the value's percentile among the fitted population, from 101
+      fitted quantiles (0 %, 1 %, ..., 100 %), linear between them.
+    * ``Bands(edges, points)`` and ``Piecewise(xs, ys)``: fixed steps or knots, their
+      points given on the 0-10 scale.
+
+    Missing values (``missing``, the one vocabulary of
+    :data:`kamlib.scoring._kernel.MISSING_POLICIES`): ``"renormalise"`` (default) leaves
+    the measure out for that account and renormalises its siblings' weights;
+    ``"fill"`` gives it ``fill_points`` (0-100 health points, default 50);
+    ``"penalty"`` gives it 0 points (the bottom of the scale); ``"raise"`` makes
+    :meth:`HealthModel.score` raise :class:`~kamlib.errors.InvalidValueError` naming the
+    account and the measure.
+
+    Attributes:
+        name: Component name, unique in the model (shown in contributions).
+        feature: Feature column read; defaults to ``name``.
+        direction: ``"benefit"`` (more is better) or ``"cost"``.
+        mapping: ``MinMax``, ``Percentile``, ``Bands`` or ``Piecewise`` (default ``MinMax()``).
+        missing: Missing-data policy: ``"renormalise"``, ``"fill"``, ``"penalty"``, ``"raise"``.
+        fill_points: Health points (0-100) of a missing value under ``"fill"`` (default 50);
+            only used by ``"fill"``.
+
+    Examples:
+        >>> from kamlib.scoring import Measure, MinMax, Percentile
+        >>> Measure("satisfaction", mapping=MinMax(0, 100)).is_fitted
+        True
+        >>> Measure("revenue_growth", mapping=Percentile()).is_fitted
+        False
+        >>> Measure("nps", missing="fill").fill_points
+        50.0
+        >>> Measure("x", missing="penalty", fill_points=10)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Measure.fill_points: is only used by missing='fill'; \
+got 10.0
+    """
+
+    name: str = attrs.field(validator=non_empty_str())
+    feature: str = attrs.field(
+        default=attrs.Factory(lambda self: self.name, takes_self=True),
+        validator=non_empty_str(),
+    )
+    direction: str = attrs.field(default="benefit", validator=one_of(*DIRECTIONS))
+    mapping: AnyMapping = attrs.field(
+        factory=MinMax, validator=instance_of(MinMax, Percentile, Bands, Piecewise)
+    )
+    missing: str = attrs.field(default="renormalise", validator=one_of(*MISSING_POLICIES))
+    fill_points: float | None = attrs.field(
+        default=attrs.Factory(_default_fill, takes_self=True),
+        converter=_to_float_or_none,
+        validator=optional(real(ge=0.0, le=HEALTH_MAX)),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        cls = type(self).__name__
+        if isinstance(self.mapping, MinMax) and not self.mapping.clip:
+            raise InvalidValueError(
+                f"{cls}.mapping",
+                self.mapping,
+                "must clip (MinMax(..., clip=True)): health points stay in 0-100",
+            )
+        if self.missing == "fill" and self.fill_points is None:
+            raise InvalidValueError(
+                f"{cls}.fill_points", None, "is required by missing='fill' (0-100 points)"
+            )
+        if self.missing != "fill" and self.fill_points is not None:
+            raise InvalidValueError(
+                f"{cls}.fill_points", self.fill_points, "is only used by missing='fill'"
+            )
+
+    @property
+    def is_fitted(self) -> bool:
+        """True when the mapping can map values (a given range or knots, or fitted ones).
+
+        Examples:
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> Measure("x", mapping=MinMax(0, 1)).is_fitted, Measure("x").is_fitted
+            (True, False)
+        """
+        return self.mapping.is_fitted
+
+    def fitted(self, observed: FloatArray) -> Measure:
+        """Return the measure with what its mapping still lacks learned from ``observed``.
+
+        Pinned means pinned: a mapping that already has its range or knots (given, or a
+        fitted config loaded back) is kept as it is, and so is the measure.
+
+        Args:
+            observed: The observed (not missing) values of the measure's feature.
+
+        Raises:
+            InvalidValueError: The mapping needs fitting and no value is observed.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Measure
+            >>> Measure("x").fitted(np.array([3.0, 1.0, 2.0])).mapping
+            MinMax(lo=1.0, hi=3.0, clip=True)
+        """
+        if self.is_fitted:
+            return self  # pinned means pinned
+        if observed.size == 0:
+            raise InvalidValueError(
+                f"HealthModel.measures[{self.name!r}]",
+                self.feature,
+                "has no observed value to fit",
+            )
+        mapping = self.mapping.fit(observed, f"HealthModel.measures[{self.name!r}].mapping")
+        return attrs.evolve(self, mapping=mapping)
+
+    def points(self, x: FloatArray) -> FloatArray:
+        """Map raw values to 0-100 health points (direction applied; NaN stays NaN).
+
+        ``POINTS_TO_HEALTH * mapping.points(x)``, then ``100 - p`` for ``"cost"``: element
+        by element, so every account's points depend on its own value only.
+
+        Raises:
+            NotFittedError: The mapping still needs :meth:`HealthModel.fit`.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> m = Measure("x", direction="cost", mapping=MinMax(0, 10))
+            >>> m.points(np.array([0.0, 2.5, 20.0])).tolist()
+            [100.0, 75.0, 0.0]
+        """
+        # A range narrower than a float's spacing makes MinMax's quotient overflow to inf,
+        # which its clip turns into the top of the scale: the right answer, no warning.
+        with np.errstate(over="ignore"):
+            p = self.mapping.points(x)
+        p = p * POINTS_TO_HEALTH
+        if self.direction == "cost":
+            p = HEALTH_MAX - p
+        out: FloatArray = p
+        return out
+
+
+#: Seed measures [000]: business (purchase stability, growth), relationship (interaction
+#: frequency, satisfaction), ecosystem (cooperation breadth). The mappings are kamlib's
+#: defaults: purchase stability fixed 0-1, growth by percentile, interaction frequency
+#: and breadth min-max learned by ``fit``, satisfaction fixed 0-100.
+DEFAULT_MEASURES: tuple[Measure, ...] = (
+    Measure("purchase_stability", mapping=MinMax(0.0, 1.0)),
+    Measure("revenue_growth", mapping=Percentile(n_knots=101)),
+    Measure("interaction_frequency", mapping=MinMax()),
+    Measure("satisfaction", mapping=MinMax(0.0, 100.0)),
+    Measure("cooperation_breadth", mapping=MinMax()),
+)

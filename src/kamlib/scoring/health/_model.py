@@ -1,0 +1,415 @@
+"""The health model: a 0-100 score over a measure tree, with a three-colour light.
+
+:class:`HealthModel` validates its parts once (measures, nodes, rules), compiles the tree
+and drives the kernels: measure points (:mod:`._measures`), tree aggregation
+(:mod:`._tree`) and light rules (:mod:`._lights`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Self
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib._table import FeatureTable
+from kamlib._validators import as_tuple, non_empty_str
+from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
+from kamlib.scoring._config import mapping_from_config
+from kamlib.scoring.health._lights import (
+    DEFAULT_LIGHT_RULES,
+    LIGHTS,
+    LightRule,
+    assign_lights,
+    check_rules,
+    evaluate_rules,
+)
+from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
+from kamlib.scoring.health._tree import DEFAULT_NODES, Node, TreePlan, aggregate, compile_tree
+
+__all__ = ["CONFIG_VERSION", "HealthModel"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+CONFIG_VERSION = 1
+
+
+def _tuple_of(cls: type, path: str) -> Any:
+    def check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        p = f"HealthModel.{attr.name}"
+        if not isinstance(value, tuple):
+            raise InvalidTypeError(p, value, f"must be a sequence of {cls.__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise InvalidTypeError(f"{p}[{i}]", item, f"must be a {cls.__name__}")
+
+    return check
+
+
+@attrs.frozen
+class HealthModel:
+    """Health score (0-100) over a measure tree, with a three-colour light from rules.
+
+    Seed rule [000]: three dimensions reported quarterly, business, relationship and
+    ecosystem health, combined into an overall score; the three-colour warning (三色灯)
+    gives red / yellow / green-watch / green. ``fit`` learns what the measures' mappings
+    still lack (min-max ranges, percentile knots) and nothing else; a fitted model is
+    pinned (its :meth:`get_config` holds every parameter), so an account's score depends
+    only on its own row: alone, in a batch, in any order or partition, the same bits.
+
+    The :class:`~kamlib.scoring.ScoreTable` holds the overall score, one contribution per
+    measure (they add up to the score), ``coverage`` (the nominal weight share of the
+    measures actually observed), the light as ``labels`` (classes ``green``,
+    ``green_watch``, ``yellow``, ``red``) and every fired rule as a reason. An account with
+    no observed measure (all left out under ``"renormalise"``) scores 0 with coverage 0.
+
+    Attributes:
+        measures: The leaves, default :data:`DEFAULT_MEASURES`.
+        nodes: The inner nodes, default :data:`DEFAULT_NODES`.
+        rules: The light rules, default :data:`DEFAULT_LIGHT_RULES`.
+        root: Name of the node holding the overall score.
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import HealthModel, Measure, MinMax, Node
+        >>> model = HealthModel(
+        ...     measures=(Measure("satisfaction", mapping=MinMax(0, 100)),
+        ...               Measure("nps", mapping=MinMax(-100, 100))),
+        ...     nodes=(Node("overall", ("satisfaction", "nps"), (3, 1)),),
+        ...     rules=(),
+        ... )
+        >>> t = FeatureTable.from_columns(["A", "B"], {"satisfaction": [80, 60], "nps": [0, None]})
+        >>> st = model.score(t)
+        >>> st.scores.tolist(), st.coverage.tolist()
+        ([72.5, 60.0], [1.0, 0.75])
+        >>> st.contributions.tolist()
+        [[60.0, 12.5], [60.0, 0.0]]
+    """
+
+    name: ClassVar[str] = "health"
+
+    measures: tuple[Measure, ...] = attrs.field(
+        default=DEFAULT_MEASURES, converter=as_tuple, validator=_tuple_of(Measure, "measures")
+    )
+    nodes: tuple[Node, ...] = attrs.field(
+        default=DEFAULT_NODES, converter=as_tuple, validator=_tuple_of(Node, "nodes")
+    )
+    rules: tuple[LightRule, ...] = attrs.field(
+        default=DEFAULT_LIGHT_RULES, converter=as_tuple, validator=_tuple_of(LightRule, "rules")
+    )
+    root: str = attrs.field(default="overall", validator=non_empty_str())
+    _plan: TreePlan = attrs.field(init=False, eq=False, repr=False, alias="_plan")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.measures:
+            raise InvalidValueError("HealthModel.measures", (), "must hold at least one measure")
+        check_rules(self.rules, "HealthModel.rules")
+        plan = compile_tree([m.name for m in self.measures], self.nodes, self.root)
+        object.__setattr__(self, "_plan", plan)
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def is_fitted(self) -> bool:
+        """True when every measure's mapping has its range or knots.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> HealthModel().is_fitted
+            False
+        """
+        return all(m.is_fitted for m in self.measures)
+
+    @property
+    def required_features(self) -> tuple[str, ...]:
+        """Columns read by :meth:`score`: measure features, then rule features.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> HealthModel().required_features[:2]
+            ('purchase_stability', 'revenue_growth')
+        """
+        names = [m.feature for m in self.measures] + [f for r in self.rules for f in r.feature]
+        return tuple(dict.fromkeys(names))
+
+    def fit(self, table: FeatureTable) -> Self:
+        """Learn what the measures' mappings still lack from the observed values of ``table``.
+
+        Pinned means pinned: a mapping with a given (or already fitted) range or knots is
+        kept as it is. Returns a new model; ``self`` is unchanged.
+
+        Raises:
+            MissingFeatureError: A required column is absent.
+            InvalidValueError: A measure to fit has no observed value.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> m = HealthModel(measures=(Measure("x"),), nodes=(Node("overall", ("x",)),),
+            ...                 rules=())
+            >>> fitted = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [2, 6]}))
+            >>> fitted.measures[0].mapping
+            MinMax(lo=2.0, hi=6.0, clip=True)
+        """
+        require_columns(table, self.required_features, "HealthModel")
+        new: list[Measure] = []
+        for m in self.measures:
+            col = table.column(m.feature)
+            observed = col[~table.mask(m.feature)]
+            new.append(m.fitted(observed))
+        return attrs.evolve(self, measures=tuple(new))
+
+    def score(self, table: FeatureTable) -> ScoreTable:
+        """Score every row with the pinned parameters (vectorised).
+
+        Raises:
+            NotFittedError: A measure still needs :meth:`fit`.
+            MissingFeatureError: A required column is absent.
+            InvalidValueError: A ``missing="raise"`` measure is missing for an account (the
+                message names the account and the measure).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, Node
+            >>> m = HealthModel(measures=(Measure("x", missing="raise"),),
+            ...                 nodes=(Node("overall", ("x",)),), rules=())
+            >>> m = m.fit(FeatureTable.from_columns(["A", "B"], {"x": [0, 10]}))
+            >>> m.score(FeatureTable.from_columns(["C"], {"x": [2.5]})).scores.tolist()
+            [25.0]
+            >>> m.score(FeatureTable.from_columns(["C"], {"x": [None]}))
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: HealthModel.measures['x']: is missing for \
+account 'C' and the measure's policy is missing='raise'; got 'C'
+        """
+        score, contributions, coverage, _ = self._run(table, with_nodes=False)
+        flags = evaluate_rules(table, self.rules)
+        missing = None
+        if table.missing is not None:
+            missing = np.column_stack([table.mask(m.feature) for m in self.measures])
+            if not missing.any():
+                missing = None
+        labels = assign_lights(flags, self.rules)
+        return ScoreTable(
+            scorer=self.name,
+            config=self.get_config(),
+            ids=table.ids,
+            scores=owned_readonly(score),
+            components=tuple(m.name for m in self.measures),
+            contributions=contributions,
+            coverage=owned_readonly(coverage),
+            labels=owned_readonly(labels),
+            classes=LIGHTS,
+            margin=None,
+            reason_codes=tuple(r.code for r in self.rules),
+            reason_flags=owned_readonly(flags),
+            reason_texts={r.code: r.reason for r in self.rules},
+            component_missing=owned_readonly(missing),
+        )
+
+    def node_scores(self, table: FeatureTable) -> dict[str, FloatArray]:
+        """Return every node's 0-100 value per account, e.g. the three dimension scores.
+
+        A dimension with no observed measure is 0 for that account.
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import HealthModel, Measure, MinMax, Node
+            >>> m = HealthModel(
+            ...     measures=(Measure("a", mapping=MinMax(0, 10)),
+            ...               Measure("b", mapping=MinMax(0, 10))),
+            ...     nodes=(Node("worst", ("a", "b"), aggregator="min"),), root="worst", rules=())
+            >>> m.node_scores(FeatureTable.from_columns(["X"], {"a": [3], "b": [9]}))
+            {'worst': array([30.])}
+        """
+        _, _, _, nodes = self._run(table, with_nodes=True)
+        return nodes
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the whole model (options and fitted parameters) as JSON-compatible data.
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> cfg = HealthModel().get_config()
+            >>> cfg["scorer"], cfg["version"], [n["name"] for n in cfg["nodes"]]
+            ('health', 1, ['business', 'relationship', 'ecosystem', 'overall'])
+            >>> HealthModel.from_config(cfg) == HealthModel()
+            True
+        """
+        return {
+            "scorer": self.name,
+            "version": CONFIG_VERSION,
+            "root": self.root,
+            "measures": [_plain_measure(m) for m in self.measures],
+            "nodes": [_plain(n) for n in self.nodes],
+            "rules": [_plain(r) for r in self.rules],
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Self:
+        """Rebuild a model from :meth:`get_config` output, validating it as untrusted input.
+
+        Raises:
+            InvalidTypeError: A part has the wrong type.
+            InvalidValueError: Unknown or missing keys, a wrong version or scorer name, or
+                any invalid field (the path names the list entry, e.g.
+                ``config.measures[1].mapping.MinMax.lo``).
+
+        Examples:
+            >>> from kamlib.scoring import HealthModel
+            >>> cfg = HealthModel().get_config()
+            >>> cfg["nodes"][0]["aggregator"] = "max"
+            >>> HealthModel.from_config(cfg)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: config.nodes[0].aggregator: must be one of \
+'mean', 'min', 'veto'; got 'max'
+        """
+        data = _mapping(
+            "config",
+            config,
+            required={"measures", "nodes", "rules"},
+            optional={"scorer", "version", "root"},
+        )
+        if data.get("scorer", cls.name) != cls.name:
+            raise InvalidValueError("config.scorer", data["scorer"], f"must be {cls.name!r}")
+        if data.get("version", CONFIG_VERSION) != CONFIG_VERSION:
+            raise InvalidValueError("config.version", data["version"], f"must be {CONFIG_VERSION}")
+        parts: dict[str, tuple[Any, ...]] = {}
+        for key, kind in (("measures", Measure), ("nodes", Node), ("rules", LightRule)):
+            items = data[key]
+            if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
+                raise InvalidTypeError(f"config.{key}", items, "must be a list")
+            parts[key] = tuple(
+                _build_measure(item, f"config.{key}[{i}]")
+                if kind is Measure
+                else _build(kind, item, f"config.{key}[{i}]")
+                for i, item in enumerate(items)
+            )
+        try:
+            return cls(root=data.get("root", "overall"), **parts)
+        except FieldError as exc:
+            raise _repath(exc, "HealthModel", "config") from None
+
+    # ------------------------------------------------------------------ kernel driver
+    def _run(
+        self, table: FeatureTable, *, with_nodes: bool
+    ) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray]]:
+        require_columns(table, self.required_features, "HealthModel")
+        unfitted = [m.name for m in self.measures if not m.is_fitted]
+        if unfitted:
+            raise NotFittedError(
+                "HealthModel.measures", unfitted, "need fitted parameters; call fit() first"
+            )
+        n, m = len(table), len(self.measures)
+        masks: list[BoolArray | None] = [None] * m
+        if table.missing is not None:
+            for j, ms in enumerate(self.measures):
+                miss = table.mask(ms.feature)
+                if miss.any():
+                    masks[j] = miss
+        points: list[FloatArray] = []
+        avail: list[BoolArray | None] = [None] * m
+        for j, ms in enumerate(self.measures):
+            p = ms.points(table.column(ms.feature))
+            gap = masks[j]
+            if gap is not None:
+                miss = gap
+                if ms.missing == "raise":
+                    i = int(np.flatnonzero(miss)[0])
+                    raise InvalidValueError(
+                        f"HealthModel.measures[{ms.name!r}]",
+                        table.ids[i],
+                        f"is missing for account {table.ids[i]!r} and the measure's policy "
+                        "is missing='raise'",
+                    )
+                if ms.missing == "renormalise":
+                    p = np.where(miss, 0.0, p)
+                    avail[j] = ~miss
+                elif ms.missing == "fill":
+                    assert ms.fill_points is not None  # the measure checks it
+                    p = np.where(miss, ms.fill_points, p)
+                else:  # "penalty": the bottom of the scale, weights unchanged
+                    p = np.where(miss, 0.0, p)
+            points.append(p)
+        coverage = np.ones(n, dtype=np.float64)
+        score, contributions, by_slot = aggregate(points, avail, self._plan)
+        node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes} if with_nodes else {}
+        lost = np.zeros(n, dtype=np.float64)
+        for j, gap in enumerate(masks):
+            if gap is not None:
+                lost += gap * self._plan.static_weights[j]
+        coverage -= lost
+        np.clip(score, 0.0, HEALTH_MAX, out=score)
+        np.clip(coverage, 0.0, 1.0, out=coverage)
+        return score, contributions, coverage, node_values
+
+
+# ---------------------------------------------------------------------------- config parsing
+def _plain(obj: Node | LightRule) -> dict[str, Any]:
+    """Return an attrs instance as JSON-ready data (tuples become lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.asdict(obj).items()}
+
+
+def _plain_measure(m: Measure) -> dict[str, Any]:
+    """Return a measure as JSON-ready data, its mapping in the mappings' own config form."""
+    return {
+        "name": m.name,
+        "feature": m.feature,
+        "direction": m.direction,
+        "mapping": m.mapping.get_config(),
+        "missing": m.missing,
+        "fill_points": m.fill_points,
+    }
+
+
+def _mapping(path: str, value: object, *, required: set[str], optional: set[str]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(path, value, "must be a mapping")
+    keys = set(value)
+    for k in sorted(keys, key=str):
+        if not isinstance(k, str):
+            raise InvalidTypeError(path, k, "keys must be str")
+    unknown = sorted(keys - required - optional)
+    if unknown:
+        raise InvalidValueError(
+            path, unknown[0], f"unknown key; allowed: {sorted(required | optional)}"
+        )
+    missing = sorted(required - keys)
+    if missing:
+        raise InvalidValueError(path, missing[0], "required key is missing")
+    return dict(value)
+
+
+def _repath(exc: FieldError, cls_name: str, prefix: str) -> FieldError:
+    path = exc.path
+    if path.startswith((cls_name + ".", cls_name + "[")):
+        path = prefix + path[len(cls_name) :]
+    else:
+        path = f"{prefix}.{path}"
+    return type(exc)(path, exc.value, exc.reason)
+
+
+def _build(cls: type[Any], data: object, path: str) -> Any:
+    fields = attrs.fields_dict(cls)
+    required = {k for k, f in fields.items() if f.default is attrs.NOTHING}
+    d = _mapping(path, data, required=required, optional=set(fields) - required)
+    try:
+        return cls(**d)
+    except FieldError as exc:
+        raise _repath(exc, cls.__name__, path) from None
+
+
+def _build_measure(data: object, path: str) -> Measure:
+    """A measure from its config; the mapping from its own ``{"kind": ...}`` form."""
+    fields = attrs.fields_dict(Measure)
+    d = _mapping(path, data, required={"name"}, optional=set(fields) - {"name"})
+    if "mapping" in d:
+        d["mapping"] = mapping_from_config(d["mapping"], f"{path}.mapping")
+    try:
+        return Measure(**d)
+    except FieldError as exc:
+        raise _repath(exc, "Measure", path) from None
