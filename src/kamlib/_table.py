@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._ids import mark_checked
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -491,6 +492,7 @@ or declared missing (account 'A1'); got nan
             missing=None if mask is None else _readonly(mask),
             categorical=cats,
         )
+        mark_checked(table.ids)  # validated by _as_ids: a ScoreTable need not check them again
         object.__setattr__(table, "_bounds", bounds)
         return table
 
@@ -624,6 +626,7 @@ or declared missing (account 'A1'); got nan
         ids = self.ids[idx]
         if len(set(ids.tolist())) != len(ids):
             raise DuplicateIdError("rows", rows, "would repeat an account")
+        mark_checked(_readonly(ids), self.ids)  # distinct rows of checked ids are checked
         miss = None if self.missing is None else np.asfortranarray(self.missing[idx])
         return FeatureTable(
             ids=_readonly(ids),
@@ -779,6 +782,7 @@ or declared missing (account 'A1'); got nan
         ids = np.concatenate([t.ids for t in tables])
         if len(set(ids.tolist())) != len(ids):
             raise DuplicateIdError("tables", "ids", "repeat an account across tables")
+        mark_checked(_readonly(ids), *(t.ids for t in tables))  # unique rows of checked ids
         values = np.asfortranarray(np.concatenate([t.values for t in tables]))
         masks = [
             t.missing if t.missing is not None else np.zeros(t.values.shape, dtype=np.bool_)
