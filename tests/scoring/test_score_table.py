@@ -13,11 +13,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kamlib.scoring._base as base
 from kamlib import FeatureTable
+from kamlib._ids import is_checked, mark_checked
 from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError
 from kamlib.scoring import (
+    Criterion,
     LinearContributions,
     ScoreTable,
+    ValueMatrix,
+    WeightedPoints,
     config_hash,
     default_registry,
     get_scorer,
@@ -138,6 +143,48 @@ _BAD: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         {"labels": ["a", "b"], "classes": ("a",)},
         InvalidValueError,
         r"labels\[1\]: must be one of the classes \['a'\] \(account 'B'\)",
+    ),
+    (
+        "codes outside classes",
+        {"labels": np.array([0, 2], dtype=np.int8), "classes": ("a", "b")},
+        InvalidValueError,
+        r"labels\[1\]: must be a code in \[0, 2\) into the classes \['a', 'b'\] \(account 'B'\)",
+    ),
+    (
+        "codes negative",
+        {"labels": np.array([-1, 0]), "classes": ("a",)},
+        InvalidValueError,
+        r"labels\[0\]: must be a code in \[0, 1\).*; got -1",
+    ),
+    (
+        "codes without classes",
+        {"labels": np.array([0, 0], dtype=np.uint8)},
+        InvalidValueError,
+        r"labels: integer codes need the classes they index; got 'uint8'",
+    ),
+    (
+        "codes length",
+        {"labels": np.array([0], dtype=np.int8), "classes": ("a",)},
+        InvalidValueError,
+        r"labels: must have shape \(2,\)",
+    ),
+    (
+        "codes 2-D",
+        {"labels": np.zeros((2, 1), dtype=np.int8), "classes": ("a",)},
+        InvalidValueError,
+        r"labels: must be one-dimensional",
+    ),
+    (
+        "labels bool array",
+        {"labels": np.array([True, False]), "classes": ("a", "b")},
+        InvalidTypeError,
+        r"labels: must be str labels or integer codes into classes, not bool",
+    ),
+    (
+        "labels float array",
+        {"labels": np.array([0.0, 1.0]), "classes": ("a", "b")},
+        InvalidTypeError,
+        r"labels: .*not float64",
     ),
     ("classes repeat", {"classes": ("a", "a")}, DuplicateIdError, r"classes\[1\]"),
     (
@@ -358,6 +405,152 @@ def test_scoring_a_table_keeps_its_checked_ids_without_copying() -> None:
     assert s1.ids is t.ids
 
 
+# ---------------------------------------------------------------------------- checked ids
+def _no_per_id_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(value: object) -> Any:
+        raise AssertionError("the ids were checked one by one")
+
+    monkeypatch.setattr(base, "_validate_ids", refuse)
+
+
+def test_ids_checked_where_they_are_made_are_not_checked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    t = FeatureTable.from_columns(["A", "B", "C"], {"x": [1.0, 3.0, 5.0], "y": [2.0, 4.0, 6.0]})
+    u = FeatureTable.from_columns(["D"], {"x": [7.0], "y": [8.0]})
+    derived = {
+        "from_columns": t,
+        "take": t.take([2, 0]),
+        "take mask": t.take(t.column("x") > 1),
+        "concat": FeatureTable.concat([t, u]),
+        "select": t.select(["y"]),
+        "with_values": t.with_values(t.values * 2),
+    }
+    _no_per_id_work(monkeypatch)
+    for how, table in derived.items():
+        assert is_checked(table.ids), how
+        s = ScoreTable.from_scores(table.ids, np.zeros(len(table)), scorer="m")
+        assert s.ids is table.ids, how
+        assert is_checked(s.take([0]).ids), how
+    vm = ValueMatrix("x", ["y"], quantile=None, x_cut=2.0, y_cut=2.0).score(t)
+    assert vm.ids is t.ids
+    assert vm.take(vm.scores > 3).ids.tolist() == ["B", "C"]
+    wp = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+    assert wp.ids is t.ids
+    for unmarked in (t.ids.copy(), t.ids.tolist(), np.array(["A", "B", "C"])):
+        with pytest.raises(AssertionError, match="one by one"):
+            ScoreTable.from_scores(unmarked, np.zeros(3), scorer="m")
+
+
+def test_ids_nobody_checked_are_still_fully_checked() -> None:
+    dup = np.array(["A", "B", "A"], dtype=object)
+    with pytest.raises(DuplicateIdError, match=r"ScoreTable\.ids\[2\]: is not unique"):
+        ScoreTable.from_scores(dup, np.zeros(3), scorer="m")  # writeable
+    dup.flags.writeable = False
+    with pytest.raises(DuplicateIdError, match=r"ScoreTable\.ids\[2\]"):
+        ScoreTable.from_scores(dup, np.zeros(3), scorer="m")  # read-only, never validated
+    assert not is_checked(dup)
+    # The FeatureTable constructor trusts its arguments: rows of ids it was given directly
+    # are not marked, so a ScoreTable still refuses them.
+    bad = np.array(["A", ""], dtype=object)
+    bad.flags.writeable = False
+    raw = FeatureTable(ids=bad, names=("x",), values=np.zeros((2, 1)))
+    assert not is_checked(raw.take([0, 1]).ids)
+    with pytest.raises(InvalidValueError, match=r"ScoreTable\.ids\[1\]: must be a non-empty"):
+        ScoreTable.from_scores(raw.take([0, 1]).ids, np.zeros(2), scorer="m")
+    with pytest.raises(DuplicateIdError, match="repeat an account across tables"):
+        FeatureTable.concat([FeatureTable.from_columns(["A"], {"x": [1]})] * 2)
+
+
+def test_only_sealed_ids_can_be_marked_and_a_mark_needs_sealed_ids() -> None:
+    ids = np.array(["A", "B"], dtype=object)
+    assert not is_checked(mark_checked(ids))  # writeable: left unmarked
+    view = ids.view()
+    view.flags.writeable = False
+    assert not is_checked(mark_checked(view))  # writeable through ``ids``
+    ids.flags.writeable = False
+    assert is_checked(mark_checked(ids))
+    ids.flags.writeable = True  # made writeable again: no longer counts as checked
+    assert not is_checked(ids)
+    ids[1] = "A"
+    with pytest.raises(DuplicateIdError):
+        ScoreTable.from_scores(ids, np.zeros(2), scorer="m")
+
+
+def test_a_score_table_marks_the_ids_it_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = ScoreTable(**_kw())
+    assert is_checked(s.ids)
+    _no_per_id_work(monkeypatch)
+    assert ScoreTable(**_kw(ids=s.ids)).ids is s.ids
+    assert is_checked(s.take([1, 0]).ids)
+
+
+# ---------------------------------------------------------------------------- label codes
+_CLASSES = ("high", "mid", "low")
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int32, np.intp])
+def test_labels_as_codes_behave_like_str_labels(dtype: Any) -> None:
+    codes = np.array([2, 0], dtype=dtype)
+    coded = ScoreTable(**_kw(labels=codes, classes=_CLASSES, margin=[0.5, 0.25]))
+    plain = ScoreTable(**_kw(labels=["low", "high"], classes=_CLASSES, margin=[0.5, 0.25]))
+    for account in ("A", "B"):
+        assert coded.label_of(account) == plain.label_of(account)
+        assert coded.explain(account) == plain.explain(account)
+        assert type(coded.label_of(account)) is str
+    assert coded._label_cache is None  # nothing decoded yet: label_of/explain read one code
+    part = coded.take([1])
+    assert part._labels is not None
+    assert part._labels.dtype == dtype
+    assert part._label_cache is None
+    assert part.label_of("B") == "high"
+    assert repr(coded.to_columns()) == repr(plain.to_columns())
+    cols = coded.to_columns()
+    assert cols["label"].flags.writeable
+    assert cols["label"].dtype == object
+    assert coded._label_cache is None  # to_columns makes its own copy
+    labels = coded.labels
+    assert labels is not None
+    assert labels.tolist() == ["low", "high"]
+    assert coded.labels is labels  # decoded once, kept
+    assert not labels.flags.writeable
+    codes[0] = 1  # the caller's writeable array was copied
+    assert coded.label_of("A") == "low"
+
+
+def test_empty_codes_need_no_classes() -> None:
+    s = ScoreTable.from_scores([], [], scorer="m", labels=np.array([], dtype=np.int8))
+    assert s.labels is not None
+    assert s.labels.tolist() == []
+
+
+def test_labels_as_codes_pickle_without_the_decoded_cache() -> None:
+    s = ScoreTable(**_kw(labels=np.array([1, 0], dtype=np.int8), classes=("a", "b")))
+    assert s.labels is not None
+    state = s.__getstate__()
+    assert state["_label_cache"] is None
+    assert state["_labels"].dtype == np.int8
+    back = pickle.loads(pickle.dumps(s))
+    assert back._label_cache is None
+    assert back.labels is not None
+    assert back.labels.tolist() == ["b", "a"]
+    assert back._labels is not None
+    assert not back._labels.flags.writeable
+    assert back.explain("A") == s.explain("A")
+
+
+def test_a_pickle_from_before_codes_still_loads() -> None:
+    s = ScoreTable(**_kw(labels=["a", "b"], classes=("a", "b")))
+    state = s.__getstate__()
+    state["labels"] = state.pop("_labels")
+    del state["_label_cache"]
+    old = ScoreTable.__new__(ScoreTable)
+    old.__setstate__(state)
+    assert old.labels is not None
+    assert old.labels.tolist() == ["a", "b"]
+    assert old.label_of("B") == "b"
+
+
 # ---------------------------------------------------------------------------- from_scores
 def test_from_scores_defaults() -> None:
     s = ScoreTable.from_scores(["A", "B"], [0.5, 1.5], scorer="third_party")
@@ -426,7 +619,7 @@ def _inputs(draw: st.DrawFn) -> dict[str, Any]:
     codes = draw(st.lists(st.text(min_size=1, max_size=3), unique=True, max_size=2))
     classes = draw(st.lists(st.text(min_size=1, max_size=3), unique=True, max_size=3))
     as_array = draw(st.booleans())
-    with_labels, with_flags, with_missing = (draw(st.booleans()) for _ in range(3))
+    with_labels, with_flags, with_missing, as_codes = (draw(st.booleans()) for _ in range(4))
     label = st.sampled_from(classes) if classes else st.text(min_size=1)
 
     def column(elements: st.SearchStrategy[Any], width: int | None = None) -> Any:
@@ -450,7 +643,12 @@ def _inputs(draw: st.DrawFn) -> dict[str, Any]:
         "reason_codes": codes,
         "reason_texts": {c: draw(st.text(max_size=3)) for c in codes},
     }
-    if classes and with_labels:
+    if classes and with_labels and as_codes:
+        dtype = draw(st.sampled_from([np.int8, np.uint8, np.intp]))
+        picks = draw(st.lists(st.integers(0, len(classes) - 1), min_size=n, max_size=n))
+        kw["labels"] = np.array(picks, dtype=dtype)
+        kw["margin"] = column(st.floats(0.0, 1e6))
+    elif classes and with_labels:
         kw["labels"] = column(label)
         kw["margin"] = column(st.floats(0.0, 1e6))
     if codes and with_flags:

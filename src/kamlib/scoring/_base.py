@@ -15,7 +15,6 @@ import math
 import operator
 import types
 import warnings
-import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, Self, TypeVar, cast, runtime_checkable
 
@@ -23,6 +22,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamlib._ids import is_checked, is_sealed, mark_checked
 from kamlib._table import FeatureTable, row_of_id, row_positions
 from kamlib._validators import non_empty_str
 from kamlib.errors import (
@@ -495,22 +495,9 @@ def owned_readonly(a: _A) -> _A:
 # Everything a ScoreTable is given passes through these converters (one per kind of field)
 # and then the cross-field checks of ScoreTable.__attrs_post_init__. Value checks are
 # vectorised: a reduction (sum, min, max) per column, and a per-row scan only to name the
-# first offending row once a check has failed. Ids are the exception: their uniqueness
-# costs one ``set`` (see ``_as_ids``).
-
-
-def _sealed(a: NDArray[Any]) -> bool:
-    """True when nobody can write ``a``: read-only, and so is every array it views."""
-    if a.flags.writeable:
-        return False
-    base: object = a.base  # numpy types it as an array; it may be any buffer owner
-    while base is not None:
-        if not isinstance(base, np.ndarray):
-            return isinstance(base, bytes)  # immutable memory; any other buffer may change
-        if base.flags.writeable:
-            return False
-        base = base.base
-    return True
+# first offending row once a check has failed. Two checks are per Python object: the ids
+# (one ``set``, skipped for an array already checked where it was made, see ``_as_ids``)
+# and labels given as ``str`` (one ``set``; integer codes cost a min and a max).
 
 
 def _own(a: NDArray[Any]) -> NDArray[Any]:
@@ -519,7 +506,7 @@ def _own(a: NDArray[Any]) -> NDArray[Any]:
     A broadcast constant (every stride 0, e.g. ``np.broadcast_to(1.0, (n,))``) is copied
     as one value and broadcast again, so it stays O(1) in memory.
     """
-    if _sealed(a):
+    if is_sealed(a):
         return a
     if a.size > 1 and not any(a.strides):
         one = np.array(a[(0,) * a.ndim], dtype=a.dtype)
@@ -590,26 +577,24 @@ def _as_objects(path: str, value: object) -> NDArray[np.object_]:
     return _own(arr)
 
 
-# Ids arrays already validated by a ScoreTable (keyed by ``id``, held weakly): scoring the
-# same FeatureTable again, or ``take``, does not pay the per-id checks twice. Only sealed
-# arrays (no one can write them) are entered, and an entry dies with its array.
-_CHECKED_IDS: weakref.WeakValueDictionary[int, NDArray[np.object_]] = weakref.WeakValueDictionary()
-
-
-def _is_checked(ids: object) -> bool:
-    return (
-        isinstance(ids, np.ndarray) and _CHECKED_IDS.get(id(ids)) is ids and not ids.flags.writeable
-    )
-
-
 def _as_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
     """Ids: non-empty ``str``, unique, as a sealed object array.
+
+    An array marked checked (:func:`kamlib._ids.mark_checked`: a FeatureTable's ids, the
+    ids of an earlier ScoreTable or of its ``take``) is kept as it is, with no per-id
+    work; anything else is validated by :func:`_validate_ids` and then marked.
+    """
+    if is_checked(value):
+        return value  # type: ignore[return-value]
+    return mark_checked(_validate_ids(value))
+
+
+def _validate_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
+    """Check every id; return them as a sealed object array.
 
     Costs one C-level pass for the element types and one ``set`` for uniqueness; the
     scans that name the offending position run only after a check has failed.
     """
-    if _is_checked(value):
-        return value  # type: ignore[return-value]
     path = "ScoreTable.ids"
     arr: NDArray[np.object_] | None = None
     if isinstance(value, np.ndarray):
@@ -636,8 +621,24 @@ def _as_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
         arr = np.empty(len(seq), dtype=object)
         arr[:] = seq
         _ro(arr)
-    _CHECKED_IDS[id(arr)] = arr
     return arr
+
+
+def _as_labels(value: object) -> NDArray[Any]:
+    """Labels: a sealed integer array of codes into ``classes``, or a sealed object array.
+
+    An integer numpy array is taken as codes (checked against ``classes`` later, in one
+    vectorised pass); anything else as ``str`` labels (element types checked later).
+    """
+    path = "ScoreTable.labels"
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        _check_ndim(path, value, 1)
+        return _own(value)
+    if isinstance(value, np.ndarray) and value.size and value.dtype.kind not in "OU":
+        raise InvalidTypeError(
+            path, value, f"must be str labels or integer codes into classes, not {value.dtype}"
+        )
+    return _as_objects(path, value)
 
 
 def _as_names(path: str, value: object) -> tuple[str, ...]:
@@ -731,8 +732,8 @@ def _conv_margin(value: ArrayLike | None) -> FloatArray | None:
     return None if value is None else _as_floats("ScoreTable.margin", value, 1)
 
 
-def _conv_labels(value: Iterable[str] | ArrayLike | None) -> NDArray[np.object_] | None:
-    return None if value is None else _as_objects("ScoreTable.labels", value)
+def _conv_labels(value: Iterable[str] | ArrayLike | None) -> NDArray[Any] | None:
+    return None if value is None else _as_labels(value)
 
 
 def _conv_reason_flags(value: ArrayLike | None) -> BoolArray | None:
@@ -845,7 +846,9 @@ class ScoreTable:
       contributions: ``(n, len(components))`` (a lazy recipe: its ``shape`` if it has one,
       else when first computed);
     - scores, contributions and margins finite, margins ``>= 0``, coverage in ``[0, 1]``;
-    - labels ``str`` and, when ``classes`` are given, one of them;
+    - labels ``str`` and, when ``classes`` are given, one of them; or, as a scorer's fast
+      path, integer codes into ``classes`` (an integer numpy array, ``0 <= code <
+      len(classes)``), turned into ``str`` labels only when :attr:`labels` is first read;
     - ``scorer`` a non-empty ``str``; ``components``, ``classes`` and ``reason_codes``
       unique non-empty ``str``; ``reason_texts`` keyed by reason codes;
     - ``config`` JSON-compatible: ``str`` keys; ``str``, ``int``, ``float`` (finite),
@@ -855,9 +858,10 @@ class ScoreTable:
     :class:`~kamlib.errors.InvalidValueError` or
     :class:`~kamlib.errors.DuplicateIdError` naming the field (and the row and account
     where there is one) and the value. The checks are vectorised, one reduction per
-    column; only the ids cost a pass over Python objects (their types and one ``set``),
-    skipped for an ids array an earlier ScoreTable already checked (a FeatureTable's
-    ``ids`` scored again, :meth:`take`).
+    column. Only two cost a pass over Python objects: the ids (their types and one
+    ``set``), skipped for an ids array already checked where it was made (a
+    FeatureTable's ``ids``, an earlier ScoreTable's, the rows kept by :meth:`take`), and
+    labels given as ``str`` (one ``set``; integer codes cost one min and one max).
 
     Attributes:
         scorer: Name of the method.
@@ -867,7 +871,9 @@ class ScoreTable:
         components: Names of the components whose contributions add up to the score.
         contributions: ``(n, c)`` matrix, or a :class:`LazyContributions` recipe.
         coverage: ``(n,)`` share of weight observed, in ``[0, 1]``.
-        labels: ``(n,)`` class labels, or ``None`` if the method has no classes.
+        labels: ``(n,)`` class labels (read-only object array of ``str``), or ``None`` if
+            the method has no classes. Accepted as ``str`` or as integer codes into
+            ``classes``; codes are kept as given and decoded on first read (cached).
         classes: The possible labels, in the method's order.
         margin: ``(n,)`` distance to the nearest class boundary, or ``None``.
         reason_codes: Codes of the rules that can fire.
@@ -899,6 +905,13 @@ class ScoreTable:
         Traceback (most recent call last):
         ...
         ValueError: assignment destination is read-only
+        >>> coded = ScoreTable(
+        ...     scorer="demo", config={}, ids=["A", "B"], scores=[1.0, 2.0],
+        ...     components=(), contributions=np.zeros((2, 0)), coverage=[1.0, 1.0],
+        ...     labels=np.array([1, 0], dtype=np.int8), classes=("high", "low"),
+        ... )
+        >>> coded.label_of("A"), coded.labels.tolist()
+        ('low', ['low', 'high'])
         >>> ScoreTable(
         ...     scorer="demo", config={}, ids=["A", "A"], scores=[1.0, 2.0],
         ...     components=(), contributions=np.zeros((2, 0)), coverage=[1.0, 1.0],
@@ -917,7 +930,7 @@ class ScoreTable:
         alias="contributions", converter=_conv_contributions
     )
     coverage: FloatArray = attrs.field(converter=_conv_coverage)
-    labels: NDArray[np.object_] | None = attrs.field(default=None, converter=_conv_labels)
+    _labels: NDArray[Any] | None = attrs.field(default=None, alias="labels", converter=_conv_labels)
     classes: tuple[str, ...] = attrs.field(default=(), converter=_conv_classes)
     margin: FloatArray | None = attrs.field(default=None, converter=_conv_margin)
     reason_codes: tuple[str, ...] = attrs.field(default=(), converter=_conv_reason_codes)
@@ -928,6 +941,7 @@ class ScoreTable:
     )
     config_hash: str = attrs.field(init=False)
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None)
+    _label_cache: NDArray[np.object_] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
         n = self.ids.shape[0]
@@ -940,11 +954,13 @@ class ScoreTable:
             arr = getattr(self, name)
             if isinstance(arr, np.ndarray) and arr.shape == (0,):  # ``[]``: zero rows
                 object.__setattr__(self, name, _ro(np.empty((0, width), dtype=arr.dtype)))
-        for name in ("scores", "coverage", "labels", "margin"):
+        for name in ("scores", "coverage", "_labels", "margin"):
             arr = getattr(self, name)
             if arr is not None and arr.shape != (n,):
                 raise InvalidValueError(
-                    f"ScoreTable.{name}", arr.shape, f"must have shape ({n},), one per id"
+                    f"ScoreTable.{name.lstrip('_')}",
+                    arr.shape,
+                    f"must have shape ({n},), one per id",
                 )
         for name, shape, cols in (
             ("reason_flags", (n, len(self.reason_codes)), "len(reason_codes)"),
@@ -975,8 +991,12 @@ class ScoreTable:
             self._raise_row("margin", ~(np.isfinite(m) & (m >= 0.0)), "must be finite and >= 0")
         if isinstance(contrib, np.ndarray):
             self._check_contributions(contrib)
-        if self.labels is not None:
-            self._check_labels(self.labels)
+        labels = self._labels
+        if labels is not None:
+            if labels.dtype == np.object_:
+                self._check_labels(labels)
+            else:
+                self._check_label_codes(labels)
         unknown = sorted(set(self.reason_texts) - set(self.reason_codes))
         if unknown:
             raise InvalidValueError(
@@ -1022,14 +1042,81 @@ class ScoreTable:
                     f"must be one of the classes {list(self.classes)} (account {self.ids[i]!r})",
                 )
 
+    def _check_label_codes(self, codes: NDArray[np.integer[Any]]) -> None:
+        k = len(self.classes)
+        if not codes.size:
+            return
+        if not k:
+            raise InvalidValueError(
+                "ScoreTable.labels", str(codes.dtype), "integer codes need the classes they index"
+            )
+        if codes.min() >= 0 and codes.max() < k:
+            return
+        i = int(np.flatnonzero((codes < 0) | (codes >= k))[0])
+        raise InvalidValueError(
+            f"ScoreTable.labels[{i}]",
+            int(codes[i]),
+            f"must be a code in [0, {k}) into the classes {list(self.classes)} "
+            f"(account {self.ids[i]!r})",
+        )
+
+    def _decode_labels(self, codes: NDArray[np.integer[Any]]) -> NDArray[np.object_]:
+        """A fresh object array of the classes at ``codes`` (one C-level gather)."""
+        classes = np.empty(len(self.classes), dtype=object)
+        classes[:] = self.classes
+        out: NDArray[np.object_] = classes[codes]
+        return out
+
+    @property
+    def labels(self) -> NDArray[np.object_] | None:
+        """``(n,)`` class labels as a read-only object array of ``str``; ``None`` without.
+
+        A scorer that passed integer codes into :attr:`classes` pays for the ``n`` Python
+        references only here, on the first read; the array is then kept.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import ScoreTable
+            >>> st = ScoreTable.from_scores(
+            ...     ["A", "B"], [0.25, 0.75], scorer="m",
+            ...     labels=np.array([1, 0], dtype=np.intp), classes=("high", "low"),
+            ... )
+            >>> st.labels
+            array(['low', 'high'], dtype=object)
+            >>> st.labels is st.labels, st.labels.flags.writeable
+            (True, False)
+        """
+        labels = self._labels
+        if labels is None or labels.dtype == np.object_:
+            return labels
+        cache = self._label_cache
+        if cache is None:
+            cache = _ro(self._decode_labels(labels))
+            object.__setattr__(self, "_label_cache", cache)
+        return cache
+
+    def _label_at(self, i: int) -> str | None:
+        """The label of row ``i`` without decoding the whole column."""
+        labels = self._labels
+        if labels is None:
+            return None
+        if labels.dtype == np.object_:
+            return str(labels[i])
+        return self.classes[int(labels[i])]
+
     def __getstate__(self) -> dict[str, Any]:
         state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
         state["config"] = _thaw(self.config)  # a mappingproxy does not pickle
         state["reason_texts"] = dict(self.reason_texts)
         state["_row_index"] = None  # a cache: rebuilt on the first lookup
+        state["_label_cache"] = None  # a cache of decoded codes: rebuilt on the first read
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        if "labels" in state:  # pickled before labels could be codes
+            state["_labels"] = state.pop("labels")
+        state.setdefault("_label_cache", None)
         for name, value in state.items():
             if isinstance(value, np.ndarray):  # unpickled arrays are fresh and writeable
                 value.flags.writeable = False
@@ -1081,7 +1168,8 @@ class ScoreTable:
             scores: One finite score per account.
             scorer: Name of the method.
             config: The configuration used (JSON-compatible).
-            labels: Optional class label per account.
+            labels: Optional class label per account: ``str``, or integer codes into
+                ``classes`` (an integer numpy array; decoded on first read).
             classes: The possible labels, in the method's order.
             coverage: Optional share of weight observed per account, in ``[0, 1]``.
             components: Names of the contribution columns.
@@ -1269,9 +1357,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             >>> print(WeightedPoints([Criterion("x")]).fit(t).score(t).label_of("B"))
             None
         """
-        if self.labels is None:
-            return None
-        return str(self.labels[self.row_of(account_id)])
+        return self._label_at(self.row_of(account_id))
 
     def reasons_of(self, account_id: str) -> tuple[str, ...]:
         """Return the codes of the rules that fired for one account.
@@ -1319,7 +1405,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             account_id=account_id,
             scorer=self.scorer,
             score=float(self.scores[i]),
-            label=None if self.labels is None else str(self.labels[i]),
+            label=self._label_at(i),
             contributions=tuple(
                 (name, float(v)) for name, v in zip(self.components, contrib, strict=True)
             ),
@@ -1360,7 +1446,8 @@ classes ['high', 'low'] (account 'A'); got 'mid'
         """Return the result restricted to ``rows`` (positions or a boolean mask).
 
         The new table shares the (immutable) configuration, hash and reason texts, and
-        holds read-only copies of the selected rows.
+        holds read-only copies of the selected rows. Its ids are distinct rows of checked
+        ids, so they are not checked again; labels given as codes are taken as codes.
 
         Raises:
             InvalidTypeError: ``rows`` are not integers or a boolean mask.
@@ -1388,8 +1475,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
         contrib: FloatArray | LazyContributions = (
             _rows(c, idx) if isinstance(c, np.ndarray) else c.take(idx)
         )
-        ids = _rows(self.ids, idx)
-        _CHECKED_IDS[id(ids)] = ids  # distinct rows of checked ids: nothing to check again
+        ids = mark_checked(_rows(self.ids, idx), self.ids)  # distinct rows of checked ids
         return ScoreTable(
             scorer=self.scorer,
             config=self.config,
@@ -1398,7 +1484,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             components=self.components,
             contributions=contrib,
             coverage=_rows(self.coverage, idx),
-            labels=_rows(self.labels, idx),
+            labels=_rows(self._labels, idx),  # codes stay codes
             classes=self.classes,
             margin=_rows(self.margin, idx),
             reason_codes=self.reason_codes,
@@ -1428,8 +1514,11 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             (['not_key', 'key'], [False, True])
         """
         out: dict[str, NDArray[Any]] = {"id": self.ids.copy(), "score": self.scores.copy()}
-        if self.labels is not None:
-            out["label"] = self.labels.copy()
+        labels = self._labels
+        if labels is not None:
+            out["label"] = (
+                labels.copy() if labels.dtype == np.object_ else self._decode_labels(labels)
+            )
         out["coverage"] = self.coverage.copy()
         if self.margin is not None:
             out["margin"] = self.margin.copy()
