@@ -551,6 +551,20 @@ def test_a_pickle_from_before_codes_still_loads() -> None:
     assert old.label_of("B") == "b"
 
 
+def test_builtin_scorers_pass_codes_and_decode_on_read() -> None:
+    t = FeatureTable.from_columns(["A", "B", "C"], {"x": [1.0, 3.0, 5.0], "y": [6.0, 4.0, 1.0]})
+    vm = ValueMatrix("x", ["y"], quantile=None, x_cut=2.0, y_cut=3.0).score(t)
+    wp = WeightedPoints([Criterion("x")], threshold=5.0).fit(t).score(t)
+    for s in (vm, wp):
+        assert s._labels is not None, s.scorer
+        assert s._labels.dtype.kind in "iu", s.scorer
+        assert s._label_cache is None, s.scorer
+    assert vm.labels is not None
+    assert vm.labels.tolist() == ["potential", "strategic", "profit"]
+    assert wp.labels is not None
+    assert wp.labels.tolist() == ["not_key", "key", "key"]
+
+
 # ---------------------------------------------------------------------------- from_scores
 def test_from_scores_defaults() -> None:
     s = ScoreTable.from_scores(["A", "B"], [0.5, 1.5], scorer="third_party")

@@ -418,7 +418,6 @@ in (0, 1); got 1.5
         hy = y >= self.y_cut
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
         code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
-        labels = np.asarray(self.classes, dtype=object)[code]
         dx = x - self.x_cut
         dy = y - self.y_cut
         np.abs(dx, out=dx)
@@ -434,7 +433,7 @@ in (0, 1); got 1.5
             components=self.y_features,
             contributions=contrib,
             coverage=owned_readonly(cov),
-            labels=owned_readonly(labels),
+            labels=owned_readonly(code),  # codes into classes, decoded on first read
             classes=self.classes,
             margin=owned_readonly(margin),
             reason_codes=_REASONS,

@@ -653,7 +653,7 @@ call fit() or pin the range; got 'x'
         codes: tuple[str, ...] = ("partial_data",)
         if self.threshold is not None:
             key = scores >= self.threshold
-            labels = np.where(key, "key", "not_key").astype(object)
+            labels = np.where(key, np.int8(0), np.int8(1))  # codes into ("key", "not_key")
             margin = np.abs(scores - self.threshold)
             flags.insert(0, key)
             codes = ("qualifies", "partial_data")
