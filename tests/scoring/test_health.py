@@ -35,7 +35,6 @@ from kamlib.scoring import (
     Piecewise,
     assign_lights,
     evaluate_rules,
-    get_scorer,
     revenue_decline_rule,
 )
 from kamlib.scoring.health import POINTS_TO_HEALTH
@@ -190,7 +189,8 @@ def test_default_tree_is_the_seed_three_dimensions() -> None:
     assert model.nodes[2].children == ("cooperation_breadth",)
     assert model.measures == DEFAULT_MEASURES
     assert model.nodes == DEFAULT_NODES
-    assert get_scorer("health").name == "health"
+    assert HealthModel.name == "health_model"  # the registered name is the class's
+    assert model.get_config()["scorer"] == "health_model"
 
 
 def test_default_model_must_be_fitted() -> None:

@@ -90,7 +90,7 @@ class HealthModel:
         [[60.0, 12.5], [60.0, 0.0]]
     """
 
-    name: ClassVar[str] = "health"
+    name: ClassVar[str] = "health_model"
 
     measures: tuple[Measure, ...] = attrs.field(
         default=DEFAULT_MEASURES, converter=as_tuple, validator=_tuple_of(Measure, "measures")
@@ -235,7 +235,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             >>> from kamlib.scoring import HealthModel
             >>> cfg = HealthModel().get_config()
             >>> cfg["scorer"], cfg["version"], [n["name"] for n in cfg["nodes"]]
-            ('health', 1, ['business', 'relationship', 'ecosystem', 'overall'])
+            ('health_model', 1, ['business', 'relationship', 'ecosystem', 'overall'])
             >>> HealthModel.from_config(cfg) == HealthModel()
             True
         """
