@@ -405,6 +405,23 @@ def test_scoring_a_table_keeps_its_checked_ids_without_copying() -> None:
     assert s1.ids is t.ids
 
 
+def test_range_checks_take_one_pass_and_keep_the_exact_edges() -> None:
+    edges = ScoreTable(**_kw(coverage=[-0.0, 1.0], margin=[-0.0, float(np.finfo(np.float64).max)]))
+    assert edges.coverage.tolist() == [0.0, 1.0]
+    tiny = float(np.nextafter(0.0, 1.0))  # the smallest subnormal is in range
+    assert ScoreTable(**_kw(coverage=[tiny, 1.0], margin=[tiny, 0.0])).margin is not None
+    with pytest.raises(InvalidValueError, match=r"coverage\[1\]"):
+        ScoreTable(**_kw(coverage=[1.0, float(np.nextafter(1.0, 2.0))]))
+    with pytest.raises(InvalidValueError, match=r"coverage\[0\]"):
+        ScoreTable(**_kw(coverage=[-tiny, 1.0]))
+    with pytest.raises(InvalidValueError, match=r"margin\[1\]"):
+        ScoreTable(**_kw(margin=[0.0, -np.inf]))
+    ones = np.broadcast_to(np.float64(1.0), (2,))
+    assert ScoreTable(**_kw(coverage=ones, margin=ones)).coverage.strides == (0,)
+    with pytest.raises(InvalidValueError, match=r"margin\[0\]"):
+        ScoreTable(**_kw(margin=np.broadcast_to(np.float64(np.nan), (2,))))
+
+
 # ---------------------------------------------------------------------------- checked ids
 def _no_per_id_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(value: object) -> Any:

@@ -779,21 +779,41 @@ def _conv_reason_texts(value: Mapping[str, str]) -> Mapping[str, str]:
     return types.MappingProxyType(out)
 
 
+def _distinct(a: FloatArray) -> FloatArray:
+    """``a``, or its one value when it is a broadcast constant (every stride 0)."""
+    if a.size > 1 and not any(a.strides):
+        return np.asarray(a[(0,) * a.ndim]).reshape(1)
+    return a
+
+
 def _all_finite(a: FloatArray) -> bool:
     """True when no entry is NaN or infinite, in one allocation-free pass.
 
     A finite sum proves every entry finite; only an overflowing sum takes the exact check.
     """
+    a = _distinct(a)
     with np.errstate(over="ignore", invalid="ignore"):
         total = float(a.sum())
     return math.isfinite(total) or bool(np.isfinite(a).all())
 
 
-def _in_range(a: FloatArray, lo: float, hi: float) -> bool:
-    """True when every entry is in ``[lo, hi]`` (NaN never is): one min and one max."""
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def _within(a: FloatArray, hi: float) -> bool:
+    """True when every entry is in ``[0, hi]`` (``0 <= hi`` finite; NaN never is).
+
+    One pass: the bit patterns of non-negative doubles, read as ``uint64``, are ordered
+    like the doubles, and every negative double, NaN and infinity reads above those of
+    ``[+0.0, hi]``; so a ``uint64`` maximum at most ``hi``'s bits proves the range. Any
+    other maximum (also ``-0.0``, which is in range) takes the exact min and max.
+    """
+    a = _distinct(a)
     if a.size == 0:
         return True
-    return bool(a.min() >= lo) and bool(a.max() <= hi)
+    if a.view(np.uint64).max() <= np.float64(hi).view(np.uint64):
+        return True
+    return bool(a.min() >= 0.0) and bool(a.max() <= hi)
 
 
 def _declared(recipe: object) -> tuple[int, ...] | None:
@@ -983,11 +1003,11 @@ class ScoreTable:
         if not _all_finite(self.scores):
             self._raise_row("scores", ~np.isfinite(self.scores), "must be finite; a scorer "
                             "produced a non-finite value")  # fmt: skip
-        if not _in_range(self.coverage, 0.0, 1.0):
+        if not _within(self.coverage, 1.0):
             bad = ~((self.coverage >= 0.0) & (self.coverage <= 1.0))
             self._raise_row("coverage", bad, "must be in [0, 1]")
         m = self.margin
-        if m is not None and not (_in_range(m, 0.0, math.inf) and _all_finite(m)):
+        if m is not None and not _within(m, _FLOAT_MAX):
             self._raise_row("margin", ~(np.isfinite(m) & (m >= 0.0)), "must be finite and >= 0")
         if isinstance(contrib, np.ndarray):
             self._check_contributions(contrib)
