@@ -157,14 +157,16 @@ def test_score_table_take_validates_selectors_like_feature_table() -> None:
         result.take([True])
 
 
-# ---------------------------------------------------------------- with_values in row blocks
-# with_values copies, masks and bounds the matrix in cache-sized row blocks
-# (kamlib._table._copy_observed). Every path must give the table of the unblocked
-# reference below bit for bit (values, mask, bounds), whatever the layout and dtype of the
-# input, and name the same cell when it refuses one.
+# ---------------------------------------------------------------- with_values in pieces
+# with_values copies, masks and bounds the matrix in cache-sized pieces
+# (kamlib._table._copy_observed): row blocks, or column segments of a column-major source
+# and mask. Every path must give the table of the unblocked reference below bit for bit
+# (values, mask, bounds), whatever the layout and dtype of the input, and name the same
+# cell when it refuses one.
 
 _K = 12
-_STEP = _table._block_rows(_K)  # rows per block of a 12-column table
+_STEP = _table._block_rows(_K)  # rows per row block of a 12-column table
+_SEG = _table._BLOCK_BYTES // 8  # rows per column segment
 
 
 def _ids(n: int) -> list[str]:
@@ -215,12 +217,15 @@ def _assert_same_bits(
 
 
 def _layouts(a: NDArray[Any]) -> list[NDArray[Any]]:
-    """C-ordered, F-ordered and a strided view of the same numbers."""
-    strided = np.repeat(a, 2, axis=0)[::2]
-    return [np.ascontiguousarray(a), np.asfortranarray(a), strided]
+    """C-ordered, F-ordered and strided views (row- and column-major) of the same numbers."""
+    twice = np.repeat(a, 2, axis=0)
+    views = [twice[::2], np.asfortranarray(twice)[::2]]
+    return [np.ascontiguousarray(a), np.asfortranarray(a), *views]
 
 
-@pytest.mark.parametrize("n", [0, 1, _STEP - 1, _STEP, _STEP + 1, 2 * _STEP + 3])
+@pytest.mark.parametrize(
+    "n", [0, 1, _STEP - 1, _STEP, _STEP + 1, 2 * _STEP + 3, _SEG - 1, _SEG, 2 * _SEG + 3]
+)
 def test_with_values_blocks_match_the_unblocked_copy_at_block_boundaries(n: int) -> None:
     rng = np.random.default_rng(n)
     t = _table_of(n)
@@ -309,7 +314,7 @@ def test_with_values_undeclared_nan_in_a_block_is_named() -> None:
 
 @pytest.mark.parametrize("order", ["C", "F"])
 def test_with_values_too_large_in_the_last_block_is_named(order: Literal["C", "F"]) -> None:
-    n = 2 * _STEP + 5
+    n = _SEG + 5  # several row blocks, two column segments
     t = _table_of(n)
     a = np.ones((n, _K), order=order)
     a[n - 1, _K - 1] = 2e15
@@ -320,7 +325,7 @@ def test_with_values_too_large_in_the_last_block_is_named(order: Literal["C", "F
         t.with_values(a)
     with pytest.raises(InvalidValueError, match=rf"values\[{n - 1}, {_K - 1}\].*magnitude"):
         t.with_values(a.astype(np.int64))
-    given = np.zeros((n, _K), dtype=np.bool_)
+    given = np.zeros((n, _K), dtype=np.bool_, order=order)
     given[n - 1, _K - 1] = True  # declared: refused no more
     assert t.with_values(a, missing=given).bounds()[1].tolist() == [1.0] * _K
 
@@ -344,8 +349,8 @@ def test_with_values_zero_bounds_are_plus_zero_in_any_order() -> None:
     st.integers(1, 4),
     st.integers(1, 4),
     st.sampled_from(["float64", "float32", "int16", "bool"]),
-    st.sampled_from(["C", "F", "S"]),
-    st.booleans(),
+    st.sampled_from(["C", "F", "S", "G"]),
+    st.sampled_from([None, "C", "F"]),
     st.booleans(),
     st.integers(0, 2**32 - 1),
 )
@@ -355,7 +360,7 @@ def test_with_values_equals_the_unblocked_copy_for_any_block_size(
     block: int,
     dtype: str,
     layout: str,
-    use_mask: bool,
+    mask_order: Literal["C", "F"] | None,
     nan_is_missing: bool,
     seed: int,
 ) -> None:
@@ -364,11 +369,12 @@ def test_with_values_equals_the_unblocked_copy_for_any_block_size(
     a = rng.choice(cells, (n, k), p=[0.15] * 6 + [0.05] * 2)
     if not dtype.startswith("float"):
         a = np.where(np.isfinite(a) & (np.abs(a) < 100), a, 3.0)  # no cast overflows
-    arr = _layouts(a.astype(dtype))["CFS".index(layout)]
-    given = rng.random((n, k)) < 0.3 if use_mask else None
+    arr = _layouts(a.astype(dtype))["CFSG".index(layout)]
+    given = None if mask_order is None else np.asarray(rng.random((n, k)) < 0.3, order=mask_order)
     t = _table_of(n, k)
     X, mask, bounds = _reference(arr, given, nan_is_missing)
-    with patch.object(_table, "_BLOCK_BYTES", 8 * k * block):  # `block` rows per block
+    # `block` rows per row block, `k * block` per column segment
+    with patch.object(_table, "_BLOCK_BYTES", 8 * k * block):
         X2, mask2, bounds2 = _table._copy_observed(arr, given, nan_is_missing)
         try:
             got = t.with_values(arr, missing=given, nan_is_missing=nan_is_missing)

@@ -201,13 +201,18 @@ def _check_bounds(
 
 
 _BLOCK_BYTES = 1 << 18
-"""Float64 bytes per row block of :func:`_copy_observed`: the block's source, its copy and
-its mask stay in a core's L2 cache while they are checked."""
+"""Float64 bytes per piece of :func:`_copy_observed`: a piece's source, its copy and its
+mask stay in a core's L2 cache while they are checked."""
 
 
 def _block_rows(k: int) -> int:
-    """Rows per block of :func:`_copy_observed` for a ``k``-column matrix (at least 1)."""
+    """Rows per row block of :func:`_copy_observed` for a ``k``-column matrix (at least 1)."""
     return max(1, _BLOCK_BYTES // (8 * max(k, 1)))
+
+
+def _column_major(a: NDArray[Any]) -> bool:
+    """Whether the cells of a column of 2-D ``a`` are closer in memory than those of a row."""
+    return abs(a.strides[0]) < abs(a.strides[1])
 
 
 def _copy_observed(
@@ -215,57 +220,63 @@ def _copy_observed(
 ) -> tuple[FloatArray, BoolArray | None, tuple[FloatArray, FloatArray]]:
     """Copy numeric ``(n, k)`` ``arr`` into a new Fortran float64 matrix, with mask and bounds.
 
-    One pass over memory, in row blocks of :func:`_block_rows` rows: each block is cast and
-    copied (for a C-ordered source, a transpose small enough to stay in cache), its
-    missing cells (``given``, and its NaN with ``nan_is_missing``) are copied into a new
-    Fortran mask and set to NaN, and its per-column min and max over the observed cells
-    are taken while it is in cache (NaN when an observed cell is NaN); the block results
-    are then reduced.
+    One pass over memory, piece by piece, each piece about :data:`_BLOCK_BYTES` of the
+    copy: the piece is cast and copied, its missing cells (``given``, and its NaN with
+    ``nan_is_missing``) are copied into a new Fortran mask and set to NaN, and its
+    per-column min and max over the observed cells are taken while it is in cache (NaN
+    when an observed cell is NaN); the piece results are then reduced. A column-major
+    source (with its mask) is read in column segments, so the copy streams like one
+    ``memcpy``; any other in row blocks of :func:`_block_rows` rows, each transposed in
+    cache (numpy's whole-matrix copy of a C-ordered source re-reads it once per column).
 
     Returns exactly what the unblocked ``X = np.array(arr, dtype=float64, order="F")``,
     ``mask = given | isnan(X)`` (``None`` when no cell is True), ``X[mask] = nan`` and
     :func:`_observed_bounds` give: min and max are exact and a zero bound is ``+0.0``, so
-    the blocks change no bit. ``arr`` and ``given`` are only read.
+    the pieces change no bit. ``arr`` and ``given`` are only read.
     """
     n, k = arr.shape
     X = np.empty((n, k), dtype=np.float64, order="F")
     M = np.zeros((n, k), dtype=np.bool_, order="F") if given is not None or nan_is_missing else None
-    step = _block_rows(k)
+    if _column_major(arr) and (given is None or _column_major(given)):
+        step = max(1, _BLOCK_BYTES // 8)
+        cols = [slice(j, j + 1) for j in range(k)]
+    else:
+        step = _block_rows(k)
+        cols = [slice(None)]
     nblocks = -(-n // step)
     lo = np.empty((nblocks, k), dtype=np.float64)
     hi = np.empty((nblocks, k), dtype=np.float64)
     any_missing = False
     with np.errstate(invalid="ignore"):
-        for q in range(nblocks):
-            rows = slice(q * step, (q + 1) * step)
-            d = X[rows]
-            np.copyto(d, arr[rows], casting="unsafe")
-            m = None if M is None else M[rows]
-            nan: BoolArray | None = None
-            if m is not None:
-                if given is not None:
-                    np.copyto(m, given[rows])
-                nan = np.isnan(d)
-                if nan_is_missing:
-                    np.logical_or(m, nan, out=m)
-                if not m.any():
-                    m = None
-            if m is None:  # NaN propagates: an undeclared one makes the bounds NaN
-                np.minimum.reduce(d, axis=0, out=lo[q])
-                np.maximum.reduce(d, axis=0, out=hi[q])
-                continue
-            any_missing = True
-            if given is not None:  # with nan_is_missing alone, missing cells are NaN already
-                np.copyto(d, np.nan, where=m)
-            # Missing cells now hold NaN, which fmin/fmax skip; an undeclared NaN (a NaN
-            # outside m) is put back into its column's bounds by hand.
-            np.fmin.reduce(d, axis=0, out=lo[q], initial=np.inf)
-            np.fmax.reduce(d, axis=0, out=hi[q], initial=-np.inf)
-            if not nan_is_missing:
-                assert nan is not None
-                undeclared = np.greater(nan, m, out=nan).any(axis=0)
-                lo[q, undeclared] = np.nan
-                hi[q, undeclared] = np.nan
+        for c in cols:
+            for q in range(nblocks):
+                rows = slice(q * step, (q + 1) * step)
+                d = X[rows, c]
+                lo_q, hi_q = lo[q, c], hi[q, c]
+                np.copyto(d, arr[rows, c], casting="unsafe")
+                m = None if M is None else M[rows, c]
+                if m is not None:
+                    if given is not None:
+                        np.copyto(m, given[rows, c])
+                    if nan_is_missing:
+                        np.logical_or(m, np.isnan(d), out=m)
+                    if not m.any():
+                        m = None
+                if m is None:  # NaN propagates: an undeclared one makes the bounds NaN
+                    np.minimum.reduce(d, axis=0, out=lo_q)
+                    np.maximum.reduce(d, axis=0, out=hi_q)
+                    continue
+                any_missing = True
+                # Missing cells get NaN, which fmin/fmax skip; an undeclared NaN (one
+                # outside m) is put back into its column's bounds by hand.
+                undeclared = None if nan_is_missing else np.greater(np.isnan(d), m).any(axis=0)
+                if given is not None:  # with nan_is_missing alone, they hold NaN already
+                    np.copyto(d, np.nan, where=m)
+                np.fmin.reduce(d, axis=0, out=lo_q, initial=np.inf)
+                np.fmax.reduce(d, axis=0, out=hi_q, initial=-np.inf)
+                if undeclared is not None:
+                    lo_q[undeclared] = np.nan
+                    hi_q[undeclared] = np.nan
         bounds = (
             _zero_plus(lo.min(axis=0, initial=np.inf)),
             _zero_plus(hi.max(axis=0, initial=-np.inf)),
