@@ -8,16 +8,18 @@ config alike.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kamlib.errors import InvalidValueError, KamlibError
+from kamlib.errors import InvalidValueError
 from kamlib.scoring import (
     Bands,
     Criterion,
     EmpiricalEstimate,
+    HealthModel,
     LightRule,
     Measure,
     MinMax,
@@ -28,8 +30,10 @@ from kamlib.scoring import (
     WeightedPoints,
     load_scorer,
 )
+from kamlib.signals import HysteresisBands, Override
 
 HUGE = (10**400, 1e308, 2e15)
+_NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 CASES: list[tuple[str, Callable[[Any], object]]] = [
     ("Criterion.weight", lambda v: Criterion("x", v)),
@@ -49,6 +53,9 @@ CASES: list[tuple[str, Callable[[Any], object]]] = [
     ("Node.weights[0]", lambda v: Node("n", ("a", "b"), (v, 1))),
     ("Node.veto_floor", lambda v: Node("n", ("a", "b"), aggregator="veto", veto_floor=v)),
     ("LightRule.threshold", lambda v: LightRule("c", "red", "x", "<", v, "text")),
+    ("HysteresisBands.enter[0]", lambda v: HysteresisBands(("a", "b"), enter=(v,), exit=(0,))),
+    ("HysteresisBands.exit[0]", lambda v: HysteresisBands(("a", "b"), enter=(0,), exit=(-v,))),
+    ("Override.value", lambda v: Override("A", v, "me", "why", None, _NOW)),
 ]  # fmt: skip
 
 
@@ -64,18 +71,13 @@ def test_a_huge_number_is_a_typed_error_naming_the_parameter(
 
 @pytest.mark.parametrize("value", [10**400, 1e308])
 def test_measures_refuse_huge_ranges(value: Any) -> None:
-    with pytest.raises(KamlibError, match=r"Measure\."):
-        Measure("x", **_range_kwargs(value))
-
-
-def _range_kwargs(value: Any) -> dict[str, Any]:
-    """The range arguments of a measure, whichever form the health model uses."""
-    import attrs
-
-    names = {f.alias or f.name for f in attrs.fields(Measure)}
-    if "mapping" in names:  # the shared mappings: the range lives in MinMax
-        return {"mapping": MinMax(0, value)}
-    return {"scaling": "fixed", "low": 0, "high": value}
+    """A measure's range lives in its shared mapping, which names itself."""
+    with pytest.raises(InvalidValueError, match=r"^MinMax\.hi: "):
+        Measure("x", mapping=MinMax(0, value))
+    cfg = HealthModel().get_config()
+    cfg["measures"][0]["mapping"] = {"kind": "min_max", "lo": 0, "hi": value, "clip": True}
+    with pytest.raises(InvalidValueError, match=r"measures\[0\]\.mapping\.hi"):
+        HealthModel.from_config(cfg)
 
 
 @pytest.mark.parametrize("value", [10**400, 1e308])
