@@ -115,7 +115,7 @@ NAMES = default_registry.names()
 
 
 def test_registry_is_not_empty() -> None:
-    assert {"empirical_estimate", "value_matrix", "weighted_points", "health"} <= set(NAMES)
+    assert {"empirical_estimate", "value_matrix", "weighted_points", "health_model"} <= set(NAMES)
     assert len(CHECKS) >= 16
 
 
@@ -125,7 +125,7 @@ def test_registry_is_not_empty() -> None:
 _GAPPY: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "value_matrix": ({"missing": "renormalise"}, ("profit",)),
     "weighted_points": ({"threshold": 4.0}, ()),
-    "health": ({}, ()),
+    "health_model": ({}, ()),
     "empirical_estimate": ({}, ()),
 }
 

@@ -21,6 +21,8 @@ PUBLIC_MODULES = (
     "kamlib.features",
     "kamlib.synthetic",
     "kamlib.scoring",
+    "kamlib.scoring.health",
+    "kamlib.signals",
     "kamlib.network",
     "kamlib.testing",
     "kamlib.testing.strategies",

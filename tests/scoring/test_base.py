@@ -253,8 +253,8 @@ def test_component_missing_shape_checked() -> None:
 def test_registry_wraps_a_bad_option_only() -> None:
     with pytest.raises(InvalidTypeError, match=r"'value_matrix'.*'bogus'"):
         default_registry.get("value_matrix", bogus=1)
-    with pytest.raises(InvalidTypeError, match="health"):
-        default_registry.get("health", bogus=1)
+    with pytest.raises(InvalidTypeError, match="health_model"):
+        default_registry.get("health_model", bogus=1)
 
     def broken(**options: Any) -> Any:
         raise TypeError("a bug inside the factory")

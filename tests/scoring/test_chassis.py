@@ -34,15 +34,12 @@ from kamlib.scoring import (
 from kamlib.scoring._kernel import MISSING_POLICIES
 from kamlib.testing import synthetic_table
 
-_HEALTH_PENDING = pytest.mark.xfail(
-    reason="HealthModel joins the config chassis with the health package split", strict=True
-)
-_BUILTINS = (EmpiricalEstimate, ValueMatrix, WeightedPoints)
-_ALL = (*_BUILTINS, pytest.param(HealthModel, marks=_HEALTH_PENDING))
+_BUILTINS = (EmpiricalEstimate, HealthModel, ValueMatrix, WeightedPoints)
+_ALL = _BUILTINS
 _PARTS = (Criterion, MinMax, Percentile, Bands, Piecewise)
 
 
-@pytest.mark.parametrize("cls", [*_BUILTINS, HealthModel, *_PARTS], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [*_BUILTINS, *_PARTS], ids=lambda c: c.__name__)
 def test_parameters_are_attrs_fields_with_a_generated_init(cls: type) -> None:
     assert attrs.has(cls)
     assert not hasattr(cls, "__attrs_init__"), "a hand-written __init__ calls __attrs_init__"
@@ -214,3 +211,15 @@ def test_key_accounts_refuses_a_result_scored_with_another_configuration() -> No
         high.key_accounts(low.score(t))
     with pytest.raises(InvalidValueError, match=r"must be a weighted_points ScoreTable"):
         low.key_accounts(ValueMatrix("x", ["x"], x_cut=0.0, y_cut=0.0).score(t))
+
+
+def test_mappings_stay_finite_between_sub_normal_knots() -> None:
+    """np.interp's slope (points per unit) overflows between knots ~1e-320 apart."""
+    x = np.array([-1.0, 0.0, 2.5e-320, 1.0, np.nan])
+    pw = Piecewise([0, 5e-320], [0, 10]).points(x)
+    assert pw[:4].tolist() == [0.0, 0.0, 5.0, 10.0]
+    assert np.isnan(pw[4])
+    pc = Percentile([0.0, 5e-320, 1.0]).points(x[:4])
+    assert np.isfinite(pc).all()
+    assert (np.diff(pc) >= 0).all()
+    assert MinMax(0, 5e-324).points(np.array([-1.0, 0.0, 1.0])).tolist() == [0.0, 0.0, 10.0]

@@ -60,7 +60,7 @@ def test_scoring_types() -> None:
     assert_type(result.explain(str(result.ids[0])), Explanation)
     assert_type(HealthModel().fit(t), HealthModel)
     scorer: Scorer = HealthModel()  # built-ins satisfy the protocol statically
-    assert_type(get_scorer("health"), Scorer)
+    assert_type(get_scorer("health_model"), Scorer)
     assert isinstance(scorer, Scorer)
 
 

@@ -92,6 +92,28 @@ def _config_dict(m: Any) -> dict[str, Any]:
     return mapping_config(m)
 
 
+_SAFE_GAP = 1e-290
+"""Knots at least this far apart keep every slope (points per unit, <= 10 / gap) finite."""
+
+
+def _interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
+    """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
+
+    ``np.interp`` where no slope can overflow (a choice fixed by the knots, never by the
+    data); between knots closer than :data:`_SAFE_GAP` the segment fraction
+    ``(x - a) / (b - a)``, clipped to [0, 1], is used instead, so points stay finite.
+    """
+    if float(np.diff(xp).min()) >= _SAFE_GAP:
+        fast: FloatArray = np.interp(x, xp, fp)
+        return fast
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+    a, b = xp[i], xp[i + 1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.clip((x - a) / (b - a), 0.0, 1.0)
+    out: FloatArray = fp[i] + t * (fp[i + 1] - fp[i])
+    return out
+
+
 def _opt_floats(value: object) -> object:
     return None if value is None else as_float_tuple(value)
 
@@ -236,7 +258,8 @@ got 'all missing'
         if self.hi == self.lo:
             return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
         # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope is huge.
-        p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
+        with np.errstate(over="ignore"):  # a sub-normal range: inf, then clipped to 10
+            p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
         if self.clip:
             np.clip(p, 0.0, POINTS_MAX, out=p)
         return p
@@ -354,7 +377,7 @@ class Percentile:
         mean_pts = np.bincount(inv, weights=pts) / np.bincount(inv)
         if uniq.size == 1:
             return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
-        out: FloatArray = np.interp(x, uniq, mean_pts)
+        out: FloatArray = _interp(x, uniq, mean_pts)
         return out
 
     def get_config(self) -> dict[str, Any]:
@@ -528,7 +551,7 @@ class Piecewise:
             >>> Piecewise([0, 100], [2, 10]).points(np.array([-5.0, 50.0, 200.0, np.nan])).tolist()
             [2.0, 6.0, 10.0, nan]
         """
-        out: FloatArray = np.interp(x, np.asarray(self.xs), np.asarray(self.ys))
+        out: FloatArray = _interp(x, np.asarray(self.xs), np.asarray(self.ys))
         return out
 
     def get_config(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ and drives the kernels: measure points (:mod:`._measures`), tree aggregation
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 import attrs
@@ -16,9 +16,9 @@ from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
 from kamlib._validators import as_tuple, non_empty_str
-from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
-from kamlib.scoring._config import mapping_from_config
+from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring.health._lights import (
     DEFAULT_LIGHT_RULES,
     LIGHTS,
@@ -30,12 +30,10 @@ from kamlib.scoring.health._lights import (
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
 from kamlib.scoring.health._tree import DEFAULT_NODES, Node, TreePlan, aggregate, compile_tree
 
-__all__ = ["CONFIG_VERSION", "HealthModel"]
+__all__ = ["HealthModel"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-
-CONFIG_VERSION = 1
 
 
 def _tuple_of(cls: type, path: str) -> Any:
@@ -91,6 +89,7 @@ class HealthModel:
     """
 
     name: ClassVar[str] = "health_model"
+    config_version: ClassVar[int] = 1
 
     measures: tuple[Measure, ...] = attrs.field(
         default=DEFAULT_MEASURES, converter=as_tuple, validator=_tuple_of(Measure, "measures")
@@ -231,6 +230,9 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
     def get_config(self) -> dict[str, Any]:
         """Return the whole model (options and fitted parameters) as JSON-compatible data.
 
+        The one config form of every scorer (``{"scorer", "version", <field>: ...}``),
+        written by the one converter.
+
         Examples:
             >>> from kamlib.scoring import HealthModel
             >>> cfg = HealthModel().get_config()
@@ -239,14 +241,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             >>> HealthModel.from_config(cfg) == HealthModel()
             True
         """
-        return {
-            "scorer": self.name,
-            "version": CONFIG_VERSION,
-            "root": self.root,
-            "measures": [_plain_measure(m) for m in self.measures],
-            "nodes": [_plain(n) for n in self.nodes],
-            "rules": [_plain(r) for r in self.rules],
-        }
+        return scorer_config(self)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Self:
@@ -254,9 +249,9 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
 
         Raises:
             InvalidTypeError: A part has the wrong type.
-            InvalidValueError: Unknown or missing keys, a wrong version or scorer name, or
-                any invalid field (the path names the list entry, e.g.
-                ``config.measures[1].mapping.MinMax.lo``).
+            InvalidValueError: Unknown keys, a wrong version or scorer name, or any invalid
+                field (the path starts at the class and names the list entry, e.g.
+                ``HealthModel.measures[1].mapping.lo``).
 
         Examples:
             >>> from kamlib.scoring import HealthModel
@@ -265,34 +260,10 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             >>> HealthModel.from_config(cfg)
             Traceback (most recent call last):
             ...
-            kamlib.errors.InvalidValueError: config.nodes[0].aggregator: must be one of \
+            kamlib.errors.InvalidValueError: HealthModel.nodes[0].aggregator: must be one of \
 'mean', 'min', 'veto'; got 'max'
         """
-        data = _mapping(
-            "config",
-            config,
-            required={"measures", "nodes", "rules"},
-            optional={"scorer", "version", "root"},
-        )
-        if data.get("scorer", cls.name) != cls.name:
-            raise InvalidValueError("config.scorer", data["scorer"], f"must be {cls.name!r}")
-        if data.get("version", CONFIG_VERSION) != CONFIG_VERSION:
-            raise InvalidValueError("config.version", data["version"], f"must be {CONFIG_VERSION}")
-        parts: dict[str, tuple[Any, ...]] = {}
-        for key, kind in (("measures", Measure), ("nodes", Node), ("rules", LightRule)):
-            items = data[key]
-            if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
-                raise InvalidTypeError(f"config.{key}", items, "must be a list")
-            parts[key] = tuple(
-                _build_measure(item, f"config.{key}[{i}]")
-                if kind is Measure
-                else _build(kind, item, f"config.{key}[{i}]")
-                for i, item in enumerate(items)
-            )
-        try:
-            return cls(root=data.get("root", "overall"), **parts)
-        except FieldError as exc:
-            raise _repath(exc, "HealthModel", "config") from None
+        return scorer_from_config(cls, config)
 
     # ------------------------------------------------------------------ kernel driver
     def _run(
@@ -349,67 +320,3 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
 
 
 # ---------------------------------------------------------------------------- config parsing
-def _plain(obj: Node | LightRule) -> dict[str, Any]:
-    """Return an attrs instance as JSON-ready data (tuples become lists)."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.asdict(obj).items()}
-
-
-def _plain_measure(m: Measure) -> dict[str, Any]:
-    """Return a measure as JSON-ready data, its mapping in the mappings' own config form."""
-    return {
-        "name": m.name,
-        "feature": m.feature,
-        "direction": m.direction,
-        "mapping": m.mapping.get_config(),
-        "missing": m.missing,
-        "fill_points": m.fill_points,
-    }
-
-
-def _mapping(path: str, value: object, *, required: set[str], optional: set[str]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise InvalidTypeError(path, value, "must be a mapping")
-    keys = set(value)
-    for k in sorted(keys, key=str):
-        if not isinstance(k, str):
-            raise InvalidTypeError(path, k, "keys must be str")
-    unknown = sorted(keys - required - optional)
-    if unknown:
-        raise InvalidValueError(
-            path, unknown[0], f"unknown key; allowed: {sorted(required | optional)}"
-        )
-    missing = sorted(required - keys)
-    if missing:
-        raise InvalidValueError(path, missing[0], "required key is missing")
-    return dict(value)
-
-
-def _repath(exc: FieldError, cls_name: str, prefix: str) -> FieldError:
-    path = exc.path
-    if path.startswith((cls_name + ".", cls_name + "[")):
-        path = prefix + path[len(cls_name) :]
-    else:
-        path = f"{prefix}.{path}"
-    return type(exc)(path, exc.value, exc.reason)
-
-
-def _build(cls: type[Any], data: object, path: str) -> Any:
-    fields = attrs.fields_dict(cls)
-    required = {k for k, f in fields.items() if f.default is attrs.NOTHING}
-    d = _mapping(path, data, required=required, optional=set(fields) - required)
-    try:
-        return cls(**d)
-    except FieldError as exc:
-        raise _repath(exc, cls.__name__, path) from None
-
-
-def _build_measure(data: object, path: str) -> Measure:
-    """A measure from its config; the mapping from its own ``{"kind": ...}`` form."""
-    fields = attrs.fields_dict(Measure)
-    d = _mapping(path, data, required={"name"}, optional=set(fields) - {"name"})
-    if "mapping" in d:
-        d["mapping"] = mapping_from_config(d["mapping"], f"{path}.mapping")
-    try:
-        return Measure(**d)
-    except FieldError as exc:
-        raise _repath(exc, "Measure", path) from None
