@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["is_checked", "is_sealed", "mark_checked"]
+from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError
+
+__all__ = ["check_id_list", "is_checked", "is_sealed", "mark_checked"]
 
 # Keyed by ``id()``: numpy arrays are unhashable, so a ``WeakSet`` cannot hold them. The
 # value is the array itself, held weakly: an entry is dropped when its array is freed
@@ -102,3 +104,37 @@ def is_checked(ids: object) -> bool:
         (False, False)
     """
     return isinstance(ids, np.ndarray) and _CHECKED.get(id(ids)) is ids and is_sealed(ids)
+
+
+def check_id_list(path: str, seq: list[object]) -> None:
+    """Check that ``seq`` holds unique non-empty ``str`` ids; the one id rule of kamlib.
+
+    Costs one C-level pass for the element types and one ``set`` for uniqueness; the scans
+    that name the offending position run only after a check has failed.
+
+    Raises:
+        InvalidTypeError: An id is not a ``str`` (the path names its position).
+        InvalidValueError: An id is empty.
+        DuplicateIdError: An id repeats.
+
+    Examples:
+        >>> from kamlib._ids import check_id_list
+        >>> check_id_list("ids", ["A", "B"])
+        >>> check_id_list("ids", ["A", "B", "A"])
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.DuplicateIdError: ids[2]: is not unique; got 'A'
+    """
+    if set(map(type, seq)) - {str}:  # slow path: subclasses of str pass, others are named
+        for i, v in enumerate(seq):
+            if not isinstance(v, str):
+                raise InvalidTypeError(f"{path}[{i}]", v, "must be a non-empty str")
+    unique = set(seq)
+    if len(unique) != len(seq) or "" in unique:
+        seen: set[object] = set()
+        for i, v in enumerate(seq):
+            if v == "":
+                raise InvalidValueError(f"{path}[{i}]", v, "must be a non-empty str")
+            if v in seen:
+                raise DuplicateIdError(f"{path}[{i}]", v, "is not unique")
+            seen.add(v)

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._ids import mark_checked
+from kamlib._ids import check_id_list, mark_checked
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -64,19 +64,7 @@ def _as_ids(ids: Iterable[object]) -> NDArray[np.object_]:
         if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
             raise InvalidTypeError("FeatureTable.ids", ids, "must be an iterable of str")
         seq = list(ids)
-    if set(map(type, seq)) - {str}:  # slow path: subclasses of str pass, others are named
-        for i, v in enumerate(seq):
-            if not isinstance(v, str):
-                raise InvalidTypeError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
-    unique = set(seq)
-    if len(unique) != len(seq) or "" in unique:
-        seen: set[object] = set()
-        for i, v in enumerate(seq):
-            if v == "":
-                raise InvalidValueError(f"FeatureTable.ids[{i}]", v, "must be a non-empty str")
-            if v in seen:
-                raise DuplicateIdError(f"FeatureTable.ids[{i}]", v, "is not unique")
-            seen.add(v)
+    check_id_list("FeatureTable.ids", seq)
     out = np.empty(len(seq), dtype=object)
     out[:] = seq
     return out

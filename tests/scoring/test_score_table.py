@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kamlib.scoring._base as base
+import kamlib.scoring._result as base
 from kamlib import FeatureTable
 from kamlib._ids import is_checked, mark_checked
 from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError

@@ -12,20 +12,6 @@ Examples:
 
 from __future__ import annotations
 
-from kamlib.scoring._base import (
-    ENTRY_POINT_GROUP,
-    Explanation,
-    LazyContributions,
-    LinearContributions,
-    Scorer,
-    ScorerRegistry,
-    ScoreTable,
-    config_hash,
-    default_registry,
-    get_scorer,
-    register_scorer,
-    require_columns,
-)
 from kamlib.scoring._config import (
     load_scorer,
     mapping_from_config,
@@ -34,6 +20,21 @@ from kamlib.scoring._config import (
 )
 from kamlib.scoring._kernel import MISSING_POLICIES
 from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise
+from kamlib.scoring._protocol import Scorer, require_columns
+from kamlib.scoring._registry import (
+    ENTRY_POINT_GROUP,
+    ScorerRegistry,
+    default_registry,
+    get_scorer,
+    register_scorer,
+)
+from kamlib.scoring._result import (
+    Explanation,
+    LazyContributions,
+    LinearContributions,
+    ScoreTable,
+    config_hash,
+)
 from kamlib.scoring.empirical import EmpiricalEstimate
 from kamlib.scoring.health import (
     DEFAULT_LIGHT_RULES,

@@ -209,7 +209,7 @@ def load_scorer(config: object, *, registry: Any = None) -> Any:
         kamlib.errors.UnknownScorerError: config.scorer: is not a registered scorer; ...
     """
     if registry is None:
-        from kamlib.scoring._base import default_registry
+        from kamlib.scoring._registry import default_registry
 
         registry = default_registry
     if not isinstance(config, Mapping):

@@ -33,8 +33,9 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError, UnknownIdError
-from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._config import scorer_config, scorer_from_config
+from kamlib.scoring._protocol import require_columns
+from kamlib.scoring._result import ScoreTable, owned_readonly
 
 __all__ = ["EmpiricalEstimate"]
 

@@ -35,9 +35,10 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import normalised, observed_share, quantiles, row_weights
+from kamlib.scoring._protocol import require_columns
+from kamlib.scoring._result import ScoreTable, owned_readonly
 
 __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
 

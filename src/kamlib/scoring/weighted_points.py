@@ -41,7 +41,6 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._base import ScoreTable, config_hash, owned_readonly, require_columns
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import (
     BLOCK_ROWS,
@@ -59,6 +58,8 @@ from kamlib.scoring._mappings import (
     Percentile,
     Piecewise,
 )
+from kamlib.scoring._protocol import require_columns
+from kamlib.scoring._result import ScoreTable, config_hash, owned_readonly
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
 

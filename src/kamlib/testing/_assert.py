@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib.errors import InvalidTypeError
-from kamlib.scoring._base import ScoreTable
+from kamlib.scoring._result import ScoreTable
 
 __all__ = ["assert_scores_close", "assert_scores_equal"]
 

@@ -46,7 +46,8 @@ from kamlib.errors import (
     MissingFeatureError,
     NotFittedError,
 )
-from kamlib.scoring._base import Scorer, ScoreTable, config_hash
+from kamlib.scoring._protocol import Scorer
+from kamlib.scoring._result import ScoreTable, config_hash
 from kamlib.testing._assert import _ROW_FIELDS, _differences, _field_difference, _row_arrays
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from kamlib._table import MAGNITUDE, FeatureTable
 from kamlib._validators import as_float, as_tuple, check_real, each, non_empty_str, one_of, real
 from kamlib.errors import InvalidTypeError, InvalidValueError
-from kamlib.scoring._base import require_columns
+from kamlib.scoring._protocol import require_columns
 
 __all__ = [
     "COMPARISONS",

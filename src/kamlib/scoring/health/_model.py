@@ -17,8 +17,9 @@ from numpy.typing import NDArray
 from kamlib._table import FeatureTable
 from kamlib._validators import as_tuple, non_empty_str
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
-from kamlib.scoring._base import ScoreTable, owned_readonly, require_columns
 from kamlib.scoring._config import scorer_config, scorer_from_config
+from kamlib.scoring._protocol import require_columns
+from kamlib.scoring._result import ScoreTable, owned_readonly
 from kamlib.scoring.health._lights import (
     DEFAULT_LIGHT_RULES,
     LIGHTS,

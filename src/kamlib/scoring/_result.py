@@ -1,194 +1,43 @@
-"""The Scorer protocol, the ScoreTable result, explanations and the scorer registry.
+"""What a scorer returns: the immutable ScoreTable, explanations, lazy contributions.
 
-Data flows one way: ``FeatureTable -> scorer.fit -> fitted scorer -> scorer.score -> ScoreTable``.
-``fit`` learns population parameters (quantile cuts, min-max ranges, medians) and returns a
-*new* scorer holding them; ``score`` applies fixed parameters row by row, so an account gets
-the same result alone, in any batch, in any order, or on any partition.
+Every column of a result is validated when the ScoreTable is built and frozen afterwards;
+``config_hash`` ties a result to the exact configuration that produced it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import math
 import operator
 import types
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, Self, TypeVar, cast, runtime_checkable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kamlib._ids import is_checked, is_sealed, mark_checked
-from kamlib._table import FeatureTable, row_of_id, row_positions
+from kamlib._ids import check_id_list, is_checked, is_sealed, mark_checked
+from kamlib._table import row_of_id, row_positions
 from kamlib._validators import non_empty_str
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
     InvalidValueError,
-    KamlibWarning,
-    MissingFeatureError,
-    UnknownScorerError,
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP",
     "Explanation",
     "LazyContributions",
     "LinearContributions",
     "ScoreTable",
-    "Scorer",
-    "ScorerRegistry",
     "config_hash",
-    "default_registry",
-    "get_scorer",
-    "register_scorer",
-    "require_columns",
+    "owned_readonly",
 ]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-ENTRY_POINT_GROUP = "kamlib.scorers"
-
-
-# ---------------------------------------------------------------------------- protocol
-@runtime_checkable
-class Scorer(Protocol):
-    """What every scorer provides; no subclassing required (duck typing).
-
-    A scorer is an immutable object. ``fit`` returns a new scorer holding the learned,
-    JSON-compatible parameters; ``score`` never learns anything. ``get_config`` returns the
-    whole configuration (options and fitted parameters) as plain data, and
-    ``type(s).from_config(s.get_config())`` rebuilds an equal scorer, so a CRM can pin it.
-
-    Examples:
-        >>> from kamlib.scoring import Scorer, ValueMatrix
-        >>> isinstance(ValueMatrix(), Scorer)
-        True
-    """
-
-    @property
-    def name(self) -> str:
-        """The registry name of the method, e.g. ``"value_matrix"``.
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`:
-
-            >>> from kamlib.scoring import ValueMatrix, get_scorer
-            >>> ValueMatrix().name
-            'value_matrix'
-            >>> type(get_scorer(ValueMatrix().name)).__name__
-            'ValueMatrix'
-        """
-        ...
-
-    @property
-    def is_fitted(self) -> bool:
-        """True when ``score`` can run (fitted, or needs no fitting).
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (median cuts learned
-            by ``fit``; pinned cuts need no fitting):
-
-            >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import ValueMatrix
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
-            >>> vm = ValueMatrix("x", ["x"])
-            >>> vm.is_fitted, vm.fit(t).is_fitted
-            (False, True)
-            >>> ValueMatrix("x", ["x"], x_cut=2.0, y_cut=2.0).is_fitted
-            True
-        """
-        ...
-
-    @property
-    def required_features(self) -> tuple[str, ...]:
-        """Feature columns ``score`` reads.
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (its contribution
-            column, then its strategic-importance columns):
-
-            >>> from kamlib.scoring import ValueMatrix
-            >>> ValueMatrix("profit", ["strategic_fit", "value_potential"]).required_features
-            ('profit', 'strategic_fit', 'value_potential')
-        """
-        ...
-
-    def fit(self, table: FeatureTable) -> Self:
-        """Learn population parameters from ``table``; return a new, fitted scorer.
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`, which learns the
-            median cuts; the unfitted scorer is left unchanged:
-
-            >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import ValueMatrix
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
-            >>> vm = ValueMatrix("x", ["x"])
-            >>> fitted = vm.fit(t)
-            >>> fitted.x_cut, vm.x_cut
-            (2.0, None)
-        """
-        ...
-
-    def score(self, table: FeatureTable) -> ScoreTable:
-        """Score every row of ``table`` with fixed parameters.
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` with pinned cuts; an
-            account scores the same alone as in the batch:
-
-            >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import ValueMatrix
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
-            >>> vm = ValueMatrix("x", ["x"], x_cut=2.0, y_cut=2.0)
-            >>> vm.score(t).labels.tolist()
-            ['ordinary', 'strategic']
-            >>> vm.score(t.take([1])).label_of("B")
-            'strategic'
-        """
-        ...
-
-    def get_config(self) -> dict[str, Any]:
-        """Return options and fitted parameters as JSON-compatible plain data.
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`; the fitted cuts are
-            part of the configuration:
-
-            >>> import json
-            >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import ValueMatrix
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
-            >>> cfg = ValueMatrix("x", ["x"]).fit(t).get_config()
-            >>> cfg["scorer"], cfg["x_cut"], cfg["y_cut"]
-            ('value_matrix', 2.0, 2.0)
-            >>> json.loads(json.dumps(cfg)) == cfg
-            True
-        """
-        ...
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Self:
-        """Rebuild a scorer from :meth:`get_config` output (validated like user input).
-
-        Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`: the round trip
-            rebuilds an equal, still fitted scorer:
-
-            >>> from kamlib import FeatureTable
-            >>> from kamlib.scoring import ValueMatrix
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
-            >>> vm = ValueMatrix("x", ["x"]).fit(t)
-            >>> again = ValueMatrix.from_config(vm.get_config())
-            >>> again == vm, again.is_fitted
-            (True, True)
-        """
-        ...
 
 
 def _json_default(value: object) -> Any:
@@ -229,30 +78,6 @@ def config_hash(config: Mapping[str, Any]) -> str:
     except (TypeError, ValueError) as exc:
         raise InvalidValueError("config", config, f"must be JSON-compatible ({exc})") from None
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def require_columns(table: object, names: Iterable[str], scorer: str) -> None:
-    """Check that ``table`` is a FeatureTable holding every column in ``names``.
-
-    Raises:
-        InvalidTypeError: ``table`` is not a :class:`~kamlib.FeatureTable`.
-        MissingFeatureError: A column is missing; the message names it and the scorer.
-
-    Examples:
-        >>> from kamlib import FeatureTable
-        >>> from kamlib.scoring import require_columns
-        >>> require_columns(FeatureTable.from_columns(["A"], {"x": [1]}), ["y"], "demo")
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.MissingFeatureError: demo.table: needs column 'y'; table has ['x']; got 'y'
-    """
-    if not isinstance(table, FeatureTable):
-        raise InvalidTypeError(f"{scorer}.table", table, "must be a kamlib.FeatureTable")
-    for name in names:
-        if name not in table:
-            raise MissingFeatureError(
-                f"{scorer}.table", name, f"needs column {name!r}; table has {list(table.names)}"
-            )
 
 
 # ---------------------------------------------------------------------------- contributions
@@ -604,19 +429,7 @@ def _validate_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
         raise InvalidTypeError(path, value, "must be an array or a sequence of str")
     else:
         seq = list(value)
-    if set(map(type, seq)) - {str}:  # slow path: subclasses of str pass, others are named
-        for i, v in enumerate(seq):
-            if not isinstance(v, str):
-                raise InvalidTypeError(f"{path}[{i}]", v, "must be a non-empty str")
-    unique = set(seq)
-    if len(unique) != len(seq) or "" in unique:
-        seen: set[object] = set()
-        for i, v in enumerate(seq):
-            if v == "":
-                raise InvalidValueError(f"{path}[{i}]", v, "must be a non-empty str")
-            if v in seen:
-                raise DuplicateIdError(f"{path}[{i}]", v, "is not unique")
-            seen.add(v)
+    check_id_list(path, seq)
     if arr is None:  # every element is a str: the assignment cannot broadcast
         arr = np.empty(len(seq), dtype=object)
         arr[:] = seq
@@ -1552,196 +1365,3 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             for j, name in enumerate(self.components):
                 out[f"missing:{name}"] = self.component_missing[:, j].copy()
         return out
-
-
-# ---------------------------------------------------------------------------- registry
-ScorerFactory = Callable[..., Scorer]
-
-
-@attrs.define
-class ScorerRegistry:
-    """Scorers by name: built-ins, explicit registrations, and opt-in plug-ins.
-
-    Registries are values: tests build fresh ones; :data:`default_registry` is the
-    module-level instance behind :func:`get_scorer` and :func:`register_scorer`.
-    Third-party scorers declared in the ``kamlib.scorers`` entry-point group are loaded
-    only by :meth:`load_entry_points` (kamlib never scans installed packages by itself).
-
-    Examples:
-        >>> from kamlib.scoring import ScorerRegistry, ValueMatrix
-        >>> reg = ScorerRegistry()
-        >>> reg.register("vm", ValueMatrix)
-        >>> type(reg.get("vm")).__name__
-        'ValueMatrix'
-        >>> reg.get("nope")
-        Traceback (most recent call last):
-        ...
-        kamlib.errors.UnknownScorerError: name: is not a registered scorer; known: ['vm']; \
-got 'nope'
-    """
-
-    _factories: dict[str, ScorerFactory] = attrs.field(factory=dict, alias="_factories")
-
-    def register(self, name: str, factory: ScorerFactory, *, replace: bool = False) -> None:
-        """Register ``factory`` (a scorer class or a function returning a scorer) as ``name``.
-
-        Raises:
-            InvalidValueError: ``name`` is taken and ``replace`` is False, or is empty.
-            InvalidTypeError: ``factory`` is not callable.
-
-        Examples:
-            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix, WeightedPoints
-            >>> reg = ScorerRegistry()
-            >>> reg.register("matrix", ValueMatrix)
-            >>> reg.register("matrix", WeightedPoints)
-            Traceback (most recent call last):
-            ...
-            kamlib.errors.InvalidValueError: name: is already registered \
-(pass replace=True); got 'matrix'
-            >>> reg.register("matrix", WeightedPoints, replace=True)
-            >>> reg.get("matrix").name
-            'weighted_points'
-        """
-        if not _nonempty_str(name):
-            raise InvalidValueError("name", name, "must be a non-empty str")
-        if not callable(factory):
-            raise InvalidTypeError("factory", factory, "must be callable")
-        if name in self._factories and not replace:
-            raise InvalidValueError("name", name, "is already registered (pass replace=True)")
-        self._factories[name] = factory
-
-    def names(self) -> tuple[str, ...]:
-        """Return the registered names, sorted.
-
-        Examples:
-            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix, WeightedPoints
-            >>> reg = ScorerRegistry()
-            >>> reg.register("wp", WeightedPoints)
-            >>> reg.register("vm", ValueMatrix)
-            >>> reg.names()
-            ('vm', 'wp')
-        """
-        return tuple(sorted(self._factories))
-
-    def factory(self, name: str, *, path: str = "name") -> ScorerFactory:
-        """Return what is registered as ``name`` (a scorer class or a function).
-
-        Raises:
-            UnknownScorerError: No such name (``path`` names where it came from).
-
-        Examples:
-            >>> from kamlib.scoring import default_registry
-            >>> default_registry.factory("value_matrix").__name__
-            'ValueMatrix'
-        """
-        try:
-            return self._factories[name]
-        except (KeyError, TypeError):
-            raise UnknownScorerError(
-                path, name, f"is not a registered scorer; known: {list(self.names())}"
-            ) from None
-
-    def get(self, name: str, **options: Any) -> Scorer:
-        """Instantiate the scorer registered as ``name`` with ``options``.
-
-        Raises:
-            UnknownScorerError: No such name.
-            InvalidTypeError: ``options`` do not fit the factory's signature (an unknown or
-                missing option); the message names the scorer and the options.
-
-        Examples:
-            >>> from kamlib.scoring import get_scorer
-            >>> get_scorer("value_matrix", bogus=1)
-            Traceback (most recent call last):
-            ...
-            kamlib.errors.InvalidTypeError: options: are not accepted by scorer \
-'value_matrix' (got an unexpected keyword argument 'bogus'); got ['bogus']
-        """
-        factory = self.factory(name)
-        # Check the options against the signature *before* the call, so that only a
-        # mismatch of the call itself is reported as a bad option; a TypeError raised
-        # inside the factory (its own validation or a bug) propagates unchanged.
-        try:
-            signature = inspect.signature(factory)
-        except (TypeError, ValueError):  # no introspectable signature: just call it
-            signature = None
-        if signature is not None:
-            try:
-                signature.bind(**options)
-            except TypeError as exc:
-                raise InvalidTypeError(
-                    "options",
-                    sorted(options),
-                    f"are not accepted by scorer {name!r} ({exc})",
-                ) from None
-        return factory(**options)
-
-    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> tuple[str, ...]:
-        """Discover and register third-party scorers from an entry-point group.
-
-        A plug-in that fails to load, is not callable, or reuses a taken name is skipped
-        with a :class:`~kamlib.errors.KamlibWarning`; it never breaks the caller.
-
-        Returns:
-            The names registered by this call.
-
-        Examples:
-            A group no installed package declares registers nothing and leaves the
-            registry as it was:
-
-            >>> from kamlib.scoring import ScorerRegistry, ValueMatrix
-            >>> reg = ScorerRegistry()
-            >>> reg.register("vm", ValueMatrix)
-            >>> reg.load_entry_points("kamlib.no_such_group")
-            ()
-            >>> reg.names()
-            ('vm',)
-        """
-        from importlib.metadata import entry_points
-
-        added: list[str] = []
-        for ep in entry_points(group=group):
-            try:
-                factory = ep.load()
-            except Exception as exc:  # a broken plug-in must not break kamlib
-                warnings.warn(
-                    f"kamlib scorer plug-in {ep.name!r} failed to load: {exc!r}",
-                    KamlibWarning,
-                    stacklevel=2,
-                )
-                continue
-            if ep.name in self._factories or not callable(factory):
-                why = "name already registered" if callable(factory) else "not callable"
-                warnings.warn(
-                    f"kamlib scorer plug-in {ep.name!r} skipped: {why}", KamlibWarning, stacklevel=2
-                )
-                continue
-            self._factories[ep.name] = factory
-            added.append(ep.name)
-        return tuple(added)
-
-
-default_registry = ScorerRegistry()
-
-
-def register_scorer(name: str, factory: ScorerFactory, *, replace: bool = False) -> None:
-    """Register a scorer in the default registry (see :meth:`ScorerRegistry.register`).
-
-    Examples:
-        >>> from kamlib.scoring import register_scorer, get_scorer, ValueMatrix
-        >>> register_scorer("my_matrix", ValueMatrix, replace=True)
-        >>> get_scorer("my_matrix").name
-        'value_matrix'
-    """
-    default_registry.register(name, factory, replace=replace)
-
-
-def get_scorer(name: str, **options: Any) -> Scorer:
-    """Instantiate a scorer from the default registry by name.
-
-    Examples:
-        >>> from kamlib.scoring import get_scorer
-        >>> get_scorer("value_matrix").name
-        'value_matrix'
-    """
-    return default_registry.get(name, **options)
