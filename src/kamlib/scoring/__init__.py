@@ -47,6 +47,7 @@ from kamlib.scoring.health import (
     Node,
     assign_lights,
     evaluate_rules,
+    light_levels,
     revenue_decline_rule,
 )
 from kamlib.scoring.value_matrix import ABCD_NAMES, QUADRANT_POLICY, QUADRANTS, ValueMatrix
@@ -99,6 +100,7 @@ __all__ = [
     "Measure",
     "Node",
     "assign_lights",
+    "light_levels",
     "evaluate_rules",
     "revenue_decline_rule",
 ]

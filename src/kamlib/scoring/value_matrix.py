@@ -110,13 +110,13 @@ def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
     ones bit for bit (:func:`~kamlib.scoring._kernel.row_weights`), so it gets the same
     ``y`` whether or not another row misses an attribute.
     """
-    y: FloatArray = np.empty(cols[0].shape[0], dtype=np.float64)
+    n = cols[0].shape[0]
+    y: FloatArray = np.empty(n, dtype=np.float64)
+    tmp = np.empty(n, dtype=np.float64) if len(cols) > 1 else y
     for j, c in enumerate(cols):
-        term = c * (E[j] if E.ndim == 1 else E[:, j])
-        if j == 0:
-            y[...] = term
-        else:
-            y += term
+        np.multiply(c, E[j] if E.ndim == 1 else E[:, j], out=y if j == 0 else tmp)
+        if j:
+            y += tmp
     return y
 
 
@@ -350,7 +350,8 @@ in (0, 1); got 1.5
                 my = None
         if my is None:
             E = row_weights(self.y_weights, None, renormalise=True)
-            return x, _blend(cols, E), np.ones(n), _BlendContributions(cols, E), None
+            one = np.broadcast_to(np.float64(1.0), (n,))  # nothing missing: a constant
+            return x, _blend(cols, E), one, _BlendContributions(cols, E), None
         if self.missing == "raise":
             i, j = (int(v[0]) for v in np.nonzero(my))
             raise InvalidValueError(
@@ -415,17 +416,18 @@ in (0, 1); got 1.5
                 f"{self.name}.x_cut", None, "is not fitted; call fit() or pass x_cut and y_cut"
             )
         x, y, cov, contrib, missing = self._axes(table)
-        hx = x >= self.x_cut
-        hy = y >= self.y_cut
+        n = x.shape[0]
+        flags = np.empty((n, 3), dtype=np.bool_, order="F")
+        hx = np.greater_equal(x, self.x_cut, out=flags[:, 0])
+        hy = np.greater_equal(y, self.y_cut, out=flags[:, 1])
+        np.less(cov, 1.0, out=flags[:, 2])
         code = np.logical_not(hx).view(np.uint8)  # 0 strategic, 1 potential,
         code |= np.left_shift(np.logical_not(hy).view(np.uint8), 1)  # 2 profit, 3 ordinary
-        dx = x - self.x_cut
-        dy = y - self.y_cut
-        np.abs(dx, out=dx)
+        margin = np.subtract(x, self.x_cut)
+        dy = np.subtract(y, self.y_cut)
+        np.abs(margin, out=margin)
         np.abs(dy, out=dy)
-        margin = np.minimum(dx, dy, out=dx)
-        flags = np.empty((x.shape[0], 3), dtype=np.bool_)
-        flags[:, 0], flags[:, 1], flags[:, 2] = hx, hy, cov < 1.0
+        np.minimum(margin, dy, out=margin)
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),

@@ -52,6 +52,7 @@ from kamlib.scoring.health._lights import (
     assign_lights,
     decline_limit,
     evaluate_rules,
+    light_levels,
     revenue_decline_rule,
 )
 from kamlib.scoring.health._measures import (
@@ -82,6 +83,7 @@ __all__ = [
     "Measure",
     "Node",
     "assign_lights",
+    "light_levels",
     "decline_limit",
     "evaluate_rules",
     "revenue_decline_rule",

@@ -30,6 +30,7 @@ __all__ = [
     "RULE_LIGHTS",
     "LightRule",
     "assign_lights",
+    "light_levels",
     "check_rules",
     "decline_limit",
     "evaluate_rules",
@@ -323,6 +324,35 @@ def evaluate_rules(table: FeatureTable, rules: Sequence[LightRule]) -> BoolArray
     )
 
 
+def light_levels(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.int8]:
+    """Return the light per row as its index into :data:`LIGHTS` (0 green ... 3 red).
+
+    The most severe fired rule decides, as in :func:`assign_lights`, which names them.
+
+    Args:
+        flags: ``(n, len(rules))`` bool matrix from :func:`evaluate_rules`.
+        rules: The same rules, in the same order.
+
+    Raises:
+        InvalidValueError: ``flags`` has the wrong shape or dtype.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import DEFAULT_LIGHT_RULES, LIGHTS, light_levels
+        >>> flags = np.zeros((2, len(DEFAULT_LIGHT_RULES)), dtype=bool)
+        >>> flags[1, 5] = flags[1, 3] = True  # late delivery and low satisfaction
+        >>> [LIGHTS[i] for i in light_levels(flags, DEFAULT_LIGHT_RULES)]
+        ['green', 'yellow']
+    """
+    rules = check_rules(rules, "rules")
+    f = np.asarray(flags)
+    if f.dtype != np.bool_ or f.ndim != 2 or f.shape[1] != len(rules):
+        raise InvalidValueError(
+            "flags", f.shape, f"must be a bool matrix with {len(rules)} columns"
+        )
+    return _light_levels(f, [SEVERITY[r.light] for r in rules])
+
+
 def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.object_]:
     """Return the light per row: the most severe fired rule (red > yellow > green_watch).
 
@@ -343,12 +373,5 @@ def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.ob
         >>> assign_lights(flags, DEFAULT_LIGHT_RULES).tolist()
         ['green', 'yellow']
     """
-    rules = check_rules(rules, "rules")
-    f = np.asarray(flags)
-    if f.dtype != np.bool_ or f.ndim != 2 or f.shape[1] != len(rules):
-        raise InvalidValueError(
-            "flags", f.shape, f"must be a bool matrix with {len(rules)} columns"
-        )
-    level = _light_levels(f, [SEVERITY[r.light] for r in rules])
-    out: NDArray[np.object_] = _LIGHT_ARRAY[level]
+    out: NDArray[np.object_] = _LIGHT_ARRAY[light_levels(flags, rules)]
     return out

@@ -24,9 +24,9 @@ from kamlib.scoring.health._lights import (
     DEFAULT_LIGHT_RULES,
     LIGHTS,
     LightRule,
-    assign_lights,
     check_rules,
     evaluate_rules,
+    light_levels,
 )
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
 from kamlib.scoring.health._tree import DEFAULT_NODES, Node, TreePlan, aggregate, compile_tree
@@ -192,7 +192,8 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             missing = np.column_stack([table.mask(m.feature) for m in self.measures])
             if not missing.any():
                 missing = None
-        labels = assign_lights(flags, self.rules)
+        # the light as a code into LIGHTS (0 green .. 3 red): no object array per score
+        labels = light_levels(flags, self.rules)
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),
@@ -307,15 +308,18 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
                 else:  # "penalty": the bottom of the scale, weights unchanged
                     p = np.where(miss, 0.0, p)
             points.append(p)
-        coverage = np.ones(n, dtype=np.float64)
-        score, contributions, by_slot = aggregate(points, avail, self._plan)
+        score, contributions, by_slot = aggregate(
+            points, avail, self._plan, with_nodes=with_nodes
+        )
         node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes} if with_nodes else {}
+        np.clip(score, 0.0, HEALTH_MAX, out=score)
+        if all(gap is None for gap in masks):  # nothing missing: coverage is the constant 1
+            return score, contributions, np.broadcast_to(np.float64(1.0), (n,)), node_values
         lost = np.zeros(n, dtype=np.float64)
         for j, gap in enumerate(masks):
             if gap is not None:
                 lost += gap * self._plan.static_weights[j]
-        coverage -= lost
-        np.clip(score, 0.0, HEALTH_MAX, out=score)
+        coverage = 1.0 - lost
         np.clip(coverage, 0.0, 1.0, out=coverage)
         return score, contributions, coverage, node_values
 

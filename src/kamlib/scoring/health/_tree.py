@@ -270,8 +270,16 @@ def compile_tree(measures: Sequence[str], nodes: Sequence[Node], root: str) -> T
 Coef = FloatArray | float
 
 
+_UNREAD: FloatArray = np.empty(0)
+"""Stands for the value of a mean node that no parent reads (never computed)."""
+
+
 def aggregate(
-    points: Sequence[FloatArray], available: Sequence[BoolArray | None], plan: TreePlan
+    points: Sequence[FloatArray],
+    available: Sequence[BoolArray | None],
+    plan: TreePlan,
+    *,
+    with_nodes: bool = True,
 ) -> tuple[FloatArray, FloatArray, dict[int, FloatArray]]:
     """Aggregate measure points through the tree, column by column.
 
@@ -285,16 +293,21 @@ def aggregate(
         points: ``m`` columns of measure points, 0 where a measure is unavailable.
         available: ``m`` masks (True = the measure takes part), ``None`` = all rows.
         plan: The compiled tree.
+        with_nodes: Return every node's value. Without it, a weighted-mean node's value
+            is computed only where a ``min`` or ``veto`` parent reads it: the score comes
+            from the contributions, so it is the same bits either way.
 
     Returns:
         ``(score, contributions, node_values)``: ``(n,)`` root values, ``(n, m)``
-        Fortran-ordered contributions, and node slot to ``(n,)`` values.
+        Fortran-ordered contributions, and node slot to ``(n,)`` values (only the
+        computed ones without ``with_nodes``).
     """
     n = points[0].shape[0]
     m = len(points)
     values: list[FloatArray] = list(points)
     avail: list[BoolArray | None] = list(available)
     coefs: dict[int, list[Coef]] = {}
+    read_by_parent = {c for nd in plan.nodes if nd.aggregator != "mean" for c in nd.children}
     for node in plan.nodes:
         V = [values[c] for c in node.children]
         A = [avail[c] for c in node.children]
@@ -334,9 +347,12 @@ def aggregate(
                 ok = s > 0.0
                 safe = np.where(ok, s, 1.0)
                 E = [np.asarray(wk_arr / safe, dtype=np.float64) for wk_arr in Wk]
-            val = np.zeros(n, dtype=np.float64)
-            for e, v in zip(E, V, strict=True):
-                val += e * v
+            if with_nodes or node.aggregator == "veto" or node.slot in read_by_parent:
+                val = np.zeros(n, dtype=np.float64)
+                for e, v in zip(E, V, strict=True):
+                    val += e * v
+            else:  # nobody reads this mean: the score comes from the contributions
+                val = _UNREAD
             if node.aggregator == "veto":
                 j = node.veto_child
                 cap = node.veto_cap
@@ -364,6 +380,6 @@ def aggregate(
     for j in range(m):
         np.multiply(points[j], weight[j], out=contributions[:, j])
         score += contributions[:, j]
-    node_values = {node.slot: values[node.slot] for node in plan.nodes}
+    node_values = {nd.slot: values[nd.slot] for nd in plan.nodes if values[nd.slot] is not _UNREAD}
     node_values[root] = score
     return score, contributions, node_values
