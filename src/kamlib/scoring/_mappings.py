@@ -114,10 +114,6 @@ def _interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     return out
 
 
-def _opt_floats(value: object) -> object:
-    return None if value is None else as_float_tuple(value)
-
-
 def _observed(x: FloatArray, path: str) -> FloatArray:
     obs = x[~np.isnan(x)]
     if obs.size == 0:
@@ -304,7 +300,7 @@ class Percentile:
 
     kind: ClassVar[str] = "percentile"
     knots: tuple[float, ...] | None = attrs.field(
-        default=None, converter=_opt_floats, validator=optional(each(real(**MAGNITUDE)))
+        default=None, converter=as_float_tuple, validator=optional(each(real(**MAGNITUDE)))
     )
     n_knots: int = attrs.field(
         default=101,

@@ -46,10 +46,6 @@ DEFAULT_FILL_POINTS = 50.0
 (the middle of the scale: kamlib's choice, the sources give none)."""
 
 
-def _to_float_or_none(value: object) -> object:
-    return None if value is None else as_float(value)
-
-
 def _default_fill(self: Measure) -> float | None:
     return DEFAULT_FILL_POINTS if self.missing == "fill" else None
 
@@ -116,7 +112,7 @@ got 10.0
     missing: str = attrs.field(default="renormalise", validator=one_of(*MISSING_POLICIES))
     fill_points: float | None = attrs.field(
         default=attrs.Factory(_default_fill, takes_self=True),
-        converter=_to_float_or_none,
+        converter=as_float,
         validator=optional(real(ge=0.0, le=HEALTH_MAX)),
     )
 

@@ -44,10 +44,6 @@ BoolArray = NDArray[np.bool_]
 AGGREGATORS: tuple[str, ...] = ("mean", "min", "veto")
 
 
-def _to_float_tuple(value: object) -> object:
-    return None if value is None else as_float_tuple(value)
-
-
 def _to_str_tuple(value: object) -> object:
     if isinstance(value, str):
         return (value,)
@@ -96,7 +92,7 @@ class Node:
         converter=_to_str_tuple, validator=each(non_empty_str())
     )
     weights: tuple[float, ...] = attrs.field(
-        default=(), converter=_to_float_tuple, validator=each(real(ge=0.0, le=MAX_MAGNITUDE))
+        default=(), converter=as_float_tuple, validator=each(real(ge=0.0, le=MAX_MAGNITUDE))
     )
     aggregator: str = attrs.field(default="mean", validator=one_of(*AGGREGATORS))
     veto_child: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
