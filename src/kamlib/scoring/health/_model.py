@@ -308,9 +308,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
                 else:  # "penalty": the bottom of the scale, weights unchanged
                     p = np.where(miss, 0.0, p)
             points.append(p)
-        score, contributions, by_slot = aggregate(
-            points, avail, self._plan, with_nodes=with_nodes
-        )
+        score, contributions, by_slot = aggregate(points, avail, self._plan, with_nodes=with_nodes)
         node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes} if with_nodes else {}
         np.clip(score, 0.0, HEALTH_MAX, out=score)
         if all(gap is None for gap in masks):  # nothing missing: coverage is the constant 1
