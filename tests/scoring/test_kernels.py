@@ -243,12 +243,12 @@ def _h_table(**cols: list[float | None]) -> FeatureTable:
 def test_worst_of_skips_missing_children_and_gives_ties_to_the_first() -> None:
     model = _health((Node("overall", ("a", "b", "c"), aggregator="min"),))
     t = _h_table(
-        a=[30, None, 50, None, None, 40],
-        b=[40, 20, 50, None, 20, 40],
-        c=[None, 90, 10, None, 20, 70],
+        a=[30, None, 50, None, None, 40, 25],
+        b=[40, 20, 50, None, 20, 40, 25],
+        c=[None, 90, 10, None, 20, 70, 25],
     )
     st = model.score(t)
-    assert st.scores.tolist() == [30.0, 20.0, 10.0, 0.0, 20.0, 40.0]
+    assert st.scores.tolist() == [30.0, 20.0, 10.0, 0.0, 20.0, 40.0, 25.0]
     assert st.contributions.tolist() == [
         [30.0, 0.0, 0.0],
         [0.0, 20.0, 0.0],
@@ -256,9 +256,10 @@ def test_worst_of_skips_missing_children_and_gives_ties_to_the_first() -> None:
         [0.0, 0.0, 0.0],  # nothing observed: 0, coverage 0
         [0.0, 20.0, 0.0],  # tie after a missing child: the first observed one
         [40.0, 0.0, 0.0],  # tie: the first child
+        [25.0, 0.0, 0.0],  # three-way tie: still only the first
     ]
     third = 1 / 3
-    assert st.coverage.tolist() == pytest.approx([2 * third, 2 * third, 1, 0, 2 * third, 1])
+    assert st.coverage.tolist() == pytest.approx([2 * third, 2 * third, 1, 0, 2 * third, 1, 1])
 
 
 def test_worst_of_with_one_child_complete_and_one_with_gaps() -> None:
@@ -302,6 +303,17 @@ def test_veto_caps_the_mean_and_scales_every_share() -> None:
     ]
 
 
+def test_veto_below_a_nested_root_caps_the_node_value() -> None:
+    guard = Node("guard", ("a", "b"), aggregator="veto", veto_child="a", veto_floor=20, veto_cap=10)
+    model = _health((guard, Node("overall", ("guard", "c"), (1, 1))))
+    # a exactly on the floor does not veto (the veto child must be *below* it).
+    t = _h_table(a=[10, 20], b=[90, 90], c=[50, 50])
+    assert model.node_scores(t)["guard"].tolist() == [10.0, 55.0]
+    st = model.score(t)
+    assert st.scores.tolist() == [30.0, 52.5]
+    assert st.contributions.tolist() == [[0.5, 4.5, 25.0], [5.0, 22.5, 25.0]]
+
+
 def test_veto_without_missing_values_and_a_zero_cap() -> None:
     node = Node("overall", ("a", "b"), aggregator="veto", veto_child="b", veto_floor=50)
     st = _health((node,), "ab").score(_h_table(a=[80, 80], b=[40, 60]))
@@ -324,6 +336,11 @@ def test_nested_tree_multiplies_coefficients_down_from_the_root() -> None:
     assert nodes["worst"].tolist() == [20.0, 40.0, 80.0]
     assert nodes["overall"].tolist() == [50.0, 70.0, 95.0]
     assert st.coverage.tolist() == [1.0, 1.0, 0.875]
+    # Both children of the worst-of node missing: the node is 0 and drops out of the root.
+    gaps = _h_table(a=[None, 20], b=[None, None], c=[60, 80])
+    assert model.score(gaps).scores.tolist() == [60.0, 65.0]
+    assert model.score(gaps).contributions.tolist() == [[0.0, 0.0, 60.0], [5.0, 0.0, 60.0]]
+    assert model.node_scores(gaps)["worst"].tolist() == [0.0, 20.0]
 
 
 def test_nested_mean_with_gaps_in_one_subtree_only() -> None:
@@ -410,6 +427,21 @@ def test_weighted_points_exact_scores_per_missing_policy() -> None:
         assert st.contributions.sum(axis=1).tolist() == pytest.approx(st.scores.tolist())
 
 
+@pytest.mark.parametrize(
+    ("missing", "kw"),
+    [("renormalise", {}), ("penalty", {}), ("fill", {"fill_points": 3.0})],
+)
+def test_weighted_points_contributions_of_taken_rows_equal_the_whole(
+    missing: str, kw: dict[str, float]
+) -> None:
+    wp = _wp(missing, **kw)
+    t = _wp_table(9, gaps=True)
+    whole = wp.score(t).contributions
+    taken = wp.score(t).take([8, 1, 3])  # before the lazy contributions are read
+    assert np.array_equal(taken.contributions, whole[[8, 1, 3]])
+    assert taken.contributions.sum(axis=1).tolist() == pytest.approx(taken.scores.tolist())
+
+
 def test_weighted_points_missing_raise_names_the_first_missing_cell() -> None:
     t = FeatureTable.from_columns(
         ["P", "Q", "R"], {"a": [1.0, 2.0, None], "b": [1.0, None, None], "c": [1.0, 2.0, 3.0]}
@@ -417,6 +449,12 @@ def test_weighted_points_missing_raise_names_the_first_missing_cell() -> None:
     with pytest.raises(InvalidValueError) as info:
         _wp("raise").score(t)
     assert (info.value.path, info.value.value) == ("weighted_points.table['b']", "Q")
+
+
+def test_weighted_points_missing_feature_names_the_scorer() -> None:
+    with pytest.raises(MissingFeatureError) as info:
+        _wp().score(FeatureTable.from_columns(["P"], {"a": [1.0], "c": [2.0]}))
+    assert (info.value.path, info.value.value) == ("weighted_points.table", "b")
 
 
 def test_weighted_points_refuses_a_row_with_no_observed_weight() -> None:
@@ -454,6 +492,20 @@ def test_weighted_points_clipping_only_where_the_mapping_clips() -> None:
     assert WeightedPoints([Criterion("a", mapping=MinMax(0, 20))]).score(inside).scores[0] == 2.5
     cost = WeightedPoints([Criterion("a", direction="cost", mapping=MinMax(0, 20))]).score(t)
     assert cost.scores.tolist() == [10.0, 7.5, 0.0]
+
+
+def test_weighted_points_overflow_is_a_typed_error_not_a_warning() -> None:
+    # A steep unclipped range sends 1e10 to +inf points (overflow), and with a cost twin
+    # to inf - inf (invalid): both are refused as non-finite scores naming the row.
+    steep = MinMax(0, 1e-300, clip=False)
+    t = FeatureTable.from_columns(["P", "Q"], {"a": [0.0, 1e10], "b": [0.0, 1e10]})
+    for criteria in (
+        [Criterion("a", mapping=steep)],
+        [Criterion("a", mapping=steep), Criterion("b", direction="cost", mapping=steep)],
+    ):
+        with pytest.raises(InvalidValueError) as info:
+            WeightedPoints(criteria).score(t)
+        assert info.value.path == "ScoreTable.scores[1]"
 
 
 def test_weighted_points_far_range_is_mapped_unfolded_exactly() -> None:
