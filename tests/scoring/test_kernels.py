@@ -343,6 +343,19 @@ def test_nested_tree_multiplies_coefficients_down_from_the_root() -> None:
     assert model.node_scores(gaps)["worst"].tolist() == [0.0, 20.0]
 
 
+def test_worst_of_over_weighted_means_reads_the_mean_values() -> None:
+    model = _health(
+        (
+            Node("left", ("a", "b")),
+            Node("right", ("c",)),
+            Node("overall", ("left", "right"), aggregator="min"),
+        )
+    )
+    st = model.score(_h_table(a=[20, 80], b=[40, 60], c=[50, 50]))
+    assert st.scores.tolist() == [30.0, 50.0]
+    assert st.contributions.tolist() == [[10.0, 20.0, 0.0], [0.0, 0.0, 50.0]]
+
+
 def test_nested_mean_with_gaps_in_one_subtree_only() -> None:
     model = _health(
         (
