@@ -64,3 +64,19 @@ def test_public_name_has_a_docstring_with_examples(name: str, obj: object) -> No
     assert doc.strip(), f"{name} has no docstring"
     assert "Examples:" in doc, f"{name} has no Examples: section"
     assert ">>>" in doc, f"{name} has no doctest in its Examples: section"
+
+
+def test_cross_references_use_autorefs_never_sphinx_roles() -> None:
+    """House rule: ``[`Name`][kamlib.module.Name]`` links, never ``:class:`Name``` roles."""
+    import pathlib
+    import re
+
+    role = re.compile(r":(class|func|mod|meth|data|attr|exc|obj):`")
+    src = pathlib.Path(__file__).resolve().parents[1] / "src" / "kamlib"
+    offenders = [
+        f"{p.relative_to(src)}:{i}"
+        for p in sorted(src.rglob("*.py"))
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if role.search(line)
+    ]
+    assert offenders == []

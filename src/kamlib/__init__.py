@@ -4,10 +4,11 @@ Immutable domain types for a key-account portfolio, pluggable scorers (strategic
 matrix, weighted-points identification, health model) and stakeholder-network analyses.
 The core does no I/O: dates (``as_of``) and random seeds are always parameters.
 
-Subpackages: :mod:`kamlib.model` (every domain type), :mod:`kamlib.serde` (plain data),
-:mod:`kamlib.features` (objects to columns), :mod:`kamlib.scoring` (scorers),
-:mod:`kamlib.network` (stakeholder graphs), :mod:`kamlib.testing` (strategies and the
-scorer conformance kit), :mod:`kamlib.errors` (the exception tree).
+Subpackages: [`kamlib.model`][kamlib.model] (every domain type), [`kamlib.serde`][kamlib.serde]
+(plain data),
+`kamlib.features` (objects to columns), `kamlib.scoring` (scorers),
+`kamlib.network` (stakeholder graphs), [`kamlib.testing`][kamlib.testing] (strategies and the
+scorer conformance kit), [`kamlib.errors`][kamlib.errors] (the exception tree).
 
 Examples:
     >>> import kamlib

@@ -1,7 +1,7 @@
 """Which ids arrays are known valid: checked once, where they are made.
 
-A :class:`~kamlib.FeatureTable` validates its ids (non-empty ``str``, unique) when it is
-built, and a :class:`~kamlib.scoring.ScoreTable` validates the ids it is given. Both then
+A [`FeatureTable`][kamlib.FeatureTable] validates its ids (non-empty ``str``, unique) when it is
+built, and a [`ScoreTable`][kamlib.scoring.ScoreTable] validates the ids it is given. Both then
 *mark* the array here, so that a result built from a table's ids (every scorer's
 ``score``), or the rows kept by ``take``, does no per-id Python work again.
 
@@ -92,7 +92,7 @@ def mark_checked(ids: NDArray[np.object_], *sources: object) -> NDArray[np.objec
 
 
 def is_checked(ids: object) -> bool:
-    """Return True when ``ids`` is an array marked by :func:`mark_checked`, still sealed.
+    """Return True when ``ids`` is an array marked by `mark_checked`, still sealed.
 
     Examples:
         >>> from kamlib import FeatureTable

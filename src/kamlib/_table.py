@@ -36,7 +36,7 @@ MAX_MAGNITUDE = 1e15
 kamlib's own choice, not a seed rule: no KAM figure reaches a thousand trillion (revenue
 in cents of the largest company is ~1e14), while every kernel stays far from float64
 overflow with inputs this size, so no formula needs an overflow work-around. A larger
-value is refused with :class:`~kamlib.errors.InvalidValueError` naming the cell.
+value is refused with [`InvalidValueError`][kamlib.errors.InvalidValueError] naming the cell.
 """
 
 MAGNITUDE: Mapping[str, float] = MappingProxyType({"ge": -MAX_MAGNITUDE, "le": MAX_MAGNITUDE})
@@ -136,7 +136,7 @@ def _observed_bounds(X: FloatArray, mask: BoolArray | None) -> tuple[FloatArray,
 
     A column with no observed cell gets ``(inf, -inf)``. NaN propagates, so finite bounds
     prove every observed cell finite: the bounds *are* the finiteness check. A zero bound
-    is ``+0.0`` (:func:`_zero_plus`), whatever the order of the cells.
+    is ``+0.0`` (`_zero_plus`), whatever the order of the cells.
     """
     with np.errstate(invalid="ignore"):
         if mask is None:
@@ -167,7 +167,7 @@ def _check_bounds(
     bounds: tuple[FloatArray, FloatArray],
     where: Callable[[int, int], tuple[str, str]],
 ) -> None:
-    """Raise for the first undeclared NaN/inf or magnitude above :data:`MAX_MAGNITUDE`."""
+    """Raise for the first undeclared NaN/inf or magnitude above `MAX_MAGNITUDE`."""
     lo, hi = bounds
     empty = lo > hi  # no observed cell: nothing to check
     ok = empty | ((lo >= -MAX_MAGNITUDE) & (hi <= MAX_MAGNITUDE))
@@ -189,12 +189,12 @@ def _check_bounds(
 
 
 _BLOCK_BYTES = 1 << 18
-"""Float64 bytes per piece of :func:`_copy_observed`: a piece's source, its copy and its
+"""Float64 bytes per piece of `_copy_observed`: a piece's source, its copy and its
 mask stay in a core's L2 cache while they are checked."""
 
 
 def _block_rows(k: int) -> int:
-    """Rows per row block of :func:`_copy_observed` for a ``k``-column matrix (at least 1)."""
+    """Rows per row block of `_copy_observed` for a ``k``-column matrix (at least 1)."""
     return max(1, _BLOCK_BYTES // (8 * max(k, 1)))
 
 
@@ -208,18 +208,18 @@ def _copy_observed(
 ) -> tuple[FloatArray, BoolArray | None, tuple[FloatArray, FloatArray]]:
     """Copy numeric ``(n, k)`` ``arr`` into a new Fortran float64 matrix, with mask and bounds.
 
-    One pass over memory, piece by piece, each piece about :data:`_BLOCK_BYTES` of the
+    One pass over memory, piece by piece, each piece about `_BLOCK_BYTES` of the
     copy: the piece is cast and copied, its missing cells (``given``, and its NaN with
     ``nan_is_missing``) are copied into a new Fortran mask and set to NaN, and its
     per-column min and max over the observed cells are taken while it is in cache (NaN
     when an observed cell is NaN); the piece results are then reduced. A column-major
     source (with its mask) is read in column segments, so the copy streams like one
-    ``memcpy``; any other in row blocks of :func:`_block_rows` rows, each transposed in
+    ``memcpy``; any other in row blocks of `_block_rows` rows, each transposed in
     cache (numpy's whole-matrix copy of a C-ordered source re-reads it once per column).
 
     Returns exactly what the unblocked ``X = np.array(arr, dtype=float64, order="F")``,
     ``mask = given | isnan(X)`` (``None`` when no cell is True), ``X[mask] = nan`` and
-    :func:`_observed_bounds` give: min and max are exact and a zero bound is ``+0.0``, so
+    `_observed_bounds` give: min and max are exact and a zero bound is ``+0.0``, so
     the pieces change no bit. ``arr`` and ``given`` are only read.
     """
     n, k = arr.shape
@@ -306,7 +306,7 @@ def row_positions(rows: object, n: int, path: str = "rows") -> NDArray[np.intp]:
 def row_of_id(owner: Any, account_id: object, where: str) -> int:
     """Row of ``account_id`` in ``owner.ids``, through a lazily built, cached index.
 
-    Shared by :class:`FeatureTable` and :class:`~kamlib.scoring.ScoreTable`, which both
+    Shared by `FeatureTable` and [`ScoreTable`][kamlib.scoring.ScoreTable], which both
     keep the index in a private ``_row_index`` field.
     """
     index: dict[object, int] | None = owner._row_index
@@ -323,8 +323,9 @@ def row_of_id(owner: Any, account_id: object, where: str) -> int:
 class FeatureTable:
     """Account ids and named float64 feature columns with an explicit missing mask.
 
-    Build one with :meth:`from_columns` (any array-like: numpy, lists, pandas or polars
-    columns) or from domain objects with :func:`kamlib.features.extract_features`. The
+    Build one with `from_columns` (any array-like: numpy, lists, pandas or polars
+    columns) or from domain objects with
+    [`kamlib.features.extract_features`][kamlib.features.extract_features]. The
     constructor is for kamlib's own use: it trusts its arguments.
 
     Attributes:
@@ -687,13 +688,13 @@ or declared missing (account 'A1'); got nan
 
         The nightly re-score of a CRM: ids and column names were validated when the table
         was built and are reused; only the ``(n, k)`` matrix is checked (shape, numeric
-        dtype, finite unless declared missing, at most :data:`MAX_MAGNITUDE` in magnitude).
+        dtype, finite unless declared missing, at most `MAX_MAGNITUDE` in magnitude).
         Costs one pass over memory: the matrix is copied in cache-sized row blocks (C- or
         F-ordered, any numeric dtype), each block checked and its per-column bounds taken
         while it is in cache.
 
         Args:
-            values: ``(n, k)`` array-like of numbers, columns in :attr:`names` order.
+            values: ``(n, k)`` array-like of numbers, columns in `names` order.
             missing: Optional ``(n, k)`` bool mask, True where a value is missing.
             nan_is_missing: Treat NaN as missing instead of rejecting it.
 

@@ -4,8 +4,8 @@ Two forms of every rule, one implementation:
 
 * **function form** ``check_*(path, value, ...)`` for plain function parameters: returns
   the normalised value (a ``float``, an ``int``, a ``bool``, ...) or raises
-  :class:`~kamlib.errors.InvalidTypeError` (wrong type) /
-  :class:`~kamlib.errors.InvalidValueError` (right type, wrong value) naming ``path``
+  [`InvalidTypeError`][kamlib.errors.InvalidTypeError] (wrong type) /
+  [`InvalidValueError`][kamlib.errors.InvalidValueError] (right type, wrong value) naming ``path``
   and the value;
 * **attrs validator** factories (``real()``, ``integer()``, ``one_of()``, ...) that call
   the function form with the path ``"<Class>.<field>"``. Each returns a small frozen
@@ -139,7 +139,7 @@ def check_real(
 ) -> float:
     """Return ``value`` as a finite ``float`` within the bounds, or raise naming ``path``.
 
-    Any :class:`numbers.Real` is accepted (``int``, ``float``, :class:`fractions.Fraction`,
+    Any `numbers.Real` is accepted (``int``, ``float``, `fractions.Fraction`,
     numpy integers and floats); ``bool`` never is. A fraction whose numerator or
     denominator has more than about 4200 digits is refused: Python cannot write it out.
 
@@ -222,7 +222,7 @@ def _too_long(value: numbers.Rational) -> bool:
 def check_int(path: str, value: object, *, ge: int | None = None, le: int | None = None) -> int:
     """Return ``value`` as a plain ``int`` within ``[ge, le]``, or raise naming ``path``.
 
-    Any :class:`numbers.Integral` is accepted (``int``, numpy integers); ``bool`` and
+    Any `numbers.Integral` is accepted (``int``, numpy integers); ``bool`` and
     ``numpy.bool_`` never are, nor is a float with an integral value (``2.0``).
 
     Args:
@@ -395,7 +395,7 @@ def check_real_tuple(
         lt: Exclusive upper bound of every item.
 
     Returns:
-        A tuple of floats, as :func:`check_real` returns them.
+        A tuple of floats, as `check_real` returns them.
 
     Raises:
         InvalidTypeError: ``values`` is not a sequence, or an item is not a real number.
@@ -424,7 +424,7 @@ def check_real_tuple(
 
 
 def check_aware_datetime(path: str, value: object) -> dt.datetime:
-    """Return ``value`` if it is a timezone-aware :class:`datetime.datetime`, or raise.
+    """Return ``value`` if it is a timezone-aware `datetime.datetime`, or raise.
 
     Args:
         path: Where the value comes from, e.g. ``"extract_features.as_of"``.
@@ -484,7 +484,7 @@ def instance_of(*types: type) -> Validator:
         *types: The accepted classes.
 
     Returns:
-        An attrs validator raising :class:`~kamlib.errors.InvalidTypeError`.
+        An attrs validator raising [`InvalidTypeError`][kamlib.errors.InvalidTypeError].
 
     Examples:
         >>> import attrs
@@ -513,7 +513,7 @@ class _NonEmptyStr:
 
 
 def non_empty_str() -> Validator:
-    """Require a ``str`` with at least one non-space character (see :func:`check_name`).
+    """Require a ``str`` with at least one non-space character (see `check_name`).
 
     Returns:
         An attrs validator.
@@ -568,7 +568,7 @@ def real(
     gt: float | None = None,
     lt: float | None = None,
 ) -> Validator:
-    """Require a finite real number (not ``bool``), optionally bounded (see :func:`check_real`).
+    """Require a finite real number (not ``bool``), optionally bounded (see `check_real`).
 
     The value is checked, not converted: a field that should hold a ``float`` adds a
     converter.
@@ -611,7 +611,7 @@ class _Integer:
 
 
 def integer(*, ge: int | None = None, le: int | None = None) -> Validator:
-    """Require an integer (not ``bool``) in ``[ge, le]`` (see :func:`check_int`).
+    """Require an integer (not ``bool``) in ``[ge, le]`` (see `check_int`).
 
     Args:
         ge: Inclusive lower bound.
@@ -649,7 +649,7 @@ class _OneOf:
 
 
 def one_of(*options: str) -> Validator:
-    """Require one of the strings ``options`` (see :func:`check_choice`).
+    """Require one of the strings ``options`` (see `check_choice`).
 
     Args:
         *options: The allowed strings.
@@ -684,7 +684,7 @@ class _Flag:
 
 
 def flag() -> Validator:
-    """Require a ``bool`` or ``numpy.bool_`` (see :func:`check_flag`).
+    """Require a ``bool`` or ``numpy.bool_`` (see `check_flag`).
 
     Returns:
         An attrs validator.
@@ -713,7 +713,7 @@ class _AwareDatetime:
 
 
 def aware_datetime() -> Validator:
-    """Require a timezone-aware :class:`datetime.datetime` (see :func:`check_aware_datetime`).
+    """Require a timezone-aware `datetime.datetime` (see `check_aware_datetime`).
 
     Returns:
         An attrs validator.
@@ -862,7 +862,7 @@ def as_float(value: object) -> Any:
 
 
 def as_float_tuple(value: object) -> Any:
-    """Converter: an iterable of numbers becomes a tuple of floats (see :func:`as_float`).
+    """Converter: an iterable of numbers becomes a tuple of floats (see `as_float`).
 
     Args:
         value: The field's value as given.

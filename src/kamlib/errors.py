@@ -1,6 +1,6 @@
 """The one exception tree of kamlib.
 
-Every error kamlib raises derives from :class:`KamlibError` *and* from the builtin
+Every error kamlib raises derives from `KamlibError` *and* from the builtin
 a caller would naturally catch (``ValueError``, ``TypeError``, ``LookupError``), so
 ``except ValueError`` keeps working for callers who do not know kamlib, while
 ``except KamlibError`` catches everything kamlib raises on purpose.
@@ -297,7 +297,7 @@ class UnknownScorerError(FieldError, LookupError):
 class KamlibValidationError(ExceptionGroup[KamlibError], KamlibError):
     """Every failure found while validating many records, reported at once.
 
-    ``exceptions`` holds one :class:`KamlibError` per failure, each naming its path.
+    ``exceptions`` holds one `KamlibError` per failure, each naming its path.
 
     Examples:
         >>> from kamlib.errors import InvalidValueError, KamlibValidationError
@@ -312,7 +312,7 @@ class KamlibValidationError(ExceptionGroup[KamlibError], KamlibError):
     """
 
     def __new__(cls, message: str, exceptions: Sequence[KamlibError]) -> Self:
-        """Create the group; ``exceptions`` must all be :class:`KamlibError`."""
+        """Create the group; ``exceptions`` must all be `KamlibError`."""
         return super().__new__(cls, message, exceptions)
 
     def __str__(self) -> str:

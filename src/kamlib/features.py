@@ -1,12 +1,12 @@
-"""From domain objects to a :class:`~kamlib.FeatureTable`: the object door to every kernel.
+"""From domain objects to a [`FeatureTable`][kamlib.FeatureTable]: the object door to every kernel.
 
-:func:`extract_features` reads a :class:`~kamlib.model.Portfolio` once, as of a given moment,
+`extract_features` reads a [`Portfolio`][kamlib.model.Portfolio] once, as of a given moment,
 and produces the canonical feature columns that the built-in scorers read by default. Each
-feature's formula is in :data:`FEATURES`; a value that cannot be computed (no survey yet, no
+feature's formula is in `FEATURES`; a value that cannot be computed (no survey yet, no
 figures in the window) is *declared missing* in the table's mask, never a NaN by accident.
 
 The scorers never see domain objects: both doors (objects here, columns through
-:meth:`FeatureTable.from_columns`) reach the same vectorised kernels.
+`FeatureTable.from_columns`) reach the same vectorised kernels.
 
 Examples:
     >>> from kamlib.features import FEATURES
@@ -39,18 +39,18 @@ from kamlib.model import (
 __all__ = ["FEATURES", "MAX_NPS_WINDOW_DAYS", "MAX_PERIODS", "extract_features"]
 
 MAX_PERIODS: Final = 400
-"""Largest ``periods`` :func:`extract_features` accepts: 400 quarters, a century.
+"""Largest ``periods`` `extract_features` accepts: 400 quarters, a century.
 
 Two windows of ``periods`` quarters are read (the current one and the one before, for
 growth); beyond a century the figures are no longer one account's history.
 """
 
 MAX_NPS_WINDOW_DAYS: Final = 36_525
-"""Largest ``nps_window_days`` :func:`extract_features` accepts: a century of days."""
+"""Largest ``nps_window_days`` `extract_features` accepts: a century of days."""
 
 FloatArray = NDArray[np.float64]
 
-#: Every column :func:`extract_features` produces, with its formula and source rule.
+#: Every column `extract_features` produces, with its formula and source rule.
 FEATURES: Mapping[str, str] = {
     "revenue": "Sum of quarterly revenue over the window of `periods` complete quarters "
     "ending at or before as_of. Missing when no quarter of the window is recorded. [001]",
@@ -133,25 +133,26 @@ def extract_features(
 ) -> FeatureTable:
     """Build the canonical feature table of every account in ``portfolio``, as of ``as_of``.
 
-    Columns and formulas: :data:`FEATURES`; plus, with ``network=True``, the relationship
-    features of :func:`kamlib.network.relationship_features`. Categorical columns:
+    Columns and formulas: `FEATURES`; plus, with ``network=True``, the relationship
+    features of [`kamlib.network.relationship_features`][kamlib.network.relationship_features].
+    Categorical columns:
     ``industry``, ``size_band``, ``region``. Rows follow ``portfolio.accounts``.
 
     Args:
         portfolio: The portfolio.
         as_of: Timezone-aware moment the features describe; nothing after it is read.
-        periods: Quarters in the window, 1 to :data:`MAX_PERIODS` (default 4: one year;
+        periods: Quarters in the window, 1 to `MAX_PERIODS` (default 4: one year;
             seed [000] reports health quarterly). An ``int`` or numpy integer.
         nps_window_days: Look-back of the NPS responses in days, 1 to
-            :data:`MAX_NPS_WINDOW_DAYS` (default 365).
+            `MAX_NPS_WINDOW_DAYS` (default 365).
         network: Also compute the stakeholder-network features (coverage, support,
             portrait averages, interaction recency and ``interaction_frequency``). The
-            default :class:`~kamlib.scoring.HealthModel` and
-            :class:`~kamlib.scoring.WeightedPoints` read ``interaction_frequency``: with
-            ``network=False`` they raise :class:`~kamlib.errors.MissingFeatureError`.
+            default [`HealthModel`][kamlib.scoring.HealthModel] and
+            [`WeightedPoints`][kamlib.scoring.WeightedPoints] read ``interaction_frequency``: with
+            ``network=False`` they raise [`MissingFeatureError`][kamlib.errors.MissingFeatureError].
 
     Returns:
-        A validated :class:`~kamlib.FeatureTable`.
+        A validated [`FeatureTable`][kamlib.FeatureTable].
 
     Raises:
         InvalidTypeError: ``portfolio`` is not a Portfolio, ``as_of`` not a datetime,

@@ -1,13 +1,13 @@
 """Lossless, versioned, strict plain-data form of every kamlib model object.
 
-:func:`to_dict` turns a model object (an :class:`~kamlib.model.Account`, a whole
-:class:`~kamlib.model.Portfolio`, ...) into nested ``dict``/``list``/``str``/``int``/
+`to_dict` turns a model object (an [`Account`][kamlib.model.Account], a whole
+[`Portfolio`][kamlib.model.Portfolio], ...) into nested ``dict``/``list``/``str``/``int``/
 ``float``/``bool``/``None`` values that ``json.dumps(..., allow_nan=False)`` accepts;
-:func:`from_dict` reads them back, so ``from_dict(type(x), to_dict(x)) == x`` always.
+`from_dict` reads them back, so ``from_dict(type(x), to_dict(x)) == x`` always.
 
 The format:
 
-* the top-level dict carries ``"kamlib_schema"`` (the schema version, :data:`SCHEMA_VERSION`)
+* the top-level dict carries ``"kamlib_schema"`` (the schema version, `SCHEMA_VERSION`)
   and ``"kamlib_type"`` (the class name); nested objects carry neither;
 * every ``__init__`` field appears under its name (private caches are skipped);
 * ``datetime.date`` is an ISO-8601 string ``"2024-03-31"``; a timezone-aware
@@ -15,20 +15,21 @@ The format:
   (``"2024-03-31T09:30:00+08:00"``); naive datetimes are refused;
 * an enum member is its value; a tuple is a list.
 
-:func:`from_dict` treats its input as untrusted. Unknown keys, wrong types (``True`` where an
+`from_dict` treats its input as untrusted. Unknown keys, wrong types (``True`` where an
 ``int`` is expected, ``3`` where a ``str`` is expected), missing required fields, NaN or
 infinite floats, malformed ISO strings, naive datetimes, unknown enum values and values the
-model's own validators refuse are each reported as a :class:`~kamlib.errors.FieldError`
+model's own validators refuse are each reported as a [`FieldError`][kamlib.errors.FieldError]
 whose ``path`` names the place from the root, e.g.
 ``"Portfolio.accounts[3].figures[0].revenue.amount"``. Every failure in the input is
 collected: one failure is raised as itself, several as one
-:class:`~kamlib.errors.KamlibValidationError` holding all of them. Nothing but kamlib's own
+[`KamlibValidationError`][kamlib.errors.KamlibValidationError] holding all of them. Nothing but
+kamlib's own
 errors ever escapes.
 
-The work is done by a :class:`Converter` (a registry held as a value, in the manner of
+The work is done by a `Converter` (a registry held as a value, in the manner of
 cattrs): it builds one structure and one unstructure function per class from
-``attrs.fields`` and the resolved type hints, and caches them. :func:`to_dict` and
-:func:`from_dict` use a module-level default converter; build a fresh one to add hooks for
+``attrs.fields`` and the resolved type hints, and caches them. `to_dict` and
+`from_dict` use a module-level default converter; build a fresh one to add hooks for
 your own types without touching the default.
 
 Examples:
@@ -83,7 +84,7 @@ T = TypeVar("T")
 
 #: Version of the plain-data format this kamlib writes and reads.
 SCHEMA_VERSION: Final = 1
-#: Top-level key holding :data:`SCHEMA_VERSION`.
+#: Top-level key holding `SCHEMA_VERSION`.
 SCHEMA_KEY: Final = "kamlib_schema"
 #: Top-level key holding the class name of the object.
 TYPE_KEY: Final = "kamlib_type"
@@ -95,7 +96,7 @@ UnstructureFn = Callable[[Any], Any]
 
 
 class _Missing:
-    """Type of :data:`MISSING`; pickles back to the same singleton."""
+    """Type of `MISSING`; pickles back to the same singleton."""
 
     _instance: _Missing | None = None
 
@@ -142,7 +143,7 @@ def _structure_items(
 
 
 def _raise_all(errors: list[KamlibError], path: str) -> typing.NoReturn:
-    """Raise one error as itself, several as one flat :class:`KamlibValidationError`."""
+    """Raise one error as itself, several as one flat `KamlibValidationError`."""
     if len(errors) == 1:
         raise errors[0]
     flat: list[KamlibError] = []
@@ -211,8 +212,8 @@ def _s_int(v: Any, path: str) -> int:
 def _s_float(v: Any, path: str) -> float:
     """A real number: a float, an int (kept exact when no float equals it) or a fraction.
 
-    ``{"fraction": "1/3"}`` is the exact form :func:`_u_float` writes for a
-    :class:`~fractions.Fraction` that no float equals.
+    ``{"fraction": "1/3"}`` is the exact form `_u_float` writes for a
+    `Fraction` that no float equals.
     """
     if type(v) is float:
         if math.isfinite(v):
@@ -331,7 +332,7 @@ def _u_float(v: Any) -> Any:
     """A float as is; any other real as the float equal to it, else exactly.
 
     An int no float equals (``2**53 + 1``, ``10**20 + 1``) stays an int; such a
-    :class:`~fractions.Fraction` becomes ``{"fraction": "<p>/<q>"}`` (the model refuses
+    `Fraction` becomes ``{"fraction": "<p>/<q>"}`` (the model refuses
     fractions too long for ``str``).
     """
     if type(v) is float:
@@ -404,14 +405,14 @@ def _runtime_check(tp: object) -> Callable[[Any], bool]:
 class Converter:
     """Turns model objects into plain data and back; holds its hooks and caches.
 
-    A converter is a value, not a global: :func:`to_dict` and :func:`from_dict` use
-    :data:`default_converter`, and you can build your own (for example in a test, or to
-    give one of your own types a custom form with :meth:`register_hooks`) without touching
+    A converter is a value, not a global: `to_dict` and `from_dict` use
+    `default_converter`, and you can build your own (for example in a test, or to
+    give one of your own types a custom form with `register_hooks`) without touching
     the default. Per-class functions are built once from ``attrs.fields`` and
     ``typing.get_type_hints`` and cached.
 
     Args:
-        schema_version: The version written under :data:`SCHEMA_KEY` and required on read.
+        schema_version: The version written under `SCHEMA_KEY` and required on read.
 
     Examples:
         >>> from kamlib.model import Money
@@ -441,7 +442,7 @@ class Converter:
             tp: The type the hooks handle (wherever it appears in a field's type hint).
             structure: ``(data, path) -> tp`` instance; should raise kamlib errors
                 naming ``path``; any other exception is wrapped in
-                :class:`~kamlib.errors.InvalidValueError` at ``path``.
+                [`InvalidValueError`][kamlib.errors.InvalidValueError] at ``path``.
             unstructure: ``tp`` instance -> JSON-compatible plain data.
 
         Examples:
@@ -476,7 +477,7 @@ class Converter:
             obj: An instance of an attrs model class.
 
         Returns:
-            A JSON-compatible dict with :data:`SCHEMA_KEY` and :data:`TYPE_KEY` first.
+            A JSON-compatible dict with `SCHEMA_KEY` and `TYPE_KEY` first.
 
         Raises:
             InvalidTypeError: ``obj`` is not an instance of an attrs class, or a field's
@@ -499,7 +500,7 @@ class Converter:
 
         Args:
             cls: The model class to build.
-            data: Untrusted plain data, as produced by :meth:`to_dict` (possibly after a
+            data: Untrusted plain data, as produced by `to_dict` (possibly after a
                 trip through JSON).
 
         Returns:
@@ -856,14 +857,14 @@ class Converter:
         return u_attrs
 
 
-#: The converter :func:`to_dict` and :func:`from_dict` use.
+#: The converter `to_dict` and `from_dict` use.
 default_converter: Final = Converter()
 
 
 def to_dict(obj: object) -> dict[str, object]:
     """Return the JSON-compatible plain-data form of a model object.
 
-    Uses :data:`default_converter`; see :meth:`Converter.to_dict`.
+    Uses `default_converter`; see `Converter.to_dict`.
 
     Args:
         obj: Any kamlib model object, e.g. an ``Account`` or a whole ``Portfolio``.
@@ -884,11 +885,11 @@ def to_dict(obj: object) -> dict[str, object]:
 def from_dict(cls: type[T], data: object) -> T:
     """Build a ``cls`` from untrusted plain data, reporting every problem with its path.
 
-    Uses :data:`default_converter`; see :meth:`Converter.from_dict`.
+    Uses `default_converter`; see `Converter.from_dict`.
 
     Args:
         cls: The model class, e.g. ``Portfolio``.
-        data: Plain data as written by :func:`to_dict` (possibly via JSON).
+        data: Plain data as written by `to_dict` (possibly via JSON).
 
     Returns:
         The rebuilt object; ``from_dict(type(x), to_dict(x)) == x``.

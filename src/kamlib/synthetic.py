@@ -81,7 +81,7 @@ def synthetic_portfolio(
         quarters: Complete quarters of figures per account, ending before ``as_of``.
 
     Returns:
-        A :class:`~kamlib.model.Portfolio` with accounts, people (customer side, our staff,
+        A [`Portfolio`][kamlib.model.Portfolio] with accounts, people (customer side, our staff,
         competitor staff), reporting and influence relationships, interactions,
         commitments and opportunities.
 

@@ -1,9 +1,9 @@
 """The immutable domain model of key-account management.
 
-Every type is a frozen, slotted :mod:`attrs` class validated on construction; errors
-name the ``"Class.field"`` path and the offending value (see :mod:`kamlib.errors`).
-Derive changed objects with :func:`attrs.evolve` or the named updates
-(:meth:`Commitment.transition`, ...). Datetimes must be timezone-aware.
+Every type is a frozen, slotted `attrs` class validated on construction; errors
+name the ``"Class.field"`` path and the offending value (see [`kamlib.errors`][kamlib.errors]).
+Derive changed objects with `attrs.evolve` or the named updates
+(`Commitment.transition`, ...). Datetimes must be timezone-aware.
 
 Fields typed with a ``StrEnum`` accept the member's string value; tuple fields accept
 any iterable (a list) and store a tuple.

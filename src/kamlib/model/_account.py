@@ -51,13 +51,13 @@ __all__ = [
 SCORE_SCALE: Final[tuple[float, float]] = (0.0, 10.0)
 """Inclusive ``(low, high)`` scale of every judgement score in the model.
 
-Used by :class:`StrategicAttributes`, :class:`Need` (urgency, value) and
-:class:`~kamlib.model.Portrait`. Seed [004] rates criteria 0-10.
+Used by `StrategicAttributes`, `Need` (urgency, value) and
+[`Portrait`][kamlib.model.Portrait]. Seed [004] rates criteria 0-10.
 """
 
 _LO, _HI = SCORE_SCALE
 SATISFACTION_SCALE: Final[tuple[float, float]] = (0.0, 100.0)
-"""Inclusive scale of :attr:`SatisfactionSurvey.score` (seed [000]: yellow below 70)."""
+"""Inclusive scale of `SatisfactionSurvey.score` (seed [000]: yellow below 70)."""
 
 
 def _score() -> Any:
@@ -66,7 +66,7 @@ def _score() -> Any:
 
 @attrs.frozen
 class StrategicAttributes:
-    """The three dimensions that make an account *key*, each on :data:`SCORE_SCALE`.
+    """The three dimensions that make an account *key*, each on `SCORE_SCALE`.
 
     Seed rule [000] (大客户的界定): not only purchase volume, but **strategic fit**
     (战略契合度), **value potential** (价值潜力) and **resource complementarity**
@@ -101,7 +101,7 @@ class SatisfactionSurvey:
 
     Attributes:
         at: When the survey was answered (timezone-aware).
-        score: Satisfaction on :data:`SATISFACTION_SCALE` (0 to 100).
+        score: Satisfaction on `SATISFACTION_SCALE` (0 to 100).
 
     Examples:
         >>> import datetime as dt
@@ -153,7 +153,7 @@ class NpsResponse:
 
 
 def _to_risk_kind(value: str) -> str:
-    """Converter: a known kind becomes its :class:`RiskKind` member; others stay."""
+    """Converter: a known kind becomes its `RiskKind` member; others stay."""
     return enum_or_raw(RiskKind, value)
 
 
@@ -161,12 +161,12 @@ def _to_risk_kind(value: str) -> str:
 class RiskSignal:
     """Something observed that threatens the account, open until resolved.
 
-    ``kind`` is an open set: the :class:`RiskKind` members (converted from their
+    ``kind`` is an open set: the `RiskKind` members (converted from their
     string values, so equality and round trips stay exact) or any other non-empty
     string a caller uses.
 
     Attributes:
-        kind: A :class:`RiskKind` or any non-empty string.
+        kind: A `RiskKind` or any non-empty string.
         at: When the signal was observed (timezone-aware).
         note: Free text.
         resolved_at: When it was resolved; not before ``at``.
@@ -225,14 +225,14 @@ class Need:
     """One customer need in the account's demand pool (需求池).
 
     Seed rule [000]: needs are explicit, implicit or latent, and the demand pool is
-    ranked by **urgency * value** (:attr:`priority`).
+    ranked by **urgency * value** (`priority`).
 
     Attributes:
         id: Unique within the account.
         description: What is needed.
-        kind: :class:`NeedKind` (or its string value).
-        urgency: On :data:`SCORE_SCALE`.
-        value: On :data:`SCORE_SCALE`.
+        kind: `NeedKind` (or its string value).
+        urgency: On `SCORE_SCALE`.
+        value: On `SCORE_SCALE`.
 
     Examples:
         >>> Need("N1", "SSO integration", "explicit", urgency=8, value=5).priority
@@ -278,28 +278,28 @@ class Account:
 
     ``figures`` are **stored sorted by period** whatever the input order; periods
     must be unique and all figures in one currency. Read-only helpers give quick
-    access to the data; scoring lives in :mod:`kamlib.scoring`.
+    access to the data; scoring lives in `kamlib.scoring`.
 
     Attributes:
         id: Unique account id.
         name: Display name.
         industry: Industry class (seed [001]).
         region: Region class (seed [001]).
-        size_band: :class:`SizeBand` (seed [001]).
+        size_band: `SizeBand` (seed [001]).
         cooperation_start: First day of cooperation; drives the contact cadence
             (seed [000]: weekly in months 0-3, fortnightly reviews to month 12,
             quarterly workshops after).
-        figures: Quarterly :class:`PeriodFigures`.
-        strategic: :class:`StrategicAttributes` (seed [000]) if assessed.
+        figures: Quarterly `PeriodFigures`.
+        strategic: `StrategicAttributes` (seed [000]) if assessed.
         cooperation_areas: Distinct non-empty names of the areas we cooperate in
             (ecosystem health, seed [000]).
-        surveys: :class:`SatisfactionSurvey` results.
-        nps: :class:`NpsResponse` answers.
-        renewal_intent: Latest stated :class:`RenewalIntent`, if any.
+        surveys: `SatisfactionSurvey` results.
+        nps: `NpsResponse` answers.
+        renewal_intent: Latest stated `RenewalIntent`, if any.
         executive_sponsor_id: Id of the person on our staff who sponsors the
             account (seed [004]: every key account has an executive sponsor).
-        risk_signals: :class:`RiskSignal` records.
-        needs: :class:`Need` records, ids unique within the account.
+        risk_signals: `RiskSignal` records.
+        needs: `Need` records, ids unique within the account.
 
     Raises:
         InvalidValueError: Duplicate periods, duplicate need ids, duplicate areas.
@@ -433,7 +433,7 @@ class Account:
         return self.figures[-n:]
 
     def open_risks(self, as_of: dt.datetime) -> tuple[RiskSignal, ...]:
-        """Risk signals open at ``as_of`` (see :meth:`RiskSignal.is_open`).
+        """Risk signals open at ``as_of`` (see `RiskSignal.is_open`).
 
         Examples:
             >>> import datetime as dt

@@ -1,6 +1,6 @@
 """Private validators and converters shared by the model classes.
 
-They complement :mod:`kamlib._validators` with the checks only the model needs
+They complement `kamlib._validators` with the checks only the model needs
 (plain dates, enum members, ISO currency codes, uniqueness).
 Every error names the ``"Class.field"`` path and the offending value.
 """
@@ -31,7 +31,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 def enum_or_raw(cls: type[E], value: object) -> E:
     """Turn a known string into the member of ``cls``; pass anything else through.
 
-    Whatever is passed through is rejected with a path by :func:`member_of`.
+    Whatever is passed through is rejected with a path by `member_of`.
     """
     if isinstance(value, cls):
         return value
@@ -69,8 +69,10 @@ def exact_int(value: int) -> int:
     """Converter: a numpy (or other ``numbers.Integral``) integer becomes a plain ``int``.
 
     ``bool`` and ``numpy.bool_`` are not integers here; they and every other value pass
-    through unchanged so :func:`kamlib._validators.integer` rejects them with a path.
-    Normalising keeps equality, hashing and the plain-data form (:mod:`kamlib.serde`) exact.
+    through unchanged so `kamlib._validators.integer` rejects them
+    with a path.
+    Normalising keeps equality, hashing and the plain-data form ([`kamlib.serde`][kamlib.serde])
+    exact.
     """
     given: object = value  # typed as int for callers; at run time it can be anything
     if type(given) is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
@@ -82,9 +84,9 @@ def exact_real(value: float) -> float:
     """Converter: a numpy number becomes the Python number of exactly the same value.
 
     ``numpy`` integers become ``int``; ``numpy`` floats become ``float`` (or, for a
-    ``longdouble`` that no ``float`` equals, the exact :class:`fractions.Fraction`).
+    ``longdouble`` that no ``float`` equals, the exact `fractions.Fraction`).
     Plain ``int``, ``float`` and ``Fraction`` values are kept as given, so nothing is
-    rounded; :mod:`kamlib.serde` writes each of them back exactly. Anything else passes
+    rounded; [`kamlib.serde`][kamlib.serde] writes each of them back exactly. Anything else passes
     through for the field's validator to reject with a path.
     """
     given: object = value  # typed as float for callers; at run time it can be anything
@@ -114,7 +116,7 @@ class _PlainDate:
 
 
 def plain_date() -> Validator:
-    """Require a :class:`datetime.date` that is not a :class:`datetime.datetime`."""
+    """Require a `datetime.date` that is not a `datetime.datetime`."""
     return _PlainDate()
 
 

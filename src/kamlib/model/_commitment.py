@@ -2,9 +2,9 @@
 
 Seed rules [000] (承诺-执行-反馈闭环): fix scope and delivery time before signing and do
 not over-commit (``required_capacity``); during execution warn the customer of a risk
-**at least 48 hours** before it hits (:meth:`RiskWarning.gives_notice`); after delivery
+**at least 48 hours** before it hits (`RiskWarning.gives_notice`); after delivery
 the customer takes part in acceptance and the feedback goes into the next plan
-(:class:`Acceptance`).
+(`Acceptance`).
 """
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ class RiskWarning:
     """A warning given to the customer that a commitment is at risk.
 
     Seed rule [000]: warn **at least 48 hours** before the risk hits; the 48 is the
-    default of :meth:`gives_notice`. ``expected_impact_at`` may precede ``at`` (a
-    late warning); :attr:`lead_time` is then negative.
+    default of `gives_notice`. ``expected_impact_at`` may precede ``at`` (a
+    late warning); `lead_time` is then negative.
 
     Attributes:
         at: When the customer was warned (timezone-aware).
@@ -205,10 +205,10 @@ class Commitment:
     """A promise made to an account, with its full state history.
 
     The history is validated on construction: non-empty, starts in ``proposed`` or
-    ``committed`` (:data:`START_STATES`), every step is in
-    :data:`LEGAL_TRANSITIONS`, times never go backwards, and ``acceptance`` is
+    ``committed`` (`START_STATES`), every step is in
+    `LEGAL_TRANSITIONS`, times never go backwards, and ``acceptance`` is
     present exactly when the state is ``accepted``. Updates return new objects
-    (:meth:`transition`, :meth:`warn`, :meth:`accept`).
+    (`transition`, `warn`, `accept`).
 
     Attributes:
         id: Unique commitment id.
@@ -218,9 +218,9 @@ class Commitment:
         due: Promised delivery time (timezone-aware).
         required_capacity: Effort in person-days, ``>= 0`` (seed [000]: do not
             over-commit; check team capacity).
-        history: :class:`Transition` steps, oldest first.
-        risk_warnings: :class:`RiskWarning` given to the customer.
-        acceptance: :class:`Acceptance`, iff the state is ``accepted``.
+        history: `Transition` steps, oldest first.
+        risk_warnings: `RiskWarning` given to the customer.
+        acceptance: `Acceptance`, iff the state is ``accepted``.
 
     Raises:
         IllegalTransitionError: Bad start state or an illegal step (names from -> to).
@@ -387,7 +387,7 @@ class Commitment:
     def transition(self, to: CommitmentState | str, at: dt.datetime, note: str = "") -> Commitment:
         """Return a copy moved to state ``to`` at ``at``.
 
-        Moving to ``accepted`` needs an :class:`Acceptance`: use :meth:`accept`.
+        Moving to ``accepted`` needs an `Acceptance`: use `accept`.
 
         Raises:
             IllegalTransitionError: ``to`` is not allowed from the current state, or
@@ -419,7 +419,7 @@ class Commitment:
 
         Allowed while the commitment is ``committed``, ``in_progress`` or already
         ``at_risk`` (then only the warning is added). Whether the warning came early
-        enough is :meth:`RiskWarning.gives_notice` (seed [000]: 48 hours).
+        enough is `RiskWarning.gives_notice` (seed [000]: 48 hours).
 
         Raises:
             IllegalTransitionError: The state is ``proposed``, ``delivered`` or terminal.

@@ -1,4 +1,4 @@
-"""Closed vocabularies of the domain model, as :class:`enum.StrEnum`.
+"""Closed vocabularies of the domain model, as `enum.StrEnum`.
 
 A ``StrEnum`` member *is* its string value, so ``SizeBand.LARGE == "large"`` and the
 plain-data form of a member is its value. Every model field typed with one of these
@@ -152,7 +152,8 @@ class RelationshipKind(enum.StrEnum):
 class CommitmentState(enum.StrEnum):
     """States of a commitment in the commit-execute-feedback loop (seed [000]).
 
-    See :data:`kamlib.model.LEGAL_TRANSITIONS` for the allowed moves; ``accepted``,
+    See [`kamlib.model.LEGAL_TRANSITIONS`][kamlib.model.LEGAL_TRANSITIONS] for the allowed moves;
+    ``accepted``,
     ``broken`` and ``cancelled`` are terminal.
 
     Examples:

@@ -41,9 +41,9 @@ class Interaction:
         at: When it happened (timezone-aware).
         our_people: Ids of our staff who took part (distinct).
         their_people: Ids of the account's people who took part (distinct).
-        channel: :class:`Channel`.
-        level: :class:`InteractionLevel`.
-        outcome: :class:`Outcome`.
+        channel: `Channel`.
+        level: `InteractionLevel`.
+        outcome: `Outcome`.
         note: Free text.
 
     Raises:

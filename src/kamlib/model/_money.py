@@ -1,7 +1,7 @@
 """Money and per-quarter account figures.
 
 kamlib never converts currencies: combining amounts of two currencies raises
-:class:`~kamlib.errors.CurrencyMismatchError`.
+[`CurrencyMismatchError`][kamlib.errors.CurrencyMismatchError].
 """
 
 from __future__ import annotations
@@ -125,12 +125,12 @@ class Money:
                 must be in it.
 
         Returns:
-            The sum as :class:`Money`.
+            The sum as `Money`.
 
         Raises:
             CurrencyMismatchError: Items of different currencies, or not in ``currency``.
             InvalidValueError: ``items`` is empty and ``currency`` is not given.
-            InvalidTypeError: An item is not :class:`Money`.
+            InvalidTypeError: An item is not `Money`.
 
         Examples:
             >>> Money.total([Money(1, "USD"), Money(2, "USD")])
@@ -169,7 +169,7 @@ class PeriodFigures:
     Seed rule [004]: measure a key account by *profit after cost-to-serve*, not by
     revenue. ``profit_contribution`` is the gross contribution (revenue minus the
     cost of the goods/services sold) **before** the cost of serving the account;
-    :attr:`net_profit` subtracts ``cost_to_serve`` and is the figure to rank by.
+    `net_profit` subtracts ``cost_to_serve`` and is the figure to rank by.
 
     Attributes:
         period: The quarter.

@@ -33,7 +33,7 @@ class Opportunity:
         account_id: The account.
         name: Display name.
         size: Expected deal value, ``amount >= 0``.
-        stage: :class:`OpportunityStage`.
+        stage: `OpportunityStage`.
         decision_chain: Distinct person ids involved in the decision, in order.
 
     Raises:

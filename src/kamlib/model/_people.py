@@ -19,7 +19,7 @@ _LO, _HI = SCORE_SCALE
 
 @attrs.frozen
 class Portrait:
-    """Key-person portrait (关键人画像), each attribute on :data:`SCORE_SCALE`.
+    """Key-person portrait (关键人画像), each attribute on `SCORE_SCALE`.
 
     Seed rule [002]: three attributes decide whether a person picks us:
     **relationship closeness** (关系紧密度), **solution acceptance** (方案认可度) and
@@ -53,20 +53,20 @@ class KeyPerson:
     """A person who matters to an account: a customer contact, our staff or a rival's.
 
     Seed rule [000]: customer people play a role in the decision chain
-    (:class:`DecisionRole`); seed [002]: influence can come from inside the account
-    or from outside (our staff, a competitor's staff), hence :class:`Side`.
+    (`DecisionRole`); seed [002]: influence can come from inside the account
+    or from outside (our staff, a competitor's staff), hence `Side`.
 
     Attributes:
         id: Unique person id.
         name: Display name.
-        side: :class:`Side`.
+        side: `Side`.
         account_id: The account a customer person works at (required when
             ``side`` is ``customer``; optional otherwise, e.g. the account a
             competitor's salesperson covers).
         title: Job title.
         department: Department.
-        role: :class:`DecisionRole` in the account's decision chain, if known.
-        portrait: :class:`Portrait`, if assessed.
+        role: `DecisionRole` in the account's decision chain, if known.
+        portrait: `Portrait`, if assessed.
         left_on: Date the person left the role (inactive from that day on).
 
     Raises:
@@ -127,7 +127,7 @@ class Relationship:
     Attributes:
         source_id: Person id at the tail.
         target_id: Person id at the head; differs from ``source_id``.
-        kind: :class:`RelationshipKind`.
+        kind: `RelationshipKind`.
         strength: In ``[0, 1]``.
         opportunity_id: The opportunity this tie is specific to, if any.
 

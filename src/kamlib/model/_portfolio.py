@@ -104,11 +104,12 @@ class Portfolio:
 
     On construction every integrity rule is checked and **all** failures are
     collected and raised together as one
-    :class:`~kamlib.errors.KamlibValidationError` (also when there is just one), whose
-    ``exceptions`` are :class:`~kamlib.errors.DuplicateIdError`,
-    :class:`~kamlib.errors.DanglingReferenceError`,
-    :class:`~kamlib.errors.ReportingCycleError` or
-    :class:`~kamlib.errors.IntegrityError`, each naming its path
+    [`KamlibValidationError`][kamlib.errors.KamlibValidationError] (also when there is just one),
+    whose
+    ``exceptions`` are [`DuplicateIdError`][kamlib.errors.DuplicateIdError],
+    [`DanglingReferenceError`][kamlib.errors.DanglingReferenceError],
+    [`ReportingCycleError`][kamlib.errors.ReportingCycleError] or
+    [`IntegrityError`][kamlib.errors.IntegrityError], each naming its path
     (``"Portfolio.people[3].account_id"``). A record of the wrong *type* is
     reported at once by the field validator (``InvalidTypeError``), before the
     integrity checks.
@@ -131,16 +132,16 @@ class Portfolio:
     * reporting lines (``reports_to``) have no cycle, in the standing network
       (``opportunity_id is None``) and within each opportunity's own relationships.
 
-    Look-ups (:meth:`account`, :meth:`people_of`, ...) use indexes built once.
-    Use :func:`attrs.evolve` to derive a changed portfolio (it is re-checked).
+    Look-ups (`account`, `people_of`, ...) use indexes built once.
+    Use `attrs.evolve` to derive a changed portfolio (it is re-checked).
 
     Attributes:
-        accounts: :class:`Account` records.
-        people: :class:`KeyPerson` records (customers, our staff, competitors' staff).
-        relationships: :class:`Relationship` records.
-        commitments: :class:`Commitment` records.
-        interactions: :class:`Interaction` records.
-        opportunities: :class:`Opportunity` records.
+        accounts: `Account` records.
+        people: `KeyPerson` records (customers, our staff, competitors' staff).
+        relationships: `Relationship` records.
+        commitments: `Commitment` records.
+        interactions: `Interaction` records.
+        opportunities: `Opportunity` records.
 
     Raises:
         KamlibValidationError: One or more integrity failures.
@@ -331,7 +332,7 @@ class Portfolio:
 
         With ``opportunity_id=None``: the **standing network**, i.e. relationships
         without an ``opportunity_id`` that have at least one end among
-        :meth:`people_of` ``(account_id)`` (so external influence by our staff or a
+        `people_of` ``(account_id)`` (so external influence by our staff or a
         competitor's staff on a customer person is included). With an
         ``opportunity_id``: only the relationships specific to that opportunity
         (seed [002]); combine both to get the opportunity's full decision network.

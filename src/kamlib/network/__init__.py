@@ -8,7 +8,7 @@ through an indirect key person (间接关键人) inside the account or from outs
 a competitor's staff). One opportunity's decision chain may differ from the standing
 network.
 
-:func:`stakeholder_graph` turns a :class:`~kamlib.model.Portfolio` into an
+`stakeholder_graph` turns a [`Portfolio`][kamlib.model.Portfolio] into an
 ``nx.DiGraph`` (influence edge ``u -> v``: *u sways v*; reporting edge ``u -> v``: *u
 reports to v*). The analyses follow networkx conventions: the graph comes first, the
 edge attribute is a parameter (``weight="strength"``), and bad input raises a kamlib

@@ -1,6 +1,6 @@
 """Shared pieces of the network analyses: vocabulary, parameter checks, strongest paths.
 
-Private module; the public names are re-exported by :mod:`kamlib.network`.
+Private module; the public names are re-exported by `kamlib.network`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ No seed gives numbers: seed [000] only says the decision-maker (决策者) decid
 and strategy, the influencer (影响者) judges feasibility and the user (使用者) usability.
 kamlib ranks them decision-maker 1.0 > influencer 0.6 = coach 0.6 > user 0.3 as a
 documented default; pass ``role_weights=`` to change it. Its keys must be
-:class:`~kamlib.model.DecisionRole` values (a typo raises ``InvalidValueError``); a
+[`DecisionRole`][kamlib.model.DecisionRole] values (a typo raises ``InvalidValueError``); a
 person without a role, or with a role missing from the mapping, weighs 0.
 """
 
@@ -86,7 +86,7 @@ def check_attr_name(path: str, value: object) -> str:
 
 
 def check_role(path: str, value: object) -> str:
-    """A decision-role name: one of the :class:`~kamlib.model.DecisionRole` values."""
+    """A decision-role name: one of the [`DecisionRole`][kamlib.model.DecisionRole] values."""
     if value.__class__ is str and value in _ROLE_SET:
         return str(value)
     return str(check_choice(path, value, ROLES))
@@ -95,7 +95,7 @@ def check_role(path: str, value: object) -> str:
 def check_role_weights(path: str, value: object) -> Mapping[str, float]:
     """A mapping ``role -> weight >= 0`` with at least one positive weight.
 
-    Every key must be a :class:`~kamlib.model.DecisionRole` value, so a typo
+    Every key must be a [`DecisionRole`][kamlib.model.DecisionRole] value, so a typo
     (``"decison_maker"``) raises instead of silently weighing nobody.
     """
     if not isinstance(value, Mapping):
@@ -110,7 +110,7 @@ def check_role_weights(path: str, value: object) -> Mapping[str, float]:
 
 
 def check_node(path: str, G: nx.DiGraph[Any], node: object) -> None:
-    """Raise :class:`UnknownIdError` when ``node`` is not in ``G``."""
+    """Raise `UnknownIdError` when ``node`` is not in ``G``."""
     try:
         known = node in G
     except TypeError:  # unhashable
@@ -125,11 +125,11 @@ def check_node(path: str, G: nx.DiGraph[Any], node: object) -> None:
 def check_graph_attributes(where: str, G: nx.DiGraph[Any]) -> None:
     """Check the node and edge attributes the analyses read, once, on a user's graph.
 
-    Node ``side`` (a :class:`~kamlib.model.Side` value; absent = customer),
-    ``role`` (``None`` or a :class:`~kamlib.model.DecisionRole` value), ``active``
+    Node ``side`` (a [`Side`][kamlib.model.Side] value; absent = customer),
+    ``role`` (``None`` or a [`DecisionRole`][kamlib.model.DecisionRole] value), ``active``
     (a bool; absent = active) and ``left_on`` (``None`` or a date); edge ``kind``
     (``"influences"`` or ``"reports_to"``; absent = influences) and ``reports_to``
-    (a bool). Edge strengths are checked where they are read (:func:`edge_strength`).
+    (a bool). Edge strengths are checked where they are read (`edge_strength`).
 
     Raises:
         InvalidTypeError: An attribute of the wrong type, naming node or edge.
@@ -156,7 +156,7 @@ def check_graph_attributes(where: str, G: nx.DiGraph[Any]) -> None:
 
 
 def check_edge_attributes(where: str, G: nx.DiGraph[Any]) -> None:
-    """The edge half of :func:`check_graph_attributes` (``kind`` and ``reports_to``)."""
+    """The edge half of `check_graph_attributes` (``kind`` and ``reports_to``)."""
     for u, v, d in G.edges(data=True):
         kind = d.get("kind", INFLUENCES)
         if kind.__class__ is not str or kind not in _KIND_SET:
@@ -224,7 +224,7 @@ def canonical(G: nx.DiGraph[Any], *, where: str) -> nx.DiGraph[Any]:
 
     networkx algorithms visit nodes and neighbours in insertion order; analysing this
     copy makes every tie-break (equal strengths) independent of how ``G`` was built.
-    The attributes are checked first (:func:`check_graph_attributes`), so every
+    The attributes are checked first (`check_graph_attributes`), so every
     public analysis validates a user's graph once per call.
     """
     check_graph_attributes(where, G)

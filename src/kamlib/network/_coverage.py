@@ -82,7 +82,7 @@ class Coverage:
     Attributes:
         score: Role-weighted mean of the people's strengths, in [0, 1]; ``None``
             when the graph has no active key person.
-        people: One :class:`PersonCoverage` per active key person, sorted by id.
+        people: One `PersonCoverage` per active key person, sorted by id.
         strengths: Strength of our strongest path to **every** node of the
             analysed graph (read-only; 0 when unreached, 1 for our own active
             staff). Derived from the same graph as ``people``, so it takes no part
@@ -104,7 +104,7 @@ class Coverage:
     def strength_of(self, person_id: Hashable) -> float:
         """Strength of our strongest path to ``person_id``.
 
-        A key person gets their :class:`PersonCoverage` strength; any other person
+        A key person gets their `PersonCoverage` strength; any other person
         of the analysed graph gets the strength in ``strengths`` (0.0 when our
         staff do not reach them).
 
@@ -196,13 +196,13 @@ def coverage(
     ``sum(w_role * strength) / sum(w_role)``, in [0, 1].
 
     Args:
-        G: A stakeholder graph; see :func:`stakeholder_graph` for the attributes.
+        G: A stakeholder graph; see `stakeholder_graph` for the attributes.
         weight: Edge attribute with the influence strength in [0, 1].
-        role_weights: Weight of each role; default :data:`DEFAULT_ROLE_WEIGHTS`
+        role_weights: Weight of each role; default `DEFAULT_ROLE_WEIGHTS`
             (no seed number exists for them).
 
     Returns:
-        A :class:`Coverage`.
+        A `Coverage`.
 
     Raises:
         InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge
@@ -301,7 +301,7 @@ def meeting_priorities(
     tie from our staff to ``c`` of strength ``target`` (relationship improvement).
     Every key person ``x`` then gets ``max(current strength, target * s(c -> x))``
     where ``s(c -> x)`` is the strongest path from ``c`` (1 for ``x = c``), and the
-    coverage score of :func:`coverage` is recomputed. The gain is the rise of the
+    coverage score of `coverage` is recomputed. The gain is the rise of the
     score. No seed number gives ``target``; 0.8 (a strong, trusted tie) is the
     documented default.
 
@@ -309,10 +309,10 @@ def meeting_priorities(
         G: A stakeholder graph.
         target: Strength of the tie a meeting programme would build, in (0, 1].
         weight: Edge attribute with the influence strength.
-        role_weights: As in :func:`coverage`.
+        role_weights: As in `coverage`.
 
     Returns:
-        One :class:`MeetingSuggestion` per candidate, by gain descending, then by
+        One `MeetingSuggestion` per candidate, by gain descending, then by
         person id (a deterministic tie-break). Empty when the graph has no key
         person or no active customer-side person.
 
@@ -375,17 +375,17 @@ def who_to_meet_next(
 ) -> MeetingSuggestion | None:
     """The one customer-side person whose better relationship would raise coverage most.
 
-    The first of :func:`meeting_priorities` (largest gain, ties broken by smallest
+    The first of `meeting_priorities` (largest gain, ties broken by smallest
     person id), or ``None`` when no meeting would raise coverage.
 
     Args:
         G: A stakeholder graph.
         target: Strength of the tie to build, in (0, 1].
         weight: Edge attribute with the influence strength.
-        role_weights: As in :func:`coverage`.
+        role_weights: As in `coverage`.
 
     Returns:
-        A :class:`MeetingSuggestion` with a positive gain, or ``None``.
+        A `MeetingSuggestion` with a positive gain, or ``None``.
 
     Raises:
         InvalidTypeError: ``G`` is not a DiGraph; a parameter or a node or edge

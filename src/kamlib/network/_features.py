@@ -56,7 +56,7 @@ RELATIONSHIP_FEATURES: Final[Mapping[str, str]] = MappingProxyType(
         "(0 without interactions). [000] relationship health",
     }
 )
-"""Every column of :func:`relationship_features`, with its formula and source rule."""
+"""Every column of `relationship_features`, with its formula and source rule."""
 
 
 @attrs.frozen(eq=False)
@@ -123,11 +123,11 @@ def relationship_features(
 
     Seed [000] measures relationship health by interaction frequency with key
     persons; seed [002] adds the network and the portraits. Columns and formulas:
-    :data:`RELATIONSHIP_FEATURES`. Rows follow ``portfolio.accounts``.
+    `RELATIONSHIP_FEATURES`. Rows follow ``portfolio.accounts``.
 
     **How the work is split.** Stakeholder graphs are small and separate per
     account (about 30 people each), so each account's graph
-    (:func:`stakeholder_graph` with ``account_id``, active as of ``as_of``) is
+    (`stakeholder_graph` with ``account_id``, active as of ``as_of``) is
     built and analysed on its own; the cost is linear in the number of accounts,
     and any slice of accounts (a Dask or Spark partition) gives the same rows.
 
@@ -135,13 +135,13 @@ def relationship_features(
         portfolio: The portfolio.
         as_of: Timezone-aware moment; nothing after it is read.
         role_weights: Weight of each role (coverage, support, frequency).
-        portrait_weights: Support rule, as in :func:`support_scores`.
+        portrait_weights: Support rule, as in `support_scores`.
         window_days: Look-back of the interaction frequency in days, 1 to 36 525
             (a century).
         alpha: Damping factor of the influence reach, in [0, 1).
 
     Returns:
-        A :class:`RelationshipFeatures`.
+        A `RelationshipFeatures`.
 
     Raises:
         InvalidTypeError: Wrong argument types.

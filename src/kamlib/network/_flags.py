@@ -71,7 +71,7 @@ class RedFlag:
     """One raised flag: its code, a sentence for people, and the people concerned.
 
     Attributes:
-        code: The :class:`FlagCode`.
+        code: The `FlagCode`.
         text: Human-readable explanation.
         people: Ids of the people the flag is about (sorted; may be empty).
 
@@ -90,11 +90,11 @@ class RedFlags:
     """The red flags of one account (or one opportunity of it) as of a moment.
 
     Attributes:
-        account_id: The account; ``None`` when :func:`graph_red_flags` analysed a
+        account_id: The account; ``None`` when `graph_red_flags` analysed a
             graph that names no account (``G.graph["account_id"]``).
         opportunity_id: The opportunity whose decision chain was applied, if any.
         as_of: The moment evaluated.
-        flags: Raised flags, in :class:`FlagCode` order.
+        flags: Raised flags, in `FlagCode` order.
 
     Examples:
         >>> import datetime as dt
@@ -111,7 +111,7 @@ class RedFlags:
 
     @property
     def codes(self) -> tuple[FlagCode, ...]:
-        """The raised codes, in :class:`FlagCode` order.
+        """The raised codes, in `FlagCode` order.
 
         Examples:
             >>> import datetime as dt
@@ -292,21 +292,21 @@ def graph_red_flags(
 ) -> RedFlags:
     """The red flags of one account's stakeholder graph, any ``nx.DiGraph``.
 
-    The graph-first form of :func:`red_flags`: pass a graph from
-    :func:`stakeholder_graph` or your own, with the node attributes ``side``,
+    The graph-first form of `red_flags`: pass a graph from
+    `stakeholder_graph` or your own, with the node attributes ``side``,
     ``role``, ``active`` and ``left_on`` and the edge attributes ``kind`` and
     ``weight`` documented there (a node without ``side`` is customer-side, one
     without ``active`` is active, an edge without ``kind`` is an influence tie).
     The one account fact a graph does not hold, an open
     ``key_decision_maker_left`` risk signal, is passed as
     ``decision_maker_left``. The six codes and their rules are those of
-    :func:`red_flags`; a node is a decision-maker when it is customer-side with
+    `red_flags`; a node is a decision-maker when it is customer-side with
     ``role == "decision_maker"``, and it *left* when its ``left_on`` is on or
     before ``as_of`` (seed [000]: a key decision-maker leaving is a red light).
     ``active`` is read as given, so set it to match ``left_on``.
 
     The result is labelled with ``G.graph["account_id"]`` and
-    ``G.graph["opportunity_id"]`` (set by :func:`stakeholder_graph`; ``None`` when
+    ``G.graph["opportunity_id"]`` (set by `stakeholder_graph`; ``None`` when
     absent). Tie-breaks follow sorted node ids, not insertion order.
 
     Args:
@@ -315,11 +315,11 @@ def graph_red_flags(
         decision_maker_left: Whether a ``key_decision_maker_left`` risk signal is
             open for the account at ``as_of``.
         single_thread_share: Threshold in [0, 1); default
-            :data:`DEFAULT_SINGLE_THREAD_SHARE`.
+            `DEFAULT_SINGLE_THREAD_SHARE`.
         weight: Edge attribute with the influence strength in [0, 1].
 
     Returns:
-        A :class:`RedFlags`.
+        A `RedFlags`.
 
     Raises:
         InvalidTypeError: ``G`` is not a DiGraph; a parameter, graph label, or node
@@ -384,11 +384,11 @@ def red_flags(
 ) -> RedFlags:
     """The red flags of an account's stakeholder network as of ``as_of``.
 
-    The portfolio convenience form of :func:`graph_red_flags`: the result equals
+    The portfolio convenience form of `graph_red_flags`: the result equals
     ``graph_red_flags(stakeholder_graph(portfolio, account_id=account_id,
     opportunity_id=opportunity_id, as_of=as_of), as_of=as_of,
     decision_maker_left=<a key_decision_maker_left risk signal of the account is
-    open at as_of>)``. Paths are strongest paths as in :func:`coverage`;
+    open at as_of>)``. Paths are strongest paths as in `coverage`;
     decision-makers are customer-side people with role ``decision_maker``.
 
     * ``no_decision_maker_relationship``: an active decision-maker has no path from
@@ -411,10 +411,10 @@ def red_flags(
         as_of: Timezone-aware moment.
         opportunity_id: Apply this opportunity's decision chain (seed [002]).
         single_thread_share: Threshold in [0, 1); default
-            :data:`DEFAULT_SINGLE_THREAD_SHARE`.
+            `DEFAULT_SINGLE_THREAD_SHARE`.
 
     Returns:
-        A :class:`RedFlags`.
+        A `RedFlags`.
 
     Raises:
         InvalidTypeError: Wrong argument types.
@@ -480,18 +480,18 @@ def portfolio_red_flags(
     as_of: dt.datetime,
     single_thread_share: float = DEFAULT_SINGLE_THREAD_SHARE,
 ) -> tuple[RedFlags, ...]:
-    """:func:`red_flags` of every account (standing network), in portfolio order.
+    """`red_flags` of every account (standing network), in portfolio order.
 
     The work is split per account: each account's graph is built and analysed on
-    its own (see :func:`relationship_features` for the split).
+    its own (see `relationship_features` for the split).
 
     Args:
         portfolio: The portfolio.
         as_of: Timezone-aware moment.
-        single_thread_share: As in :func:`red_flags`.
+        single_thread_share: As in `red_flags`.
 
     Returns:
-        One :class:`RedFlags` per account.
+        One `RedFlags` per account.
 
     Raises:
         InvalidTypeError: Wrong argument types.

@@ -53,7 +53,7 @@ def merge_decision_chain(
 
     Raises:
         InvalidTypeError: An argument is not an iterable, or an item is not a
-            :class:`~kamlib.model.Relationship`.
+            [`Relationship`][kamlib.model.Relationship].
 
     Examples:
         >>> from kamlib.model import Relationship
@@ -83,7 +83,7 @@ def merge_decision_chain(
 
 
 def _relationships(path: str, value: object) -> list[Relationship]:
-    """``value`` as a list, each item checked to be a :class:`Relationship`."""
+    """``value`` as a list, each item checked to be a `Relationship`."""
     if isinstance(value, Relationship) or not isinstance(value, Iterable):
         raise InvalidTypeError(path, value, "must be an iterable of Relationship")
     out = list(value)
@@ -135,14 +135,14 @@ def stakeholder_graph(
 
     **Graph attributes** ``G.graph["account_id"]`` and
     ``G.graph["opportunity_id"]`` name the scope (``None`` when not restricted);
-    :func:`graph_red_flags` labels its result with them.
+    `graph_red_flags` labels its result with them.
 
     **Scope.** With ``account_id``: the people of the account plus everyone at the
     other end of a relationship touching it (e.g. our staff without an account).
     With neither id: the whole portfolio (every person, every standing tie), one
     graph over many accounts. With ``opportunity_id`` the graph is that of the
     opportunity's account (inferred when ``account_id`` is omitted) with the
-    opportunity's own relationships merged in by :func:`merge_decision_chain`
+    opportunity's own relationships merged in by `merge_decision_chain`
     (seed [002]): its influence ties replace standing ones of the same
     ``(source, target)``, and its reporting ties re-route the reporting line of
     their source person.
@@ -289,9 +289,9 @@ def _build(
 
 
 def _check_reporting(G: nx.DiGraph[str], opportunity_id: str) -> None:
-    """Raise :class:`ReportingCycleError` for the first reporting cycle (by smallest id).
+    """Raise `ReportingCycleError` for the first reporting cycle (by smallest id).
 
-    Only merged graphs need the check: :class:`~kamlib.model.Portfolio` already
+    Only merged graphs need the check: [`Portfolio`][kamlib.model.Portfolio] already
     rejects cycles within the standing network and within each opportunity's own
     ties, but an opportunity's re-routed line can close a loop with standing ones.
     """

@@ -86,7 +86,7 @@ def indirect_key_persons(
     ``kind`` other than ``"influences"`` and edges of strength 0 are not followed.
 
     Args:
-        G: A stakeholder graph (see :func:`stakeholder_graph`) or any ``DiGraph``
+        G: A stakeholder graph (see `stakeholder_graph`) or any ``DiGraph``
             whose edges carry ``weight``.
         max_depth: Longest chain, in ties (1 = direct influencers only).
         weight: Edge attribute holding the influence strength in [0, 1].

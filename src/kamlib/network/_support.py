@@ -99,7 +99,7 @@ def support_scores(
     Seed rule [002]: relationship closeness (关系紧密度), solution acceptance
     (方案认可度) and price acceptance (价格接受度) decide whether a person picks us.
     Default formula: the weighted mean of the three on the 0-10 scale, divided by
-    10, with :data:`DEFAULT_PORTRAIT_WEIGHTS` (equal: the seed gives no weights).
+    10, with `DEFAULT_PORTRAIT_WEIGHTS` (equal: the seed gives no weights).
     Pass three other weights, or a callable ``f(closeness, solution, price) ->
     [0, 1]`` for another rule.
 
@@ -150,7 +150,7 @@ def influence_weights(
 ) -> dict[Hashable, float]:
     """Influence reach among the active customer-side people, restarting by role weight.
 
-    Same result as :func:`influence_reach` on the subgraph of those people with
+    Same result as `influence_reach` on the subgraph of those people with
     ``personalization`` = role weights (uniform when none is positive), read straight
     from the adjacency of ``H`` (already sorted) for speed.
     """
@@ -194,18 +194,18 @@ def weighted_support(
 ) -> float | None:
     """Influence-weighted support of an account or opportunity, in [0, 1].
 
-    The mean of :func:`support_scores` over the active customer-side people with a
+    The mean of `support_scores` over the active customer-side people with a
     portrait, each weighted by their **influence reach** inside the account:
-    :func:`influence_reach` over the influence ties among the active customer-side
+    `influence_reach` over the influence ties among the active customer-side
     people, restarting at each person in proportion to their role weight
-    (:data:`DEFAULT_ROLE_WEIGHTS`; uniformly when nobody has a weighted role). A
+    (`DEFAULT_ROLE_WEIGHTS`; uniformly when nobody has a weighted role). A
     decision-maker thus weighs by role, and someone without a formal role weighs
     by the key persons they sway (an indirect key person, seed [002]). For an
     opportunity pass its graph (``stakeholder_graph(..., opportunity_id=...)``).
 
     Args:
         G: A stakeholder graph.
-        weights: Portrait rule, as in :func:`support_scores`.
+        weights: Portrait rule, as in `support_scores`.
         role_weights: Restart weight of each role.
         alpha: Damping factor of the influence reach, in [0, 1).
         weight: Edge attribute with the influence strength.

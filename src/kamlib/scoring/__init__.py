@@ -1,8 +1,8 @@
 """Pluggable scorers: the Scorer protocol, results, the registry and the built-in methods.
 
-Built-ins: :class:`ValueMatrix` (strategic value matrix), :class:`WeightedPoints`
-(weighted-points identification), :class:`EmpiricalEstimate` (empirical estimation) and
-:class:`HealthModel` (health score and three-colour lights).
+Built-ins: `ValueMatrix` (strategic value matrix), `WeightedPoints`
+(weighted-points identification), `EmpiricalEstimate` (empirical estimation) and
+`HealthModel` (health score and three-colour lights).
 
 Examples:
     >>> from kamlib.scoring import get_scorer

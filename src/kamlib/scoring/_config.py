@@ -6,12 +6,12 @@ A scorer's configuration is plain, JSON-compatible data::
 
 with one key per ``__init__`` field of the scorer's attrs class (nested attrs objects as
 dicts, tuples as lists; a points mapping carries its ``"kind"``). It is produced and read
-by the same :class:`~kamlib.serde.Converter` machinery as the domain model, so untrusted
+by the same [`Converter`][kamlib.serde.Converter] machinery as the domain model, so untrusted
 configs get the same treatment as untrusted records: every problem is reported, each
 with a path that starts at the scorer class, exactly as the constructor names it
 (``WeightedPoints.criteria[0].mapping.hi``), never a bare builtin exception.
 
-:func:`load_scorer` rebuilds the right scorer from a config alone, through the registry.
+`load_scorer` rebuilds the right scorer from a config alone, through the registry.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def mapping_from_config(config: object, path: str = "mapping") -> AnyMapping:
     """Rebuild a points mapping from its config (``{"kind": ..., ...}``), validated.
 
     Args:
-        config: A mapping's :meth:`get_config` output, possibly after a trip through JSON.
+        config: A mapping's `get_config` output, possibly after a trip through JSON.
         path: Where the config sits, for error messages.
 
     Returns:
@@ -140,12 +140,13 @@ def scorer_from_config(cls: type[S], config: object) -> S:
 
     ``"scorer"`` and ``"version"`` may be left out; when present they must be the class's
     own. Every other key must be a field of the class; every problem is reported (one as
-    itself, several in one :class:`~kamlib.errors.KamlibValidationError`), with paths
+    itself, several in one [`KamlibValidationError`][kamlib.errors.KamlibValidationError]), with
+    paths
     starting at the class name.
 
     Args:
         cls: The scorer class.
-        config: Plain data as written by :func:`scorer_config`.
+        config: Plain data as written by `scorer_config`.
 
     Returns:
         The scorer.
@@ -187,8 +188,8 @@ def load_scorer(config: object, *, registry: Any = None) -> Any:
 
     Args:
         config: A scorer config, e.g. from ``scorer.get_config()`` stored as JSON.
-        registry: The :class:`~kamlib.scoring.ScorerRegistry` to look the name up in
-            (default: :data:`~kamlib.scoring.default_registry`).
+        registry: The [`ScorerRegistry`][kamlib.scoring.ScorerRegistry] to look the name up in
+            (default: `default_registry`).
 
     Returns:
         The scorer, equal to the one whose config it was.

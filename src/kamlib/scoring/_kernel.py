@@ -14,7 +14,7 @@ avoids both:
   with nothing missing are computed by exactly the operations that give the constant
   weights, so both paths give the same bits, and choosing one is only a matter of speed.
 
-Every sum over components runs left to right from ``0.0`` (:func:`seq_sum`), never through
+Every sum over components runs left to right from ``0.0`` (`seq_sum`), never through
 Python's ``sum`` (compensated from Python 3.12 on) or numpy's pairwise reductions.
 """
 
@@ -74,7 +74,7 @@ def seq_sum(values: Iterable[float]) -> float:
 def normalised(weights: Sequence[float]) -> tuple[float, ...]:
     """Return ``weights / seq_sum(weights)``: the constant weights of a complete row.
 
-    They are bit for bit the per-row weights :func:`row_weights` gives a row with nothing
+    They are bit for bit the per-row weights `row_weights` gives a row with nothing
     missing.
 
     Examples:

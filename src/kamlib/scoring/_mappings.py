@@ -6,13 +6,13 @@ a criterion read in the *cost* direction takes ``10 - points``.
 
 Four mappings:
 
-- :class:`MinMax` — linear between a low and a high value (fixed, or learned by ``fit``).
-- :class:`Percentile` — the account's percentile among the fitted population, times 10.
-- :class:`Bands` — step bands: fixed points per value band.
-- :class:`Piecewise` — piecewise-linear through given ``(x, points)`` knots.
+- `MinMax` — linear between a low and a high value (fixed, or learned by ``fit``).
+- `Percentile` — the account's percentile among the fitted population, times 10.
+- `Bands` — step bands: fixed points per value band.
+- `Piecewise` — piecewise-linear through given ``(x, points)`` knots.
 
 Every mapping is immutable; ``fit`` returns a new mapping; ``get_config`` /
-:func:`mapping_from_config` give a JSON-compatible round trip.
+`mapping_from_config` give a JSON-compatible round trip.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class PointsMapping(Protocol):
 
     @property
     def is_fitted(self) -> bool:
-        """True when :meth:`points` can run."""
+        """True when `points` can run."""
         ...
 
     def fit(self, x: FloatArray, path: str) -> Self:
@@ -100,7 +100,7 @@ def _interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
 
     ``np.interp`` where no slope can overflow (a choice fixed by the knots, never by the
-    data); between knots closer than :data:`_SAFE_GAP` the segment fraction
+    data); between knots closer than `_SAFE_GAP` the segment fraction
     ``(x - a) / (b - a)``, clipped to [0, 1], is used instead, so points stay finite.
     """
     if float(np.diff(xp).min()) >= _SAFE_GAP:

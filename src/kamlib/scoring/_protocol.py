@@ -48,7 +48,7 @@ class Scorer(Protocol):
         """The registry name of the method, e.g. ``"value_matrix"``.
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`:
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix]:
 
             >>> from kamlib.scoring import ValueMatrix, get_scorer
             >>> ValueMatrix().name
@@ -63,7 +63,7 @@ class Scorer(Protocol):
         """True when ``score`` can run (fitted, or needs no fitting).
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (median cuts learned
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix] (median cuts learned
             by ``fit``; pinned cuts need no fitting):
 
             >>> from kamlib import FeatureTable
@@ -82,7 +82,7 @@ class Scorer(Protocol):
         """Feature columns ``score`` reads.
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` (its contribution
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix] (its contribution
             column, then its strategic-importance columns):
 
             >>> from kamlib.scoring import ValueMatrix
@@ -95,7 +95,7 @@ class Scorer(Protocol):
         """Learn population parameters from ``table``; return a new, fitted scorer.
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`, which learns the
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix], which learns the
             median cuts; the unfitted scorer is left unchanged:
 
             >>> from kamlib import FeatureTable
@@ -112,7 +112,7 @@ class Scorer(Protocol):
         """Score every row of ``table`` with fixed parameters.
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix` with pinned cuts; an
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix] with pinned cuts; an
             account scores the same alone as in the batch:
 
             >>> from kamlib import FeatureTable
@@ -130,7 +130,7 @@ class Scorer(Protocol):
         """Return options and fitted parameters as JSON-compatible plain data.
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`; the fitted cuts are
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix]; the fitted cuts are
             part of the configuration:
 
             >>> import json
@@ -147,10 +147,10 @@ class Scorer(Protocol):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Self:
-        """Rebuild a scorer from :meth:`get_config` output (validated like user input).
+        """Rebuild a scorer from `get_config` output (validated like user input).
 
         Examples:
-            Shown on the built-in :class:`~kamlib.scoring.ValueMatrix`: the round trip
+            Shown on the built-in [`ValueMatrix`][kamlib.scoring.ValueMatrix]: the round trip
             rebuilds an equal, still fitted scorer:
 
             >>> from kamlib import FeatureTable
@@ -168,7 +168,7 @@ def require_columns(table: object, names: Iterable[str], scorer: str) -> None:
     """Check that ``table`` is a FeatureTable holding every column in ``names``.
 
     Raises:
-        InvalidTypeError: ``table`` is not a :class:`~kamlib.FeatureTable`.
+        InvalidTypeError: ``table`` is not a [`FeatureTable`][kamlib.FeatureTable].
         MissingFeatureError: A column is missing; the message names it and the scorer.
 
     Examples:

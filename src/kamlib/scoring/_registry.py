@@ -38,10 +38,10 @@ ScorerFactory = Callable[..., Scorer]
 class ScorerRegistry:
     """Scorers by name: built-ins, explicit registrations, and opt-in plug-ins.
 
-    Registries are values: tests build fresh ones; :data:`default_registry` is the
-    module-level instance behind :func:`get_scorer` and :func:`register_scorer`.
+    Registries are values: tests build fresh ones; `default_registry` is the
+    module-level instance behind `get_scorer` and `register_scorer`.
     Third-party scorers declared in the ``kamlib.scorers`` entry-point group are loaded
-    only by :meth:`load_entry_points` (kamlib never scans installed packages by itself).
+    only by `load_entry_points` (kamlib never scans installed packages by itself).
 
     Examples:
         >>> from kamlib.scoring import ScorerRegistry, ValueMatrix
@@ -157,7 +157,7 @@ got 'nope'
         """Discover and register third-party scorers from an entry-point group.
 
         A plug-in that fails to load, is not callable, or reuses a taken name is skipped
-        with a :class:`~kamlib.errors.KamlibWarning`; it never breaks the caller.
+        with a [`KamlibWarning`][kamlib.errors.KamlibWarning]; it never breaks the caller.
 
         Returns:
             The names registered by this call.
@@ -202,7 +202,7 @@ default_registry = ScorerRegistry()
 
 
 def register_scorer(name: str, factory: ScorerFactory, *, replace: bool = False) -> None:
-    """Register a scorer in the default registry (see :meth:`ScorerRegistry.register`).
+    """Register a scorer in the default registry (see `ScorerRegistry.register`).
 
     Examples:
         >>> from kamlib.scoring import register_scorer, get_scorer, ValueMatrix

@@ -51,7 +51,7 @@ def config_hash(config: Mapping[str, Any]) -> str:
     """Return a stable 16-hex-digit hash of a JSON-compatible configuration.
 
     Stable across processes and machines (canonical JSON, SHA-256), unlike ``hash()``.
-    A frozen configuration (:attr:`ScoreTable.config`: read-only mappings, tuples for
+    A frozen configuration (`ScoreTable.config`: read-only mappings, tuples for
     lists) hashes exactly like the plain data it was made from.
 
     Raises:
@@ -86,14 +86,14 @@ class LazyContributions(Protocol):
 
     Lets a kernel return scores at the speed of one matrix-vector product and pay for
     per-component contributions only when they are read. Must be picklable. ``compute``
-    returns a fresh array that the :class:`ScoreTable` then owns (it marks it read-only).
+    returns a fresh array that the `ScoreTable` then owns (it marks it read-only).
 
-    A recipe may also expose a ``shape`` attribute, ``(n, c)``; a :class:`ScoreTable`
+    A recipe may also expose a ``shape`` attribute, ``(n, c)``; a `ScoreTable`
     then checks it against its rows and components when it is built. Without one, the
     shape (and finiteness) is checked on the first read of the contributions.
 
     Examples:
-        :class:`LinearContributions` is the built-in recipe; a :class:`ScoreTable` accepts
+        `LinearContributions` is the built-in recipe; a `ScoreTable` accepts
         it in place of a matrix and computes it on first read:
 
         >>> import numpy as np
@@ -112,7 +112,7 @@ class LazyContributions(Protocol):
         """Return the ``(n, c)`` contributions.
 
         Examples:
-            Shown on the built-in :class:`LinearContributions`:
+            Shown on the built-in `LinearContributions`:
 
             >>> import numpy as np
             >>> from kamlib.scoring import LinearContributions
@@ -126,7 +126,7 @@ class LazyContributions(Protocol):
         """Return the recipe restricted to ``rows``.
 
         Examples:
-            Shown on the built-in :class:`LinearContributions`:
+            Shown on the built-in `LinearContributions`:
 
             >>> import numpy as np
             >>> from kamlib.scoring import LinearContributions
@@ -188,7 +188,7 @@ or (1, 2) to fit X (1, 2); got (3,)
 
     @property
     def shape(self) -> tuple[int, int]:
-        """``(n, k)``, the shape :meth:`compute` returns (that of ``X``).
+        """``(n, k)``, the shape `compute` returns (that of ``X``).
 
         Examples:
             >>> import numpy as np
@@ -405,9 +405,10 @@ def _as_objects(path: str, value: object) -> NDArray[np.object_]:
 def _as_ids(value: Iterable[str] | NDArray[Any]) -> NDArray[np.object_]:
     """Ids: non-empty ``str``, unique, as a sealed object array.
 
-    An array marked checked (:func:`kamlib._ids.mark_checked`: a FeatureTable's ids, the
+    An array marked checked (`kamlib._ids.mark_checked`: a
+    FeatureTable's ids, the
     ids of an earlier ScoreTable or of its ``take``) is kept as it is, with no per-id
-    work; anything else is validated by :func:`_validate_ids` and then marked.
+    work; anything else is validated by `_validate_ids` and then marked.
     """
     if is_checked(value):
         return value  # type: ignore[return-value]
@@ -655,25 +656,26 @@ class ScoreTable:
     """What a scorer returns: scores, labels, contributions, coverage, reasons, margins.
 
     Everything is a column (one entry per account, aligned with ``ids``), so a million-row
-    result costs no Python object per row. Per-row views: :meth:`explain`,
-    :meth:`reasons_of`. A third-party scorer that has only ids and scores can use
-    :meth:`from_scores`.
+    result costs no Python object per row. Per-row views: `explain`,
+    `reasons_of`. A third-party scorer that has only ids and scores can use
+    `from_scores`.
 
     **Immutable through and through.** The arrays (``ids``, ``scores``, ``coverage``,
     ``labels``, ``margin``, ``reason_flags``, ``component_missing``, the contributions)
     are read-only: writing raises numpy's ``ValueError``. ``config`` is a deep, read-only
-    copy (mappings are :class:`types.MappingProxyType` views, lists are tuples; assigning
-    raises ``TypeError``), so :attr:`config_hash` always describes the result;
-    :meth:`config_dict` returns a plain, mutable copy. ``reason_texts`` is a read-only
+    copy (mappings are `types.MappingProxyType` views, lists are tuples; assigning
+    raises ``TypeError``), so `config_hash` always describes the result;
+    `config_dict` returns a plain, mutable copy. ``reason_texts`` is a read-only
     mapping too. Nothing the caller passes is aliased: an array that someone could still
     write (writeable, or a view of writeable memory) is copied first, never frozen in
     place; lists and dicts are copied. A pickled table unpickles read-only as well.
 
     **Validated at construction.** Any array-like (numpy arrays, lists, tuples, pandas
     columns) is accepted for the columns and converted with numpy; a value that does not
-    convert raises :class:`~kamlib.errors.InvalidTypeError`. Then, with ``n = len(ids)``:
+    convert raises [`InvalidTypeError`][kamlib.errors.InvalidTypeError]. Then, with ``n =
+    len(ids)``:
 
-    - ``ids``: non-empty ``str``, unique (:class:`~kamlib.errors.DuplicateIdError`);
+    - ``ids``: non-empty ``str``, unique ([`DuplicateIdError`][kamlib.errors.DuplicateIdError]);
     - ``scores``, ``coverage``, ``labels``, ``margin``: shape ``(n,)``;
       ``reason_flags``: bool ``(n, len(reason_codes))``; ``component_missing`` and dense
       contributions: ``(n, len(components))`` (a lazy recipe: its ``shape`` if it has one,
@@ -681,19 +683,19 @@ class ScoreTable:
     - scores, contributions and margins finite, margins ``>= 0``, coverage in ``[0, 1]``;
     - labels ``str`` and, when ``classes`` are given, one of them; or, as a scorer's fast
       path, integer codes into ``classes`` (an integer numpy array, ``0 <= code <
-      len(classes)``), turned into ``str`` labels only when :attr:`labels` is first read;
+      len(classes)``), turned into ``str`` labels only when `labels` is first read;
     - ``scorer`` a non-empty ``str``; ``components``, ``classes`` and ``reason_codes``
       unique non-empty ``str``; ``reason_texts`` keyed by reason codes;
     - ``config`` JSON-compatible: ``str`` keys; ``str``, ``int``, ``float`` (finite),
       ``bool``, ``None``, lists/tuples and mappings of them.
 
-    Errors are :class:`~kamlib.errors.InvalidTypeError`,
-    :class:`~kamlib.errors.InvalidValueError` or
-    :class:`~kamlib.errors.DuplicateIdError` naming the field (and the row and account
+    Errors are [`InvalidTypeError`][kamlib.errors.InvalidTypeError],
+    [`InvalidValueError`][kamlib.errors.InvalidValueError] or
+    [`DuplicateIdError`][kamlib.errors.DuplicateIdError] naming the field (and the row and account
     where there is one) and the value. The checks are vectorised, one reduction per
     column. Only two cost a pass over Python objects: the ids (their types and one
     ``set``), skipped for an ids array already checked where it was made (a
-    FeatureTable's ``ids``, an earlier ScoreTable's, the rows kept by :meth:`take`), and
+    FeatureTable's ``ids``, an earlier ScoreTable's, the rows kept by `take`), and
     labels given as ``str`` (one ``set``; integer codes cost one min and one max).
 
     Attributes:
@@ -702,7 +704,7 @@ class ScoreTable:
         ids: Account ids.
         scores: ``(n,)`` scores.
         components: Names of the components whose contributions add up to the score.
-        contributions: ``(n, c)`` matrix, or a :class:`LazyContributions` recipe.
+        contributions: ``(n, c)`` matrix, or a `LazyContributions` recipe.
         coverage: ``(n,)`` share of weight observed, in ``[0, 1]``.
         labels: ``(n,)`` class labels (read-only object array of ``str``), or ``None`` if
             the method has no classes. Accepted as ``str`` or as integer codes into
@@ -714,7 +716,7 @@ class ScoreTable:
         reason_texts: Human text per code (read-only mapping).
         component_missing: ``(n, c)`` bool matrix, True where a component's input was
             missing for that account, or ``None`` when nothing was missing.
-        config_hash: :func:`config_hash` of ``config``, computed once.
+        config_hash: `config_hash` of ``config``, computed once.
 
     Examples:
         >>> import numpy as np
@@ -904,7 +906,7 @@ class ScoreTable:
     def labels(self) -> NDArray[np.object_] | None:
         """``(n,)`` class labels as a read-only object array of ``str``; ``None`` without.
 
-        A scorer that passed integer codes into :attr:`classes` pays for the ``n`` Python
+        A scorer that passed integer codes into `classes` pays for the ``n`` Python
         references only here, on the first read; the array is then kept.
 
         Examples:
@@ -987,7 +989,7 @@ class ScoreTable:
 
         - ``components`` and ``contributions`` both omitted: one component, ``"score"``,
           whose contribution is the score itself (so contributions add up and
-          :meth:`explain` works). A single component name without ``contributions``
+          `explain` works). A single component name without ``contributions``
           names that one column; several names need their ``contributions``, and
           ``contributions`` need their ``components``;
         - ``coverage`` omitted: ``1.0`` for every account (nothing missing);
@@ -1014,7 +1016,7 @@ class ScoreTable:
 
         Raises:
             InvalidTypeError: An argument is not of a convertible type.
-            InvalidValueError: Shapes or values break a rule (see :class:`ScoreTable`), or
+            InvalidValueError: Shapes or values break a rule (see `ScoreTable`), or
                 ``components`` and ``contributions`` do not come together.
             DuplicateIdError: Two accounts share an id.
 
@@ -1073,7 +1075,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
     def config_dict(self) -> dict[str, Any]:
         """Return the configuration as plain, fresh, mutable JSON data (dicts and lists).
 
-        :attr:`config` is read-only; this is the copy to edit, serialise or hand to a
+        `config` is read-only; this is the copy to edit, serialise or hand to a
         scorer's ``from_config``. Editing it changes nothing in the table.
 
         Examples:
@@ -1332,7 +1334,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
         Keys: ``id``, ``score``, ``label``, ``coverage``, ``margin``, one
         ``contrib:<component>`` per component, one ``reason:<code>`` per rule and, when
         some input was missing, one bool ``missing:<component>`` per component. Every
-        column is a fresh, writeable copy; for the configuration see :meth:`config_dict`.
+        column is a fresh, writeable copy; for the configuration see `config_dict`.
 
         Examples:
             >>> from kamlib import FeatureTable

@@ -116,11 +116,11 @@ class EmpiricalEstimate:
     ``benchmark_feature`` (default ``revenue``) over the accounts observed in it.
 
     **Unknown segments.** ``default_spend=None`` (default) refuses an account whose segment
-    has no benchmark with :class:`~kamlib.errors.UnknownIdError`; a number is used instead
+    has no benchmark with [`UnknownIdError`][kamlib.errors.UnknownIdError]; a number is used instead
     and fires the reason ``fallback_benchmark``.
 
     **Missing values.** Adjustment features must be observed: a declared-missing value is
-    refused with :class:`~kamlib.errors.InvalidValueError` naming the account.
+    refused with [`InvalidValueError`][kamlib.errors.InvalidValueError] naming the account.
 
     The work is vectorised: one pass to code the segments, then a loop over the *unique*
     segments only (never over accounts).
@@ -347,7 +347,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> EmpiricalEstimate:
-        """Rebuild an estimator from :meth:`get_config` output, validated like user input.
+        """Rebuild an estimator from `get_config` output, validated like user input.
 
         Raises:
             InvalidValueError: Unknown keys, another scorer's config, bad values (NaN...).

@@ -84,7 +84,7 @@ def _equal_weights(self: ValueMatrix) -> tuple[float, ...]:
 
 @attrs.frozen(eq=False)
 class _BlendContributions:
-    """Lazy ``e_j * y_j`` contributions, the terms :func:`_blend` adds up."""
+    """Lazy ``e_j * y_j`` contributions, the terms `_blend` adds up."""
 
     cols: tuple[FloatArray, ...]
     E: FloatArray  # (k,) constant or (n, k) per-row weights
@@ -107,7 +107,7 @@ def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
     """``sum_j e_j * cols[j]``, left to right: the same operations for every row.
 
     With per-row weights ``E`` (``(n, k)``) a complete row's weights equal the constant
-    ones bit for bit (:func:`~kamlib.scoring._kernel.row_weights`), so it gets the same
+    ones bit for bit (`row_weights`), so it gets the same
     ``y`` whether or not another row misses an attribute.
     """
     n = cols[0].shape[0]
@@ -126,15 +126,15 @@ class ValueMatrix:
 
     Seed rule [000] (战略价值矩阵): *strategic* (high contribution, high importance),
     *potential* (low, high), *profit* (high, low), *ordinary* (low, low); each quadrant has a
-    resource policy (:data:`QUADRANT_POLICY`). Seed [002] names the same classes A/B/C/D
-    (``naming="abcd"``, mapping in :data:`ABCD_NAMES`).
+    resource policy (`QUADRANT_POLICY`). Seed [002] names the same classes A/B/C/D
+    (``naming="abcd"``, mapping in `ABCD_NAMES`).
 
     **Axes.** ``x`` = the ``x_feature`` column (default ``profit``, seed [004]).
     ``y`` = ``sum_j w_j * y_features[j]`` with ``w`` = ``y_weights`` normalised to sum 1
     (default: equal weights over the three strategic attributes of [000], so ``y`` is on
     their 0..10 scale).
 
-    **Cuts.** With ``quantile`` set (default 0.5, the median), :meth:`fit` learns each cut
+    **Cuts.** With ``quantile`` set (default 0.5, the median), `fit` learns each cut
     that is still unset as that quantile of its axis over the population (numpy's "linear"
     quantile, from one partition). **Pinned means pinned:** a cut you give (``x_cut=``,
     ``y_cut=``, or a fitted config loaded back) is never re-learned, so a nightly job that
@@ -153,7 +153,7 @@ class ValueMatrix:
     importance). Reasons: ``high_contribution``, ``high_strategic``, ``partial_strategic``.
 
     **Missing values.** A missing contribution value is always refused
-    (:class:`~kamlib.errors.InvalidValueError` naming the account). Missing strategic
+    ([`InvalidValueError`][kamlib.errors.InvalidValueError] naming the account). Missing strategic
     attributes: ``missing="raise"`` (default) refuses them; ``missing="renormalise"`` blends
     the observed attributes with their weights renormalised, reports the observed weight
     share as ``coverage`` and fires ``partial_strategic``; an account with no strategic
@@ -460,7 +460,7 @@ in (0, 1); got 1.5
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ValueMatrix:
-        """Rebuild a matrix from :meth:`get_config` output, validated like user input.
+        """Rebuild a matrix from `get_config` output, validated like user input.
 
         Raises:
             InvalidValueError: Unknown keys, another scorer's config, bad values (NaN...).

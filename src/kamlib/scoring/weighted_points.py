@@ -86,8 +86,8 @@ class Criterion:
         weight: Non-negative weight; only ratios between criteria matter.
         direction: ``"benefit"`` (more is better) or ``"cost"`` (less is better: the points
             are ``10 - mapping(x)``).
-        mapping: :class:`MinMax` (default: range learned by ``fit``), :class:`Percentile`,
-            :class:`Bands` or :class:`Piecewise`.
+        mapping: `MinMax` (default: range learned by ``fit``), `Percentile`,
+            `Bands` or `Piecewise`.
 
     Examples:
         >>> from kamlib.scoring import Bands, Criterion
@@ -378,7 +378,7 @@ class WeightedPoints:
     accounts at or above a threshold qualify; re-run every 3 months.
 
     **Score** = ``sum_j w_j * points_j`` with the weights normalised to sum 1
-    (:attr:`weights`), so it is on the 0..10 scale (with clipping mappings) and invariant to
+    (`weights`), so it is on the 0..10 scale (with clipping mappings) and invariant to
     the weight scale. Contributions ``w_j * points_j`` add up to it (up to rounding: the
     kernel adds folded terms in another order).
 
@@ -395,7 +395,8 @@ class WeightedPoints:
     exactly: ``score >= threshold`` qualifies, with no tolerance.
 
     **Missing values** (declared in the FeatureTable), the one vocabulary of
-    :data:`~kamlib.scoring._kernel.MISSING_POLICIES`: ``missing="renormalise"`` (default)
+    `MISSING_POLICIES`: ``missing="renormalise"``
+    (default)
     leaves the criterion out and renormalises the weights over the observed ones for that
     account, reporting the observed weight share as ``coverage`` (an account with no
     observed criterion is refused); ``"penalty"`` gives the missing criterion 0 points (the
@@ -403,7 +404,7 @@ class WeightedPoints:
     weights unchanged; ``"raise"`` refuses the account. These rules are kamlib's own
     choice: the seeds say nothing about missing data.
 
-    **Speed.** A :class:`MinMax` criterion whose range is not far from zero is folded into
+    **Speed.** A `MinMax` criterion whose range is not far from zero is folded into
     one multiply per value (``e * slope * x``, the intercepts summed once per row); the
     clip to the range (``MinMax.clip``, on by default) is skipped for a column whose
     observed minimum and maximum, kept on the FeatureTable since validation, lie inside
@@ -413,7 +414,7 @@ class WeightedPoints:
     process: kamlib reads no clock; re-fit and re-score on that schedule.
 
     Attributes:
-        criteria: The criteria (default :data:`DEFAULT_CRITERIA`); features must be unique;
+        criteria: The criteria (default `DEFAULT_CRITERIA`); features must be unique;
             weights non-negative with at least one positive.
         threshold: Qualification threshold in points, or ``None`` for no verdict.
         missing: ``"renormalise"``, ``"penalty"``, ``"fill"`` or ``"raise"``.
@@ -767,7 +768,7 @@ call fit() or pin the range; got 'x'
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WeightedPoints:
-        """Rebuild a scorer from :meth:`get_config` output, validated like user input.
+        """Rebuild a scorer from `get_config` output, validated like user input.
 
         Raises:
             InvalidValueError: Unknown keys, another scorer's config, bad values (NaN...).

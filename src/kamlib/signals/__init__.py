@@ -1,18 +1,18 @@
 """Signals over time: trend alerts, hysteresis and overrides, pure functions of scores.
 
-A scorer (:mod:`kamlib.scoring`) gives each account a score for one period; the signals
+A scorer (`kamlib.scoring`) gives each account a score for one period; the signals
 turn scores and figures *over time* into decisions, without state of their own:
 
-* trend alerts: :func:`two_quarter_decline` and :func:`quarterly_decline_alerts`
+* trend alerts: `two_quarter_decline` and `quarterly_decline_alerts`
   (purchases down 15% in each of two consecutive quarters [000]) and
-  :func:`rescue_alerts` (health score down 20%: start a rescue [003]);
-* hysteresis: :class:`HysteresisBands` with :func:`hysteresis_step` /
-  :func:`hysteresis_steps` and :func:`initial_states`: enter and exit thresholds and a
+  `rescue_alerts` (health score down 20%: start a rescue [003]);
+* hysteresis: `HysteresisBands` with `hysteresis_step` /
+  `hysteresis_steps` and `initial_states`: enter and exit thresholds and a
   minimum dwell, so that a tier or light does not flap at a boundary;
-* overrides: :class:`Override` and :func:`apply_overrides`, giving
-  :class:`OverriddenScores` with the machine and the final scores side by side.
+* overrides: `Override` and `apply_overrides`, giving
+  `OverriddenScores` with the machine and the final scores side by side.
 
-Layering: signals import scoring (:class:`~kamlib.scoring.ScoreTable`); scoring never
+Layering: signals import scoring ([`ScoreTable`][kamlib.scoring.ScoreTable]); scoring never
 imports signals.
 
 Examples:

@@ -8,8 +8,8 @@ minimum dwell adds a second guard: a state must hold ``min_dwell`` periods befor
 change.
 
 Everything here is a pure function of ``(previous state, periods in state, new score)``:
-:func:`hysteresis_step` for one account, :func:`hysteresis_steps` for arrays (same
-answers, vectorised). States are integer positions in :attr:`HysteresisBands.labels`,
+`hysteresis_step` for one account, `hysteresis_steps` for arrays (same
+answers, vectorised). States are integer positions in `HysteresisBands.labels`,
 ordered from the lowest score band to the highest.
 
 Examples:
@@ -155,7 +155,7 @@ def hysteresis_step(
 ) -> tuple[int, int]:
     """Return ``(new_state, periods_in_new_state)`` for one account (pure).
 
-    The length-1 case of :func:`hysteresis_steps`: the same rule, the same code.
+    The length-1 case of `hysteresis_steps`: the same rule, the same code.
 
     The target state moves up while ``score >= enter`` of the boundary above, and down
     while ``score < exit`` of the boundary below (several boundaries at once for a big
@@ -234,7 +234,7 @@ def _score_array(scores: object) -> FloatArray:
 def hysteresis_steps(
     bands: HysteresisBands, states: object, periods: object, scores: object
 ) -> tuple[IntArray, IntArray]:
-    """Vectorised :func:`hysteresis_step`: arrays in, ``(new_states, new_periods)`` out.
+    """Vectorised `hysteresis_step`: arrays in, ``(new_states, new_periods)`` out.
 
     Same answer as the scalar function for every element. With ``U`` = number of
     ``enter`` thresholds reached and ``D`` = number of ``exit`` thresholds not broken, the

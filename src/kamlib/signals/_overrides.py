@@ -1,7 +1,7 @@
 """Manual overrides of machine scores, with author, reason and expiry, kept side by side.
 
-A key account manager sometimes knows what the data cannot show. An :class:`Override`
-records the value they set, who set it, why, when, and until when. :func:`apply_overrides`
+A key account manager sometimes knows what the data cannot show. An `Override`
+records the value they set, who set it, why, when, and until when. `apply_overrides`
 never hides the machine: the result holds the machine scores, the final scores and, per
 account, the override in force.
 
@@ -12,7 +12,7 @@ Rules (documented choices):
 * several overrides in force for one account: the latest ``created_at`` wins; on a tie
   the one later in the input sequence wins;
 * an override in force for an id that is not in the score table raises
-  :class:`~kamlib.errors.UnknownIdError` (a typo must not pass silently) by default; with
+  [`UnknownIdError`][kamlib.errors.UnknownIdError] (a typo must not pass silently) by default; with
   ``unknown="ignore"`` it is reported in ``ignored`` as ``"not in this table"``, so the
   CRM's full override list can be applied to one account or one partition. Overrides not
   in force are reported in ``ignored`` and their ids are not looked up.
@@ -272,7 +272,7 @@ def apply_overrides(
             applying a global override list to a partition).
 
     Returns:
-        An :class:`OverriddenScores`.
+        An `OverriddenScores`.
 
     Raises:
         InvalidTypeError: ``score_table`` is not a ScoreTable, an item is not an Override.

@@ -1,13 +1,14 @@
 """Trend alerts: pure vectorised functions of figures and scores over time.
 
-* :func:`two_quarter_decline`: purchases down 15% in each of two consecutive quarters
+* `two_quarter_decline`: purchases down 15% in each of two consecutive quarters
   (连续两季度下降15%) [000], from the two quarter-on-quarter changes;
-* :func:`quarterly_decline_alerts`: the same rule from a matrix of quarterly revenue;
-* :func:`rescue_alerts`: health score down 20% from the previous period, start a rescue
+* `quarterly_decline_alerts`: the same rule from a matrix of quarterly revenue;
+* `rescue_alerts`: health score down 20% from the previous period, start a rescue
   (挽回) [003].
 
 kamlib reads "down 15%" as a fall of *at least* 15% in each quarter, and compares with a
-relative tolerance of :data:`~kamlib.scoring.health.DECLINE_TOLERANCE` (1e-12), so a fall
+relative tolerance of [`DECLINE_TOLERANCE`][kamlib.scoring.health.DECLINE_TOLERANCE] (1e-12), so a
+fall
 of exactly 15% in decimal money always fires although its float quotient may land a
 rounding step above ``-0.15``. NaN means "unknown" and never fires.
 """
@@ -54,10 +55,10 @@ def two_quarter_decline(
     Seed rule [000]: an automatic alert when the purchase amount falls 15% for two
     consecutive quarters (连续两季度下降15%). Inputs are the quarter-on-quarter changes
     (``revenue_change_last``, ``revenue_change_prev``: ``-0.15`` is a 15% fall); the alert
-    fires where both are at or below :func:`~kamlib.scoring.health.decline_limit`, i.e.
+    fires where both are at or below [`decline_limit`][kamlib.scoring.health.decline_limit], i.e.
     ``-drop`` with a relative tolerance of 1e-12, so an exact 15% fall in money always
     fires. NaN (unknown change) never fires. Fires exactly where
-    :func:`~kamlib.scoring.revenue_decline_rule` does.
+    [`revenue_decline_rule`][kamlib.scoring.revenue_decline_rule] does.
 
     Args:
         change_last: ``(n,)`` change of the last quarter.

@@ -1,14 +1,15 @@
 """Test helpers for code built on kamlib.
 
-- :func:`check_scorer`: the conformance kit every scorer (built-in or your own) must pass;
-  it runs every check of :data:`CHECKS` and raises one :class:`ConformanceError` listing
+- `check_scorer`: the conformance kit every scorer (built-in or your own) must pass;
+  it runs every check of `CHECKS` and raises one `ConformanceError` listing
   each broken rule;
-- :func:`parametrize_with_checks`: the same checks as one pytest test per (scorer, check),
-  with expected failures declared; :func:`run_check` runs one named check;
-- :func:`assert_scores_equal`: two results give every account the same bits (the kit's
-  comparison); :func:`assert_scores_close`: the same within a tolerance;
-- :func:`synthetic_table`: the seeded table the kit fits and scores by default;
-- :mod:`kamlib.testing.strategies`: Hypothesis strategies for every domain type. It needs
+- `parametrize_with_checks`: the same checks as one pytest test per (scorer, check),
+  with expected failures declared; `run_check` runs one named check;
+- `assert_scores_equal`: two results give every account the same bits (the kit's
+  comparison); `assert_scores_close`: the same within a tolerance;
+- `synthetic_table`: the seeded table the kit fits and scores by default;
+- [`kamlib.testing.strategies`][kamlib.testing.strategies]: Hypothesis strategies for every domain
+  type. It needs
   the ``testing`` extra (``pip install "kamlib[testing]"``) and is not imported here, so
   ``import kamlib.testing`` works without Hypothesis (and without pytest).
 

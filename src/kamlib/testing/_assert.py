@@ -190,7 +190,7 @@ def assert_scores_close(
     partitions can be compared with the same accounts scored at once. Scores,
     contributions and coverage are compared with ``rtol``/``atol``; labels, component
     names and reasons exactly. For kamlib's bitwise invariance promise (the same bits
-    alone, in a batch, in any order) use :func:`assert_scores_equal` instead.
+    alone, in a batch, in any order) use `assert_scores_equal` instead.
 
     Args:
         actual: The result under test.

@@ -1,10 +1,10 @@
 """The scorer conformance kit: every scorer, built-in or yours, runs the Scorer contract.
 
 Modelled on scikit-learn's ``check_estimator`` and ``parametrize_with_checks``: every
-check is a small named function (see :data:`CHECKS`). :func:`check_scorer` runs them all
-and raises one :class:`ConformanceError` listing *every* failed check;
-:func:`parametrize_with_checks` turns them into one pytest test per (scorer, check), with
-expected failures declared; :func:`run_check` runs a single check.
+check is a small named function (see `CHECKS`). `check_scorer` runs them all
+and raises one `ConformanceError` listing *every* failed check;
+`parametrize_with_checks` turns them into one pytest test per (scorer, check), with
+expected failures declared; `run_check` runs a single check.
 
 The invariance checks are **bitwise**: a pinned score of an account depends only on that
 account's row and the fitted parameters, so scores, contributions, coverage, margins,
@@ -158,8 +158,8 @@ def synthetic_table(features: Sequence[str], n: int = 64, *, seed: int = 0) -> F
 class ConformanceError(KamlibError, AssertionError):
     """A scorer broke one or more rules of the conformance kit.
 
-    An :class:`AssertionError` (pytest shows it as a plain test failure) and a
-    :class:`~kamlib.errors.KamlibError`. The message holds one line per failed check,
+    An `AssertionError` (pytest shows it as a plain test failure) and a
+    [`KamlibError`][kamlib.errors.KamlibError]. The message holds one line per failed check,
     ``check_scorer[<check>] failed: <detail>``.
 
     Args:
@@ -858,7 +858,7 @@ def check_non_finite_input(ctx: _Ctx) -> None:
 
     ``FeatureTable.from_columns`` and ``FeatureTable.with_values`` must refuse a NaN,
     ``inf`` or ``-inf`` in a required column that is not declared missing with
-    :class:`~kamlib.errors.InvalidValueError` (no other error class). Declared missing,
+    [`InvalidValueError`][kamlib.errors.InvalidValueError] (no other error class). Declared missing,
     the scorer either refuses the batch with a KamlibError or scores it finitely with
     every other row bitwise unchanged.
     """
@@ -903,12 +903,12 @@ def check_non_finite_input(ctx: _Ctx) -> None:
 class ScorerCheck:
     """One named rule of the conformance kit, callable on a scorer.
 
-    The items of :data:`CHECKS`; :func:`parametrize_with_checks` hands them to your test
+    The items of `CHECKS`; `parametrize_with_checks` hands them to your test
     with its table and seed bound, so the test body is ``check(scorer)``.
 
     Attributes:
         name: The check's name, e.g. ``"check_permutation_invariance"``.
-        table: Data to fit and score, or ``None`` for :func:`synthetic_table`.
+        table: Data to fit and score, or ``None`` for `synthetic_table`.
         seed: Seed for the synthetic table and the permutations.
 
     Examples:
@@ -937,7 +937,7 @@ class ScorerCheck:
         return (self._func.__doc__ or "").strip().splitlines()[0]
 
     def __call__(self, scorer: Scorer) -> None:
-        """Run this check on ``scorer`` (fitted on :attr:`table` first if it is unfitted).
+        """Run this check on ``scorer`` (fitted on `table` first if it is unfitted).
 
         Raises:
             ConformanceError: The check failed (or fitting or scoring failed).
@@ -971,7 +971,7 @@ CHECKS: tuple[ScorerCheck, ...] = tuple(
         check_non_finite_input,
     )
 )
-"""Every check, in the order :func:`check_scorer` runs them."""
+"""Every check, in the order `check_scorer` runs them."""
 
 _BY_NAME = {c.name: c for c in CHECKS}
 
@@ -1024,8 +1024,8 @@ def run_check(
     Args:
         scorer: The scorer, fitted or not (an unfitted scorer is fitted on ``table``).
         check: A check's name (``"check_determinism"``; the ``check_`` prefix may be left
-            out) or an item of :data:`CHECKS`.
-        table: Data to fit and score; ``None`` builds :func:`synthetic_table`.
+            out) or an item of `CHECKS`.
+        table: Data to fit and score; ``None`` builds `synthetic_table`.
         seed: Seed for the synthetic table and the permutations.
 
     Raises:
@@ -1062,15 +1062,15 @@ def check_scorer(
 ) -> None:
     """Run every check of the conformance kit on ``scorer``; report every broken rule.
 
-    All checks of :data:`CHECKS` run, even after a failure; one :class:`ConformanceError`
-    (an :class:`AssertionError`) then lists each failed check with its detail. The
+    All checks of `CHECKS` run, even after a failure; one `ConformanceError`
+    (an `AssertionError`) then lists each failed check with its detail. The
     invariance checks compare bitwise (``np.array_equal``, no tolerance); see
     ``docs/testing.md`` for what each check promises.
 
     Args:
         scorer: The scorer to check, fitted or not. An unfitted scorer is fitted on
             ``table`` first; a fitted one is scored as given.
-        table: Data to fit and score. ``None`` builds :func:`synthetic_table` over
+        table: Data to fit and score. ``None`` builds `synthetic_table` over
             ``scorer.required_features`` (plus ``industry``/``size_band``/``region``).
             Tables with declared-missing values are supported: the checks keep the mask.
         seed: Seed for the synthetic table and the permutations.
@@ -1169,11 +1169,11 @@ def parametrize_with_checks(
 ) -> pytest.MarkDecorator:
     """Parametrize a pytest test with one case per (scorer, check).
 
-    The decorated test takes ``scorer`` and ``check`` (a :class:`ScorerCheck` with the
+    The decorated test takes ``scorer`` and ``check`` (a `ScorerCheck` with the
     case's table and seed bound) and runs ``check(scorer)``. Ids read
     ``<TypeName>-<check name>`` (e.g. ``WeightedPoints-check_permutation_invariance``),
     so ``pytest -k check_permutation_invariance`` runs one check on every scorer. Needs
-    pytest (imported here, not by :mod:`kamlib.testing`).
+    pytest (imported here, not by [`kamlib.testing`][kamlib.testing]).
 
     Args:
         scorers: Scorers, or ``(scorer, table)`` pairs to check on a table of your own.

@@ -1,19 +1,20 @@
 """Hypothesis strategies for every kamlib model type, valid by construction.
 
 This module needs Hypothesis: install the ``testing`` extra
-(``pip install "kamlib[testing]"``). It is not imported by :mod:`kamlib.testing`, so the
+(``pip install "kamlib[testing]"``). It is not imported by [`kamlib.testing`][kamlib.testing], so
+the
 rest of kamlib never requires Hypothesis.
 
 Every strategy is named in the plural after what it generates (``accounts()``,
 ``portfolios()``), takes keyword-only options, accepts a strategy wherever a fixed value
 would be too rigid (``ids=``, ``currency=``), and raises
-:class:`hypothesis.errors.InvalidArgument` on impossible options (``min_* > max_*``).
-Every value generated passes the model's own validators; :func:`portfolios` builds
+`hypothesis.errors.InvalidArgument` on impossible options (``min_* > max_*``).
+Every value generated passes the model's own validators; `portfolios` builds
 referentially consistent portfolios whose reporting lines form a DAG. The strategies are
 built from ``st.lists`` of records and index-pair edges, so failing examples shrink to
 small, readable portfolios.
 
-Call :func:`register` once (e.g. in your ``conftest.py``) to make ``st.from_type`` and
+Call `register` once (e.g. in your ``conftest.py``) to make ``st.from_type`` and
 ``st.builds`` find these strategies for the model classes.
 
 Examples:
@@ -120,9 +121,9 @@ _LO, _HI = SCORE_SCALE
 
 
 def _option(check: Callable[..., T], name: str, value: object, **bounds: Any) -> T:
-    """Run a :mod:`kamlib._validators` check on a strategy option; Hypothesis style error.
+    """Run a `kamlib._validators` check on a strategy option, Hypothesis style.
 
-    A strategy function reports a bad option as :class:`~hypothesis.errors.InvalidArgument`
+    A strategy function reports a bad option as `InvalidArgument`
     (what Hypothesis users catch), with the kamlib error as its cause.
     """
     try:
@@ -288,10 +289,10 @@ def money(
     min_amount: float = -_MAX_AMOUNT,
     max_amount: float = _MAX_AMOUNT,
 ) -> SearchStrategy[Money]:
-    """:class:`~kamlib.model.Money` amounts.
+    """[`Money`][kamlib.model.Money] amounts.
 
     Args:
-        currency: A fixed code, a strategy of codes, or ``None`` for :func:`currencies`.
+        currency: A fixed code, a strategy of codes, or ``None`` for `currencies`.
         min_amount: Smallest amount (finite).
         max_amount: Largest amount (finite).
 
@@ -319,7 +320,7 @@ def money(
 def quarters(
     *, min_value: Quarter = _MIN_QUARTER, max_value: Quarter = _MAX_QUARTER
 ) -> SearchStrategy[Quarter]:
-    """:class:`~kamlib.model.Quarter` values between two quarters (inclusive).
+    """[`Quarter`][kamlib.model.Quarter] values between two quarters (inclusive).
 
     Args:
         min_value: First quarter allowed; shrinks towards it.
@@ -359,12 +360,12 @@ def period_figures(
     currency: str | SearchStrategy[str] | None = None,
     periods: SearchStrategy[Quarter] | None = None,
 ) -> SearchStrategy[PeriodFigures]:
-    """:class:`~kamlib.model.PeriodFigures`: revenue and cost-to-serve ``>= 0``, one currency.
+    """[`PeriodFigures`][kamlib.model.PeriodFigures]: revenue, cost-to-serve >= 0, one currency.
 
     Args:
-        currency: A fixed code, a strategy of codes, or ``None`` for :func:`currencies`.
+        currency: A fixed code, a strategy of codes, or ``None`` for `currencies`.
             One code is drawn per record and used for all three amounts.
-        periods: Strategy of quarters (default :func:`quarters`).
+        periods: Strategy of quarters (default `quarters`).
 
     Examples:
         >>> from hypothesis import given, settings
@@ -400,7 +401,7 @@ def _figures_in(
 
 
 def strategic_attributes() -> SearchStrategy[StrategicAttributes]:
-    """:class:`~kamlib.model.StrategicAttributes`, each score on ``SCORE_SCALE``.
+    """[`StrategicAttributes`][kamlib.model.StrategicAttributes], each score on ``SCORE_SCALE``.
 
     Examples:
         >>> from hypothesis import given, settings
@@ -415,7 +416,7 @@ def strategic_attributes() -> SearchStrategy[StrategicAttributes]:
 
 
 def portraits() -> SearchStrategy[Portrait]:
-    """:class:`~kamlib.model.Portrait` key-person portraits on ``SCORE_SCALE``.
+    """[`Portrait`][kamlib.model.Portrait] key-person portraits on ``SCORE_SCALE``.
 
     Examples:
         >>> from hypothesis import given, settings
@@ -432,7 +433,7 @@ def portraits() -> SearchStrategy[Portrait]:
 def satisfaction_surveys(
     *, min_score: float = SATISFACTION_SCALE[0], max_score: float = SATISFACTION_SCALE[1]
 ) -> SearchStrategy[SatisfactionSurvey]:
-    """:class:`~kamlib.model.SatisfactionSurvey` results.
+    """[`SatisfactionSurvey`][kamlib.model.SatisfactionSurvey] results.
 
     Args:
         min_score: Lowest score, within ``SATISFACTION_SCALE`` (0 to 100).
@@ -461,7 +462,7 @@ def satisfaction_surveys(
 def nps_responses(
     *, person_ids: SearchStrategy[str | None] | None = None
 ) -> SearchStrategy[NpsResponse]:
-    """:class:`~kamlib.model.NpsResponse` answers (score 0 to 10).
+    """[`NpsResponse`][kamlib.model.NpsResponse] answers (score 0 to 10).
 
     Args:
         person_ids: Strategy of the answering person's id or ``None`` (default: an id
@@ -481,10 +482,10 @@ def nps_responses(
 
 
 def risk_signals(*, kinds: SearchStrategy[str] | None = None) -> SearchStrategy[RiskSignal]:
-    """:class:`~kamlib.model.RiskSignal` records, open or resolved (``resolved_at >= at``).
+    """[`RiskSignal`][kamlib.model.RiskSignal] records, open or resolved (``resolved_at >= at``).
 
     Args:
-        kinds: Strategy of kinds (default: a :class:`~kamlib.model.RiskKind` value or
+        kinds: Strategy of kinds (default: a [`RiskKind`][kamlib.model.RiskKind] value or
             another non-empty string, since the set of kinds is open).
 
     Examples:
@@ -508,7 +509,7 @@ def _risk_signals(draw: st.DrawFn, kinds: SearchStrategy[str]) -> RiskSignal:
 
 
 def needs(*, ids: SearchStrategy[str] | None = None) -> SearchStrategy[Need]:
-    """:class:`~kamlib.model.Need` records of the demand pool.
+    """[`Need`][kamlib.model.Need] records of the demand pool.
 
     Args:
         ids: Strategy of need ids (default: short uppercase ids).
@@ -541,11 +542,11 @@ def accounts(
     max_items: int = 3,
     executive_sponsor_ids: SearchStrategy[str | None] | None = None,
 ) -> SearchStrategy[Account]:
-    """:class:`~kamlib.model.Account` records with figures, surveys, NPS, risks and needs.
+    """[`Account`][kamlib.model.Account] records with figures, surveys, NPS, risks and needs.
 
     Args:
         ids: Strategy of account ids (default: short uppercase ids).
-        currency: A fixed code, a strategy of codes, or ``None`` for :func:`currencies`;
+        currency: A fixed code, a strategy of codes, or ``None`` for `currencies`;
             one code is drawn per account and used for all its figures.
         min_figures: Fewest quarters of figures (distinct quarters).
         max_figures: Most quarters of figures, at most 64.
@@ -626,11 +627,11 @@ def key_people(
     sides: SearchStrategy[Side] | None = None,
     account_ids: SearchStrategy[str] | None = None,
 ) -> SearchStrategy[KeyPerson]:
-    """:class:`~kamlib.model.KeyPerson` records; customers always carry an ``account_id``.
+    """[`KeyPerson`][kamlib.model.KeyPerson] records; customers always carry an ``account_id``.
 
     Args:
         ids: Strategy of person ids (default: short uppercase ids).
-        sides: Strategy of :class:`~kamlib.model.Side` (default: any side).
+        sides: Strategy of [`Side`][kamlib.model.Side] (default: any side).
         account_ids: Strategy of account ids for customers (and, sometimes, for a
             competitor's staff).
 
@@ -688,14 +689,14 @@ def relationships(
     kinds: SearchStrategy[RelationshipKind] | None = None,
     opportunity_ids: SearchStrategy[str | None] | None = None,
 ) -> SearchStrategy[Relationship]:
-    """Single :class:`~kamlib.model.Relationship` ties (source and target differ).
+    """Single [`Relationship`][kamlib.model.Relationship] ties (source and target differ).
 
-    For consistent networks use :func:`portfolios`, which draws ties as index pairs.
+    For consistent networks use `portfolios`, which draws ties as index pairs.
 
     Args:
         person_ids: Strategy of person ids for both ends; must be able to produce two
             different ids.
-        kinds: Strategy of :class:`~kamlib.model.RelationshipKind`.
+        kinds: Strategy of [`RelationshipKind`][kamlib.model.RelationshipKind].
         opportunity_ids: Strategy of an opportunity id or ``None`` (default: ``None`` or
             an id).
 
@@ -736,7 +737,7 @@ def _relationships(
 
 
 def transitions() -> SearchStrategy[Transition]:
-    """Single :class:`~kamlib.model.Transition` steps (any state; not a valid history).
+    """Single [`Transition`][kamlib.model.Transition] steps (any state; not a valid history).
 
     Examples:
         >>> from hypothesis import given, settings
@@ -751,7 +752,7 @@ def transitions() -> SearchStrategy[Transition]:
 
 
 def risk_warnings() -> SearchStrategy[RiskWarning]:
-    """:class:`~kamlib.model.RiskWarning` records (early or late warnings).
+    """[`RiskWarning`][kamlib.model.RiskWarning] records (early or late warnings).
 
     Examples:
         >>> from hypothesis import given, settings
@@ -768,7 +769,7 @@ def risk_warnings() -> SearchStrategy[RiskWarning]:
 def acceptances(
     *, accepted_by_ids: SearchStrategy[str | None] | None = None
 ) -> SearchStrategy[Acceptance]:
-    """:class:`~kamlib.model.Acceptance` records.
+    """[`Acceptance`][kamlib.model.Acceptance] records.
 
     Args:
         accepted_by_ids: Strategy of the accepting person's id or ``None``.
@@ -798,12 +799,12 @@ def commitments(
     max_transitions: int = 6,
     max_warnings: int = 2,
 ) -> SearchStrategy[Commitment]:
-    """:class:`~kamlib.model.Commitment` records with legal, time-ordered histories.
+    """[`Commitment`][kamlib.model.Commitment] records with legal, time-ordered histories.
 
     The history is a path through ``LEGAL_TRANSITIONS``: a start state from
     ``START_STATES``, then up to ``max_transitions - 1`` moves, each choosing one of the
     legal next states (stopping at a terminal state). An ``accepted`` commitment gets an
-    :class:`~kamlib.model.Acceptance`. Times never go backwards.
+    [`Acceptance`][kamlib.model.Acceptance]. Times never go backwards.
 
     Args:
         ids: Strategy of commitment ids.
@@ -898,7 +899,7 @@ def interactions(
     their_people: SearchStrategy[str] | None = None,
     max_people: int = 3,
 ) -> SearchStrategy[Interaction]:
-    """:class:`~kamlib.model.Interaction` records with at least one participant.
+    """[`Interaction`][kamlib.model.Interaction] records with at least one participant.
 
     Args:
         ids: Strategy of interaction ids.
@@ -966,12 +967,12 @@ def opportunities(
     currency: str | SearchStrategy[str] | None = None,
     decision_chain: SearchStrategy[list[str]] | None = None,
 ) -> SearchStrategy[Opportunity]:
-    """:class:`~kamlib.model.Opportunity` records (size ``>= 0``).
+    """[`Opportunity`][kamlib.model.Opportunity] records (size ``>= 0``).
 
     Args:
         ids: Strategy of opportunity ids.
         account_ids: Strategy of account ids.
-        currency: A fixed code, a strategy of codes, or ``None`` for :func:`currencies`.
+        currency: A fixed code, a strategy of codes, or ``None`` for `currencies`.
         decision_chain: Strategy of lists of *distinct* person ids (default: up to 3 ids).
 
     Examples:
@@ -1032,7 +1033,7 @@ def portfolios(
     with_interactions: bool = True,
     with_opportunities: bool = True,
 ) -> SearchStrategy[Portfolio]:
-    """Whole :class:`~kamlib.model.Portfolio` objects, referentially consistent.
+    """Whole [`Portfolio`][kamlib.model.Portfolio] objects, referentially consistent.
 
     Built so that it shrinks well: a list of our staff, a list of competitors' staff and
     a list of per-account blocks. Each block holds the account, its customer people as a
@@ -1057,7 +1058,7 @@ def portfolios(
         max_competitors: Most people on competitors' staff.
         max_figures: Most quarters of figures per account.
         max_items: Most surveys, NPS answers, risk signals, needs and cooperation areas
-            per account (each list separately; see :func:`accounts`).
+            per account (each list separately; see `accounts`).
         max_records_per_account: Most commitments, interactions and opportunities per
             account (each separately).
         with_commitments: Whether to draw commitments.
@@ -1285,7 +1286,7 @@ def register() -> None:
     """Register a default strategy for every model class with ``st.register_type_strategy``.
 
     Afterwards ``st.from_type(Account)`` (and ``st.builds`` with model-typed arguments)
-    draws from :func:`accounts` and so on. Calling it again is harmless.
+    draws from `accounts` and so on. Calling it again is harmless.
 
     Examples:
         >>> from hypothesis import given, settings, strategies as st

@@ -3,23 +3,23 @@
 Seed rule [000]: account health is reported quarterly in three dimensions: *business
 health* (业务健康: purchase stability, growth), *relationship health* (关系健康: interaction
 frequency with key persons, satisfaction) and *ecosystem health* (生态健康: breadth of
-cooperation). :class:`HealthModel` builds a tree ``measures -> dimensions -> overall``:
+cooperation). `HealthModel` builds a tree ``measures -> dimensions -> overall``:
 
-* each :class:`Measure` maps one raw feature to 0-100 points through one of the shared
-  mappings (:class:`~kamlib.scoring.MinMax`, :class:`~kamlib.scoring.Percentile`,
-  :class:`~kamlib.scoring.Bands`, :class:`~kamlib.scoring.Piecewise`: 0-10 points, times
+* each `Measure` maps one raw feature to 0-100 points through one of the shared
+  mappings ([`MinMax`][kamlib.scoring.MinMax], [`Percentile`][kamlib.scoring.Percentile],
+  [`Bands`][kamlib.scoring.Bands], [`Piecewise`][kamlib.scoring.Piecewise]: 0-10 points, times
   10), benefit or cost direction, with a missing-data policy of the one vocabulary
   (``"renormalise"``, ``"fill"``, ``"penalty"``, ``"raise"``);
-* each :class:`Node` aggregates its children with a swappable aggregator: weighted mean
+* each `Node` aggregates its children with a swappable aggregator: weighted mean
   (default), worst-of (``"min"``) or veto (a named child below a floor caps the node);
-* the three-colour light comes from declarative :class:`LightRule` data, seed rules
+* the three-colour light comes from declarative `LightRule` data, seed rules
   [000] by default: red (红灯) when the key decision-maker left, the budget is frozen or a
   competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
   green-watch (绿灯观察) on a single late delivery.
 
 Modules: ``_measures`` (measures), ``_tree`` (nodes, the compiled tree, aggregation),
 ``_lights`` (light rules and lights), ``_model`` (the scorer). Signals over time (trend
-alerts, hysteresis, overrides) live in :mod:`kamlib.signals`.
+alerts, hysteresis, overrides) live in [`kamlib.signals`][kamlib.signals].
 
 Examples:
     >>> from kamlib import FeatureTable

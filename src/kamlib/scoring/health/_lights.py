@@ -2,8 +2,8 @@
 
 Seed rules [000]: red (红灯) when the key decision-maker left, the budget is frozen or a
 competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
-green-watch (绿灯观察) on a single late delivery. :class:`LightRule` is plain data;
-:func:`evaluate_rules` fires them column by column and :func:`assign_lights` takes the
+green-watch (绿灯观察) on a single late delivery. `LightRule` is plain data;
+`evaluate_rules` fires them column by column and `assign_lights` takes the
 most severe fired rule per account.
 """
 
@@ -165,8 +165,9 @@ def decline_limit(drop: float) -> float:
     """Return the change at or below which a quarter counts as a fall of at least ``drop``.
 
     ``-drop * (1 - DECLINE_TOLERANCE)``: a change of exactly ``-drop``, or one a rounding
-    step above it, still counts. The one threshold of :func:`revenue_decline_rule` and
-    :func:`kamlib.signals.two_quarter_decline`, so both fire on the same accounts.
+    step above it, still counts. The one threshold of `revenue_decline_rule` and
+    [`kamlib.signals.two_quarter_decline`][kamlib.signals.two_quarter_decline], so both fire on the
+    same accounts.
 
     Examples:
         A fall of exactly 15% in money is not exactly ``-0.15`` in floats:
@@ -186,13 +187,14 @@ def revenue_decline_rule(
     code: str = "revenue_down_two_quarters",
     features: tuple[str, str] = ("revenue_change_last", "revenue_change_prev"),
 ) -> LightRule:
-    """Return the two-quarter purchase decline alert as a :class:`LightRule`.
+    """Return the two-quarter purchase decline alert as a `LightRule`.
 
     Seed rule [000]: alert when the purchase amount falls 15% for two consecutive
     quarters (连续两季度下降15%); kamlib reads it as a fall of at least 15% in each of the
-    two quarters, compared with a tolerance (:func:`decline_limit`) so that an exact 15%
-    fall always fires. Fires exactly where :func:`kamlib.signals.two_quarter_decline`
-    does. Not in :data:`DEFAULT_LIGHT_RULES` (the seed gives it no colour; yellow is
+    two quarters, compared with a tolerance (`decline_limit`) so that an exact 15%
+    fall always fires. Fires exactly where
+    [`kamlib.signals.two_quarter_decline`][kamlib.signals.two_quarter_decline]
+    does. Not in `DEFAULT_LIGHT_RULES` (the seed gives it no colour; yellow is
     kamlib's default); add it with ``rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())``.
 
     Args:
@@ -272,7 +274,7 @@ def _mask_or_none(table: FeatureTable, name: str) -> BoolArray | None:
 
 
 def check_rules(rules: object, path: str) -> tuple[LightRule, ...]:
-    """Return ``rules`` as a tuple of :class:`LightRule` with unique codes, or raise.
+    """Return ``rules`` as a tuple of `LightRule` with unique codes, or raise.
 
     Raises:
         InvalidTypeError: Not a sequence of ``LightRule`` (the path names the entry).
@@ -296,7 +298,7 @@ def evaluate_rules(table: FeatureTable, rules: Sequence[LightRule]) -> BoolArray
 
     Args:
         table: Feature table holding every rule's features.
-        rules: The rules, e.g. :data:`DEFAULT_LIGHT_RULES`.
+        rules: The rules, e.g. `DEFAULT_LIGHT_RULES`.
 
     Raises:
         MissingFeatureError: A rule's feature is not a column.
@@ -325,12 +327,12 @@ def evaluate_rules(table: FeatureTable, rules: Sequence[LightRule]) -> BoolArray
 
 
 def light_levels(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.int8]:
-    """Return the light per row as its index into :data:`LIGHTS` (0 green ... 3 red).
+    """Return the light per row as its index into `LIGHTS` (0 green ... 3 red).
 
-    The most severe fired rule decides, as in :func:`assign_lights`, which names them.
+    The most severe fired rule decides, as in `assign_lights`, which names them.
 
     Args:
-        flags: ``(n, len(rules))`` bool matrix from :func:`evaluate_rules`.
+        flags: ``(n, len(rules))`` bool matrix from `evaluate_rules`.
         rules: The same rules, in the same order.
 
     Raises:
@@ -359,7 +361,7 @@ def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.ob
     Rows where no rule fired are ``"green"``.
 
     Args:
-        flags: ``(n, len(rules))`` bool matrix from :func:`evaluate_rules`.
+        flags: ``(n, len(rules))`` bool matrix from `evaluate_rules`.
         rules: The same rules, in the same order.
 
     Raises:

@@ -1,9 +1,10 @@
 """Health measures: one raw feature mapped to 0-100 health points by the one mapping system.
 
-A :class:`Measure` holds one of the shared mappings of :mod:`kamlib.scoring._mappings`
-(:class:`~kamlib.scoring.MinMax`, :class:`~kamlib.scoring.Percentile`,
-:class:`~kamlib.scoring.Bands`, :class:`~kamlib.scoring.Piecewise`), which give 0-10 points;
-the health scale is 0-100, and :data:`POINTS_TO_HEALTH` (10) is the one place where one
+A `Measure` holds one of the shared mappings of
+`kamlib.scoring._mappings`
+([`MinMax`][kamlib.scoring.MinMax], [`Percentile`][kamlib.scoring.Percentile],
+[`Bands`][kamlib.scoring.Bands], [`Piecewise`][kamlib.scoring.Piecewise]), which give 0-10 points;
+the health scale is 0-100, and `POINTS_TO_HEALTH` (10) is the one place where one
 becomes the other.
 """
 
@@ -56,11 +57,11 @@ class Measure:
 
     The ``mapping`` is one of the shared mappings (the same ones the weighted-points
     criteria use), giving 0-10 points; the measure multiplies them by
-    :data:`POINTS_TO_HEALTH` (10) to reach the 0-100 health scale, then applies the
+    `POINTS_TO_HEALTH` (10) to reach the 0-100 health scale, then applies the
     direction (``"cost"``: ``100 - p``, more is worse). NaN stays NaN.
 
     * ``MinMax()`` (default): linear between the observed minimum and maximum, learned by
-      :meth:`HealthModel.fit`; ``MinMax(0, 100)`` is a fixed range, never refitted. A
+      `HealthModel.fit`; ``MinMax(0, 100)`` is a fixed range, never refitted. A
       constant range gives every account 50. Must clip (``clip=True``): health points
       stay in 0-100.
     * ``Percentile()``: the value's percentile among the fitted population, from 101
@@ -69,11 +70,12 @@ class Measure:
       points given on the 0-10 scale.
 
     Missing values (``missing``, the one vocabulary of
-    :data:`kamlib.scoring._kernel.MISSING_POLICIES`): ``"renormalise"`` (default) leaves
+    `kamlib.scoring._kernel.MISSING_POLICIES`):
+    ``"renormalise"`` (default) leaves
     the measure out for that account and renormalises its siblings' weights;
     ``"fill"`` gives it ``fill_points`` (0-100 health points, default 50);
     ``"penalty"`` gives it 0 points (the bottom of the scale); ``"raise"`` makes
-    :meth:`HealthModel.score` raise :class:`~kamlib.errors.InvalidValueError` naming the
+    `HealthModel.score` raise [`InvalidValueError`][kamlib.errors.InvalidValueError] naming the
     account and the measure.
 
     Attributes:
@@ -180,7 +182,7 @@ got 10.0
         by element, so every account's points depend on its own value only.
 
         Raises:
-            NotFittedError: The mapping still needs :meth:`HealthModel.fit`.
+            NotFittedError: The mapping still needs `HealthModel.fit`.
 
         Examples:
             >>> import numpy as np

@@ -1,8 +1,8 @@
 """The health model: a 0-100 score over a measure tree, with a three-colour light.
 
-:class:`HealthModel` validates its parts once (measures, nodes, rules), compiles the tree
-and drives the kernels: measure points (:mod:`._measures`), tree aggregation
-(:mod:`._tree`) and light rules (:mod:`._lights`).
+`HealthModel` validates its parts once (measures, nodes, rules), compiles the tree
+and drives the kernels: measure points (`._measures`), tree aggregation
+(`._tree`) and light rules (`._lights`).
 """
 
 from __future__ import annotations
@@ -57,19 +57,19 @@ class HealthModel:
     ecosystem health, combined into an overall score; the three-colour warning (三色灯)
     gives red / yellow / green-watch / green. ``fit`` learns what the measures' mappings
     still lack (min-max ranges, percentile knots) and nothing else; a fitted model is
-    pinned (its :meth:`get_config` holds every parameter), so an account's score depends
+    pinned (its `get_config` holds every parameter), so an account's score depends
     only on its own row: alone, in a batch, in any order or partition, the same bits.
 
-    The :class:`~kamlib.scoring.ScoreTable` holds the overall score, one contribution per
+    The [`ScoreTable`][kamlib.scoring.ScoreTable] holds the overall score, one contribution per
     measure (they add up to the score), ``coverage`` (the nominal weight share of the
     measures actually observed), the light as ``labels`` (classes ``green``,
     ``green_watch``, ``yellow``, ``red``) and every fired rule as a reason. An account with
     no observed measure (all left out under ``"renormalise"``) scores 0 with coverage 0.
 
     Attributes:
-        measures: The leaves, default :data:`DEFAULT_MEASURES`.
-        nodes: The inner nodes, default :data:`DEFAULT_NODES`.
-        rules: The light rules, default :data:`DEFAULT_LIGHT_RULES`.
+        measures: The leaves, default `DEFAULT_MEASURES`.
+        nodes: The inner nodes, default `DEFAULT_NODES`.
+        rules: The light rules, default `DEFAULT_LIGHT_RULES`.
         root: Name of the node holding the overall score.
 
     Examples:
@@ -125,7 +125,7 @@ class HealthModel:
 
     @property
     def required_features(self) -> tuple[str, ...]:
-        """Columns read by :meth:`score`: measure features, then rule features.
+        """Columns read by `score`: measure features, then rule features.
 
         Examples:
             >>> from kamlib.scoring import HealthModel
@@ -166,7 +166,7 @@ class HealthModel:
         """Score every row with the pinned parameters (vectorised).
 
         Raises:
-            NotFittedError: A measure still needs :meth:`fit`.
+            NotFittedError: A measure still needs `fit`.
             MissingFeatureError: A required column is absent.
             InvalidValueError: A ``missing="raise"`` measure is missing for an account (the
                 message names the account and the measure).
@@ -247,7 +247,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Self:
-        """Rebuild a model from :meth:`get_config` output, validating it as untrusted input.
+        """Rebuild a model from `get_config` output, validating it as untrusted input.
 
         Raises:
             InvalidTypeError: A part has the wrong type.

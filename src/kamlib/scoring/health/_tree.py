@@ -1,7 +1,7 @@
 """The health tree: inner nodes, their compiled plan and the column-wise aggregation kernel.
 
-:class:`Node` is the validated, user-facing description; :func:`compile_tree` checks the
-whole tree once and turns it into slots (:class:`TreePlan`); :func:`aggregate` is the pure
+`Node` is the validated, user-facing description; `compile_tree` checks the
+whole tree once and turns it into slots (`TreePlan`); `aggregate` is the pure
 numpy kernel, with no validation. Every loop here runs over measures or nodes (a handful),
 never over accounts.
 """
