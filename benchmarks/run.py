@@ -13,17 +13,28 @@ baseline, both measured in this run. Ratios, not absolute times, are the figures
 compare across machines; ``spread`` (worst / best of the ``k`` runs) says how noisy they
 were. A missed target is reported (``met`` false), and fails the run only with
 ``--strict``; smoke sizes give no verdict. A module also runs alone:
-``python benchmarks/bench_scoring.py [--smoke] [-k K]``.
+``python benchmarks/bench_scoring.py [--smoke] [-k K]`` (then set
+``OPENBLAS_NUM_THREADS=1`` yourself, see below).
+
+BLAS runs single-threaded here (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and
+``MKL_NUM_THREADS`` default to 1 unless already set): kamlib's kernels are single-threaded
+element-wise numpy, and on a 2-core machine the worker threads of a multi-threaded BLAS
+baseline keep spinning after each ``X @ w`` and steal the core of the candidate timed
+next, which inflated the (b) ratios about twofold.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy is imported: see the docstring
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the bench modules share benchmarks/_timing.py
