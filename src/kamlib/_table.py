@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._ids import check_id_list, mark_checked
+from kamlib._validators import check_flag
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -272,12 +273,6 @@ def _copy_observed(
     return X, (M if any_missing else None), bounds
 
 
-def _check_flag(path: str, value: object) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise InvalidTypeError(path, value, "must be a bool")
-    return bool(value)
-
-
 def row_positions(rows: object, n: int, path: str = "rows") -> NDArray[np.intp]:
     """Validate row selectors: integer positions in ``[-n, n)`` or a boolean mask of length n.
 
@@ -431,7 +426,7 @@ class FeatureTable:
             kamlib.errors.InvalidValueError: FeatureTable.columns['nps'][0]: must be finite \
 or declared missing (account 'A1'); got nan
         """
-        nan_is_missing = _check_flag("FeatureTable.from_columns.nan_is_missing", nan_is_missing)
+        nan_is_missing = check_flag("FeatureTable.from_columns.nan_is_missing", nan_is_missing)
         id_arr = _as_ids(ids)
         n = id_arr.shape[0]
         if not isinstance(columns, Mapping):
@@ -730,7 +725,7 @@ or declared missing (account 'A1'); got nan
                     "FeatureTable.missing", m.shape, f"must be a bool array of shape {shape}"
                 )
             given = m
-        nan_is_missing = _check_flag("FeatureTable.with_values.nan_is_missing", nan_is_missing)
+        nan_is_missing = check_flag("FeatureTable.with_values.nan_is_missing", nan_is_missing)
         X, mask, bounds = _copy_observed(arr, given, nan_is_missing)
         names, ids = self.names, self.ids
         _check_bounds(
