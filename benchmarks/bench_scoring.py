@@ -9,6 +9,12 @@ pinned score; ``w`` is the scorer's normalised weights (:attr:`WeightedPoints.we
   C-ordered and an F-ordered ``X_new``, each vs bare ``X_new @ w`` on that same array;
   target <= 3 each;
 - informative: ``clip=False``, ``with_values`` alone, ``from_columns`` (+ score).
+- floors (informative, no kamlib code): what the rules of §1 leave possible at all, in
+  plain numpy. ``floor (a)``: the deterministic weighted sum itself, ``x_j * w_j`` added
+  column by column in cache-sized blocks (12 multiplies and 11 adds per row, the fewest
+  element-wise operations that give a row the same bits anywhere); ``floor (b)``: a fresh
+  owned copy of ``X_new`` (the table may not keep the caller's array) followed by that
+  sum; ``floor (c)``: the two selections a value-matrix fit needs (one quantile per axis).
 
 Value matrix on ``n`` accounts (the default four columns):
 
@@ -30,6 +36,23 @@ from kamlib.scoring import Criterion, MinMax, ValueMatrix, WeightedPoints
 
 BENCH = "scoring"
 K_FEATURES = 12
+
+
+def _seq_blocked(X: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The floor of a deterministic weighted sum: columns left to right, in blocks."""
+    n, k = X.shape
+    out = np.empty(n)
+    block = 65_536
+    buf = np.empty(min(n, block))
+    cols = [X[:, j] for j in range(k)]
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        o, t = out[start:stop], buf[: stop - start]
+        np.multiply(cols[0][start:stop], w[0], out=o)
+        for j in range(1, k):
+            np.multiply(cols[j][start:stop], w[j], out=t)
+            o += t
+    return out
 
 
 def run(smoke: bool, k: int | None = None) -> list[Row]:
@@ -70,6 +93,14 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
             note="default MinMax (learned range, clip on), fitted outside the timing",
         ),
         row(
+            "floor (a): blocked column-wise x_j * w_j sum, plain numpy",
+            lambda: _seq_blocked(Xt, w),
+            lambda: Xt @ w,
+            bare,
+            k=k,
+            note="informative: the least any deterministic element-wise kernel does",
+        ),
+        row(
             "weighted_points pinned, clip=False: score(table)",
             lambda: wp_noclip.score(table),
             lambda: Xt @ w,
@@ -88,6 +119,16 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
                 k=k,
                 target=3.0,
                 note="fresh numbers for validated accounts: one checked copy + pinned score",
+            )
+        )
+        rows.append(
+            row(
+                f"floor (b): fresh F-ordered copy of X_new({label}) + floor (a)",
+                lambda Xn=Xn: _seq_blocked(np.array(Xn, dtype=np.float64, order="F"), w),
+                lambda Xn=Xn: Xn @ w,
+                f"X_new @ w (the same {label}-ordered X_new)",
+                k=k,
+                note="informative: an owned copy is the least a validated table keeps",
             )
         )
         rows.append(
@@ -129,6 +170,7 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
     vm_table = FeatureTable.from_columns(ids, {f: vm_cols[f] for f in vm.required_features})
     fitted = vm.fit(vm_table)  # for the pinned row only, outside the timing
     x = vm_table.column(vm.x_feature)
+    y_axis = fitted.score(vm_table).scores.copy()  # the strategic-importance axis
     part = f"np.partition({vm.x_feature}, n // 2)"
     rows += [
         row(
@@ -139,6 +181,14 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
             k=k,
             target=3.0,
             note="default ValueMatrix; two quantile cuts learned, then scored",
+        ),
+        row(
+            "floor (c): the two selections of a fit, plain numpy",
+            lambda: (np.partition(x, n // 2), np.partition(y_axis, n // 2)),
+            lambda: np.partition(x, n // 2),
+            part,
+            k=k,
+            note="informative: one quantile per axis, nothing else",
         ),
         row(
             "value_matrix: score (pinned cuts)",

@@ -7,10 +7,13 @@ the kernels promise the same bits for a row alone, in a batch and in any block.
 
 from __future__ import annotations
 
+import platform
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as hst
 from numpy.typing import NDArray
 
 from kamlib import FeatureTable
@@ -25,7 +28,7 @@ from kamlib.scoring import (
     ValueMatrix,
     WeightedPoints,
 )
-from kamlib.scoring._kernel import BLOCK_ROWS, observed_share, quantiles, row_weights
+from kamlib.scoring._kernel import BLOCK_ROWS, interp, observed_share, quantiles, row_weights
 
 
 def _list(a: NDArray[Any] | None) -> list[Any]:
@@ -528,3 +531,65 @@ def test_weighted_points_far_range_is_mapped_unfolded_exactly() -> None:
     assert st.scores.tolist() == [5.0, 2.5, 10.0]
     cost = WeightedPoints([Criterion("a", direction="cost", mapping=MinMax(1e6, 1e6 + 10))])
     assert cost.score(t).scores.tolist() == [5.0, 7.5, 0.0]
+
+
+# ---------------------------------------------------------------------------- interp
+def _reference_interp(
+    x: NDArray[np.float64], xp: NDArray[np.float64], fp: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The formula `interp` promises, by a plain binary search (platform-independent)."""
+    xc = np.clip(x, xp[0], xp[-1])
+    i = np.clip(np.searchsorted(xp, xc, side="right") - 1, 0, xp.size - 1)
+    slope = np.append((fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1]), 0.0)
+    with np.errstate(invalid="ignore"):
+        out: NDArray[np.float64] = slope[i] * (xc - xp[i]) + fp[i]
+    return out
+
+
+_KNOTS = hst.lists(
+    hst.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False), min_size=2, max_size=60
+).map(lambda v: np.unique(np.asarray(v)))
+
+
+@settings(deadline=None)
+@given(
+    knots=_KNOTS.filter(lambda k: k.size >= 2 and float(np.diff(k).min()) > 1e-9),
+    values=hst.lists(hst.floats(-2e6, 2e6, allow_nan=False), min_size=1, max_size=80),
+    data=hst.data(),
+)
+@example(  # knots crowded near 0 by one far outlier: the grid drops outer knots
+    knots=np.array([0.0, 1e-6, 2e-6, 3e-6, 1e6]),
+    values=[1.5e-6, 0.0, 3e-6, 5e5, -1.0],
+    data=None,
+)
+def test_interp_is_numpys_formula_bit_for_bit(
+    knots: NDArray[np.float64], values: list[float], data: Any
+) -> None:
+    fp = np.linspace(0.0, 10.0, knots.size)
+    if data is not None:
+        fp = np.asarray(
+            data.draw(hst.lists(hst.floats(-100, 100), min_size=knots.size, max_size=knots.size))
+        )
+    # every knot, and the values just around it, besides the drawn values
+    x = np.concatenate([values, knots, np.nextafter(knots, np.inf), np.nextafter(knots, -np.inf)])
+    got = interp(x, knots, fp)
+    assert np.array_equal(got, _reference_interp(x, knots, fp))
+    if platform.machine() in ("x86_64", "AMD64"):  # numpy's loop fuses no multiply-add here
+        assert np.array_equal(got, np.interp(x, knots, fp))
+    # a row's value is its own: alone and in reverse order give the same bits
+    assert np.array_equal(interp(x[::-1].copy(), knots, fp), got[::-1])
+    assert all(interp(x[i : i + 1], knots, fp)[0] == got[i] for i in range(0, x.size, 7))
+
+
+def test_interp_nan_stays_nan_and_blocks_change_no_bit() -> None:
+    rng = np.random.default_rng(3)
+    pop = rng.lognormal(0.0, 2.0, 50_000)  # heavy tail: knots crowd at the low end
+    xp = np.unique(np.quantile(pop, np.linspace(0.0, 1.0, 101)))
+    fp = np.linspace(0.0, 10.0, xp.size)
+    x = np.concatenate([rng.permutation(pop), [np.nan, -1e15, 1e15, xp[0], xp[-1]]])
+    got = interp(x, xp, fp)
+    assert np.isnan(got[-5])
+    assert np.isnan(got).sum() == 1
+    assert got[-4:].tolist() == [0.0, 10.0, 0.0, 10.0]
+    assert np.array_equal(got, _reference_interp(x, xp, fp), equal_nan=True)
+    assert np.array_equal(got[-40_000:], interp(x[-40_000:], xp, fp), equal_nan=True)

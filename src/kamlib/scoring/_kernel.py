@@ -29,6 +29,7 @@ __all__ = [
     "BLOCK_ROWS",
     "MISSING_POLICIES",
     "blocks",
+    "interp",
     "normalised",
     "observed_share",
     "quantiles",
@@ -213,4 +214,114 @@ def observed_share(weights: Sequence[float], missing: BoolArray) -> FloatArray:
         lost += missing[:, j] * wj
     out: FloatArray = np.clip(1.0 - lost, 0.0, 1.0)
     out[~missing.any(axis=1)] = 1.0
+    return out
+
+
+_GRID_CELLS = 4096
+"""Cells of `interp`'s uniform grid."""
+_INTERP_ROWS = 16_384
+"""Rows per block of `interp`: its temporaries stay in cache."""
+
+
+def _grid(xp: FloatArray, a: int) -> tuple[float, float, NDArray[np.intp], int]:
+    """Grid over ``[xp[a], xp[-1 - a]]`` for `interp`.
+
+    Returns the origin, cells per unit, the number of knots below each cell, and the most
+    knots sharing one cell (``x``'s cell is ``(x - origin) * scale``, clamped).
+    """
+    g0, g1 = float(xp[a]), float(xp[-1 - a])
+    scale = _GRID_CELLS / (g1 - g0)
+    kc = _cells(xp, g0, scale, np.empty(xp.shape[0]), np.empty(xp.shape[0], dtype=np.intp))
+    np.clip(kc, 0, _GRID_CELLS - 1, out=kc)
+    grid = np.arange(_GRID_CELLS)
+    below = np.searchsorted(kc, grid, side="left").astype(np.intp)
+    crowd = int((np.searchsorted(kc, grid, side="right") - below).max())
+    return g0, scale, below, crowd
+
+
+def _cells(
+    x: FloatArray, g0: float, scale: float, d: FloatArray, c: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """``min((x - g0) * scale, cells)`` truncated to an integer, into ``c``.
+
+    Non-decreasing in ``x``: a value's cell is at least the cell of every knot below it and
+    at most the cell of every knot above it. NaN and values below the grid give some integer
+    at most 0, which the caller clamps (``take(..., mode="clip")``) like the knots' cells.
+    """
+    np.subtract(x, g0, out=d)
+    d *= scale
+    np.minimum(d, float(_GRID_CELLS), out=d)
+    np.copyto(c, d, casting="unsafe")
+    return c
+
+
+def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
+    """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
+
+    The value of ``x`` in segment ``[xp[i], xp[i + 1]]`` is
+    ``slope_i * (x - xp[i]) + fp[i]`` with ``slope_i = (fp[i + 1] - fp[i]) / (xp[i + 1] -
+    xp[i])``: numpy's own formula, so the result equals ``np.interp(x, xp, fp)`` bit for
+    bit wherever numpy rounds each operation (its compiled loop may fuse the multiply-add
+    on some platforms; these separate element-wise operations never do). A row's value
+    depends only on its own ``x``.
+
+    It is several times faster than ``np.interp`` (a binary search per value): a uniform
+    grid over the knots gives, per cell, the number of knots below it, and a branch-free
+    binary search over the few knots that share the value's cell finishes the count. The
+    grid depends only on the knots (its span is chosen to crowd the fewest knots into one
+    cell), and the segment index is exact whatever the grid, so it changes no bit.
+
+    Args:
+        x: Values, finite or NaN.
+        xp: At least two strictly increasing finite knots, whose slopes are finite.
+        fp: Values at the knots.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import interp
+        >>> xp, fp = np.array([0.0, 1.0, 3.0]), np.array([0.0, 5.0, 10.0])
+        >>> interp(np.array([-1.0, 0.5, 1.0, 2.0, 9.0, np.nan]), xp, fp).tolist()
+        [0.0, 2.5, 5.0, 7.5, 10.0, nan]
+    """
+    nk = xp.shape[0]
+    x0, x1 = float(xp[0]), float(xp[-1])
+    # Outer knots (a population's extremes) can stretch the range so far that the rest
+    # crowd into a few cells: try spans without them, keep the least crowded.
+    spans = [a for a in (0, 1, 2, 4, 8) if a == 0 or nk - 1 - 2 * a >= 1]
+    g0, scale, below, crowd = min((_grid(xp, a) for a in spans), key=lambda g: g[3])
+    steps = [1 << b for b in reversed(range(crowd.bit_length()))]  # binary lifting
+    slope = (fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1])
+    # indexed by j = number of knots <= x (0 .. nk): the segment's knot, slope and value
+    base = np.concatenate([xp[:1], xp])
+    slopes = np.concatenate([[0.0], slope, [0.0]])
+    values = np.concatenate([fp[:1], fp])
+    upper = np.concatenate([xp, [np.inf]])  # upper[m] = xp[m]; +inf past the last knot
+    n = x.shape[0]
+    out = np.empty(n, dtype=np.float64)
+    m = min(n, _INTERP_ROWS)
+    xc_buf, d_buf, t_buf = np.empty(m), np.empty(m), np.empty(m)
+    c_buf, j_buf = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp)
+    g_buf = np.empty(m, dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        for rows in blocks(n, _INTERP_ROWS):
+            o = out[rows]
+            k = o.shape[0]
+            xc, t, j, c, g = xc_buf[:k], t_buf[:k], j_buf[:k], c_buf[:k], g_buf[:k]
+            np.maximum(x[rows], x0, out=xc)  # NaN stays NaN
+            np.minimum(xc, x1, out=xc)
+            below.take(_cells(xc, g0, scale, d_buf[:k], c), out=j, mode="clip")
+            for step in steps:  # j += step where the knot step - 1 above j is <= x
+                upper[step - 1 :].take(j, out=t, mode="clip")
+                np.greater_equal(xc, t, out=g)
+                if step == 1:
+                    j += g
+                else:
+                    np.multiply(g, step, out=c)
+                    j += c
+            base.take(j, out=t, mode="clip")
+            np.subtract(xc, t, out=o)
+            slopes.take(j, out=t, mode="clip")
+            o *= t
+            values.take(j, out=t, mode="clip")
+            o += t
     return out

@@ -36,7 +36,7 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._kernel import quantiles
+from kamlib.scoring._kernel import interp, quantiles
 
 __all__ = [
     "POINTS_MAX",
@@ -99,13 +99,13 @@ _SAFE_GAP = 1e-290
 def _interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
 
-    ``np.interp`` where no slope can overflow (a choice fixed by the knots, never by the
-    data); between knots closer than `_SAFE_GAP` the segment fraction
-    ``(x - a) / (b - a)``, clipped to [0, 1], is used instead, so points stay finite.
+    `interp` (``np.interp``'s formula, bit for bit, found faster) where no slope can
+    overflow (a choice fixed by the knots, never by the data); between knots closer than
+    `_SAFE_GAP` the segment fraction ``(x - a) / (b - a)``, clipped to [0, 1], is used
+    instead, so points stay finite.
     """
     if float(np.diff(xp).min()) >= _SAFE_GAP:
-        fast: FloatArray = np.interp(x, xp, fp)
-        return fast
+        return interp(x, xp, fp)
     i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
     a, b = xp[i], xp[i + 1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -254,10 +254,13 @@ got 'all missing'
         if self.hi == self.lo:
             return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
         # (x - lo) / (hi - lo) stays exact for tiny ranges where the slope is huge.
+        p: FloatArray = np.subtract(x, self.lo)
         with np.errstate(over="ignore"):  # a sub-normal range: inf, then clipped to 10
-            p: FloatArray = (x - self.lo) / (self.hi - self.lo) * POINTS_MAX
-        if self.clip:
-            np.clip(p, 0.0, POINTS_MAX, out=p)
+            p /= self.hi - self.lo
+            p *= POINTS_MAX
+        if self.clip:  # np.clip's bits (NaN stays NaN), without its Python wrapper
+            np.maximum(p, 0.0, out=p)
+            np.minimum(p, POINTS_MAX, out=p)
         return p
 
     def get_config(self) -> dict[str, Any]:

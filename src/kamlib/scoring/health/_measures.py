@@ -195,9 +195,9 @@ got 10.0
         # which its clip turns into the top of the scale: the right answer, no warning.
         with np.errstate(over="ignore"):
             p = self.mapping.points(x)
-        p = p * POINTS_TO_HEALTH
+        p *= POINTS_TO_HEALTH  # every built-in mapping returns a new array: scale in place
         if self.direction == "cost":
-            p = HEALTH_MAX - p
+            np.subtract(HEALTH_MAX, p, out=p)
         out: FloatArray = p
         return out
 
