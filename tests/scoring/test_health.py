@@ -748,3 +748,28 @@ def test_percentile_points_between_sub_normal_knots_are_finite() -> None:
     p = m.points(np.array([0.0, 5e-313, 1e-310]))
     assert np.isfinite(p).all()
     assert (np.diff(p) >= 0).all()
+
+
+@pytest.mark.parametrize("holes", [False, True])
+def test_lazy_contributions_add_up_to_the_score_bit_for_bit(holes: bool) -> None:
+    """The score is the left-to-right sum from 0.0 of the contributions it reports."""
+    rng = np.random.default_rng(11)
+    n = 70_000  # more than one block of the blocked sum
+    cols = {
+        "purchase_stability": rng.uniform(0, 1, n),
+        "revenue_growth": rng.normal(0, 0.2, n),
+        "interaction_frequency": rng.uniform(0, 8, n),
+        "satisfaction": rng.uniform(30, 100, n),
+        "cooperation_breadth": rng.integers(0, 8, n).astype(float),
+    }
+    missing = {"satisfaction": rng.random(n) < 0.1} if holes else None
+    t = FeatureTable.from_columns([f"A{i}" for i in range(n)], cols, missing=missing)
+    res = HealthModel(rules=()).fit(t).score(t)
+    C = res.contributions
+    assert C.shape == (n, 5)
+    total = np.zeros(n)
+    for j in range(C.shape[1]):
+        total += C[:, j]
+    assert np.array_equal(np.clip(total, 0.0, 100.0), res.scores)
+    rows = np.array([n - 1, 3, 65_537])
+    assert np.array_equal(res.take(rows).contributions, C[rows])

@@ -29,7 +29,14 @@ from kamlib.scoring.health._lights import (
     light_levels,
 )
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
-from kamlib.scoring.health._tree import DEFAULT_NODES, Node, TreePlan, aggregate, compile_tree
+from kamlib.scoring.health._tree import (
+    DEFAULT_NODES,
+    Node,
+    TreeContributions,
+    TreePlan,
+    aggregate,
+    compile_tree,
+)
 
 __all__ = ["HealthModel"]
 
@@ -200,7 +207,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             ids=table.ids,
             scores=owned_readonly(score),
             components=tuple(m.name for m in self.measures),
-            contributions=owned_readonly(contributions),  # fresh: kept, not copied
+            contributions=contributions,  # lazy: computed on first read
             coverage=owned_readonly(coverage),
             labels=owned_readonly(labels),
             classes=LIGHTS,
@@ -270,7 +277,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
     # ------------------------------------------------------------------ kernel driver
     def _run(
         self, table: FeatureTable, *, with_nodes: bool
-    ) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray]]:
+    ) -> tuple[FloatArray, TreeContributions, FloatArray, dict[str, FloatArray]]:
         require_columns(table, self.required_features, "HealthModel")
         unfitted = [m.name for m in self.measures if not m.is_fitted]
         if unfitted:

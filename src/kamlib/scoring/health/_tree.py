@@ -26,13 +26,14 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError
-from kamlib.scoring._kernel import normalised, seq_sum
+from kamlib.scoring._kernel import BLOCK_ROWS, blocks, normalised, seq_sum
 
 __all__ = [
     "AGGREGATORS",
     "DEFAULT_NODES",
     "Node",
     "NodePlan",
+    "TreeContributions",
     "TreePlan",
     "aggregate",
     "compile_tree",
@@ -266,6 +267,53 @@ def compile_tree(measures: Sequence[str], nodes: Sequence[Node], root: str) -> T
 Coef = FloatArray | float
 
 
+@attrs.frozen(eq=False)
+class TreeContributions:
+    """Lazy ``(n, m)`` contributions ``points_j * weight_j``, the terms of the score.
+
+    ``weight_j`` is each measure's effective weight (a scalar while nothing is missing
+    below it, else one per row). Computed on first read, by the same element-wise products
+    that `aggregate` adds up for the score, so they add up to it in its order.
+    """
+
+    points: tuple[FloatArray, ...]
+    weights: tuple[Coef, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n, m)``: rows and measures."""
+        return (self.points[0].shape[0], len(self.points))
+
+    def compute(self) -> FloatArray:
+        """Return the ``(n, m)`` Fortran-ordered contributions."""
+        n, m = self.shape
+        out = np.empty((n, m), dtype=np.float64, order="F")
+        for j in range(m):
+            np.multiply(self.points[j], self.weights[j], out=out[:, j])
+        return out
+
+    def take(self, rows: NDArray[np.intp]) -> TreeContributions:
+        """Return the recipe for ``rows`` only."""
+        return TreeContributions(
+            tuple(p[rows] for p in self.points),
+            tuple(w if isinstance(w, float) else w[rows] for w in self.weights),
+        )
+
+
+def _weighted_sum(points: Sequence[FloatArray], weights: Sequence[Coef]) -> FloatArray:
+    """``sum_j points_j * weight_j`` from ``0.0``, left to right, in cache-sized blocks."""
+    n = points[0].shape[0]
+    score = np.zeros(n, dtype=np.float64)
+    buf = np.empty(min(n, BLOCK_ROWS), dtype=np.float64)
+    for rows in blocks(n):
+        o = score[rows]
+        tmp = buf[: o.shape[0]]
+        for p, w in zip(points, weights, strict=True):
+            np.multiply(p[rows], w if isinstance(w, float) else w[rows], out=tmp)
+            o += tmp
+    return score
+
+
 _UNREAD: FloatArray = np.empty(0)
 """Stands for the value of a mean node that no parent reads (never computed)."""
 
@@ -276,7 +324,7 @@ def aggregate(
     plan: TreePlan,
     *,
     with_nodes: bool = True,
-) -> tuple[FloatArray, FloatArray, dict[int, FloatArray]]:
+) -> tuple[FloatArray, TreeContributions, dict[int, FloatArray]]:
     """Aggregate measure points through the tree, column by column.
 
     Each node computes its value *and* the per-row coefficient of each child, so that
@@ -294,8 +342,8 @@ def aggregate(
             from the contributions, so it is the same bits either way.
 
     Returns:
-        ``(score, contributions, node_values)``: ``(n,)`` root values, ``(n, m)``
-        Fortran-ordered contributions, and node slot to ``(n,)`` values (only the
+        ``(score, contributions, node_values)``: ``(n,)`` root values, the lazy ``(n, m)``
+        contributions (`TreeContributions`), and node slot to ``(n,)`` values (only the
         computed ones without ``with_nodes``).
     """
     n = points[0].shape[0]
@@ -371,11 +419,11 @@ def aggregate(
         w_node = weight[node.slot]
         for c, e in zip(node.children, coefs[node.slot], strict=True):
             weight[c] = w_node * e
-    contributions = np.empty((n, m), dtype=np.float64, order="F")
-    score = np.zeros(n, dtype=np.float64)
-    for j in range(m):
-        np.multiply(points[j], weight[j], out=contributions[:, j])
-        score += contributions[:, j]
+    effective = tuple(
+        float(weight[j]) if isinstance(weight[j], float | int) else weight[j] for j in range(m)
+    )
+    contributions = TreeContributions(tuple(points), effective)
+    score = _weighted_sum(points, effective)
     node_values = {nd.slot: values[nd.slot] for nd in plan.nodes if values[nd.slot] is not _UNREAD}
     node_values[root] = score
     return score, contributions, node_values
