@@ -13,8 +13,9 @@ pinned score; ``w`` is the scorer's normalised weights (:attr:`WeightedPoints.we
   plain numpy. ``floor (a)``: the deterministic weighted sum itself, ``x_j * w_j`` added
   column by column in cache-sized blocks (12 multiplies and 11 adds per row, the fewest
   element-wise operations that give a row the same bits anywhere); ``floor (b)``: a fresh
-  owned copy of ``X_new`` (the table may not keep the caller's array) followed by that
-  sum; ``floor (c)``: the two selections a value-matrix fit needs (one quantile per axis).
+  owned copy of an F-ordered ``X_new`` (the table may not keep the caller's array; the
+  same-layout copy is a plain stream) followed by that sum; ``floor (c)``: the two
+  selections a value-matrix fit needs (one quantile per axis).
 
 Value matrix on ``n`` accounts (the default four columns):
 
@@ -121,16 +122,17 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
                 note="fresh numbers for validated accounts: one checked copy + pinned score",
             )
         )
-        rows.append(
-            row(
-                f"floor (b): fresh F-ordered copy of X_new({label}) + floor (a)",
-                lambda Xn=Xn: _seq_blocked(np.array(Xn, dtype=np.float64, order="F"), w),
-                lambda Xn=Xn: Xn @ w,
-                f"X_new @ w (the same {label}-ordered X_new)",
-                k=k,
-                note="informative: an owned copy is the least a validated table keeps",
+        if label == "F":  # a C-ordered source needs a transpose on top: no plain floor
+            rows.append(
+                row(
+                    "floor (b): fresh F-ordered copy of X_new(F) + floor (a)",
+                    lambda Xn=Xn: _seq_blocked(np.array(Xn, dtype=np.float64, order="F"), w),
+                    lambda Xn=Xn: Xn @ w,
+                    "X_new @ w (the same F-ordered X_new)",
+                    k=k,
+                    note="informative: an owned copy is the least a validated table keeps",
+                )
             )
-        )
         rows.append(
             row(
                 f"weighted_points: with_values({label}) only",
