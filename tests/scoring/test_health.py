@@ -773,3 +773,25 @@ def test_lazy_contributions_add_up_to_the_score_bit_for_bit(holes: bool) -> None
     assert np.array_equal(np.clip(total, 0.0, 100.0), res.scores)
     rows = np.array([n - 1, 3, 65_537])
     assert np.array_equal(res.take(rows).contributions, C[rows])
+
+
+@pytest.mark.parametrize("holes", [False, True])
+def test_blocked_kernel_gives_the_tree_walks_bits(holes: bool) -> None:
+    """A tree of means is scored block by block without an (n, m) matrix of points; the
+    whole-column walk (node_scores) must give the same bits, and so must pickling."""
+    rng = np.random.default_rng(5)
+    n = 70_000
+    cols = {
+        "purchase_stability": rng.uniform(-0.1, 1.1, n),  # outside MinMax(0, 1): clipped
+        "revenue_growth": rng.lognormal(0, 1, n),
+        "interaction_frequency": rng.uniform(0, 8, n),
+        "satisfaction": rng.uniform(30, 100, n),
+        "cooperation_breadth": rng.integers(0, 8, n).astype(float),
+    }
+    missing = {"revenue_growth": rng.random(n) < 0.2} if holes else None
+    t = FeatureTable.from_columns([f"A{i}" for i in range(n)], cols, missing=missing)
+    model = HealthModel(rules=()).fit(t)
+    res = model.score(t)
+    assert np.array_equal(model.node_scores(t)["overall"], res.scores)
+    again = pickle.loads(pickle.dumps(res))
+    assert np.array_equal(again.contributions, res.contributions)

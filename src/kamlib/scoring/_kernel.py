@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
     "BLOCK_ROWS",
     "MISSING_POLICIES",
+    "Interp",
     "blocks",
     "interp",
     "normalised",
@@ -219,7 +221,7 @@ def observed_share(weights: Sequence[float], missing: BoolArray) -> FloatArray:
 
 _GRID_CELLS = 4096
 """Cells of `interp`'s uniform grid."""
-_INTERP_ROWS = 16_384
+_INTERP_ROWS = 32_768
 """Rows per block of `interp`: its temporaries stay in cache."""
 
 
@@ -255,6 +257,84 @@ def _cells(
     return c
 
 
+@attrs.frozen(eq=False)
+class Interp:
+    """A compiled piecewise-linear curve: `interp` for many blocks of values.
+
+    Built once from the knots (`Interp.build`), then `into` maps any block of values into
+    an output array; the grid and the per-segment tables are not rebuilt per block.
+    """
+
+    g0: float
+    scale: float
+    below: NDArray[np.intp]
+    steps: tuple[int, ...]
+    base: FloatArray
+    slopes: FloatArray
+    values: FloatArray
+    upper: FloatArray
+
+    @classmethod
+    def build(cls, xp: FloatArray, fp: FloatArray) -> Interp:
+        """Compile the curve through ``(xp, fp)`` (see `interp` for the conditions)."""
+        nk = xp.shape[0]
+        # Outer knots (a population's extremes) can stretch the range so far that the rest
+        # crowd into a few cells: try spans without them, keep the least crowded.
+        spans = [a for a in (0, 1, 2, 4, 8) if a == 0 or nk - 1 - 2 * a >= 1]
+        g0, scale, below, crowd = min((_grid(xp, a) for a in spans), key=lambda g: g[3])
+        slope = (fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1])
+        # indexed by j = number of knots <= x (0 .. nk): the segment's knot, slope and value
+        return cls(
+            g0=g0,
+            scale=scale,
+            below=below,
+            steps=tuple(1 << b for b in reversed(range(crowd.bit_length()))),
+            base=np.concatenate([xp[:1], xp]),
+            slopes=np.concatenate([[0.0], slope, [0.0]]),
+            values=np.concatenate([fp[:1], fp]),
+            upper=np.concatenate([xp, [np.inf]]),  # xp, then +inf past the last knot
+        )
+
+    def into(self, x: FloatArray, out: FloatArray) -> FloatArray:
+        """Write the curve's values at ``x`` into ``out`` (same shape); return ``out``."""
+        n = x.shape[0]
+        m = min(n, _INTERP_ROWS)
+        d_buf, t_buf = np.empty(m), np.empty(m)
+        c_buf, j_buf = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp)
+        g_buf = np.empty(m, dtype=np.bool_)
+        below, upper, base, slopes, values = (
+            self.below,
+            self.upper,
+            self.base,
+            self.slopes,
+            self.values,
+        )
+        with np.errstate(invalid="ignore"):
+            for rows in blocks(n, _INTERP_ROWS):
+                o = out[rows]
+                k = o.shape[0]
+                t, j, c, g = t_buf[:k], j_buf[:k], c_buf[:k], g_buf[:k]
+                # No clip to the knots: a value below them counts 0 knots, one above all
+                # of them (or at the last) counts nk; both get slope 0 at their end's value.
+                xc = x[rows]
+                below.take(_cells(xc, self.g0, self.scale, d_buf[:k], c), out=j, mode="clip")
+                for step in self.steps:  # j += step where the knot step - 1 above j is <= x
+                    upper[step - 1 :].take(j, out=t, mode="clip")
+                    np.greater_equal(xc, t, out=g)
+                    if step == 1:
+                        j += g
+                    else:
+                        np.multiply(g, step, out=c)
+                        j += c
+                base.take(j, out=t, mode="clip")
+                np.subtract(xc, t, out=o)
+                slopes.take(j, out=t, mode="clip")
+                o *= t
+                values.take(j, out=t, mode="clip")
+                o += t
+        return out
+
+
 def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
 
@@ -270,6 +350,7 @@ def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     binary search over the few knots that share the value's cell finishes the count. The
     grid depends only on the knots (its span is chosen to crowd the fewest knots into one
     cell), and the segment index is exact whatever the grid, so it changes no bit.
+    `Interp` is the same curve compiled once, for many blocks.
 
     Args:
         x: Values, finite or NaN.
@@ -283,45 +364,4 @@ def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
         >>> interp(np.array([-1.0, 0.5, 1.0, 2.0, 9.0, np.nan]), xp, fp).tolist()
         [0.0, 2.5, 5.0, 7.5, 10.0, nan]
     """
-    nk = xp.shape[0]
-    x0, x1 = float(xp[0]), float(xp[-1])
-    # Outer knots (a population's extremes) can stretch the range so far that the rest
-    # crowd into a few cells: try spans without them, keep the least crowded.
-    spans = [a for a in (0, 1, 2, 4, 8) if a == 0 or nk - 1 - 2 * a >= 1]
-    g0, scale, below, crowd = min((_grid(xp, a) for a in spans), key=lambda g: g[3])
-    steps = [1 << b for b in reversed(range(crowd.bit_length()))]  # binary lifting
-    slope = (fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1])
-    # indexed by j = number of knots <= x (0 .. nk): the segment's knot, slope and value
-    base = np.concatenate([xp[:1], xp])
-    slopes = np.concatenate([[0.0], slope, [0.0]])
-    values = np.concatenate([fp[:1], fp])
-    upper = np.concatenate([xp, [np.inf]])  # upper[m] = xp[m]; +inf past the last knot
-    n = x.shape[0]
-    out = np.empty(n, dtype=np.float64)
-    m = min(n, _INTERP_ROWS)
-    xc_buf, d_buf, t_buf = np.empty(m), np.empty(m), np.empty(m)
-    c_buf, j_buf = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp)
-    g_buf = np.empty(m, dtype=np.bool_)
-    with np.errstate(invalid="ignore"):
-        for rows in blocks(n, _INTERP_ROWS):
-            o = out[rows]
-            k = o.shape[0]
-            xc, t, j, c, g = xc_buf[:k], t_buf[:k], j_buf[:k], c_buf[:k], g_buf[:k]
-            np.maximum(x[rows], x0, out=xc)  # NaN stays NaN
-            np.minimum(xc, x1, out=xc)
-            below.take(_cells(xc, g0, scale, d_buf[:k], c), out=j, mode="clip")
-            for step in steps:  # j += step where the knot step - 1 above j is <= x
-                upper[step - 1 :].take(j, out=t, mode="clip")
-                np.greater_equal(xc, t, out=g)
-                if step == 1:
-                    j += g
-                else:
-                    np.multiply(g, step, out=c)
-                    j += c
-            base.take(j, out=t, mode="clip")
-            np.subtract(xc, t, out=o)
-            slopes.take(j, out=t, mode="clip")
-            o *= t
-            values.take(j, out=t, mode="clip")
-            o += t
-    return out
+    return Interp.build(xp, fp).into(x, np.empty(x.shape[0], dtype=np.float64))

@@ -18,6 +18,7 @@ Every mapping is immutable; ``fit`` returns a new mapping; ``get_config`` /
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any, ClassVar, Protocol, Self
 
 import attrs
@@ -36,7 +37,7 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._kernel import interp, quantiles
+from kamlib.scoring._kernel import Interp, quantiles
 
 __all__ = [
     "POINTS_MAX",
@@ -96,22 +97,57 @@ _SAFE_GAP = 1e-290
 """Knots at least this far apart keep every slope (points per unit, <= 10 / gap) finite."""
 
 
-def _interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
+PointsFn = Callable[[FloatArray, FloatArray], FloatArray]
+"""A compiled mapping: ``fn(x, out)`` writes the points of ``x`` into ``out``, returns it."""
+
+
+def _curve_fn(xp: FloatArray, fp: FloatArray) -> PointsFn:
     """Piecewise-linear through strictly increasing ``xp``, flat outside; NaN stays NaN.
 
-    `interp` (``np.interp``'s formula, bit for bit, found faster) where no slope can
+    `Interp` (``np.interp``'s formula, bit for bit, found faster) where no slope can
     overflow (a choice fixed by the knots, never by the data); between knots closer than
     `_SAFE_GAP` the segment fraction ``(x - a) / (b - a)``, clipped to [0, 1], is used
-    instead, so points stay finite.
+    instead, so points stay finite. Compiled once per call of ``points``, or once per
+    score for a blocked kernel.
     """
     if float(np.diff(xp).min()) >= _SAFE_GAP:
-        return interp(x, xp, fp)
-    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
-    a, b = xp[i], xp[i + 1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        t = np.clip((x - a) / (b - a), 0.0, 1.0)
-    out: FloatArray = fp[i] + t * (fp[i + 1] - fp[i])
+        return Interp.build(xp, fp).into
+
+    def fraction(x: FloatArray, out: FloatArray) -> FloatArray:
+        i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+        a, b = xp[i], xp[i + 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            t = np.clip((x - a) / (b - a), 0.0, 1.0)
+        np.add(fp[i], t * (fp[i + 1] - fp[i]), out=out)
+        return out
+
+    return fraction
+
+
+def _constant_fn(x: FloatArray, out: FloatArray) -> FloatArray:
+    """Every account the middle of the scale (a constant population); NaN stays NaN."""
+    out[...] = POINTS_MAX / 2
+    out[np.isnan(x)] = np.nan
     return out
+
+
+def _fresh(fn: PointsFn, x: FloatArray) -> FloatArray:
+    return fn(x, np.empty(np.shape(x), dtype=np.float64))
+
+
+def points_fn(mapping: AnyMapping) -> PointsFn:
+    """The compiled form of ``mapping.points``: the same bits, written into ``out``.
+
+    `Percentile` and `Piecewise` build their curve once here; the others call ``points``.
+    """
+    if isinstance(mapping, Percentile | Piecewise):
+        return mapping.compiled()
+
+    def generic(x: FloatArray, out: FloatArray) -> FloatArray:
+        np.copyto(out, mapping.points(x))
+        return out
+
+    return generic
 
 
 def _observed(x: FloatArray, path: str) -> FloatArray:
@@ -368,6 +404,21 @@ class Percentile:
             >>> Percentile([0.0, 0.0, 4.0]).points(np.array([0.0, 2.0, 4.0])).tolist()
             [2.5, 6.25, 10.0]
         """
+        return _fresh(self.compiled(), x)
+
+    def compiled(self) -> PointsFn:
+        """Return `points` compiled once: ``fn(x, out)`` (for blocked kernels).
+
+        Raises:
+            NotFittedError: The knots are not known yet.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Percentile
+            >>> fn = Percentile([0.0, 1.0, 2.0]).compiled()
+            >>> fn(np.array([0.5, 2.0]), np.empty(2)).tolist()
+            [2.5, 10.0]
+        """
         if self.knots is None:
             raise NotFittedError("Percentile.knots", None, "is not fitted; call fit() first")
         k = np.asarray(self.knots)
@@ -375,9 +426,8 @@ class Percentile:
         uniq, inv = np.unique(k, return_inverse=True)
         mean_pts = np.bincount(inv, weights=pts) / np.bincount(inv)
         if uniq.size == 1:
-            return np.where(np.isnan(x), np.nan, POINTS_MAX / 2)
-        out: FloatArray = _interp(x, uniq, mean_pts)
-        return out
+            return _constant_fn
+        return _curve_fn(uniq, mean_pts)
 
     def get_config(self) -> dict[str, Any]:
         """Return a JSON-compatible description.
@@ -550,8 +600,18 @@ class Piecewise:
             >>> Piecewise([0, 100], [2, 10]).points(np.array([-5.0, 50.0, 200.0, np.nan])).tolist()
             [2.0, 6.0, 10.0, nan]
         """
-        out: FloatArray = _interp(x, np.asarray(self.xs), np.asarray(self.ys))
-        return out
+        return _fresh(self.compiled(), x)
+
+    def compiled(self) -> PointsFn:
+        """Return `points` compiled once: ``fn(x, out)`` (for blocked kernels).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Piecewise
+            >>> Piecewise([0, 100], [2, 10]).compiled()(np.array([50.0]), np.empty(1)).tolist()
+            [6.0]
+        """
+        return _curve_fn(np.asarray(self.xs), np.asarray(self.ys))
 
     def get_config(self) -> dict[str, Any]:
         """Return a JSON-compatible description.

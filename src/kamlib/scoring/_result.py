@@ -42,7 +42,7 @@ BoolArray = NDArray[np.bool_]
 
 def _json_default(value: object) -> Any:
     """Let ``json`` read a frozen configuration: any mapping as the dict it reads as."""
-    if isinstance(value, Mapping):
+    if type(value) is types.MappingProxyType or isinstance(value, Mapping):  # fast: exact type
         return dict(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 

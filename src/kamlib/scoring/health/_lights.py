@@ -240,29 +240,36 @@ def _rule_flags(
     the rule fires on missing input, in which case a missing input counts as satisfied.
     A mask of ``None`` means nothing is missing in that column.
     """
-    out = np.zeros((n, len(comparisons)), dtype=np.bool_, order="F")
+    out = np.empty((n, len(comparisons)), dtype=np.bool_, order="F")
+    widest = max((len(cols) for cols in columns), default=0)
+    sat = np.empty(n if widest > 1 else 0, dtype=np.bool_)  # only rules on several features
     for r, (cols, ms, op, thr, fire) in enumerate(
         zip(columns, masks, comparisons, thresholds, fire_on_missing, strict=True)
     ):
         ufunc = _UFUNCS[op]
         hit = out[:, r]
         for k, (col, miss) in enumerate(zip(cols, ms, strict=True)):
-            sat = ufunc(col, thr)
+            dst = hit if k == 0 else sat  # written in place: no temporary per rule
+            ufunc(col, thr, out=dst)
             if miss is not None:
-                sat = (sat | miss) if fire else (sat & ~miss)
-            if k == 0:
-                hit[...] = sat
-            else:
+                if fire:
+                    dst |= miss
+                else:
+                    np.greater(dst, miss, out=dst)  # sat and not missing
+            if k:
                 hit &= sat
     return out
 
 
 def _light_levels(flags: BoolArray, severities: Sequence[int]) -> NDArray[np.int8]:
     """Return the most severe level among fired rules per row (0 = green)."""
-    level = np.zeros(flags.shape[0], dtype=np.int8)
+    n = flags.shape[0]
+    level = np.zeros(n, dtype=np.int8)
+    tmp = np.empty(n, dtype=np.int8)
     for r, sev in enumerate(severities):
         col = np.ascontiguousarray(flags[:, r]).view(np.int8)
-        np.maximum(level, col * np.int8(sev), out=level)
+        np.multiply(col, np.int8(sev), out=tmp)
+        np.maximum(level, tmp, out=level)
     return level
 
 

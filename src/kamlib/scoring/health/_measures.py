@@ -10,6 +10,8 @@ becomes the other.
 
 from __future__ import annotations
 
+import math
+
 import attrs
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +26,8 @@ from kamlib.scoring._mappings import (
     MinMax,
     Percentile,
     Piecewise,
+    PointsFn,
+    points_fn,
 )
 
 __all__ = [
@@ -175,11 +179,21 @@ got 10.0
         mapping = self.mapping.fit(observed, f"HealthModel.measures[{self.name!r}].mapping")
         return attrs.evolve(self, mapping=mapping)
 
-    def points(self, x: FloatArray) -> FloatArray:
+    def points(self, x: FloatArray, *, inside: bool = False) -> FloatArray:
         """Map raw values to 0-100 health points (direction applied; NaN stays NaN).
 
         ``POINTS_TO_HEALTH * mapping.points(x)``, then ``100 - p`` for ``"cost"``: element
-        by element, so every account's points depend on its own value only.
+        by element, so every account's points depend on its own value only. A `MinMax`
+        with a range wider than a float's spacing is folded into two operations,
+        ``(clip(x, lo, hi) - lo) * s`` with ``s = 100 / (hi - lo)`` rounded down until
+        ``(hi - lo) * s <= 100``, so ``hi`` gets at most 100 points (kamlib's arithmetic;
+        it equals ``10 * MinMax.points`` up to rounding).
+
+        Args:
+            x: Raw values of the measure's feature.
+            inside: The caller knows every value lies in the mapping's range (a
+                FeatureTable's kept bounds tell): the clip, then the identity, is skipped,
+                which changes no bit.
 
         Raises:
             NotFittedError: The mapping still needs `HealthModel.fit`.
@@ -191,15 +205,89 @@ got 10.0
             >>> m.points(np.array([0.0, 2.5, 20.0])).tolist()
             [100.0, 75.0, 0.0]
         """
-        # A range narrower than a float's spacing makes MinMax's quotient overflow to inf,
-        # which its clip turns into the top of the scale: the right answer, no warning.
-        with np.errstate(over="ignore"):
-            p = self.mapping.points(x)
-        p *= POINTS_TO_HEALTH  # every built-in mapping returns a new array: scale in place
-        if self.direction == "cost":
-            np.subtract(HEALTH_MAX, p, out=p)
-        out: FloatArray = p
-        return out
+        return self.compiled(inside=inside)(x, np.empty(np.shape(x), dtype=np.float64))
+
+    def compiled(self, *, inside: bool = False) -> PointsFn:
+        """Return `points` compiled once: ``fn(x, out)`` (for blocked kernels).
+
+        Raises:
+            NotFittedError: The mapping still needs `HealthModel.fit`.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> fn = Measure("x", mapping=MinMax(0, 10)).compiled(inside=True)
+            >>> fn(np.array([2.5]), np.empty(1)).tolist()
+            [25.0]
+        """
+        m = self.mapping
+        cost = self.direction == "cost"
+        fold = _health_fold(m) if isinstance(m, MinMax) else None
+        if fold is not None:
+            lo, hi, scale = fold
+
+            def folded(x: FloatArray, out: FloatArray) -> FloatArray:
+                if inside:
+                    np.subtract(x, lo, out=out)
+                else:  # clip the value to the range first (NaN stays NaN)
+                    np.maximum(x, lo, out=out)
+                    np.minimum(out, hi, out=out)
+                    out -= lo
+                out *= scale
+                if cost:
+                    np.subtract(HEALTH_MAX, out, out=out)
+                return out
+
+            return folded
+        inner = points_fn(m)
+
+        def mapped(x: FloatArray, out: FloatArray) -> FloatArray:
+            # A range narrower than a float's spacing makes MinMax's quotient overflow to
+            # inf, which its clip turns into the top of the scale: the right answer.
+            with np.errstate(over="ignore"):
+                inner(x, out)
+            out *= POINTS_TO_HEALTH
+            if cost:
+                np.subtract(HEALTH_MAX, out, out=out)
+            return out
+
+        return mapped
+
+    def inside(self, lo: float, hi: float) -> bool:
+        """Whether values observed within ``[lo, hi]`` need no clip (see `points`).
+
+        Examples:
+            >>> from kamlib.scoring import Measure, MinMax
+            >>> m = Measure("x", mapping=MinMax(0, 10))
+            >>> m.inside(1.0, 9.0), m.inside(-1.0, 9.0)
+            (True, False)
+        """
+        m = self.mapping
+        return (
+            isinstance(m, MinMax)
+            and m.lo is not None
+            and m.hi is not None
+            and lo >= m.lo
+            and hi <= m.hi
+        )
+
+
+def _health_fold(m: MinMax) -> tuple[float, float, float] | None:
+    """``(lo, hi, s)``: ``(x - lo) * s`` are the health points of ``x`` in ``[lo, hi]``.
+
+    Rounded down until ``(hi - lo) * s <= 100``: every value in the range then gets points
+    in ``[0, 100]`` (rounding is monotone). ``None`` for an unfitted or constant range, or
+    one so narrow that ``100 / (hi - lo)`` overflows (those keep `MinMax.points`).
+    """
+    if m.lo is None or m.hi is None or not m.hi > m.lo:
+        return None
+    width = m.hi - m.lo
+    s = HEALTH_MAX / width
+    if not math.isfinite(s):
+        return None
+    while width * s > HEALTH_MAX:
+        s = math.nextafter(s, 0.0)
+    return m.lo, m.hi, s
 
 
 #: Seed measures [000]: business (purchase stability, growth), relationship (interaction

@@ -7,6 +7,7 @@ and drives the kernels: measure points (`._measures`), tree aggregation
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
@@ -18,6 +19,7 @@ from kamlib._table import FeatureTable
 from kamlib._validators import as_tuple, non_empty_str
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
+from kamlib.scoring._mappings import PointsFn
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ScoreTable, owned_readonly
 from kamlib.scoring.health._lights import (
@@ -31,11 +33,15 @@ from kamlib.scoring.health._lights import (
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
 from kamlib.scoring.health._tree import (
     DEFAULT_NODES,
+    BlockFn,
+    Coef,
     Node,
     TreeContributions,
     TreePlan,
     aggregate,
     compile_tree,
+    tree_weights,
+    weighted_sum_into,
 )
 
 __all__ = ["HealthModel"]
@@ -54,6 +60,69 @@ def _tuple_of(cls: type, path: str) -> Any:
                 raise InvalidTypeError(f"{p}[{i}]", item, f"must be a {cls.__name__}")
 
     return check
+
+
+@attrs.frozen(eq=False)
+class MeasureContributions:
+    """Lazy contributions of a tree of means: each measure's points times its weight.
+
+    Holds the table's (read-only) measure columns, not the points, and maps them again
+    when the contributions are first read, with the same compiled mappings that the
+    score's blocked kernel used: the same bits, without an ``(n, m)`` matrix of points
+    kept in memory. Picklable (measures and arrays only).
+    """
+
+    measures: tuple[Measure, ...]
+    inside: tuple[bool, ...]
+    columns: tuple[FloatArray, ...]
+    masks: tuple[BoolArray | None, ...]
+    fill: tuple[float | None, ...]
+    weights: tuple[Coef, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n, m)``: rows and measures."""
+        return (self.columns[0].shape[0], len(self.columns))
+
+    def _block(self, j: int, fn: PointsFn, rows: slice, out: FloatArray) -> FloatArray:
+        fn(self.columns[j][rows], out)
+        gap, value = self.masks[j], self.fill[j]
+        if gap is not None and value is not None:
+            np.copyto(out, value, where=gap[rows])
+        return out
+
+    def points_into(self, j: int, rows: slice, out: FloatArray) -> FloatArray:
+        """Write measure ``j``'s health points for ``rows`` into ``out`` (missing: filled)."""
+        return self._block(j, self.measures[j].compiled(inside=self.inside[j]), rows, out)
+
+    def makers(self) -> list[BlockFn]:
+        """One block function per measure, each compiled once, for `weighted_sum_into`."""
+        return [
+            functools.partial(self._block, j, ms.compiled(inside=self.inside[j]))
+            for j, ms in enumerate(self.measures)
+        ]
+
+    def compute(self) -> FloatArray:
+        """Return the ``(n, m)`` Fortran-ordered contributions."""
+        n, m = self.shape
+        out = np.empty((n, m), dtype=np.float64, order="F")
+        every = slice(None)
+        for j in range(m):
+            col = self.points_into(j, every, out[:, j])
+            w = self.weights[j]
+            col *= w
+        return out
+
+    def take(self, rows: NDArray[np.intp]) -> MeasureContributions:
+        """Return the recipe for ``rows`` only."""
+        return MeasureContributions(
+            measures=self.measures,
+            inside=self.inside,
+            columns=tuple(c[rows] for c in self.columns),
+            masks=tuple(None if g is None else g[rows] for g in self.masks),
+            fill=self.fill,
+            weights=tuple(w if isinstance(w, float) else w[rows] for w in self.weights),
+        )
 
 
 @attrs.frozen
@@ -277,7 +346,9 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
     # ------------------------------------------------------------------ kernel driver
     def _run(
         self, table: FeatureTable, *, with_nodes: bool
-    ) -> tuple[FloatArray, TreeContributions, FloatArray, dict[str, FloatArray]]:
+    ) -> tuple[
+        FloatArray, TreeContributions | MeasureContributions, FloatArray, dict[str, FloatArray]
+    ]:
         require_columns(table, self.required_features, "HealthModel")
         unfitted = [m.name for m in self.measures if not m.is_fitted]
         if unfitted:
@@ -291,33 +362,56 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
                 miss = table.mask(ms.feature)
                 if miss.any():
                     masks[j] = miss
-        points: list[FloatArray] = []
         avail: list[BoolArray | None] = [None] * m
+        fill: list[float | None] = [None] * m  # the points a missing cell gets, if any
         for j, ms in enumerate(self.measures):
-            p = ms.points(table.column(ms.feature))
             gap = masks[j]
-            if gap is not None:
-                miss = gap
-                if ms.missing == "raise":
-                    i = int(np.flatnonzero(miss)[0])
-                    raise InvalidValueError(
-                        f"HealthModel.measures[{ms.name!r}]",
-                        table.ids[i],
-                        f"is missing for account {table.ids[i]!r} and the measure's policy "
-                        "is missing='raise'",
-                    )
-                if ms.missing == "renormalise":
-                    p = np.where(miss, 0.0, p)
-                    avail[j] = ~miss
-                elif ms.missing == "fill":
-                    assert ms.fill_points is not None  # the measure checks it
-                    p = np.where(miss, ms.fill_points, p)
-                else:  # "penalty": the bottom of the scale, weights unchanged
-                    p = np.where(miss, 0.0, p)
-            points.append(p)
-        score, contributions, by_slot = aggregate(points, avail, self._plan, with_nodes=with_nodes)
+            if gap is None:
+                continue
+            if ms.missing == "raise":
+                i = int(np.flatnonzero(gap)[0])
+                raise InvalidValueError(
+                    f"HealthModel.measures[{ms.name!r}]",
+                    table.ids[i],
+                    f"is missing for account {table.ids[i]!r} and the measure's policy "
+                    "is missing='raise'",
+                )
+            if ms.missing == "renormalise":  # 0 points at weight 0
+                fill[j] = 0.0
+                avail[j] = ~gap
+            elif ms.missing == "fill":
+                assert ms.fill_points is not None  # the measure checks it
+                fill[j] = ms.fill_points
+            else:  # "penalty": the bottom of the scale, weights unchanged
+                fill[j] = 0.0
+        lo, hi = table.bounds([ms.feature for ms in self.measures])
+        recipe = MeasureContributions(
+            measures=self.measures,
+            # kept bounds inside a MinMax range: its clip is skipped, which changes no bit
+            inside=tuple(
+                ms.inside(float(a), float(b))
+                for ms, a, b in zip(self.measures, lo, hi, strict=True)
+            ),
+            columns=tuple(table.column(ms.feature) for ms in self.measures),
+            masks=tuple(masks),
+            fill=tuple(fill),
+            weights=(),
+        )
+        weights = None if with_nodes else tree_weights(avail, self._plan, n)
+        by_slot: dict[int, FloatArray] = {}
+        contributions: TreeContributions | MeasureContributions
+        if weights is None:  # node values are read: whole columns through the tree
+            every = slice(None)
+            points = [recipe.points_into(j, every, np.empty(n)) for j in range(m)]
+            score, contributions, by_slot = aggregate(
+                points, avail, self._plan, with_nodes=with_nodes
+            )
+        else:  # a tree of means: map and add up each block while it is in cache
+            contributions = attrs.evolve(recipe, weights=weights)
+            score = weighted_sum_into(contributions.makers(), weights, n, clip=(0.0, HEALTH_MAX))
         node_values = {p.name: by_slot[p.slot] for p in self._plan.nodes} if with_nodes else {}
-        np.clip(score, 0.0, HEALTH_MAX, out=score)
+        if weights is None:  # the blocked kernel clipped its blocks already
+            np.clip(score, 0.0, HEALTH_MAX, out=score)
         if all(gap is None for gap in masks):  # nothing missing: coverage is the constant 1
             return score, contributions, np.broadcast_to(np.float64(1.0), (n,)), node_values
         lost = np.zeros(n, dtype=np.float64)

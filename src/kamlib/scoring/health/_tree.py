@@ -8,7 +8,7 @@ never over accounts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -37,6 +37,8 @@ __all__ = [
     "TreePlan",
     "aggregate",
     "compile_tree",
+    "tree_weights",
+    "weighted_sum_into",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -300,18 +302,48 @@ class TreeContributions:
         )
 
 
-def _weighted_sum(points: Sequence[FloatArray], weights: Sequence[Coef]) -> FloatArray:
-    """``sum_j points_j * weight_j`` from ``0.0``, left to right, in cache-sized blocks."""
-    n = points[0].shape[0]
+BlockFn = Callable[[slice, FloatArray], FloatArray]
+"""Returns one measure's points for a block of rows, written into the given scratch block
+(or a view of points kept elsewhere, which is then only read)."""
+
+
+def weighted_sum_into(
+    makers: Sequence[BlockFn],
+    weights: Sequence[Coef],
+    n: int,
+    clip: tuple[float, float] | None = None,
+) -> FloatArray:
+    """``sum_j points_j * weight_j`` from ``0.0``, left to right, in cache-sized blocks.
+
+    Each block of measure ``j``'s points comes from ``makers[j]``, so a measure can be
+    mapped and added up while its block is in cache, without an ``(n, m)`` matrix of
+    points in memory; ``clip`` clips each block of the sum to ``[lo, hi]`` there too
+    (``np.clip``'s bits). A row's score is the same bits whatever the blocks.
+    """
     score = np.zeros(n, dtype=np.float64)
-    buf = np.empty(min(n, BLOCK_ROWS), dtype=np.float64)
+    m = min(n, BLOCK_ROWS)
+    pbuf, tmp_buf = np.empty(m, dtype=np.float64), np.empty(m, dtype=np.float64)
     for rows in blocks(n):
         o = score[rows]
-        tmp = buf[: o.shape[0]]
-        for p, w in zip(points, weights, strict=True):
-            np.multiply(p[rows], w if isinstance(w, float) else w[rows], out=tmp)
+        k = o.shape[0]
+        tmp = tmp_buf[:k]
+        for make, w in zip(makers, weights, strict=True):
+            pb = make(rows, pbuf[:k])
+            np.multiply(pb, w if isinstance(w, float) else w[rows], out=tmp)
             o += tmp
+        if clip is not None:
+            np.maximum(o, clip[0], out=o)
+            np.minimum(o, clip[1], out=o)
     return score
+
+
+def _weighted_sum(points: Sequence[FloatArray], weights: Sequence[Coef]) -> FloatArray:
+    """``sum_j points_j * weight_j`` of points already computed (see `weighted_sum_into`)."""
+
+    def kept(p: FloatArray) -> BlockFn:
+        return lambda rows, _scratch: p[rows]
+
+    return weighted_sum_into([kept(p) for p in points], weights, points[0].shape[0])
 
 
 _UNREAD: FloatArray = np.empty(0)
@@ -346,9 +378,43 @@ def aggregate(
         contributions (`TreeContributions`), and node slot to ``(n,)`` values (only the
         computed ones without ``with_nodes``).
     """
-    n = points[0].shape[0]
-    m = len(points)
-    values: list[FloatArray] = list(points)
+    effective, values = _walk(points, available, plan, points[0].shape[0], with_nodes)
+    contributions = TreeContributions(tuple(points), effective)
+    score = _weighted_sum(points, effective)
+    root = plan.nodes[-1].slot
+    node_values = {nd.slot: values[nd.slot] for nd in plan.nodes if values[nd.slot] is not _UNREAD}
+    node_values[root] = score
+    return score, contributions, node_values
+
+
+def tree_weights(
+    available: Sequence[BoolArray | None], plan: TreePlan, n: int
+) -> tuple[Coef, ...] | None:
+    """Each measure's effective weight when it depends on availability alone, else ``None``.
+
+    A tree of weighted means weighs its measures by their availability only (a ``min`` or
+    ``veto`` node also reads the values): then a blocked kernel can add up the score while
+    each block of points is in cache. The weights are those `aggregate` uses, bit for bit.
+    """
+    if any(nd.aggregator != "mean" for nd in plan.nodes):
+        return None
+    return _walk(None, available, plan, n, with_nodes=False)[0]
+
+
+def _walk(
+    points: Sequence[FloatArray] | None,
+    available: Sequence[BoolArray | None],
+    plan: TreePlan,
+    n: int,
+    with_nodes: bool,
+) -> tuple[tuple[Coef, ...], list[FloatArray]]:
+    """Walk the tree bottom-up: each measure's effective weight, and every slot's value.
+
+    ``points`` may be ``None`` only for a tree of means without ``with_nodes``, where no
+    node value is read.
+    """
+    m = len(available)
+    values: list[FloatArray] = list(points) if points is not None else [_UNREAD] * m
     avail: list[BoolArray | None] = list(available)
     coefs: dict[int, list[Coef]] = {}
     read_by_parent = {c for nd in plan.nodes if nd.aggregator != "mean" for c in nd.children}
@@ -422,8 +488,4 @@ def aggregate(
     effective = tuple(
         float(weight[j]) if isinstance(weight[j], float | int) else weight[j] for j in range(m)
     )
-    contributions = TreeContributions(tuple(points), effective)
-    score = _weighted_sum(points, effective)
-    node_values = {nd.slot: values[nd.slot] for nd in plan.nodes if values[nd.slot] is not _UNREAD}
-    node_values[root] = score
-    return score, contributions, node_values
+    return effective, values
