@@ -156,7 +156,9 @@ def _lerp(a: FloatArray, b: FloatArray, t: FloatArray) -> FloatArray:
     return out
 
 
-def quantiles(values: FloatArray, probs: Sequence[float] | FloatArray) -> FloatArray:
+def quantiles(
+    values: FloatArray, probs: Sequence[float] | FloatArray, *, overwrite: bool = False
+) -> FloatArray:
     """The ``probs`` quantiles of ``values``: the one quantile fitter of kamlib's scorers.
 
     The "linear" rule (Hyndman & Fan's 7th, numpy's default): the value at the virtual
@@ -166,8 +168,11 @@ def quantiles(values: FloatArray, probs: Sequence[float] | FloatArray) -> FloatA
     one minimum over the part above it; several quantiles share one multi-point partition.
 
     Args:
-        values: A non-empty 1-d array of finite values (not modified).
+        values: A non-empty 1-d array of finite values (not modified, unless
+            ``overwrite``).
         probs: Probabilities in ``[0, 1]``.
+        overwrite: Partition ``values`` in place instead of a copy (for a scorer's own
+            temporary: saves a copy and its fresh memory).
 
     Examples:
         >>> import numpy as np
@@ -185,13 +190,17 @@ def quantiles(values: FloatArray, probs: Sequence[float] | FloatArray) -> FloatA
     t = h - lo
     below = np.clip(lo, 0, n - 1).astype(np.intp)
     above = np.minimum(below + 1, n - 1)
+    kth = int(below[0]) if p.size == 1 else np.unique(np.concatenate([below, above]))
+    if overwrite:
+        values.partition(kth)
+        part = values
+    else:
+        part = np.partition(values, kth)
     if p.size == 1:
         k = int(below[0])
-        part = np.partition(values, k)
         a = part[below]
         b = a if k + 1 >= n else np.asarray([part[k + 1 :].min()])
     else:
-        part = np.partition(values, np.unique(np.concatenate([below, above])))
         a, b = part[below], part[above]
     return _lerp(a, b, t)
 

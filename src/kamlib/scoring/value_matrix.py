@@ -406,7 +406,8 @@ in (0, 1); got 1.5
         x, y, _, _, _ = self._axes(table)
         q = [self.quantile]
         x_cut = self.x_cut if self.x_cut is not None else float(quantiles(x, q)[0])
-        y_cut = self.y_cut if self.y_cut is not None else float(quantiles(y, q)[0])
+        # y is this fit's own blend: partitioned in place, no copy
+        y_cut = self.y_cut if self.y_cut is not None else float(quantiles(y, q, overwrite=True)[0])
         return attrs.evolve(self, x_cut=x_cut, y_cut=y_cut)
 
     def score(self, table: FeatureTable) -> ScoreTable:
