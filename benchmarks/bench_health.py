@@ -1,14 +1,14 @@
 """Health model kernels against one read of their inputs.
 
 - (d) ``HealthModel.score``, default model pinned (fitted once, outside the timing), on
-  ``n`` accounts with the seed's 5 measures and 5 rule flags, nothing missing: the fast
-  path; target <= 4;
-- informative: contributions materialised; 5% of the measure cells missing (general
-  kernel); ``fit``; the seed three-colour lights; :func:`hysteresis_steps` and
-  :func:`rescue_alerts` on ``n`` scores.
+  ``n`` accounts with the seed's 5 measures and 5 rule flags, nothing missing (the
+  default tree is all weighted means: the blocked kernel); target <= 4;
+- informative: contributions materialised (recomputed from the columns on first read);
+  5% of the measure cells missing (per-row renormalised weights); ``fit``; the seed
+  three-colour lights; ``hysteresis_steps`` and ``rescue_alerts`` on ``n`` scores.
 
 The baseline is "one read of the inputs": ``sum(col.sum() for col in cols)`` where
-``cols`` are the same table's columns (:meth:`FeatureTable.column` views) that the timed
+``cols`` are the same table's columns (``FeatureTable.column`` views) that the timed
 call reads: ``model.required_features`` for the model, the measure columns for ``fit``,
 the rules' features for the lights, and ``scores.sum()`` for the per-score functions. No
 kernel can do less than read its inputs once. Timings: :func:`_timing.compare`,
