@@ -751,36 +751,12 @@ def test_percentile_points_between_sub_normal_knots_are_finite() -> None:
 
 
 @pytest.mark.parametrize("holes", [False, True])
-def test_lazy_contributions_add_up_to_the_score_bit_for_bit(holes: bool) -> None:
-    """The score is the left-to-right sum from 0.0 of the contributions it reports."""
-    rng = np.random.default_rng(11)
-    n = 70_000  # more than one block of the blocked sum
-    cols = {
-        "purchase_stability": rng.uniform(0, 1, n),
-        "revenue_growth": rng.normal(0, 0.2, n),
-        "interaction_frequency": rng.uniform(0, 8, n),
-        "satisfaction": rng.uniform(30, 100, n),
-        "cooperation_breadth": rng.integers(0, 8, n).astype(float),
-    }
-    missing = {"satisfaction": rng.random(n) < 0.1} if holes else None
-    t = FeatureTable.from_columns([f"A{i}" for i in range(n)], cols, missing=missing)
-    res = HealthModel(rules=()).fit(t).score(t)
-    C = res.contributions
-    assert C.shape == (n, 5)
-    total = np.zeros(n)
-    for j in range(C.shape[1]):
-        total += C[:, j]
-    assert np.array_equal(np.clip(total, 0.0, 100.0), res.scores)
-    rows = np.array([n - 1, 3, 65_537])
-    assert np.array_equal(res.take(rows).contributions, C[rows])
-
-
-@pytest.mark.parametrize("holes", [False, True])
-def test_blocked_kernel_gives_the_tree_walks_bits(holes: bool) -> None:
-    """A tree of means is scored block by block without an (n, m) matrix of points; the
-    whole-column walk (node_scores) must give the same bits, and so must pickling."""
+def test_blocked_kernel_keeps_the_bits_of_the_tree_walk(holes: bool) -> None:
+    """A tree of means is scored block by block with no (n, m) matrix of points: the
+    whole-column walk (node_scores) gives the same bits; the lazy contributions add up
+    to the score left to right from 0.0, survive take and pickle."""
     rng = np.random.default_rng(5)
-    n = 70_000
+    n = 70_000  # more than one block of the blocked sum
     cols = {
         "purchase_stability": rng.uniform(-0.1, 1.1, n),  # outside MinMax(0, 1): clipped
         "revenue_growth": rng.lognormal(0, 1, n),
@@ -793,5 +769,12 @@ def test_blocked_kernel_gives_the_tree_walks_bits(holes: bool) -> None:
     model = HealthModel(rules=()).fit(t)
     res = model.score(t)
     assert np.array_equal(model.node_scores(t)["overall"], res.scores)
-    again = pickle.loads(pickle.dumps(res))
-    assert np.array_equal(again.contributions, res.contributions)
+    C = res.contributions
+    assert C.shape == (n, 5)
+    total = np.zeros(n)
+    for j in range(C.shape[1]):
+        total += C[:, j]
+    assert np.array_equal(np.clip(total, 0.0, 100.0), res.scores)
+    rows = np.array([n - 1, 3, 65_537])
+    assert np.array_equal(res.take(rows).contributions, C[rows])
+    assert np.array_equal(pickle.loads(pickle.dumps(res)).contributions, C)
