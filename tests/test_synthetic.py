@@ -1,4 +1,4 @@
-"""synthetic_portfolio: deterministic, valid, and firing every seed rule somewhere."""
+"""synthetic_portfolio: deterministic, valid, and firing every source rule somewhere."""
 
 from __future__ import annotations
 

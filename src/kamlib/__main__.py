@@ -85,7 +85,7 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
     matrix = ValueMatrix(missing="renormalise").fit(placed)
     quadrants = matrix.score(placed)
     config = matrix.get_config()
-    _rule("1. Strategic value matrix (seed [000]); cuts = fitted medians")
+    _rule("1. Strategic value matrix (source [000]); cuts = fitted medians")
     if unassessed.any():
         todo = ", ".join(str(a) for a in table.ids[unassessed][:6])
         print(f"   {int(unassessed.sum())} accounts have no strategic assessment yet: {todo} ...")
@@ -106,7 +106,7 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
     scored = points.score(table)
     kal = points.key_accounts(scored, top=25)
     _rule(
-        f"2. Key-account list (weighted points, seed [002]); threshold {threshold:g}/10, "
+        f"2. Key-account list (weighted points, source [002]); threshold {threshold:g}/10, "
         "guardrail 5-25 [004]"
     )
     for rank, (aid, pts) in enumerate(zip(kal.ids, kal.scores, strict=True), start=1):
@@ -122,7 +122,7 @@ def demo(accounts: int, seed: int, as_of: dt.datetime, threshold: float) -> int:
     # 3. Health and the three-colour lights [000]
     health = HealthModel().fit(table).score(table)
     assert health.labels is not None
-    _rule("3. Health (seed [000]) and three-colour lights")
+    _rule("3. Health (source [000]) and three-colour lights")
     for light in ("red", "yellow", "green_watch", "green"):
         rows = np.flatnonzero(health.labels == light)
         print(f"   {light:<12} {rows.size:>5}")

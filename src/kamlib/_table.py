@@ -34,7 +34,7 @@ BoolArray = NDArray[np.bool_]
 MAX_MAGNITUDE = 1e15
 """Largest absolute value a FeatureTable (or a scorer parameter) accepts.
 
-kamlib's own choice, not a seed rule: no KAM figure reaches a thousand trillion (revenue
+kamlib's own choice, not a source rule: no KAM figure reaches a thousand trillion (revenue
 in cents of the largest company is ~1e14), while every kernel stays far from float64
 overflow with inputs this size, so no formula needs an overflow work-around. A larger
 value is refused with [`InvalidValueError`][kamlib.errors.InvalidValueError] naming the cell.

@@ -142,7 +142,7 @@ def extract_features(
         portfolio: The portfolio.
         as_of: Timezone-aware moment the features describe; nothing after it is read.
         periods: Quarters in the window, 1 to `MAX_PERIODS` (default 4: one year;
-            seed [000] reports health quarterly). An ``int`` or numpy integer.
+            source [000] reports health quarterly). An ``int`` or numpy integer.
         nps_window_days: Look-back of the NPS responses in days, 1 to
             `MAX_NPS_WINDOW_DAYS` (default 365).
         network: Also compute the stakeholder-network features (coverage, support,

@@ -4,7 +4,7 @@ Everything is drawn from ``numpy.random.default_rng(seed)``: the same ``(n_accou
 as_of)`` always gives the same portfolio, on any machine. Nothing is read from files.
 
 The data is plausible, not realistic: sizes follow the size band, a few accounts decline
-two quarters running, some carry the seed's red/yellow triggers (a key decision-maker who
+two quarters running, some carry the source's red/yellow triggers (a key decision-maker who
 left, a frozen budget, a competitor, satisfaction below 70, unclear renewal intent), so every
 rule of the scorers has something to fire on.
 
@@ -223,7 +223,7 @@ class _Generator:
             self.opportunities.append(
                 Opportunity(oid, aid, f"Deal {aid}", Money(size, self.cur), stage, chain)
             )
-            if len(chain) >= 2:  # the project gives a contact new influence (seed [002])
+            if len(chain) >= 2:  # the project gives a contact new influence (source [002])
                 self.relationships.append(
                     Relationship(chain[-1], chain[0], "influences", 0.7, opportunity_id=oid)
                 )

@@ -50,7 +50,7 @@ def account(**kw: object) -> Account:
     return Account(**base)  # type: ignore[arg-type]
 
 
-# -- seed [000]: strategic attributes on a declared scale ---------------------------
+# -- source [000]: strategic attributes on a declared scale ---------------------------
 
 
 def test_score_scale_is_0_to_10_seed_004() -> None:
@@ -97,7 +97,7 @@ def test_nps_score_must_be_int() -> None:
         NpsResponse(T0, 9.0)  # type: ignore[arg-type]
 
 
-# -- risk signals (seed [000] three-colour warning) ---------------------------------
+# -- risk signals (source [000] three-colour warning) ---------------------------------
 
 
 @pytest.mark.parametrize("kind", list(RiskKind))
@@ -132,7 +132,7 @@ def test_risk_is_open_needs_aware_as_of() -> None:
         RiskSignal("budget_frozen", T0).is_open(dt.datetime(2024, 1, 2))
 
 
-# -- needs (seed [000] demand pool) ----------------------------------------------------
+# -- needs (source [000] demand pool) ----------------------------------------------------
 
 
 def test_need_priority_is_urgency_times_value_seed_000() -> None:

@@ -100,7 +100,7 @@ def _usd(x: float) -> Money:
 
 
 def test_period_figures_net_profit_seed_004() -> None:
-    """Seed [004]: rank by profit after cost-to-serve, not revenue."""
+    """Source [004]: rank by profit after cost-to-serve, not revenue."""
     big_revenue = PeriodFigures(Quarter(2024, 1), _usd(10_000), _usd(1_000), _usd(900))
     small_revenue = PeriodFigures(Quarter(2024, 1), _usd(2_000), _usd(800), _usd(100))
     assert big_revenue.revenue > small_revenue.revenue

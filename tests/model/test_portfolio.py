@@ -262,7 +262,7 @@ def test_dangling_references(overrides: dict[str, Any], path: str, value: str) -
 @pytest.mark.parametrize(
     ("overrides", "path"),
     [
-        # seed [004]: the executive sponsor is one of our staff
+        # source [004]: the executive sponsor is one of our staff
         (
             {"accounts": [acc("A1", sponsor="P1"), acc("A2")]},
             "Portfolio.accounts[0].executive_sponsor_id",

@@ -267,7 +267,7 @@ def test_graph_red_flags_on_a_plain_networkx_graph() -> None:
         FlagCode.COMPETITOR_STRONGER,
     )
     assert f.get(FlagCode.DECISION_MAKER_LEFT) == RedFlag(
-        FlagCode.DECISION_MAKER_LEFT, "decision-maker(s) P1 left (seed [000]: red light)", ("P1",)
+        FlagCode.DECISION_MAKER_LEFT, "decision-maker(s) P1 left (source [000]: red light)", ("P1",)
     )
     G.remove_edge("P2", "P1")
     assert FlagCode.REPORTING_LINE_UNKNOWN in graph_red_flags(G, as_of=AS_OF)

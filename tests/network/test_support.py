@@ -1,4 +1,4 @@
-"""support_scores and weighted_support (seed [002] portrait)."""
+"""support_scores and weighted_support (source [002] portrait)."""
 
 from __future__ import annotations
 

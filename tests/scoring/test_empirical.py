@@ -1,4 +1,4 @@
-"""EmpiricalEstimate: seed rule [002] (benchmark spend of industry x size band)."""
+"""EmpiricalEstimate: source rule [002] (benchmark spend of industry x size band)."""
 
 from __future__ import annotations
 

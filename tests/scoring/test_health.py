@@ -1,4 +1,4 @@
-"""Tests of the health model: seed rules [000], the tree, missing data, properties."""
+"""Tests of the health model: source rules [000], the tree, missing data, properties."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def population() -> FeatureTable:
 FITTED = HealthModel().fit(population())
 
 
-# ---------------------------------------------------------------------------- seed rules [000]
+# ---------------------------------------------------------------------------- source rules [000]
 @pytest.mark.parametrize(
     ("column", "code"),
     [

@@ -1,4 +1,4 @@
-"""WeightedPoints: seed rules [002]/[004] (0-10 points, weighted total, 5-25 list, 3 months)."""
+"""WeightedPoints: source rules [002]/[004] (0-10 points, weighted total, 5-25 list, 3 months)."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def test_guardrail_judges_qualifying_accounts_before_top() -> None:
     assert not kal.within_bounds
     assert kal.message == (
         "145 accounts qualify; showing the top 25 - too many: more than 25 "
-        "(seed [004]: keep 5 to 25)"
+        "(source [004]: keep 5 to 25)"
     )
     full = wp.key_accounts(st_)
     assert (full.qualifying, len(full), full.flag, full.truncated) == (145, 145, "too_many", False)
@@ -157,7 +157,7 @@ def test_guardrail_judges_qualifying_accounts_before_top() -> None:
     none = WeightedPoints([Criterion("x", mapping=MinMax(0, n - 1))])
     kal = none.key_accounts(none.score(t), top=10)
     assert (len(kal), kal.qualifying, kal.flag) == (10, 10, None)
-    assert kal.message == "10 key accounts: within (seed [004]: keep 5 to 25)"
+    assert kal.message == "10 key accounts: within (source [004]: keep 5 to 25)"
 
 
 def test_key_account_ties_broken_by_id() -> None:

@@ -1,7 +1,7 @@
 """The key account and what is recorded about it.
 
-Seed [000] defines a key account by strategic fit, value potential and resource
-complementarity; seeds [001]/[003]/[004] add classification (industry, size, region),
+Source [000] defines a key account by strategic fit, value potential and resource
+complementarity; sources [001]/[003]/[004] add classification (industry, size, region),
 satisfaction and NPS, and profit after cost-to-serve.
 """
 
@@ -52,12 +52,12 @@ SCORE_SCALE: Final[tuple[float, float]] = (0.0, 10.0)
 """Inclusive ``(low, high)`` scale of every judgement score in the model.
 
 Used by `StrategicAttributes`, `Need` (urgency, value) and
-[`Portrait`][kamlib.model.Portrait]. Seed [004] rates criteria 0-10.
+[`Portrait`][kamlib.model.Portrait]. Source [004] rates criteria 0-10.
 """
 
 _LO, _HI = SCORE_SCALE
 SATISFACTION_SCALE: Final[tuple[float, float]] = (0.0, 100.0)
-"""Inclusive scale of `SatisfactionSurvey.score` (seed [000]: yellow below 70)."""
+"""Inclusive scale of `SatisfactionSurvey.score` (source [000]: yellow below 70)."""
 
 
 def _score() -> Any:
@@ -68,7 +68,7 @@ def _score() -> Any:
 class StrategicAttributes:
     """The three dimensions that make an account *key*, each on `SCORE_SCALE`.
 
-    Seed rule [000] (大客户的界定): not only purchase volume, but **strategic fit**
+    Source rule [000] (大客户的界定): not only purchase volume, but **strategic fit**
     (战略契合度), **value potential** (价值潜力) and **resource complementarity**
     (资源互补性).
 
@@ -96,7 +96,7 @@ class StrategicAttributes:
 class SatisfactionSurvey:
     """One customer-satisfaction survey result, ``score`` on 0-100.
 
-    Seed rule [000]: a satisfaction score below 70 is a yellow light (the threshold
+    Source rule [000]: a satisfaction score below 70 is a yellow light (the threshold
     is a parameter of the warning rules, not of this record).
 
     Attributes:
@@ -117,7 +117,7 @@ class SatisfactionSurvey:
 
 @attrs.frozen
 class NpsResponse:
-    """One Net Promoter Score answer, an integer 0-10 (seed [003]; KPI in seed [000]).
+    """One Net Promoter Score answer, an integer 0-10 (source [003]; KPI in source [000]).
 
     Attributes:
         at: When it was answered (timezone-aware).
@@ -224,7 +224,7 @@ def _to_need_kind(value: NeedKind | str) -> NeedKind:
 class Need:
     """One customer need in the account's demand pool (需求池).
 
-    Seed rule [000]: needs are explicit, implicit or latent, and the demand pool is
+    Source rule [000]: needs are explicit, implicit or latent, and the demand pool is
     ranked by **urgency * value** (`priority`).
 
     Attributes:
@@ -247,7 +247,7 @@ class Need:
 
     @property
     def priority(self) -> float:
-        """``urgency * value`` (seed [000]); 0 to ``SCORE_SCALE[1] ** 2``.
+        """``urgency * value`` (source [000]); 0 to ``SCORE_SCALE[1] ** 2``.
 
         Examples:
             >>> Need("N", "x", "latent", 2, 3).priority
@@ -283,21 +283,21 @@ class Account:
     Attributes:
         id: Unique account id.
         name: Display name.
-        industry: Industry class (seed [001]).
-        region: Region class (seed [001]).
-        size_band: `SizeBand` (seed [001]).
+        industry: Industry class (source [001]).
+        region: Region class (source [001]).
+        size_band: `SizeBand` (source [001]).
         cooperation_start: First day of cooperation; drives the contact cadence
-            (seed [000]: weekly in months 0-3, fortnightly reviews to month 12,
+            (source [000]: weekly in months 0-3, fortnightly reviews to month 12,
             quarterly workshops after).
         figures: Quarterly `PeriodFigures`.
-        strategic: `StrategicAttributes` (seed [000]) if assessed.
+        strategic: `StrategicAttributes` (source [000]) if assessed.
         cooperation_areas: Distinct non-empty names of the areas we cooperate in
-            (ecosystem health, seed [000]).
+            (ecosystem health, source [000]).
         surveys: `SatisfactionSurvey` results.
         nps: `NpsResponse` answers.
         renewal_intent: Latest stated `RenewalIntent`, if any.
         executive_sponsor_id: Id of the person on our staff who sponsors the
-            account (seed [004]: every key account has an executive sponsor).
+            account (source [004]: every key account has an executive sponsor).
         risk_signals: `RiskSignal` records.
         needs: `Need` records, ids unique within the account.
 
@@ -450,7 +450,7 @@ class Account:
         """Whole months of cooperation completed on ``as_of``.
 
         A month is complete on the same day-of-month as ``cooperation_start``
-        (Jan 15 → Feb 15 is one month). Drives the cadence phases of seed [000].
+        (Jan 15 → Feb 15 is one month). Drives the cadence phases of source [000].
 
         Raises:
             InvalidValueError: ``as_of`` is before ``cooperation_start``.
@@ -475,7 +475,7 @@ class Account:
         return months
 
     def needs_by_priority(self) -> tuple[Need, ...]:
-        """The demand pool ranked by urgency * value, highest first (seed [000]).
+        """The demand pool ranked by urgency * value, highest first (source [000]).
 
         Ties keep their recorded order.
 

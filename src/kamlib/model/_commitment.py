@@ -1,6 +1,6 @@
-"""Commitments and their state machine: the commit-execute-feedback loop (seed [000]).
+"""Commitments and their state machine: the commit-execute-feedback loop (source [000]).
 
-Seed rules [000] (承诺-执行-反馈闭环): fix scope and delivery time before signing and do
+Source rules [000] (承诺-执行-反馈闭环): fix scope and delivery time before signing and do
 not over-commit (``required_capacity``); during execution warn the customer of a risk
 **at least 48 hours** before it hits (`RiskWarning.gives_notice`); after delivery
 the customer takes part in acceptance and the feedback goes into the next plan
@@ -103,7 +103,7 @@ class Transition:
 class RiskWarning:
     """A warning given to the customer that a commitment is at risk.
 
-    Seed rule [000]: warn **at least 48 hours** before the risk hits; the 48 is the
+    Source rule [000]: warn **at least 48 hours** before the risk hits; the 48 is the
     default of `gives_notice`. ``expected_impact_at`` may precede ``at`` (a
     late warning); `lead_time` is then negative.
 
@@ -137,7 +137,7 @@ class RiskWarning:
         return self.expected_impact_at - self.at
 
     def gives_notice(self, min_hours: float = 48) -> bool:
-        """Whether the warning came at least ``min_hours`` before impact (seed [000]: 48).
+        """Whether the warning came at least ``min_hours`` before impact (source [000]: 48).
 
         Args:
             min_hours: Required notice in hours, a finite number ``>= 0``.
@@ -172,7 +172,7 @@ class RiskWarning:
 
 @attrs.frozen
 class Acceptance:
-    """The customer's acceptance of a delivered commitment (seed [000]).
+    """The customer's acceptance of a delivered commitment (source [000]).
 
     Attributes:
         at: When it was accepted (timezone-aware).
@@ -213,10 +213,10 @@ class Commitment:
     Attributes:
         id: Unique commitment id.
         account_id: The account it was made to.
-        promise: What was promised (scope, seed [000]: fix scope before signing).
+        promise: What was promised (scope, source [000]: fix scope before signing).
         owner_id: Person on our staff who owns it.
         due: Promised delivery time (timezone-aware).
-        required_capacity: Effort in person-days, ``>= 0`` (seed [000]: do not
+        required_capacity: Effort in person-days, ``>= 0`` (source [000]: do not
             over-commit; check team capacity).
         history: `Transition` steps, oldest first.
         risk_warnings: `RiskWarning` given to the customer.
@@ -419,7 +419,7 @@ class Commitment:
 
         Allowed while the commitment is ``committed``, ``in_progress`` or already
         ``at_risk`` (then only the warning is added). Whether the warning came early
-        enough is `RiskWarning.gives_notice` (seed [000]: 48 hours).
+        enough is `RiskWarning.gives_notice` (source [000]: 48 hours).
 
         Raises:
             IllegalTransitionError: The state is ``proposed``, ``delivered`` or terminal.

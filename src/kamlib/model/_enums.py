@@ -27,7 +27,7 @@ __all__ = [
 
 
 class SizeBand(enum.StrEnum):
-    """Size class of a customer organisation (classify by size, seed [001]).
+    """Size class of a customer organisation (classify by size, source [001]).
 
     Examples:
         >>> SizeBand("large") is SizeBand.LARGE
@@ -43,7 +43,7 @@ class SizeBand(enum.StrEnum):
 class RenewalIntent(enum.StrEnum):
     """What the customer has said about renewing (续约意向).
 
-    Seed rule [000]: an *unclear* renewal intent is a yellow light.
+    Source rule [000]: an *unclear* renewal intent is a yellow light.
 
     Examples:
         >>> RenewalIntent.UNCLEAR == "unclear"
@@ -58,7 +58,7 @@ class RenewalIntent(enum.StrEnum):
 class RiskKind(enum.StrEnum):
     """Known kinds of risk signal; the set of kinds is open (any non-empty string).
 
-    Seed rule [000] (three-colour warning): *red* for a key decision-maker leaving,
+    Source rule [000] (three-colour warning): *red* for a key decision-maker leaving,
     a budget freeze or a competitor entering; *green (watch)* for ordinary service
     fluctuation such as a single late delivery. The colour mapping itself lives in
     the operations layer; this enum only names the kinds.
@@ -75,7 +75,7 @@ class RiskKind(enum.StrEnum):
 
 
 class NeedKind(enum.StrEnum):
-    """How a customer need is known (seed [000]: 显性/隐性/潜在需求).
+    """How a customer need is known (source [000]: 显性/隐性/潜在需求).
 
     *explicit*: written in the contract; *implicit*: derivable from the customer's
     situation; *latent*: anticipated from industry trends.
@@ -91,7 +91,7 @@ class NeedKind(enum.StrEnum):
 
 
 class NpsCategory(enum.StrEnum):
-    """Net Promoter category of one answer (seed [003]: NPS measures loyalty).
+    """Net Promoter category of one answer (source [003]: NPS measures loyalty).
 
     Examples:
         >>> NpsCategory.PROMOTER == "promoter"
@@ -106,7 +106,7 @@ class NpsCategory(enum.StrEnum):
 class DecisionRole(enum.StrEnum):
     """Role of a customer person in the decision chain.
 
-    Seed rule [000]: decision-maker (决策者), user (使用者), influencer (影响者).
+    Source rule [000]: decision-maker (决策者), user (使用者), influencer (影响者).
     ``coach`` (a champion who guides us inside the account) is the extra role used
     by the network red flags.
 
@@ -122,7 +122,7 @@ class DecisionRole(enum.StrEnum):
 
 
 class Side(enum.StrEnum):
-    """Whose person this is (seed [002]: internal vs. external influence).
+    """Whose person this is (source [002]: internal vs. external influence).
 
     Examples:
         >>> Side.OUR_STAFF.value
@@ -135,7 +135,7 @@ class Side(enum.StrEnum):
 
 
 class RelationshipKind(enum.StrEnum):
-    """The two relationship kinds of seed [002].
+    """The two relationship kinds of source [002].
 
     ``reports_to`` (汇报关系): the source reports to the target (explicit hierarchy).
     ``influences`` (影响力关系): the source can sway the target (implicit, decisive).
@@ -150,7 +150,7 @@ class RelationshipKind(enum.StrEnum):
 
 
 class CommitmentState(enum.StrEnum):
-    """States of a commitment in the commit-execute-feedback loop (seed [000]).
+    """States of a commitment in the commit-execute-feedback loop (source [000]).
 
     See [`kamlib.model.LEGAL_TRANSITIONS`][kamlib.model.LEGAL_TRANSITIONS] for the allowed moves;
     ``accepted``,
@@ -190,7 +190,7 @@ class Channel(enum.StrEnum):
 
 
 class InteractionLevel(enum.StrEnum):
-    """Seniority of an interaction (seed [000]: executive contact monthly after 3 months).
+    """Seniority of an interaction (source [000]: executive contact monthly after 3 months).
 
     Examples:
         >>> InteractionLevel("executive") is InteractionLevel.EXECUTIVE

@@ -1,4 +1,4 @@
-"""Contacts between our people and the account's people (seed [000] cadence)."""
+"""Contacts between our people and the account's people (source [000] cadence)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _to_outcome(value: Outcome | str) -> Outcome:
 class Interaction:
     """One contact with an account: a meeting, call, visit, workshop...
 
-    Seed rule [000] (cadence): weekly formal contact in months 0-3, a business review
+    Source rule [000] (cadence): weekly formal contact in months 0-3, a business review
     every 2 weeks and monthly executive contact to month 12, a quarterly strategic
     workshop after a year. Interactions are the record those rules are checked on;
     relationship health counts interactions with key persons.

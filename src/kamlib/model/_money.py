@@ -166,7 +166,7 @@ class Money:
 class PeriodFigures:
     """What one account brought in one quarter; all three amounts in one currency.
 
-    Seed rule [004]: measure a key account by *profit after cost-to-serve*, not by
+    Source rule [004]: measure a key account by *profit after cost-to-serve*, not by
     revenue. ``profit_contribution`` is the gross contribution (revenue minus the
     cost of the goods/services sold) **before** the cost of serving the account;
     `net_profit` subtracts ``cost_to_serve`` and is the figure to rank by.
@@ -217,7 +217,7 @@ class PeriodFigures:
 
     @property
     def net_profit(self) -> Money:
-        """Profit after cost-to-serve: ``profit_contribution - cost_to_serve`` (seed [004]).
+        """Profit after cost-to-serve: ``profit_contribution - cost_to_serve`` (source [004]).
 
         Examples:
             >>> f = PeriodFigures(

@@ -1,4 +1,4 @@
-"""Sales opportunities within an account (seed [002]: decision chain per opportunity)."""
+"""Sales opportunities within an account (source [002]: decision chain per opportunity)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _to_stage(value: OpportunityStage | str) -> OpportunityStage:
 class Opportunity:
     """A deal being pursued with an account.
 
-    Seed rule [002]: the decision chain of one opportunity may differ from the
+    Source rule [002]: the decision chain of one opportunity may differ from the
     account's standing network (relationships carrying this ``opportunity_id``);
     big opportunities go through the full deal process, small ones a fast track
     (the size threshold is a parameter of the operations layer).

@@ -1,4 +1,4 @@
-"""Key persons and the relationships between them (seeds [000], [002])."""
+"""Key persons and the relationships between them (sources [000], [002])."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _LO, _HI = SCORE_SCALE
 class Portrait:
     """Key-person portrait (关键人画像), each attribute on `SCORE_SCALE`.
 
-    Seed rule [002]: three attributes decide whether a person picks us:
+    Source rule [002]: three attributes decide whether a person picks us:
     **relationship closeness** (关系紧密度), **solution acceptance** (方案认可度) and
     **price acceptance** (价格接受度).
 
@@ -52,8 +52,8 @@ def _to_role(value: DecisionRole | str | None) -> DecisionRole | None:
 class KeyPerson:
     """A person who matters to an account: a customer contact, our staff or a rival's.
 
-    Seed rule [000]: customer people play a role in the decision chain
-    (`DecisionRole`); seed [002]: influence can come from inside the account
+    Source rule [000]: customer people play a role in the decision chain
+    (`DecisionRole`); source [002]: influence can come from inside the account
     or from outside (our staff, a competitor's staff), hence `Side`.
 
     Attributes:
@@ -116,12 +116,12 @@ def _to_rel_kind(value: RelationshipKind | str) -> RelationshipKind:
 
 @attrs.frozen
 class Relationship:
-    """A directed tie between two people (seed [002]).
+    """A directed tie between two people (source [002]).
 
     ``reports_to``: **source reports to target** (汇报关系). ``influences``: **source
     can sway target** (影响力关系), from inside the account or from outside.
     A relationship with an ``opportunity_id`` belongs to that opportunity's decision
-    chain only (seed [002]: a project can re-route reporting and give a contact new
+    chain only (source [002]: a project can re-route reporting and give a contact new
     influence); without one it is part of the standing network.
 
     Attributes:

@@ -123,7 +123,7 @@ class Portfolio:
       ``opportunity_id``, commitment account, owner and ``accepted_by_id``,
       interaction account and people, opportunity account and decision chain;
     * executive sponsors, commitment owners and ``Interaction.our_people`` are
-      ``our_staff`` (seed [004]: every key account has an executive sponsor on
+      ``our_staff`` (source [004]: every key account has an executive sponsor on
       our side);
     * customer people named by an interaction (``their_people``), an opportunity
       (``decision_chain``), an NPS answer (``Account.nps[j].person_id``) or an
@@ -335,7 +335,7 @@ class Portfolio:
         `people_of` ``(account_id)`` (so external influence by our staff or a
         competitor's staff on a customer person is included). With an
         ``opportunity_id``: only the relationships specific to that opportunity
-        (seed [002]); combine both to get the opportunity's full decision network.
+        (source [002]); combine both to get the opportunity's full decision network.
 
         Raises:
             UnknownIdError: No such account, or no such opportunity of that account.

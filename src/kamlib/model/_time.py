@@ -1,6 +1,6 @@
 """Calendar quarters: the reporting period of key-account figures and health.
 
-Seed rule [000]: the health model is reported quarterly; seed [002] re-evaluates
+Source rule [000]: the health model is reported quarterly; source [002] re-evaluates
 accounts every 3 months.
 """
 

@@ -1,6 +1,6 @@
 """Stakeholder network: who decides, who influences them, and how well we reach them.
 
-Seeds [000] and [002]: the decision chain has decision-makers (决策者), users (使用者)
+Sources [000] and [002]: the decision chain has decision-makers (决策者), users (使用者)
 and influencers (影响者); a key person's portrait is relationship closeness (关系紧密度),
 solution acceptance (方案认可度) and price acceptance (价格接受度); people are tied by
 reporting (汇报关系) and influence (影响力关系), and influence over a key person may come

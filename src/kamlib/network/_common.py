@@ -59,7 +59,7 @@ DEFAULT_ROLE_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
 )
 """Default weight of each decision role in coverage, support and interaction frequency.
 
-No seed gives numbers: seed [000] only says the decision-maker (决策者) decides on ROI
+No source gives numbers: source [000] only says the decision-maker (决策者) decides on ROI
 and strategy, the influencer (影响者) judges feasibility and the user (使用者) usability.
 kamlib ranks them decision-maker 1.0 > influencer 0.6 = coach 0.6 > user 0.3 as a
 documented default; pass ``role_weights=`` to change it. Its keys must be

@@ -185,7 +185,7 @@ def coverage(
 ) -> Coverage:
     """Coverage (覆盖): the strongest path from our staff to each key person.
 
-    Seed [002]: external influence, our staff swaying a key person directly or
+    Source [002]: external influence, our staff swaying a key person directly or
     through the account's own people, decides the deal. For every active
     customer-side person whose ``role`` has a positive weight in ``role_weights``
     (the *key persons*), the strongest path from any active ``our_staff`` node:
@@ -199,7 +199,7 @@ def coverage(
         G: A stakeholder graph; see `stakeholder_graph` for the attributes.
         weight: Edge attribute with the influence strength in [0, 1].
         role_weights: Weight of each role; default `DEFAULT_ROLE_WEIGHTS`
-            (no seed number exists for them).
+            (no source number exists for them).
 
     Returns:
         A `Coverage`.
@@ -302,7 +302,7 @@ def meeting_priorities(
     Every key person ``x`` then gets ``max(current strength, target * s(c -> x))``
     where ``s(c -> x)`` is the strongest path from ``c`` (1 for ``x = c``), and the
     coverage score of `coverage` is recomputed. The gain is the rise of the
-    score. No seed number gives ``target``; 0.8 (a strong, trusted tie) is the
+    score. No source number gives ``target``; 0.8 (a strong, trusted tie) is the
     documented default.
 
     Args:

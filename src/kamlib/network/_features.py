@@ -121,8 +121,8 @@ def relationship_features(
 ) -> RelationshipFeatures:
     """Relationship-health features (关系健康) of every account, as of ``as_of``.
 
-    Seed [000] measures relationship health by interaction frequency with key
-    persons; seed [002] adds the network and the portraits. Columns and formulas:
+    Source [000] measures relationship health by interaction frequency with key
+    persons; source [002] adds the network and the portraits. Columns and formulas:
     `RELATIONSHIP_FEATURES`. Rows follow ``portfolio.accounts``.
 
     **How the work is split.** Stakeholder graphs are small and separate per

@@ -43,14 +43,14 @@ __all__ = [
 
 DEFAULT_SINGLE_THREAD_SHARE = 0.5
 """An account is single-threaded when one contact carries *more than* this share of
-our direct tie strength into it. No seed number: 0.5 reads "most of" literally."""
+our direct tie strength into it. No source number: 0.5 reads "most of" literally."""
 
 
 class FlagCode(enum.StrEnum):
     """Reason codes of the stakeholder red flags.
 
-    Seed [000] makes a key decision-maker leaving a red light; the other codes read
-    seed [002]'s network rules (influence decides; reporting lines are explicit;
+    Source [000] makes a key decision-maker leaving a red light; the other codes read
+    source [002]'s network rules (influence decides; reporting lines are explicit;
     external influence can come from a competitor's staff).
 
     Examples:
@@ -209,7 +209,7 @@ def graph_flags(
             )
         )
 
-    # 2. a decision-maker left (seed [000] red light)
+    # 2. a decision-maker left (source [000] red light)
     left = [n for n in dms if (gone := _left_day(nodes[n].get("left_on"))) and gone <= day]
     if left or signal_left:
         parts = []
@@ -220,7 +220,7 @@ def graph_flags(
         flags.append(
             RedFlag(
                 FlagCode.DECISION_MAKER_LEFT,
-                " and ".join(parts) + " (seed [000]: red light)",
+                " and ".join(parts) + " (source [000]: red light)",
                 tuple(str(n) for n in left),
             )
         )
@@ -302,7 +302,7 @@ def graph_red_flags(
     ``decision_maker_left``. The six codes and their rules are those of
     `red_flags`; a node is a decision-maker when it is customer-side with
     ``role == "decision_maker"``, and it *left* when its ``left_on`` is on or
-    before ``as_of`` (seed [000]: a key decision-maker leaving is a red light).
+    before ``as_of`` (source [000]: a key decision-maker leaving is a red light).
     ``active`` is read as given, so set it to match ``left_on``.
 
     The result is labelled with ``G.graph["account_id"]`` and
@@ -394,7 +394,7 @@ def red_flags(
     * ``no_decision_maker_relationship``: an active decision-maker has no path from
       our staff, or no active decision-maker is recorded;
     * ``decision_maker_left``: a ``key_decision_maker_left`` risk signal is open at
-      ``as_of``, and/or a decision-maker's ``left_on`` is on or before it (seed
+      ``as_of``, and/or a decision-maker's ``left_on`` is on or before it (source
       [000]: a red light);
     * ``no_coach``: no active customer-side ``coach`` (internal champion);
     * ``single_threaded``: one customer contact receives more than
@@ -403,13 +403,13 @@ def red_flags(
     * ``competitor_stronger``: a competitor's staff reach an active decision-maker
       by a stronger path than ours (their paths avoid our staff, ours theirs);
     * ``reporting_line_unknown``: an active decision-maker has no reporting edge,
-      in or out (seed [002]: 汇报关系).
+      in or out (source [002]: 汇报关系).
 
     Args:
         portfolio: The portfolio.
         account_id: The account.
         as_of: Timezone-aware moment.
-        opportunity_id: Apply this opportunity's decision chain (seed [002]).
+        opportunity_id: Apply this opportunity's decision chain (source [002]).
         single_thread_share: Threshold in [0, 1); default
             `DEFAULT_SINGLE_THREAD_SHARE`.
 

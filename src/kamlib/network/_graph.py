@@ -33,7 +33,7 @@ def merge_decision_chain(
 ) -> list[Relationship]:
     """Overlay an opportunity's own relationships on the standing network.
 
-    Seed rule [002]: a project can re-route reporting and give a contact new
+    Source rule [002]: a project can re-route reporting and give a contact new
     influence over a key person. The exact rule:
 
     * an opportunity ``influences`` tie ``(s, t)`` **replaces** the standing
@@ -102,8 +102,8 @@ def stakeholder_graph(
 ) -> nx.DiGraph[str]:
     """The stakeholder network (人脉关系) as a directed graph.
 
-    Seed [000] names the roles in the decision chain (决策者 decision-maker,
-    使用者 user, 影响者 influencer); seed [002] the portrait (关系紧密度 closeness,
+    Source [000] names the roles in the decision chain (决策者 decision-maker,
+    使用者 user, 影响者 influencer); source [002] the portrait (关系紧密度 closeness,
     方案认可度 solution acceptance, 价格接受度 price acceptance) and the two kinds of
     tie, 汇报关系 reporting and 影响力关系 influence, where influence comes from inside
     the account or from our or a competitor's staff.
@@ -143,7 +143,7 @@ def stakeholder_graph(
     graph over many accounts. With ``opportunity_id`` the graph is that of the
     opportunity's account (inferred when ``account_id`` is omitted) with the
     opportunity's own relationships merged in by `merge_decision_chain`
-    (seed [002]): its influence ties replace standing ones of the same
+    (source [002]): its influence ties replace standing ones of the same
     ``(source, target)``, and its reporting ties re-route the reporting line of
     their source person.
 

@@ -1,4 +1,4 @@
-"""Who sways whom: indirect key persons and influence reach (seed [002])."""
+"""Who sways whom: indirect key persons and influence reach (source [002])."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def indirect_key_persons(
 ) -> dict[Hashable, tuple[InfluencePath, ...]]:
     """Indirect key persons (间接关键人): who inside the account sways each decision-maker.
 
-    Seed rule [002]: influence over a key person is internal (a contact inside the
+    Source rule [002]: influence over a key person is internal (a contact inside the
     account, an *indirect key person*) or external. This finds the internal kind:
     for every active node whose ``role`` is in ``roles``, the customer-side people
     (``side == "customer"``; a node without ``side`` counts as customer-side) who
@@ -212,7 +212,7 @@ def influence_reach(
 ) -> dict[Hashable, float]:
     """Influence centrality: PageRank over influence ties, walked from swayed to swayer.
 
-    Seed [002] calls influence ties implicit and decisive. A person's *reach* is
+    Source [002] calls influence ties implicit and decisive. A person's *reach* is
     the PageRank of the graph of influence ties **reversed** (``v -> u`` for every
     ``u`` sways ``v``), weighted by ``weight``: a random walk that, at each step,
     moves from a person to one of the people who sway them, with probability

@@ -1,4 +1,4 @@
-"""Key-person support estimated from the portrait (seed [002])."""
+"""Key-person support estimated from the portrait (source [002])."""
 
 from __future__ import annotations
 
@@ -33,12 +33,12 @@ __all__ = [
 ]
 
 PORTRAIT_ATTRIBUTES: Final = ("closeness", "solution_acceptance", "price_acceptance")
-"""Node attributes holding the portrait, each on the 0-10 scale (seed [002])."""
+"""Node attributes holding the portrait, each on the 0-10 scale (source [002])."""
 
 DEFAULT_PORTRAIT_WEIGHTS: Final[tuple[float, float, float]] = (1.0, 1.0, 1.0)
 """Weights of closeness, solution acceptance and price acceptance in support.
 
-Seed [002] names the three attributes that decide whether a person picks us but gives
+Source [002] names the three attributes that decide whether a person picks us but gives
 no weights, so kamlib weighs them equally by default.
 """
 
@@ -96,10 +96,10 @@ def support_scores(
 ) -> dict[Hashable, float]:
     """Support (支持度) of each customer-side person with a portrait, in [0, 1].
 
-    Seed rule [002]: relationship closeness (关系紧密度), solution acceptance
+    Source rule [002]: relationship closeness (关系紧密度), solution acceptance
     (方案认可度) and price acceptance (价格接受度) decide whether a person picks us.
     Default formula: the weighted mean of the three on the 0-10 scale, divided by
-    10, with `DEFAULT_PORTRAIT_WEIGHTS` (equal: the seed gives no weights).
+    10, with `DEFAULT_PORTRAIT_WEIGHTS` (equal: the source gives no weights).
     Pass three other weights, or a callable ``f(closeness, solution, price) ->
     [0, 1]`` for another rule.
 
@@ -200,7 +200,7 @@ def weighted_support(
     people, restarting at each person in proportion to their role weight
     (`DEFAULT_ROLE_WEIGHTS`; uniformly when nobody has a weighted role). A
     decision-maker thus weighs by role, and someone without a formal role weighs
-    by the key persons they sway (an indirect key person, seed [002]). For an
+    by the key persons they sway (an indirect key person, source [002]). For an
     opportunity pass its graph (``stakeholder_graph(..., opportunity_id=...)``).
 
     Args:

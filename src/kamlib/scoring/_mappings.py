@@ -1,6 +1,6 @@
 """Raw value -> points mappings (0 to 10) and the parameter checks the scorers share.
 
-Seed rule [004]: each criterion of a weighted multi-criteria table is scored **0 to 10**
+Source rule [004]: each criterion of a weighted multi-criteria table is scored **0 to 10**
 points. A mapping turns a raw feature value into such "benefit points" (more is better);
 a criterion read in the *cost* direction takes ``10 - points``.
 
@@ -50,7 +50,7 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 POINTS_MAX = 10.0
-"""Seed rule [004]: each criterion scores 0 to 10 points."""
+"""Source rule [004]: each criterion scores 0 to 10 points."""
 PERCENTILE_MAX_KNOTS = 10_001
 """Upper bound of ``Percentile(n_knots=...)``: a knot every 0.01 % (the config stores them)."""
 

@@ -1,6 +1,6 @@
-"""Empirical estimation (经验推算法), seed rule [002].
+"""Empirical estimation (经验推算法), source rule [002].
 
-Seed [002] offers empirical estimation as the alternative to weighted points: estimate an
+Source [002] offers empirical estimation as the alternative to weighted points: estimate an
 account's value from experience-based rules, e.g. the benchmark spend of its industry and
 size. kamlib's model::
 
@@ -102,7 +102,7 @@ def _adjustments(value: object) -> tuple[tuple[str, float], ...]:
 
 @attrs.frozen
 class EmpiricalEstimate:
-    """Empirical estimation (经验推算法, seed [002]): value from segment benchmarks.
+    """Empirical estimation (经验推算法, source [002]): value from segment benchmarks.
 
     ``value = benchmark[industry, size_band] * share + sum_j coefficient_j * x_j``, with the
     segment read from the FeatureTable's categorical columns ``industry`` and
@@ -127,7 +127,7 @@ class EmpiricalEstimate:
 
     Attributes:
         benchmarks: Segment benchmarks (non-negative spend), or ``None`` to learn them.
-        share: Attainable share of the benchmark, in [0, 1]; default 1.0 (the seeds give
+        share: Attainable share of the benchmark, in [0, 1]; default 1.0 (the sources give
             no number: the default estimates the whole benchmark spend).
         adjustments: ``{feature: coefficient}`` linear terms added to the value.
         default_spend: Benchmark for segments without one, or ``None`` to refuse them.

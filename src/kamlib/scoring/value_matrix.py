@@ -1,11 +1,11 @@
-"""The strategic value matrix (战略价值矩阵), seed rule [000], with A/B/C/D naming [002].
+"""The strategic value matrix (战略价值矩阵), source rule [000], with A/B/C/D naming [002].
 
 Two axes split the portfolio into four quadrants:
 
 - **current contribution** (当前贡献度, the x axis): by default the feature ``profit`` —
-  seed rule [004]: measure a key account by profit after cost-to-serve, not revenue;
+  source rule [004]: measure a key account by profit after cost-to-serve, not revenue;
 - **strategic importance** (战略重要性, the y axis): by default the weighted blend of the
-  three strategic attributes of seed [000] — ``strategic_fit`` (战略契合度),
+  three strategic attributes of source [000] — ``strategic_fit`` (战略契合度),
   ``value_potential`` (价值潜力), ``resource_complementarity`` (资源互补性), equal weights.
 
 An account is *high* on an axis when its value is **at or above** the cut (``value >= cut``),
@@ -52,13 +52,13 @@ __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
 FloatArray = NDArray[np.float64]
 
 QUADRANTS: tuple[str, ...] = ("strategic", "potential", "profit", "ordinary")
-"""Quadrant names in the order of seed [000]'s table (high/high first, low/low last)."""
+"""Quadrant names in the order of source [000]'s table (high/high first, low/low last)."""
 
 ABCD_NAMES: Mapping[str, str] = MappingProxyType(
     {"strategic": "A", "potential": "B", "profit": "C", "ordinary": "D"}
 )
-"""Seed [002]'s A/B/C/D classes. The seed does not say which letter is which quadrant;
-kamlib follows the order of seed [000]'s table: A = strategic (high contribution, high
+"""Source [002]'s A/B/C/D classes. The source does not say which letter is which quadrant;
+kamlib follows the order of source [000]'s table: A = strategic (high contribution, high
 strategic importance), B = potential (low, high), C = profit (high, low), D = ordinary."""
 
 QUADRANT_POLICY: Mapping[str, str] = MappingProxyType(
@@ -69,7 +69,7 @@ QUADRANT_POLICY: Mapping[str, str] = MappingProxyType(
         "ordinary": "standardised service; screen for upgrade",
     }
 )
-"""Seed rule [000]: the resource policy of each quadrant, as data."""
+"""Source rule [000]: the resource policy of each quadrant, as data."""
 
 _DEFAULT_Y = ("strategic_fit", "value_potential", "resource_complementarity")
 _REASONS = ("high_contribution", "high_strategic", "partial_strategic")
@@ -137,12 +137,12 @@ def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
 class ValueMatrix:
     """Strategic value matrix: four quadrants from contribution and strategic importance.
 
-    Seed rule [000] (战略价值矩阵): *strategic* (high contribution, high importance),
+    Source rule [000] (战略价值矩阵): *strategic* (high contribution, high importance),
     *potential* (low, high), *profit* (high, low), *ordinary* (low, low); each quadrant has a
-    resource policy (`QUADRANT_POLICY`). Seed [002] names the same classes A/B/C/D
+    resource policy (`QUADRANT_POLICY`). Source [002] names the same classes A/B/C/D
     (``naming="abcd"``, mapping in `ABCD_NAMES`).
 
-    **Axes.** ``x`` = the ``x_feature`` column (default ``profit``, seed [004]).
+    **Axes.** ``x`` = the ``x_feature`` column (default ``profit``, source [004]).
     ``y`` = ``sum_j w_j * y_features[j]`` with ``w`` = ``y_weights`` normalised to sum 1
     (default: equal weights over the three strategic attributes of [000], so ``y`` is on
     their 0..10 scale).
@@ -313,7 +313,7 @@ in (0, 1); got 1.5
         return normalised(self.y_weights)
 
     def policy(self, label: str) -> str:
-        """Return the seed [000] resource policy of a quadrant or A/B/C/D label.
+        """Return the source [000] resource policy of a quadrant or A/B/C/D label.
 
         Raises:
             InvalidTypeError: ``label`` is not a str.

@@ -1,7 +1,7 @@
-"""Weighted-points identification (综合积分法), seed rules [002] and [004].
+"""Weighted-points identification (综合积分法), source rules [002] and [004].
 
-Seed [002]: score each candidate on weighted criteria, sum the points, and qualify the
-accounts above a threshold; re-run every 3 months. Seed [004] uses the same method with
+Source [002]: score each candidate on weighted criteria, sum the points, and qualify the
+accounts above a threshold; re-run every 3 months. Source [004] uses the same method with
 12 criteria, each scored **0 to 10** points, and a weighted total; it also gives the rule of
 thumb that a key-account list holds **5 to 25** accounts.
 
@@ -128,8 +128,8 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
         "resource_complementarity",
     )
 )
-"""Twelve equally weighted benefit criteria with fitted min-max ranges (seed [004] uses 12
-criteria, each 0-10 points). The seeds do not list which twelve: these are kamlib's
+"""Twelve equally weighted benefit criteria with fitted min-max ranges (source [004] uses 12
+criteria, each 0-10 points). The sources do not list which twelve: these are kamlib's
 canonical features covering value [004], relationship [000] and strategy [000]."""
 
 
@@ -144,9 +144,9 @@ def _len_ids(self: KeyAccountList) -> int:
 
 @attrs.frozen
 class KeyAccountList:
-    """The ranked key-account list and the seed [004] size guardrail.
+    """The ranked key-account list and the source [004] size guardrail.
 
-    Seed rule [004]: keep the list short, **5 to 25** key accounts as a rule of thumb. A list
+    Source rule [004]: keep the list short, **5 to 25** key accounts as a rule of thumb. A list
     outside the bounds is *flagged*, never refused: the decision stays with the user.
 
     The guardrail judges the number of accounts that **qualify** (score at or above the
@@ -169,10 +169,10 @@ class KeyAccountList:
         >>> kal.within_bounds, len(kal), kal.qualifying
         (False, 2, 2)
         >>> kal.message
-        '2 key accounts: fewer than 5 (seed [004]: keep 5 to 25)'
+        '2 key accounts: fewer than 5 (source [004]: keep 5 to 25)'
         >>> top2 = KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_many", qualifying=145)
         >>> print(top2.message)
-        145 accounts qualify; showing the top 2 - too many: more than 25 (seed [004]: keep 5 to 25)
+        145 accounts qualify; showing the top 2 - too many: more than 25 (source [004]: keep 5 to 25)
     """
 
     ids: tuple[str, ...]
@@ -217,12 +217,12 @@ class KeyAccountList:
         Examples:
             >>> from kamlib.scoring import KeyAccountList
             >>> KeyAccountList(("A", "B"), (9.0, 8.0), (1, 5), None).message
-            '2 key accounts: within (seed [004]: keep 1 to 5)'
+            '2 key accounts: within (source [004]: keep 1 to 5)'
             >>> KeyAccountList(("A",), (9.0,), (1, 5), None, qualifying=3).message
-            '3 accounts qualify; showing the top 1 - within (seed [004]: keep 1 to 5)'
+            '3 accounts qualify; showing the top 1 - within (source [004]: keep 1 to 5)'
         """
         lo, hi = self.bounds
-        rule = f"(seed [004]: keep {lo} to {hi})"
+        rule = f"(source [004]: keep {lo} to {hi})"
         if self.truncated:
             head = f"{self.qualifying} accounts qualify; showing the top {len(self)}"
             if self.flag == "too_few":
@@ -392,7 +392,7 @@ class _Contributions:
 class WeightedPoints:
     """Weighted-points identification (综合积分法): weighted 0-10 points per criterion.
 
-    Seed rules [002]/[004]: each criterion gives 0 to 10 points; the weighted total decides;
+    Source rules [002]/[004]: each criterion gives 0 to 10 points; the weighted total decides;
     accounts at or above a threshold qualify; re-run every 3 months.
 
     **Score** = ``sum_j w_j * points_j`` with the weights normalised to sum 1
@@ -400,7 +400,7 @@ class WeightedPoints:
     the weight scale. Contributions ``w_j * points_j`` add up to it (up to rounding: the
     kernel adds folded terms in another order).
 
-    **Threshold.** The seeds give no number, so the default is ``None``: no verdict, no
+    **Threshold.** The sources give no number, so the default is ``None``: no verdict, no
     labels. With a threshold, labels are ``"key"`` (score ``>= threshold``: ties at the
     threshold qualify) or ``"not_key"``, and ``margin`` = ``|score - threshold|``.
 
@@ -420,7 +420,7 @@ class WeightedPoints:
     observed criterion is refused); ``"penalty"`` gives the missing criterion 0 points (the
     worst, whatever its direction) and ``"fill"`` gives it ``fill_points``, both with the
     weights unchanged; ``"raise"`` refuses the account. These rules are kamlib's own
-    choice: the seeds say nothing about missing data.
+    choice: the sources say nothing about missing data.
 
     **Speed.** A `MinMax` criterion whose range is not far from zero is folded into
     one multiply per value (``e * slope * x``, the intercepts summed once per row); the
@@ -428,7 +428,7 @@ class WeightedPoints:
     observed minimum and maximum, kept on the FeatureTable since validation, lie inside
     the range: clipping would not change a bit there. Contributions are computed lazily.
 
-    **Cadence.** ``review_every_months`` (default 3, seed [002]) is metadata for the review
+    **Cadence.** ``review_every_months`` (default 3, source [002]) is metadata for the review
     process: kamlib reads no clock; re-fit and re-score on that schedule.
 
     Attributes:
@@ -438,8 +438,8 @@ class WeightedPoints:
         missing: ``"renormalise"``, ``"penalty"``, ``"fill"`` or ``"raise"``.
         fill_points: Points (0 to 10) of a missing criterion, with ``missing="fill"`` only.
         list_bounds: Guardrail ``(low, high)`` on the key-account list length, default
-            ``(5, 25)`` (seed [004]).
-        review_every_months: Review cadence metadata (seed [002]: 3).
+            ``(5, 25)`` (source [004]).
+        review_every_months: Review cadence metadata (source [002]: 3).
 
     Examples:
         >>> from kamlib import FeatureTable
@@ -699,7 +699,7 @@ call fit() or pin the range; got 'x'
     def key_accounts(
         self, result: ScoreTable, *, top: int | np.integer[Any] | None = None
     ) -> KeyAccountList:
-        """Return the ranked key-account list with the seed [004] 5-25 guardrail.
+        """Return the ranked key-account list with the source [004] 5-25 guardrail.
 
         Qualifying accounts are those with ``score >= threshold`` (ties at the threshold all
         qualify, with the tie rule of the class docstring); with ``top``, at most the

@@ -52,7 +52,7 @@ def two_quarter_decline(
 ) -> BoolArray:
     """Flag accounts whose purchases fell at least ``drop`` in each of two quarters.
 
-    Seed rule [000]: an automatic alert when the purchase amount falls 15% for two
+    Source rule [000]: an automatic alert when the purchase amount falls 15% for two
     consecutive quarters (连续两季度下降15%). Inputs are the quarter-on-quarter changes
     (``revenue_change_last``, ``revenue_change_prev``: ``-0.15`` is a 15% fall); the alert
     fires where both are at or below [`decline_limit`][kamlib.scoring.health.decline_limit], i.e.
@@ -94,7 +94,7 @@ def quarterly_decline_alerts(
 ) -> BoolArray:
     """Flag accounts whose quarterly revenue fell ``drop`` in each of the last ``quarters``.
 
-    Seed rule [000] (连续两季度下降15%) from a ``(n, q)`` matrix of quarterly revenue,
+    Source rule [000] (连续两季度下降15%) from a ``(n, q)`` matrix of quarterly revenue,
     oldest quarter first. Quarter ``t`` counts as a fall when
     ``r[t] <= (1 - drop) * r[t-1]`` (with a relative tolerance of 1e-12, so an exact 15%
     fall fires) and ``r[t-1] > 0`` (no fall from zero or less). NaN (unknown revenue)
@@ -139,7 +139,7 @@ def rescue_alerts(
 ) -> BoolArray:
     """Flag accounts whose health score fell at least ``drop`` from the previous score.
 
-    Seed rule [003]: a bank's health index starts a rescue (挽回) when the score drops 20%.
+    Source rule [003]: a bank's health index starts a rescue (挽回) when the score drops 20%.
     Fires where ``previous > 0`` and ``current <= (1 - drop) * previous`` (with a relative
     tolerance of 1e-12). A previous score of 0 cannot fall further and never fires (no
     division, no warning); NaN (no previous score, e.g. a new account) never fires.

@@ -120,7 +120,7 @@ def synthetic_table(features: Sequence[str], n: int = 64, *, seed: int = 0) -> F
     Args:
         features: Float columns to create.
         n: Number of rows (accounts ``S0000``, ``S0001``, ...).
-        seed: Seed of the random generator; equal seeds give equal tables.
+        seed: Seed of the random generator; equal sources give equal tables.
 
     Returns:
         A validated FeatureTable without missing values.

@@ -1,6 +1,6 @@
 """The health model: a 0-100 health score and the three-colour light (三色灯).
 
-Seed rule [000]: account health is reported quarterly in three dimensions: *business
+Source rule [000]: account health is reported quarterly in three dimensions: *business
 health* (业务健康: purchase stability, growth), *relationship health* (关系健康: interaction
 frequency with key persons, satisfaction) and *ecosystem health* (生态健康: breadth of
 cooperation). `HealthModel` builds a tree ``measures -> dimensions -> overall``:
@@ -12,7 +12,7 @@ cooperation). `HealthModel` builds a tree ``measures -> dimensions -> overall``:
   (``"renormalise"``, ``"fill"``, ``"penalty"``, ``"raise"``);
 * each `Node` aggregates its children with a swappable aggregator: weighted mean
   (default), worst-of (``"min"``) or veto (a named child below a floor caps the node);
-* the three-colour light comes from declarative `LightRule` data, seed rules
+* the three-colour light comes from declarative `LightRule` data, source rules
   [000] by default: red (红灯) when the key decision-maker left, the budget is frozen or a
   competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
   green-watch (绿灯观察) on a single late delivery.

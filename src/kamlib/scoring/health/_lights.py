@@ -1,6 +1,6 @@
 """The three-colour light (三色灯): declarative rules, their kernel and the light per account.
 
-Seed rules [000]: red (红灯) when the key decision-maker left, the budget is frozen or a
+Source rules [000]: red (红灯) when the key decision-maker left, the budget is frozen or a
 competitor entered; yellow (黄灯) when satisfaction is below 70 or renewal is unclear;
 green-watch (绿灯观察) on a single late delivery. `LightRule` is plain data;
 `evaluate_rules` fires them column by column and `assign_lights` takes the
@@ -108,7 +108,7 @@ class LightRule:
             raise InvalidValueError("LightRule.feature", self.feature, "must name a feature")
 
 
-#: Seed rules [000] of the three-colour warning (三色灯).
+#: Source rules [000] of the three-colour warning (三色灯).
 DEFAULT_LIGHT_RULES: tuple[LightRule, ...] = (
     LightRule(
         "key_decision_maker_left",
@@ -189,12 +189,12 @@ def revenue_decline_rule(
 ) -> LightRule:
     """Return the two-quarter purchase decline alert as a `LightRule`.
 
-    Seed rule [000]: alert when the purchase amount falls 15% for two consecutive
+    Source rule [000]: alert when the purchase amount falls 15% for two consecutive
     quarters (连续两季度下降15%); kamlib reads it as a fall of at least 15% in each of the
     two quarters, compared with a tolerance (`decline_limit`) so that an exact 15%
     fall always fires. Fires exactly where
     [`kamlib.signals.two_quarter_decline`][kamlib.signals.two_quarter_decline]
-    does. Not in `DEFAULT_LIGHT_RULES` (the seed gives it no colour; yellow is
+    does. Not in `DEFAULT_LIGHT_RULES` (the source gives it no colour; yellow is
     kamlib's default); add it with ``rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())``.
 
     Args:

@@ -290,7 +290,7 @@ def _health_fold(m: MinMax) -> tuple[float, float, float] | None:
     return m.lo, m.hi, s
 
 
-#: Seed measures [000]: business (purchase stability, growth), relationship (interaction
+#: Source measures [000]: business (purchase stability, growth), relationship (interaction
 #: frequency, satisfaction), ecosystem (cooperation breadth). The mappings are kamlib's
 #: defaults: purchase stability fixed 0-1, growth by percentile, interaction frequency
 #: and breadth min-max learned by ``fit``, satisfaction fixed 0-100.

@@ -129,7 +129,7 @@ class MeasureContributions:
 class HealthModel:
     """Health score (0-100) over a measure tree, with a three-colour light from rules.
 
-    Seed rule [000]: three dimensions reported quarterly, business, relationship and
+    Source rule [000]: three dimensions reported quarterly, business, relationship and
     ecosystem health, combined into an overall score; the three-colour warning (三色灯)
     gives red / yellow / green-watch / green. ``fit`` learns what the measures' mappings
     still lack (min-max ranges, percentile knots) and nothing else; a fitted model is

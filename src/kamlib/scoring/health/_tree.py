@@ -140,7 +140,7 @@ class Node:
         return normalised(self.weights or (1.0,) * len(self.children))
 
 
-#: Seed tree [000]: three equally weighted dimensions (the source gives no weights).
+#: Source tree [000]: three equally weighted dimensions (the source gives no weights).
 DEFAULT_NODES: tuple[Node, ...] = (
     Node("business", ("purchase_stability", "revenue_growth")),
     Node("relationship", ("interaction_frequency", "satisfaction")),
