@@ -230,3 +230,25 @@ def test_docs_page_lists_every_feature() -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "features.md").read_text("utf-8")
     for name in FEATURES:
         assert f"`{name}`" in page, name
+
+
+def test_a_decision_maker_who_left_raises_the_red_feature_like_a_risk_signal() -> None:
+    """Source [000]: a key decision-maker leaving is red, whichever way it is recorded."""
+    from kamlib.model import KeyPerson
+    from kamlib.scoring import DEFAULT_LIGHT_RULES, assign_lights, evaluate_rules
+
+    gone = KeyPerson("P1", "Gone", "customer", account_id="A1", role="decision_maker",
+                     left_on=AS_OF.date())  # fmt: skip
+    later = KeyPerson("P2", "Later", "customer", account_id="A2", role="decision_maker",
+                      left_on=AS_OF.date() + DAY)  # fmt: skip
+    user = KeyPerson("P3", "User", "customer", account_id="A3", role="user",
+                     left_on=AS_OF.date() - DAY)  # fmt: skip
+    accounts = tuple(
+        _account(a, figures=_figs([100, 110, 120, 130, 140])) for a in ("A1", "A2", "A3")
+    )
+    t = extract_features(
+        Portfolio(accounts=accounts, people=(gone, later, user)), as_of=AS_OF, network=False
+    )
+    assert t.column("risk_key_decision_maker_left").tolist() == [1.0, 0.0, 0.0]
+    rules = [r for r in DEFAULT_LIGHT_RULES if r.code == "key_decision_maker_left"]
+    assert assign_lights(evaluate_rules(t, rules), rules).tolist() == ["red", "green", "green"]

@@ -30,10 +30,12 @@ from kamlib.model import (
     Account,
     Commitment,
     CommitmentState,
+    DecisionRole,
     Portfolio,
     Quarter,
     RenewalIntent,
     RiskKind,
+    Side,
 )
 
 __all__ = ["FEATURES", "MAX_NPS_WINDOW_DAYS", "MAX_PERIODS", "extract_features"]
@@ -78,8 +80,9 @@ FEATURES: Mapping[str, str] = {
     "strategic_fit": "Strategic fit, 0-10. Missing without strategic attributes. [000]",
     "value_potential": "Value potential, 0-10. [000]",
     "resource_complementarity": "Resource complementarity, 0-10. [000]",
-    "risk_key_decision_maker_left": "1 if a key_decision_maker_left signal is open at as_of. "
-    "[000] red light",
+    "risk_key_decision_maker_left": "1 if a key_decision_maker_left signal is open at as_of, "
+    "or a customer decision-maker of the account left on or before as_of's day "
+    "(KeyPerson.left_on): the same fact recorded either way. [000] red light",
     "risk_budget_frozen": "1 if a budget_frozen signal is open at as_of. [000] red light",
     "risk_competitor_entered": "1 if a competitor_entered signal is open. [000] red light",
     "risk_late_delivery": "1 if a late_delivery signal is open. [000] green (watch)",
@@ -211,6 +214,15 @@ def extract_features(
     commitments: dict[str, list[Commitment]] = {}
     for c in portfolio.commitments:
         commitments.setdefault(c.account_id, []).append(c)
+    day = as_of.date()  # a decision-maker gone by as_of's day is gone (as in kamlib.network)
+    dm_left = {
+        p.account_id
+        for p in portfolio.people
+        if p.side is Side.CUSTOMER
+        and p.role is DecisionRole.DECISION_MAKER
+        and p.left_on is not None
+        and p.left_on <= day
+    }
 
     for i, acc in enumerate(accounts):
         for f in acc.figures:
@@ -257,6 +269,8 @@ def extract_features(
             key = _RISK_COLUMNS.get(signal.kind)  # type: ignore[call-overload]
             if key is not None:
                 cols[key][i] = 1.0
+        if acc.id in dm_left:
+            cols["risk_key_decision_maker_left"][i] = 1.0
         if acc.renewal_intent is None:
             miss["renewal_unclear"][i] = miss["renewal_no"][i] = True
         else:

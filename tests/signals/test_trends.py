@@ -125,3 +125,16 @@ def test_signals_are_not_in_scoring() -> None:
     for name in ("two_quarter_decline", "rescue_alerts", "HysteresisBands", "Override"):
         assert name not in scoring.__all__
         assert not hasattr(scoring, name)
+
+
+def test_twelve_to_ten_twenty_to_eight_sixty_seven_fires_by_every_door() -> None:
+    """12.00 -> 10.20 -> 8.67 is an exact 15% fall twice (issue 8): every door agrees."""
+    r = np.array([[12.00, 10.20, 8.67]])
+    last = r[:, 2] / r[:, 1] - 1.0  # the features' formula: -0.14999999999999994
+    prev = r[:, 1] / r[:, 0] - 1.0  # -0.15000000000000005
+    assert two_quarter_decline(last, prev).tolist() == [True]
+    assert quarterly_decline_alerts(r).tolist() == [True]
+    t = FeatureTable.from_columns(
+        ["A"], {"revenue_change_last": last, "revenue_change_prev": prev}
+    )
+    assert evaluate_rules(t, [revenue_decline_rule()]).tolist() == [[True]]
