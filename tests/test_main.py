@@ -254,6 +254,15 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == f"kamlib {kamlib.__version__}\n"
 
 
+def test_help_documents_the_json(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("--json", "--account", "never NaN", '"key_accounts"', '"red_flags"'):
+        assert word in out, word
+
+
 def test_no_command_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exc:
         main([])

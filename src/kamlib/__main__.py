@@ -26,7 +26,7 @@ unknown ``--account`` id included), with a one-line message on stderr.
 
 JSON (``--json``) is one object on stdout; every key below is always present (a value
 that does not exist is ``null``, never left out, and never ``NaN``). Lists are complete
-in JSON; the text output cuts long ones and says "... and N more". The review::
+in JSON; the text output cuts long ones and says "… and N more". The review::
 
     {"kamlib": "<version>",
      "data": {"source": "synthetic", "seed", "accounts", "people", "as_of", "threshold"},
@@ -761,6 +761,15 @@ def _date(text: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+def _json_help() -> str:
+    """The JSON part of the module docstring, for ``demo --help``."""
+    doc = __doc__ or ""
+    start = doc.find("JSON (``--json``)")
+    if start < 0:  # docstrings stripped (python -OO)
+        return "--json: one JSON object on stdout; a missing value is null, never NaN."
+    return doc[start:].replace("``", "").replace("::", ":").strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kamlib",
@@ -772,15 +781,17 @@ def _parser() -> argparse.ArgumentParser:
         "demo",
         help="portfolio review on built-in synthetic data",
         description=(
-            "Review a seeded synthetic portfolio: value matrix, key accounts x quadrant x "
-            "health light, lights, stakeholder red flags. --json prints the same review as "
-            "one JSON object (the schema is in the module docstring: "
-            "python -c 'import kamlib.__main__; help(kamlib.__main__)'); every key is "
-            "always present, a missing value is null, never NaN."
+            "Review a seeded synthetic portfolio: value matrix, key accounts x quadrant x\n"
+            "health light, lights, stakeholder red flags; or, with --account, one account\n"
+            "end to end. Writes no files."
         ),
+        epilog=_json_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    demo.add_argument("--accounts", type=int, default=200, help="number of accounts (200)")
-    demo.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    demo.add_argument(
+        "--accounts", metavar="N", type=int, default=200, help="number of accounts (200)"
+    )
+    demo.add_argument("--seed", metavar="S", type=int, default=7, help="random seed (7)")
     demo.add_argument(
         "--as-of", type=_date, default=_date("2026-01-01"), help="review date (2026-01-01)"
     )
