@@ -142,10 +142,15 @@ def _cell(where: str, name: str, i: int) -> str:
     return f"{where}.df[{name!r}][{i}]"
 
 
+def _is_text(dtype: Any) -> bool:
+    """String, categorical or enum; or pandas ``object``, whose cells are checked one by one."""
+    return any(dtype == t for t in (nw.String, nw.Categorical, nw.Enum, nw.Object))
+
+
 def _read_ids(where: str, frame: nw.DataFrame[Any], id: str) -> list[str]:
     s = frame.get_column(id)
     dtype = s.dtype
-    if not (dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum):
+    if not _is_text(dtype):
         raise InvalidTypeError(
             f"{where}.df[{id!r}]", str(dtype), "must be a column of str account ids"
         )
@@ -208,7 +213,7 @@ def _read_labels(
 ) -> list[str]:
     s = frame.get_column(name)
     dtype = s.dtype
-    if not (dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum):
+    if not _is_text(dtype):
         raise InvalidTypeError(
             f"{where}.df[{name!r}]", str(dtype), "must be a string or categorical column of labels"
         )
