@@ -364,8 +364,8 @@ def from_frame(
             boolean, a label column not string or categorical, the id column not string
             (each named with its dtype); a label is not a ``str``.
         InvalidValueError: A NaN (without ``nan_is_missing``), an infinity or a value
-            above [`MAX_MAGNITUDE`][kamlib._table.MAX_MAGNITUDE] (named by column, row and
-            account); a null id or label; a column listed twice or as both kinds.
+            above ``1e15`` in magnitude (named by column, row and account); a null id or
+            label; a column listed twice or as both kinds.
         MissingFeatureError: ``id``, a ``columns`` or a ``categorical`` name is not a
             column of the frame.
         DuplicateIdError: Two rows share an id.
