@@ -26,6 +26,7 @@ from kamlib.scoring import (
     DEFAULT_NODES,
     LIGHTS,
     Bands,
+    Criterion,
     HealthModel,
     LightRule,
     Measure,
@@ -33,11 +34,13 @@ from kamlib.scoring import (
     Node,
     Percentile,
     Piecewise,
+    WeightedPoints,
     assign_lights,
     evaluate_rules,
     revenue_decline_rule,
 )
 from kamlib.scoring.health import POINTS_TO_HEALTH
+from kamlib.signals import HysteresisBands
 from kamlib.testing._check import check_scorer
 
 SEED_COLUMNS: dict[str, float] = {
@@ -81,7 +84,7 @@ def population() -> FeatureTable:
     )
 
 
-FITTED = HealthModel().fit(population())
+FITTED = HealthModel(bands=None).fit(population())  # event rules alone: bands tested below
 
 
 # ---------------------------------------------------------------------------- source rules [000]
@@ -168,7 +171,9 @@ def test_assign_lights_shape_checked() -> None:
 
 def test_decline_rule_in_the_model() -> None:
     model = HealthModel(
-        measures=FITTED.measures, rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule())
+        measures=FITTED.measures,
+        rules=(*DEFAULT_LIGHT_RULES, revenue_decline_rule()),
+        bands=None,
     )
     t = seed_table([{}, {}]).with_columns(
         {"revenue_change_last": [-0.2, -0.2], "revenue_change_prev": [-0.16, 0.1]}
@@ -513,8 +518,8 @@ def test_from_config_validates_untrusted_input() -> None:
     cfg = FITTED.get_config()
     with pytest.raises(InvalidTypeError, match="HealthModel"):
         HealthModel.from_config([])  # type: ignore[arg-type]
-    with pytest.raises(InvalidValueError, match=r"HealthModel\.version.*2"):
-        HealthModel.from_config({**cfg, "version": 2})
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.version.*3"):
+        HealthModel.from_config({**cfg, "version": 3})
     with pytest.raises(InvalidValueError, match=r"HealthModel\.extra: is not a field"):
         HealthModel.from_config({**cfg, "extra": 1})
     with pytest.raises(InvalidValueError, match=r"HealthModel\.scorer.*'other'"):
@@ -778,3 +783,79 @@ def test_blocked_kernel_keeps_the_bits_of_the_tree_walk(holes: bool) -> None:
     rows = np.array([n - 1, 3, 65_537])
     assert np.array_equal(res.take(rows).contributions, C[rows])
     assert np.array_equal(pickle.loads(pickle.dumps(res)).contributions, C)
+
+
+# ---------------------------------------------------------------------------- score bands
+BANDED = HealthModel().fit(population())
+
+
+def test_lights_agree_with_scores_under_the_default_bands() -> None:
+    """kamlib's default bands (red < 40 <= yellow < 60 <= green): no green account scores
+    below 60 and no account without an event is red above 40; the reason says which."""
+    t = population()
+    res = BANDED.score(t)
+    assert res.labels is not None
+    green = res.labels == "green"
+    assert (res.scores[green] >= 60.0).all()
+    banded_red = res.reason_flags[:, res.reason_codes.index("score_band_red")]
+    assert np.array_equal(banded_red, res.scores < 40.0)
+    for i in np.flatnonzero(res.labels == "red")[:20]:
+        reasons = res.reasons_of(str(res.ids[i]))
+        assert "score_band_red" in reasons or set(reasons) & {
+            "key_decision_maker_left",
+            "budget_frozen",
+            "competitor_entered",
+        }
+    assert "kamlib's score bands" in res.reason_texts["score_band_yellow"]
+
+
+def test_the_most_severe_of_event_and_band_wins() -> None:
+    low = {"satisfaction": 0.0, "purchase_stability": 0.0, "interaction_frequency": 0.0}
+    t = seed_table([{**low}, {"risk_budget_frozen": 1.0}, {}])
+    res = BANDED.score(t)
+    assert res.labels is not None
+    assert res.label_of("A0") == "red"
+    assert "score_band_red" in res.reasons_of("A0")
+    assert res.label_of("A1") == "red"  # event red, whatever the score
+    assert "budget_frozen" in res.reasons_of("A1")
+
+
+def test_bands_hold_with_the_previous_result_and_rescue_fires() -> None:
+    model = HealthModel(
+        measures=(Measure("x", mapping=MinMax(0, 100)),),
+        nodes=(Node("overall", ("x",)),),
+        rules=(),
+        rescue_drop=0.2,
+    )
+    before = model.score(FeatureTable.from_columns(["A", "B", "C"], {"x": [45, 58, 90]}))
+    assert before.labels is not None
+    assert before.labels.tolist() == ["yellow", "yellow", "green"]
+    now = FeatureTable.from_columns(["C", "A", "B", "D"], {"x": [56, 37, 59, 38]})
+    first = model.score(now)
+    held = model.score(now, previous=before)
+    assert first.labels is not None
+    assert held.labels is not None
+    # without history 56 and 59 are yellow, 37 and 38 red; with it C stays green (55 to
+    # leave), A stays yellow (35 to turn red), B stays yellow, D (new) is red
+    assert first.labels.tolist() == ["yellow", "red", "yellow", "red"]
+    assert held.labels.tolist() == ["red", "yellow", "yellow", "red"]
+    assert held.reasons_of("C") == ("rescue",)  # 90 -> 56 is a fall of 38% [003]
+    assert "[003]" in held.reason_texts["rescue"]
+    assert np.array_equal(held.scores, first.scores)  # lights move, scores never do
+    with pytest.raises(InvalidValueError, match="previous"):
+        model.score(now, previous=WeightedPoints([Criterion("x")]).fit(now).score(now))
+
+
+def test_bands_are_validated_and_versioned() -> None:
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.bands\.labels\[0\]"):
+        HealthModel(bands=HysteresisBands(("bad", "green"), enter=(50,), exit=(40,)))
+    with pytest.raises(InvalidValueError, match="most severe"):
+        HealthModel(bands=HysteresisBands(("green", "red"), enter=(50,), exit=(40,)))
+    with pytest.raises(InvalidValueError, match="score band"):
+        HealthModel(rules=(LightRule("score_band_red", "red", "satisfaction", "<", 10, "x"),))
+    cfg = BANDED.get_config()
+    assert cfg["version"] == 2
+    assert HealthModel.from_config(cfg) == BANDED
+    old = {k: v for k, v in cfg.items() if k not in ("bands", "rescue_drop", "rescue_light")}
+    old["version"] = 1  # a pinned config from before the bands: scores as it did then
+    assert HealthModel.from_config(old).bands is None

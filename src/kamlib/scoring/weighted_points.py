@@ -170,9 +170,14 @@ class KeyAccountList:
         (False, 2, 2)
         >>> kal.message
         '2 key accounts: fewer than 5 (source [004]: keep 5 to 25)'
+        >>> KeyAccountList(("A",), (9.0,), (5, 25), "too_few").message[:26]
+        '1 key account: fewer than '
         >>> top2 = KeyAccountList(("A", "B"), (9.0, 8.0), (5, 25), "too_many", qualifying=145)
-        >>> print(top2.message)
-        145 accounts qualify; showing the top 2 - too many: more than 25 (source [004]: keep 5 to 25)
+        >>> head, tail = top2.message.split(" - ")
+        >>> head
+        '145 accounts qualify; showing the top 2'
+        >>> tail
+        'too many: more than 25 (source [004]: keep 5 to 25)'
     """
 
     ids: tuple[str, ...]
@@ -224,13 +229,15 @@ class KeyAccountList:
         lo, hi = self.bounds
         rule = f"(source [004]: keep {lo} to {hi})"
         if self.truncated:
-            head = f"{self.qualifying} accounts qualify; showing the top {len(self)}"
+            q = self.qualifying
+            head = f"{q} account{'s' if q != 1 else ''} qualif{'y' if q != 1 else 'ies'}; "
+            head += f"showing the top {len(self)}"
             if self.flag == "too_few":
                 return f"{head} - too few: fewer than {lo} {rule}"
             if self.flag == "too_many":
                 return f"{head} - too many: more than {hi} {rule}"
             return f"{head} - within {rule}"
-        head = f"{len(self)} key accounts"
+        head = f"{len(self)} key account{'s' if len(self) != 1 else ''}"
         if self.flag == "too_few":
             return f"{head}: fewer than {lo} {rule}"
         if self.flag == "too_many":

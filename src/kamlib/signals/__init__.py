@@ -26,7 +26,7 @@ Examples:
 
 from __future__ import annotations
 
-from kamlib.signals._hysteresis import (
+from kamlib._hysteresis import (
     HysteresisBands,
     hysteresis_step,
     hysteresis_steps,

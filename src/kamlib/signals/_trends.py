@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from kamlib._validators import check_int, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.scoring.health import DECLINE_TOLERANCE, decline_limit
+from kamlib.scoring.health._lights import rescue_fired
 
 __all__ = ["quarterly_decline_alerts", "rescue_alerts", "two_quarter_decline"]
 
@@ -171,6 +172,4 @@ def rescue_alerts(
         if np.isinf(arr).any():
             i = int(np.flatnonzero(np.isinf(arr))[0])
             raise InvalidValueError(f"{path}[{i}]", float(arr[i]), "must be finite or NaN")
-    out: BoolArray = cur <= prev * ((1.0 - d) * (1.0 + DECLINE_TOLERANCE))
-    out &= prev > 0.0
-    return out
+    return rescue_fired(prev, cur, d)

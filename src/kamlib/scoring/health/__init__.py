@@ -36,7 +36,7 @@ Examples:
     >>> st.labels.tolist()
     ['green_watch', 'red']
     >>> st.reasons_of("A2")
-    ('budget_frozen', 'satisfaction_below_70')
+    ('budget_frozen', 'satisfaction_below_70', 'score_band_red')
     >>> bool(st.scores[0] > st.scores[1])
     True
 """
@@ -46,10 +46,12 @@ from __future__ import annotations
 from kamlib.scoring.health._lights import (
     COMPARISONS,
     DECLINE_TOLERANCE,
+    DEFAULT_HEALTH_BANDS,
     DEFAULT_LIGHT_RULES,
     LIGHTS,
     LightRule,
     assign_lights,
+    band_codes,
     decline_limit,
     evaluate_rules,
     light_levels,
@@ -71,6 +73,7 @@ __all__ = [
     "COMPARISONS",
     "DECLINE_TOLERANCE",
     "DEFAULT_FILL_POINTS",
+    "DEFAULT_HEALTH_BANDS",
     "DEFAULT_LIGHT_RULES",
     "DEFAULT_MEASURES",
     "DEFAULT_NODES",
@@ -83,6 +86,7 @@ __all__ = [
     "Measure",
     "Node",
     "assign_lights",
+    "band_codes",
     "light_levels",
     "decline_limit",
     "evaluate_rules",

@@ -9,6 +9,7 @@ most severe fired rule per account.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._hysteresis import HysteresisBands
 from kamlib._table import MAGNITUDE, FeatureTable
 from kamlib._validators import as_float, as_tuple, check_real, each, non_empty_str, one_of, real
 from kamlib.errors import InvalidTypeError, InvalidValueError
@@ -24,16 +26,20 @@ from kamlib.scoring._protocol import require_columns
 __all__ = [
     "COMPARISONS",
     "DECLINE_TOLERANCE",
+    "DEFAULT_HEALTH_BANDS",
     "DEFAULT_LIGHT_RULES",
     "LIGHTS",
     "ON_MISSING",
+    "RESCUE_CODE",
     "RULE_LIGHTS",
     "LightRule",
     "assign_lights",
+    "band_codes",
     "light_levels",
     "check_rules",
     "decline_limit",
     "evaluate_rules",
+    "rescue_fired",
     "revenue_decline_rule",
 ]
 
@@ -383,4 +389,91 @@ def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.ob
         ['green', 'yellow']
     """
     out: NDArray[np.object_] = _LIGHT_ARRAY[light_levels(flags, rules)]
+    return out
+
+
+# ---------------------------------------------------------------------------- score bands
+DEFAULT_HEALTH_BANDS = HysteresisBands(
+    ("red", "yellow", "green"), enter=(40.0, 60.0), exit=(35.0, 55.0)
+)
+"""kamlib's default score bands of the light (the sources give none; kamlib's own choice).
+
+A first score below 40 is red, below 60 yellow, else green. With the previous period's
+result (``HealthModel.score(table, previous=...)``) the bands hold against small moves: a
+red account turns yellow at 40, a yellow one turns red only below 35; yellow turns green
+at 60, green turns yellow only below 55.
+"""
+
+
+def check_bands(bands: HysteresisBands, path: str) -> None:
+    """Refuse bands whose labels are not lights ordered from the worst band up.
+
+    Raises:
+        InvalidValueError: A label that is not one of `LIGHTS`, or labels that do not
+            get strictly less severe from the lowest band to the highest.
+    """
+    for i, label in enumerate(bands.labels):
+        if label not in SEVERITY:
+            raise InvalidValueError(f"{path}.labels[{i}]", label, f"must be one of {list(LIGHTS)}")
+    sev = [SEVERITY[label] for label in bands.labels]
+    if any(b >= a for a, b in itertools.pairwise(sev)):
+        raise InvalidValueError(
+            f"{path}.labels",
+            bands.labels,
+            "must run from the most severe light (lowest scores) to the least severe",
+        )
+
+
+def band_codes(bands: HysteresisBands) -> tuple[str, ...]:
+    """Reason codes of the bands below the top one: ``score_band_<light>``.
+
+    Examples:
+        >>> from kamlib.scoring.health import DEFAULT_HEALTH_BANDS, band_codes
+        >>> band_codes(DEFAULT_HEALTH_BANDS)
+        ('score_band_red', 'score_band_yellow')
+    """
+    return tuple(f"score_band_{label}" for label in bands.labels[:-1])
+
+
+def band_texts(bands: HysteresisBands) -> dict[str, str]:
+    """The reason text of each band code (what score enters the band above, and leaves it).
+
+    Examples:
+        >>> from kamlib.scoring.health import DEFAULT_HEALTH_BANDS
+        >>> from kamlib.scoring.health._lights import band_texts
+        >>> band_texts(DEFAULT_HEALTH_BANDS)["score_band_red"][:44]
+        'Red: health score in the red band (below 40 '
+    """
+    out = {}
+    for i, label in enumerate(bands.labels[:-1]):
+        out[f"score_band_{label}"] = (
+            f"{label.replace('_', ' ').capitalize()}: health score in the {label} band "
+            f"(below {bands.enter[i]:g} on a first score; {bands.labels[i + 1]} again from "
+            f"{bands.enter[i]:g}; kamlib's score bands, the sources give none)"
+        )
+    return out
+
+
+RESCUE_CODE = "rescue"
+"""Reason code of the rescue alert in `HealthModel` results (``rescue_drop``)."""
+
+
+def rescue_fired(
+    previous: NDArray[np.float64], current: NDArray[np.float64], drop: float
+) -> BoolArray:
+    """Source rule [003]'s rescue: ``current <= (1 - drop) * previous`` and ``previous > 0``.
+
+    With the relative tolerance `DECLINE_TOLERANCE`, so an exact 20 % fall fires; NaN (no
+    previous score) never fires. The one formula behind
+    [`rescue_alerts`][kamlib.signals.rescue_alerts] and the model's ``rescue_drop``;
+    inputs are checked by their callers.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring.health._lights import rescue_fired
+        >>> rescue_fired(np.array([80.0, 80.0, 0.0]), np.array([64.0, 65.0, 0.0]), 0.2).tolist()
+        [True, False, False]
+    """
+    out: BoolArray = current <= previous * ((1.0 - drop) * (1.0 + DECLINE_TOLERANCE))
+    out &= previous > 0.0
     return out

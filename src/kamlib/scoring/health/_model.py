@@ -15,20 +15,37 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._hysteresis import HysteresisBands, hysteresis_steps, initial_states
 from kamlib._table import FeatureTable
-from kamlib._validators import as_tuple, non_empty_str
+from kamlib._validators import (
+    as_float,
+    as_tuple,
+    instance_of,
+    non_empty_str,
+    one_of,
+    optional,
+    real,
+)
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._mappings import PointsFn
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ScoreTable, owned_readonly
 from kamlib.scoring.health._lights import (
+    DEFAULT_HEALTH_BANDS,
     DEFAULT_LIGHT_RULES,
     LIGHTS,
+    RESCUE_CODE,
+    RULE_LIGHTS,
+    SEVERITY,
     LightRule,
+    band_codes,
+    band_texts,
+    check_bands,
     check_rules,
     evaluate_rules,
     light_levels,
+    rescue_fired,
 )
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
 from kamlib.scoring.health._tree import (
@@ -166,7 +183,7 @@ class HealthModel:
     """
 
     name: ClassVar[str] = "health_model"
-    config_version: ClassVar[int] = 1
+    config_version: ClassVar[int] = 2
 
     measures: tuple[Measure, ...] = attrs.field(
         default=DEFAULT_MEASURES, converter=as_tuple, validator=_tuple_of(Measure, "measures")
@@ -178,12 +195,29 @@ class HealthModel:
         default=DEFAULT_LIGHT_RULES, converter=as_tuple, validator=_tuple_of(LightRule, "rules")
     )
     root: str = attrs.field(default="overall", validator=non_empty_str())
+    bands: HysteresisBands | None = attrs.field(
+        default=DEFAULT_HEALTH_BANDS, validator=optional(instance_of(HysteresisBands))
+    )
+    rescue_drop: float | None = attrs.field(
+        default=None, converter=as_float, validator=optional(real(gt=0.0, lt=1.0))
+    )
+    rescue_light: str = attrs.field(default="red", validator=one_of(*RULE_LIGHTS))
     _plan: TreePlan = attrs.field(init=False, eq=False, repr=False, alias="_plan")
 
     def __attrs_post_init__(self) -> None:
         if not self.measures:
             raise InvalidValueError("HealthModel.measures", (), "must hold at least one measure")
         check_rules(self.rules, "HealthModel.rules")
+        taken = {r.code for r in self.rules}
+        if self.bands is not None:
+            check_bands(self.bands, "HealthModel.bands")
+            for code in band_codes(self.bands):
+                if code in taken:
+                    raise InvalidValueError(
+                        "HealthModel.rules", code, "is the reason code of a score band"
+                    )
+        if self.rescue_drop is not None and RESCUE_CODE in taken:
+            raise InvalidValueError("HealthModel.rules", RESCUE_CODE, "is the rescue's reason code")
         plan = compile_tree([m.name for m in self.measures], self.nodes, self.root)
         object.__setattr__(self, "_plan", plan)
 
@@ -238,14 +272,29 @@ class HealthModel:
             new.append(m.fitted(observed))
         return attrs.evolve(self, measures=tuple(new))
 
-    def score(self, table: FeatureTable) -> ScoreTable:
-        """Score every row with the pinned parameters (vectorised).
+    def score(self, table: FeatureTable, *, previous: ScoreTable | None = None) -> ScoreTable:
+        """Score every row with the pinned parameters (vectorised), and give it a light.
+
+        The light is the most severe of the fired light rules (the source's events) and
+        the account's score band (`bands`), and of the rescue alert when it is on; the
+        reasons name every one that fired, so a red light always says why.
+
+        Args:
+            table: The accounts.
+            previous: This model's result for the previous period. Accounts found in it
+                (by id) move between score bands with hysteresis (``enter`` to move up,
+                ``exit`` to move down), so a light does not flap; new accounts take their
+                first band. The rescue alert (``rescue_drop``) compares with its scores.
+                A band's ``min_dwell`` needs each account's periods in its band, which a
+                result does not hold: step [`hysteresis_steps`][kamlib.signals.hysteresis_steps]
+                over your own history for that.
 
         Raises:
             NotFittedError: A measure still needs `fit`.
             MissingFeatureError: A required column is absent.
             InvalidValueError: A ``missing="raise"`` measure is missing for an account (the
-                message names the account and the measure).
+                message names the account and the measure); ``previous`` is not a result
+                of a model with the same bands.
 
         Examples:
             >>> from kamlib import FeatureTable
@@ -260,6 +309,17 @@ class HealthModel:
             ...
             kamlib.errors.InvalidValueError: HealthModel.measures['x']: is missing for \
 account 'C' and the measure's policy is missing='raise'; got 'C'
+
+            Score bands: 38 is red on a first score, but an account that was yellow stays
+            yellow until it falls below 35 (kamlib's default bands):
+
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [3.8, 5.0]})
+            >>> first = m.score(t)
+            >>> first.labels.tolist(), first.reasons_of("A")
+            (['red', 'yellow'], ('score_band_red',))
+            >>> before = m.score(FeatureTable.from_columns(["A"], {"x": [4.5]}))
+            >>> m.score(t, previous=before).labels.tolist()
+            ['yellow', 'yellow']
         """
         score, contributions, coverage, _ = self._run(table, with_nodes=False)
         flags = evaluate_rules(table, self.rules)
@@ -270,6 +330,32 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
                 missing = None
         # the light as a code into LIGHTS (0 green .. 3 red): no object array per score
         labels = light_levels(flags, self.rules)
+        codes = [r.code for r in self.rules]
+        texts = {r.code: r.reason for r in self.rules}
+        columns = [flags]
+        prev_rows = self._previous_rows(table, previous)
+        if self.bands is not None:
+            states = self._band_states(score, previous, prev_rows)
+            for i, (code, label) in enumerate(
+                zip(band_codes(self.bands), self.bands.labels, strict=False)
+            ):
+                hit = states == i
+                np.maximum(labels, np.where(hit, np.int8(SEVERITY[label]), np.int8(0)), out=labels)
+                columns.append(hit.reshape(-1, 1))
+                codes.append(code)
+            texts.update(band_texts(self.bands))
+        if self.rescue_drop is not None:
+            fired = self._rescue(score, previous, prev_rows)
+            sev = np.int8(SEVERITY[self.rescue_light])
+            np.maximum(labels, np.where(fired, sev, np.int8(0)), out=labels)
+            columns.append(fired.reshape(-1, 1))
+            codes.append(RESCUE_CODE)
+            texts[RESCUE_CODE] = (
+                f"{self.rescue_light.replace('_', ' ').capitalize()}: health score fell at "
+                f"least {self.rescue_drop:.0%} since the previous period, a rescue (挽回) [003] "
+                "(the source gives it no colour; the light is kamlib's choice)"
+            )
+        all_flags = flags if len(columns) == 1 else np.asfortranarray(np.hstack(columns))
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),
@@ -281,11 +367,69 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             labels=owned_readonly(labels),
             classes=LIGHTS,
             margin=None,
-            reason_codes=tuple(r.code for r in self.rules),
-            reason_flags=owned_readonly(flags),
-            reason_texts={r.code: r.reason for r in self.rules},
+            reason_codes=tuple(codes),
+            reason_flags=owned_readonly(all_flags),
+            reason_texts=texts,
             component_missing=owned_readonly(missing),
         )
+
+    def _previous_rows(
+        self, table: FeatureTable, previous: ScoreTable | None
+    ) -> NDArray[np.intp] | None:
+        """Each account's row in ``previous`` (-1: not there), or ``None`` without one."""
+        if previous is None:
+            return None
+        if not isinstance(previous, ScoreTable):
+            raise InvalidTypeError("HealthModel.score.previous", previous, "must be a ScoreTable")
+        if previous.scorer != self.name:
+            raise InvalidValueError(
+                "HealthModel.score.previous", previous.scorer, "must be a health_model result"
+            )
+        if previous.ids.shape == table.ids.shape and np.array_equal(previous.ids, table.ids):
+            return np.arange(len(table), dtype=np.intp)
+        index = {a: i for i, a in enumerate(previous.ids.tolist())}
+        return np.fromiter(
+            (index.get(a, -1) for a in table.ids.tolist()), dtype=np.intp, count=len(table)
+        )
+
+    def _band_states(
+        self, score: FloatArray, previous: ScoreTable | None, rows: NDArray[np.intp] | None
+    ) -> NDArray[np.int64]:
+        """Each account's score band: first bands, or a hysteresis step from ``previous``."""
+        assert self.bands is not None
+        first, _ = initial_states(self.bands, score)
+        if previous is None or rows is None:
+            return first
+        codes = band_codes(self.bands)
+        if not set(codes) <= set(previous.reason_codes):
+            raise InvalidValueError(
+                "HealthModel.score.previous",
+                previous.reason_codes,
+                f"must hold this model's score bands {list(codes)}",
+            )
+        top = len(self.bands.labels) - 1
+        flags = previous.reason_flags
+        assert flags is not None  # it holds the band codes
+        before = np.full(len(previous), top, dtype=np.int64)  # per row of previous
+        for i, code in enumerate(codes):
+            before[flags[:, previous.reason_codes.index(code)]] = i
+        known = rows >= 0
+        prev_state = np.where(known, before[np.where(known, rows, 0)], first)
+        stepped, _ = hysteresis_steps(
+            attrs.evolve(self.bands, min_dwell=1), prev_state, np.ones_like(prev_state), score
+        )
+        return np.where(known, stepped, first)
+
+    def _rescue(
+        self, score: FloatArray, previous: ScoreTable | None, rows: NDArray[np.intp] | None
+    ) -> NDArray[np.bool_]:
+        """Rescue alerts against ``previous``'s scores (none without a previous score)."""
+        assert self.rescue_drop is not None
+        if previous is None or rows is None:
+            return np.zeros(score.shape, dtype=np.bool_)
+        known = rows >= 0
+        before = np.where(known, previous.scores[np.where(known, rows, 0)], np.nan)
+        return rescue_fired(before, score, self.rescue_drop)
 
     def node_scores(self, table: FeatureTable) -> dict[str, FloatArray]:
         """Return every node's 0-100 value per account, e.g. the three dimension scores.
@@ -315,7 +459,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             >>> from kamlib.scoring import HealthModel
             >>> cfg = HealthModel().get_config()
             >>> cfg["scorer"], cfg["version"], [n["name"] for n in cfg["nodes"]]
-            ('health_model', 1, ['business', 'relationship', 'ecosystem', 'overall'])
+            ('health_model', 2, ['business', 'relationship', 'ecosystem', 'overall'])
             >>> HealthModel.from_config(cfg) == HealthModel()
             True
         """
@@ -341,6 +485,10 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             kamlib.errors.InvalidValueError: HealthModel.nodes[0].aggregator: must be one of \
 'mean', 'min', 'veto'; got 'max'
         """
+        raw: object = config
+        if isinstance(raw, Mapping) and raw.get("version") == 1:
+            # version 1 had no score bands and no rescue: read back as it scored then
+            config = {**raw, "version": 2, "bands": None}
         return scorer_from_config(cls, config)
 
     # ------------------------------------------------------------------ kernel driver
