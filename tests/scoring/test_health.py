@@ -797,6 +797,7 @@ def test_lights_agree_with_scores_under_the_default_bands() -> None:
     assert res.labels is not None
     green = res.labels == "green"
     assert (res.scores[green] >= 60.0).all()
+    assert res.reason_flags is not None
     banded_red = res.reason_flags[:, res.reason_codes.index("score_band_red")]
     assert np.array_equal(banded_red, res.scores < 40.0)
     for i in np.flatnonzero(res.labels == "red")[:20]:

@@ -1,4 +1,4 @@
-"""ValueMatrix: source rule [000] (quadrants, median cuts, policies), [002] A/B/C/D, [004] profit."""
+"""ValueMatrix: source rule [000] (quadrants, median cuts, policies), [002] A-D, [004] profit."""
 
 from __future__ import annotations
 

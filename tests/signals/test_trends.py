@@ -134,7 +134,5 @@ def test_twelve_to_ten_twenty_to_eight_sixty_seven_fires_by_every_door() -> None
     prev = r[:, 1] / r[:, 0] - 1.0  # -0.15000000000000005
     assert two_quarter_decline(last, prev).tolist() == [True]
     assert quarterly_decline_alerts(r).tolist() == [True]
-    t = FeatureTable.from_columns(
-        ["A"], {"revenue_change_last": last, "revenue_change_prev": prev}
-    )
+    t = FeatureTable.from_columns(["A"], {"revenue_change_last": last, "revenue_change_prev": prev})
     assert evaluate_rules(t, [revenue_decline_rule()]).tolist() == [[True]]
