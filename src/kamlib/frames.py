@@ -34,6 +34,7 @@ Examples:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 try:
+    import narwhals
     import narwhals.stable.v2 as nw
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
@@ -431,7 +433,8 @@ def score_frame(
 
     Each name is ``prefix`` + the name above. The scores have the same bits as
     ``scorer.score(FeatureTable.from_columns(...))`` on the same rows. The input frame is
-    never changed; a new frame is returned (a narwhals frame in, a narwhals frame out).
+    never changed; a new frame is returned (a narwhals frame in, a narwhals frame of the
+    same namespace out).
 
     Args:
         scorer: A fitted scorer (anything satisfying
@@ -506,9 +509,18 @@ already a column of the frame; pass a prefix= that names kamlib's columns apart;
     out = frame.with_columns(
         *(nw.new_series(name, values, dtype, backend=impl) for name, values, dtype in outputs)
     )
+    return _same_kind(df, out)  # type: ignore[no-any-return]
+
+
+def _same_kind(df: object, out: nw.DataFrame[Any]) -> Any:
+    """Return ``out`` as the kind of frame ``df`` is: native, or narwhals of its namespace."""
     if isinstance(df, nw.DataFrame):
-        return out  # type: ignore[return-value]
-    return out.to_native()  # type: ignore[no-any-return]
+        return out
+    if isinstance(df, narwhals.DataFrame):  # the main namespace, or stable.v1
+        v1 = sys.modules.get("narwhals.stable.v1")  # loaded if df is one of its frames
+        ns: Any = v1 if v1 is not None and isinstance(df, v1.DataFrame) else narwhals
+        return ns.from_native(out.to_native(), eager_only=True)
+    return out.to_native()
 
 
 def to_frame(
