@@ -417,6 +417,11 @@ def _explanation(e: Explanation) -> dict[str, Any]:
         ],
         "reasons": [{"code": c, "text": t} for c, t in e.reasons],
         "config_hash": e.config_hash,
+        "summary": e.summary,
+        "inputs": [{"component": n, "value": _num(v)} for n, v in e.inputs],
+        "points": [{"component": n, "value": _num(v)} for n, v in e.points],
+        "nodes": [{"node": n, "value": _num(v)} for n, v in e.nodes],
+        "evidence": [{"code": c, "text": t} for c, t in e.evidence],
     }
 
 
@@ -695,6 +700,11 @@ def _explanation_text(d: Mapping[str, Any]) -> str:
         reasons=tuple((r["code"], r["text"]) for r in d["reasons"]),
         config_hash=d["config_hash"],
         missing=tuple(c["component"] for c in d["contributions"] if c["missing"]),
+        inputs=tuple((x["component"], x["value"]) for x in d.get("inputs", ())),
+        points=tuple((x["component"], x["value"]) for x in d.get("points", ())),
+        nodes=tuple((x["node"], x["value"]) for x in d.get("nodes", ())),
+        evidence=tuple((x["code"], x["text"]) for x in d.get("evidence", ())),
+        summary=d.get("summary", ""),
     )
     return str(e)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -465,8 +466,8 @@ def test_explanation_says_which_criteria_are_missing() -> None:
     res = wp.score(_t(a=[5.0, 0.0], b=[None, 0.0], c=[5.0, 0.0]))
     assert res.explain("A00").missing == ("b",)
     assert res.explain("A01").missing == ()  # a real zero is not missing
-    assert "b                              missing" in str(res.explain("A00"))
-    assert "a                              0" in str(res.explain("A01"))
+    assert re.search(r"^  b +missing ", str(res.explain("A00")), re.M)
+    assert re.search(r"^  a +0 ", str(res.explain("A01")), re.M)
     full = wp.score(_t(a=[5.0], b=[5.0], c=[5.0]))  # fast path: nothing missing
     assert full.component_missing is None
     assert full.explain("A00").missing == ()

@@ -29,6 +29,8 @@ from kamlib.scoring._registry import (
     register_scorer,
 )
 from kamlib.scoring._result import (
+    ExplainDetails,
+    ExplainRecipe,
     Explanation,
     LazyContributions,
     LinearContributions,
@@ -60,6 +62,8 @@ from kamlib.scoring.weighted_points import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "ExplainDetails",
+    "ExplainRecipe",
     "Explanation",
     "LazyContributions",
     "LinearContributions",

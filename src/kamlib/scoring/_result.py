@@ -28,6 +28,8 @@ from kamlib.errors import (
 )
 
 __all__ = [
+    "ExplainDetails",
+    "ExplainRecipe",
     "Explanation",
     "LazyContributions",
     "LinearContributions",
@@ -231,6 +233,94 @@ or (1, 2) to fit X (1, 2); got (3,)
         return LinearContributions(self.X[rows], w, self.offsets)
 
 
+# ---------------------------------------------------------------------------- explanations
+@attrs.frozen
+class ExplainDetails:
+    """What a scorer adds to an explanation beyond contributions: the why.
+
+    Attributes:
+        inputs: ``(feature, raw value)`` per component; ``None`` where it was missing.
+        points: ``(component, points)``: what each raw value became before weighting.
+        nodes: ``(node, value)`` of a tree model's inner nodes (e.g. health dimensions).
+        evidence: ``(reason code, evidence)`` for fired reasons, e.g.
+            ``("satisfaction_below_70", "satisfaction 65 < 70")``.
+        summary: One paragraph a KAM reader understands, e.g. ``"profit 82,000 >= cut
+            76,416 -> high contribution; ..."``.
+
+    Examples:
+        >>> from kamlib.scoring import ExplainDetails
+        >>> ExplainDetails(summary="score 7 >= threshold 6 -> key account").summary
+        'score 7 >= threshold 6 -> key account'
+    """
+
+    inputs: tuple[tuple[str, float | None], ...] = ()
+    points: tuple[tuple[str, float], ...] = ()
+    nodes: tuple[tuple[str, float], ...] = ()
+    evidence: tuple[tuple[str, str], ...] = ()
+    summary: str = ""
+
+
+class ExplainRecipe(Protocol):
+    """Builds one row's `ExplainDetails` on demand (a scorer's own knowledge of why).
+
+    A [`ScoreTable`][kamlib.scoring.ScoreTable] given one (``details=``) calls it from
+    `ScoreTable.explain`; it must be picklable and follow `ScoreTable.take` through
+    ``take``.
+
+    Examples:
+        The built-in scorers attach one; a third-party scorer may leave it out:
+
+        >>> from kamlib import FeatureTable
+        >>> from kamlib.scoring import Criterion, WeightedPoints
+        >>> t = FeatureTable.from_columns(["A"], {"x": [1.0]})
+        >>> st = WeightedPoints([Criterion("x")]).fit(t).score(t)
+        >>> st.explain("A").inputs
+        (('x', 1.0),)
+    """
+
+    def details(
+        self, row: int, score: float, label: str | None, reasons: tuple[str, ...]
+    ) -> ExplainDetails:
+        """Return the details of row ``row`` (its score, label and fired reason codes given).
+
+        Examples:
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A"], {"x": [1.0]})
+            >>> st = WeightedPoints([Criterion("x")]).fit(t).score(t)
+            >>> st.details.details(0, 5.0, None, ()).points
+            (('x', 5.0),)
+        """
+        ...
+
+    def take(self, rows: NDArray[np.intp]) -> ExplainRecipe:
+        """Return the recipe restricted to ``rows``.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 3.0]})
+            >>> st = WeightedPoints([Criterion("x")]).fit(t).score(t)
+            >>> st.details.take(np.array([1])).details(0, 10.0, None, ()).inputs
+            (('x', 3.0),)
+        """
+        ...
+
+
+def fmt_value(x: float) -> str:
+    """A number as a KAM reader writes it: thousands separated when large, else 4 digits.
+
+    Examples:
+        >>> from kamlib.scoring._result import fmt_value
+        >>> fmt_value(82012.4), fmt_value(4.93333), fmt_value(-1500000.0)
+        ('82,012', '4.933', '-1,500,000')
+    """
+    if math.isfinite(x) and abs(x) >= 1_000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
 # ---------------------------------------------------------------------------- results
 @attrs.frozen
 class Explanation:
@@ -249,6 +339,13 @@ class Explanation:
         missing: Components whose input value was missing for this account (declared
             missing in the FeatureTable); printed as ``missing`` rather than a bare ``0``
             (or ``(missing, filled)`` when the method filled a value in).
+        inputs: ``(feature, raw value)`` per component (``None``: missing), when the scorer
+            says (`ExplainDetails`).
+        points: ``(component, points)`` before weighting, when the scorer says.
+        nodes: ``(node, value)`` of a tree model's inner nodes.
+        evidence: ``(reason code, evidence)`` of the fired reasons, e.g. the value that
+            broke a threshold.
+        summary: One paragraph that says why, in KAM terms (``str()`` starts with it).
 
     Examples:
         >>> from kamlib.scoring import Explanation
@@ -271,6 +368,11 @@ class Explanation:
     reasons: tuple[tuple[str, str], ...]
     config_hash: str
     missing: tuple[str, ...] = ()
+    inputs: tuple[tuple[str, float | None], ...] = attrs.field(default=(), kw_only=True)
+    points: tuple[tuple[str, float], ...] = attrs.field(default=(), kw_only=True)
+    nodes: tuple[tuple[str, float], ...] = attrs.field(default=(), kw_only=True)
+    evidence: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True)
+    summary: str = attrs.field(default="", kw_only=True)
 
     def __str__(self) -> str:
         head = f"{self.account_id} - {self.scorer} score {self.score:.4g}"
@@ -280,14 +382,35 @@ class Explanation:
                 head += f" (margin {self.margin:.3g})"
         head += f" (coverage {self.coverage:.0%})"
         lines = [head]
+        if self.summary:
+            lines.append(f"  why: {self.summary}")
+        raw = dict(self.inputs)
+        pts = dict(self.points)
+        if raw or pts:
+            lines.append(f"  {'component':<26} {'input':>12} {'points':>8} {'contribution':>13}")
         for name, value in self.contributions:
-            if name not in self.missing:
+            if raw or pts:
+                x = raw.get(name)
+                shown = (
+                    "missing"
+                    if name in self.missing or (name in raw and x is None)
+                    else ("" if x is None else fmt_value(x))
+                )
+                p = pts.get(name)
+                ptxt = "" if p is None else f"{p:.4g}"
+                tail = " (missing, filled)" if name in self.missing and value != 0 else ""
+                lines.append(f"  {name:<26} {shown:>12} {ptxt:>8} {value:>13.4g}{tail}")
+            elif name not in self.missing:
                 lines.append(f"  {name:<30} {value:.4g}")
             elif value == 0:
                 lines.append(f"  {name:<30} missing")
             else:
                 lines.append(f"  {name:<30} {value:.4g} (missing, filled)")
-        lines += [f"  reason {code}: {text}" for code, text in self.reasons]
+        lines += [f"  node {name:<25} {value:.4g}" for name, value in self.nodes]
+        proof = dict(self.evidence)
+        for code, text in self.reasons:
+            extra = f" [{proof[code]}]" if code in proof else ""
+            lines.append(f"  reason {code}: {text}{extra}")
         lines.append(f"config {self.config_hash}")
         return "\n".join(lines)
 
@@ -323,6 +446,15 @@ def owned_readonly(a: _A) -> _A:
 # first offending row once a check has failed. Two checks are per Python object: the ids
 # (one ``set``, skipped for an array already checked where it was made, see ``_as_ids``)
 # and labels given as ``str`` (one ``set``; integer codes cost a min and a max).
+
+
+def _check_details(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not (
+        callable(getattr(value, "details", None)) and callable(getattr(value, "take", None))
+    ):
+        raise InvalidTypeError(
+            "ScoreTable.details", value, "must be an ExplainRecipe (details() and take())"
+        )
 
 
 def _own(a: NDArray[Any]) -> NDArray[Any]:
@@ -774,6 +906,7 @@ class ScoreTable:
     component_missing: BoolArray | None = attrs.field(
         default=None, converter=_conv_component_missing
     )
+    details: ExplainRecipe | None = attrs.field(default=None, validator=_check_details)
     config_hash: str = attrs.field(init=False)
     _row_index: dict[str, int] | None = attrs.field(init=False, default=None)
     _label_cache: NDArray[np.object_] | None = attrs.field(init=False, default=None)
@@ -1227,20 +1360,37 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             >>> e = st.explain("B")
             >>> e.score, e.label, e.contributions, e.reasons[0][0]
             (10.0, 'key', (('x', 10.0),), 'qualifies')
-            >>> print(e)
+            >>> e.inputs, e.points
+            ((('x', 3.0),), (('x', 10.0),))
+            >>> e.summary
+            'weighted points 10 of 10 >= threshold 5 -> a key account; highest points: x 3 -> 10'
+            >>> print(e)  # doctest: +ELLIPSIS
             B - weighted_points score 10 -> key (margin 5) (coverage 100%)
-              x                              10
+              why: weighted points 10 of 10 >= threshold 5 -> a key account; ...
+              component                         input   points  contribution
+              x                                     3       10            10
               reason qualifies: weighted points at or above the threshold
             config ...
         """
         i = self.row_of(account_id)
         contrib = self.contributions[i]
         codes = self.reasons_of(account_id)
+        score, label = float(self.scores[i]), self._label_at(i)
+        more = (
+            ExplainDetails()
+            if self.details is None
+            else self.details.details(i, score, label, codes)
+        )
         return Explanation(
+            inputs=more.inputs,
+            points=more.points,
+            nodes=more.nodes,
+            evidence=tuple((c, e) for c, e in more.evidence if c in codes),
+            summary=more.summary,
             account_id=account_id,
             scorer=self.scorer,
-            score=float(self.scores[i]),
-            label=self._label_at(i),
+            score=score,
+            label=label,
             contributions=tuple(
                 (name, float(v)) for name, v in zip(self.components, contrib, strict=True)
             ),
@@ -1326,6 +1476,7 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             reason_flags=_rows(self.reason_flags, idx),
             reason_texts=self.reason_texts,
             component_missing=_rows(self.component_missing, idx),
+            details=None if self.details is None else self.details.take(idx),
         )
 
     def to_columns(self) -> dict[str, NDArray[Any]]:

@@ -45,7 +45,7 @@ from kamlib.scoring._kernel import (
     row_weights,
 )
 from kamlib.scoring._protocol import require_columns
-from kamlib.scoring._result import ScoreTable, owned_readonly
+from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 
 __all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
 
@@ -131,6 +131,41 @@ def _blend(cols: tuple[FloatArray, ...], E: FloatArray) -> FloatArray:
                 np.multiply(c[rows], e, out=tmp)
                 o += tmp
     return y
+
+
+@attrs.frozen(eq=False)
+class _Why:
+    """Explanation details: each axis against its own cut, in its own unit."""
+
+    matrix: ValueMatrix
+    table: FeatureTable
+    rows: NDArray[np.intp] | None = None
+
+    def details(
+        self, row: int, score: float, label: str | None, reasons: tuple[str, ...]
+    ) -> ExplainDetails:
+        m = self.matrix
+        r = row if self.rows is None else int(self.rows[row])
+        x = float(self.table.column(m.x_feature)[r])
+        inputs: list[tuple[str, float | None]] = [(m.x_feature, x)]
+        for f in m.y_features:
+            gone = self.table.missing is not None and bool(self.table.mask(f)[r])
+            inputs.append((f, None if gone else float(self.table.column(f)[r])))
+        assert m.x_cut is not None  # a scored matrix has its cuts
+        assert m.y_cut is not None
+        hx, hy = x >= m.x_cut, score >= m.y_cut
+        summary = (
+            f"{m.x_feature} {fmt_value(x)} {'>=' if hx else '<'} cut {fmt_value(m.x_cut)} -> "
+            f"{'high' if hx else 'low'} contribution (by {fmt_value(abs(x - m.x_cut))}); "
+            f"strategic importance {score:.3g} {'>=' if hy else '<'} cut {m.y_cut:.3g} -> "
+            f"{'high' if hy else 'low'} importance (by {abs(score - m.y_cut):.3g})"
+        )
+        if label is not None:
+            summary += f" -> {label}: {QUADRANT_POLICY.get(label, '')}".rstrip(": ")
+        return ExplainDetails(inputs=tuple(inputs), summary=summary)
+
+    def take(self, rows: NDArray[np.intp]) -> _Why:
+        return _Why(self.matrix, self.table, rows if self.rows is None else self.rows[rows])
 
 
 @attrs.frozen
@@ -467,6 +502,7 @@ in (0, 1); got 1.5
             reason_flags=owned_readonly(flags),
             reason_texts=dict(_REASON_TEXTS),
             component_missing=owned_readonly(missing),
+            details=_Why(self, table),
         )
 
     def get_config(self) -> dict[str, Any]:

@@ -59,7 +59,13 @@ from kamlib.scoring._mappings import (
     Piecewise,
 )
 from kamlib.scoring._protocol import require_columns
-from kamlib.scoring._result import ScoreTable, config_hash, owned_readonly
+from kamlib.scoring._result import (
+    ExplainDetails,
+    ScoreTable,
+    config_hash,
+    fmt_value,
+    owned_readonly,
+)
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "KeyAccountList", "WeightedPoints"]
 
@@ -395,6 +401,48 @@ class _Contributions:
         return _Contributions(self.X[rows], E, self.terms, self.clip, fill)
 
 
+@attrs.frozen(eq=False)
+class _Why:
+    """Explanation details: each criterion's raw value and points, and the threshold test."""
+
+    scorer: WeightedPoints
+    table: FeatureTable
+    rows: NDArray[np.intp] | None = None
+
+    def details(
+        self, row: int, score: float, label: str | None, reasons: tuple[str, ...]
+    ) -> ExplainDetails:
+        r = row if self.rows is None else int(self.rows[row])
+        inputs: list[tuple[str, float | None]] = []
+        seen: list[tuple[str, float, float]] = []  # (criterion, raw value, points)
+        for c in self.scorer.criteria:
+            gone = self.table.missing is not None and bool(self.table.mask(c.feature)[r])
+            x = None if gone else float(self.table.column(c.feature)[r])
+            inputs.append((c.feature, x))
+            if x is not None:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    p = float(c.mapping.points(np.array([x]))[0])
+                seen.append((c.feature, x, POINTS_MAX - p if c.direction == "cost" else p))
+        points = [(name, p) for name, _, p in seen]
+        best = sorted(seen, key=lambda t: -t[2])[:3]
+        summary = f"weighted points {score:.3g} of 10"
+        thr = self.scorer.threshold
+        if thr is not None:
+            key = score >= thr
+            summary += (
+                f" {'>=' if key else '<'} threshold {thr:g} -> "
+                f"{'a key account' if key else 'not a key account'}"
+            )
+        if best:
+            summary += "; highest points: " + ", ".join(
+                f"{name} {fmt_value(x)} -> {p:.3g}" for name, x, p in best
+            )
+        return ExplainDetails(inputs=tuple(inputs), points=tuple(points), summary=summary)
+
+    def take(self, rows: NDArray[np.intp]) -> _Why:
+        return _Why(self.scorer, self.table, rows if self.rows is None else self.rows[rows])
+
+
 @attrs.frozen
 class WeightedPoints:
     """Weighted-points identification (综合积分法): weighted 0-10 points per criterion.
@@ -701,6 +749,7 @@ call fit() or pin the range; got 'x'
             ),
             reason_texts={c: _REASON_TEXTS[c] for c in codes},
             component_missing=owned_readonly(component_missing),
+            details=_Why(self, table),
         )
 
     def key_accounts(

@@ -30,7 +30,7 @@ from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._mappings import PointsFn
 from kamlib.scoring._protocol import require_columns
-from kamlib.scoring._result import ScoreTable, owned_readonly
+from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.health._lights import (
     DEFAULT_HEALTH_BANDS,
     DEFAULT_LIGHT_RULES,
@@ -140,6 +140,68 @@ class MeasureContributions:
             fill=self.fill,
             weights=tuple(w if isinstance(w, float) else w[rows] for w in self.weights),
         )
+
+
+@attrs.frozen(eq=False)
+class _Why:
+    """Explanation details: raw values, measure points, dimension scores, rule evidence."""
+
+    model: HealthModel
+    table: FeatureTable
+    rows: NDArray[np.intp] | None = None
+
+    def details(
+        self, row: int, score: float, label: str | None, reasons: tuple[str, ...]
+    ) -> ExplainDetails:
+        m = self.model
+        r = row if self.rows is None else int(self.rows[row])
+        one = self.table.take(np.array([r]))
+        inputs: list[tuple[str, float | None]] = []
+        points: list[tuple[str, float]] = []
+        for ms in m.measures:
+            gone = one.missing is not None and bool(one.mask(ms.feature)[0])
+            x = None if gone else float(one.column(ms.feature)[0])
+            inputs.append((ms.name, x))
+            if x is not None:
+                points.append((ms.name, float(ms.points(np.array([x]))[0])))
+        values = m.node_scores(one)
+        nodes = tuple((nd.name, float(values[nd.name][0])) for nd in m.nodes if nd.name != m.root)
+        evidence: list[tuple[str, str]] = []
+        for rule in m.rules:
+            vals = []
+            for f in rule.feature:
+                gone = one.missing is not None and bool(one.mask(f)[0])
+                vals.append(
+                    f"{f} {'missing' if gone else '= ' + fmt_value(float(one.column(f)[0]))}"
+                )
+            evidence.append(
+                (rule.code, f"{', '.join(vals)} ({rule.comparison} {rule.threshold:g})")
+            )
+        if m.bands is not None:
+            for code, band, enter in zip(
+                band_codes(m.bands), m.bands.labels, m.bands.enter, strict=False
+            ):
+                evidence.append((code, f"health score {score:.3g} ({band} band: below {enter:g})"))
+        proof = dict(evidence)
+        texts = {r.code: r.reason.split(": ", 1)[-1] for r in m.rules}
+        if m.bands is not None:
+            for code, band in zip(band_codes(m.bands), m.bands.labels, strict=False):
+                texts[code] = f"the score is in the {band} band"
+        why = [
+            f"{texts.get(c, c.replace('_', ' '))} [{proof[c]}]" if c in proof else c
+            for c in reasons
+        ]
+        dims = ", ".join(f"{name} {v:.3g}" for name, v in nodes)
+        summary = f"health {score:.3g} of 100" + (f" ({dims})" if dims else "")
+        summary += f" -> {label}" if label is not None else ""
+        summary += ": " + "; ".join(why) if why else ": no warning rule fired"
+        return ExplainDetails(
+            inputs=tuple(inputs), points=tuple(points), nodes=nodes, evidence=tuple(evidence),
+            summary=summary,
+        )  # fmt: skip
+
+    def take(self, rows: NDArray[np.intp]) -> _Why:
+        return _Why(self.model, self.table, rows if self.rows is None else self.rows[rows])
 
 
 @attrs.frozen
@@ -371,6 +433,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             reason_flags=owned_readonly(all_flags),
             reason_texts=texts,
             component_missing=owned_readonly(missing),
+            details=_Why(self, table),
         )
 
     def _previous_rows(
