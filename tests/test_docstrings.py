@@ -19,6 +19,7 @@ PUBLIC_MODULES = (
     "kamlib.model",
     "kamlib.serde",
     "kamlib.features",
+    "kamlib.frames",
     "kamlib.synthetic",
     "kamlib.scoring",
     "kamlib.scoring.health",

@@ -252,3 +252,21 @@ def test_a_decision_maker_who_left_raises_the_red_feature_like_a_risk_signal() -
     assert t.column("risk_key_decision_maker_left").tolist() == [1.0, 0.0, 0.0]
     rules = [r for r in DEFAULT_LIGHT_RULES if r.code == "key_decision_maker_left"]
     assert assign_lights(evaluate_rules(t, rules), rules).tolist() == ["red", "green", "green"]
+
+
+def test_lifetime_profit_sums_every_quarter_since_cooperation_began() -> None:
+    """Source [004]: judge key-account work by the profit the customer brought."""
+    # 8 quarters from 2023Q1; profit after cost-to-serve is 0.2 * revenue per quarter
+    old = _account("A1", figures=_figs([100.0] * 8))
+    young = _account(
+        "A2", cooperation_start=dt.date(2024, 5, 1), figures=_figs([100.0] * 8)
+    )  # cooperation from 2024Q2: the quarters before it do not count
+    none = _account("A3")
+    t = _table(old, young, none)
+    lp = t.column("lifetime_profit")
+    assert lp[0] == pytest.approx(8 * 20.0)  # 2023Q1..2024Q4, all before as_of
+    assert lp[1] == pytest.approx(3 * 20.0)  # 2024Q2..2024Q4
+    assert t.mask("lifetime_profit").tolist() == [False, False, True]
+    # figures after as_of are never read
+    later = _account("A4", figures=_figs([100.0] * 3, first=Quarter(2024, 4)))
+    assert _table(later).column("lifetime_profit")[0] == pytest.approx(20.0)

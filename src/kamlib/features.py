@@ -61,6 +61,11 @@ FEATURES: Mapping[str, str] = {
     "looks smaller: filter or normalise on this column when that matters. [001]",
     "profit": "Sum of (profit_contribution - cost_to_serve) over the same window: "
     "key accounts are measured by profit after cost-to-serve, not revenue. [004]",
+    "lifetime_profit": "Sum of (profit_contribution - cost_to_serve) over every recorded "
+    "complete quarter from the one holding cooperation_start to the last before as_of: the "
+    "profit the customer has brought, the measure source [004] judges key-account work by "
+    "(kamlib reads it as an account's contribution too; that use is kamlib's). Missing "
+    "without such figures. [004]",
     "revenue_growth": "revenue(window) / revenue(previous window of the same length) - 1. "
     "Missing when the previous window has no recorded revenue or sums to <= 0. [000] growth",
     "purchase_stability": "1 / (1 + CV) where CV is the coefficient of variation "
@@ -224,13 +229,24 @@ def extract_features(
         and p.left_on <= day
     }
 
+    last = base + span - 1  # ordinal of the last complete quarter before as_of
     for i, acc in enumerate(accounts):
+        since = Quarter.containing(acc.cooperation_start)
+        start = since.year * 4 + since.quarter - 1
+        lifetime, recorded = 0.0, False
         for f in acc.figures:
-            j = f.period.year * 4 + f.period.quarter - 1 - base
+            q = f.period.year * 4 + f.period.quarter - 1
+            j = q - base
+            net = f.profit_contribution.amount - f.cost_to_serve.amount
             if 0 <= j < span:
                 cells.append(i * span + j)
                 rev_cells.append(f.revenue.amount)
-                prof_cells.append(f.profit_contribution.amount - f.cost_to_serve.amount)
+                prof_cells.append(net)
+            if start <= q <= last:
+                lifetime += float(net)
+                recorded = True
+        cols["lifetime_profit"][i] = lifetime
+        miss["lifetime_profit"][i] = not recorded
         latest = None
         for survey in acc.surveys:
             if survey.at <= as_of and (latest is None or survey.at >= latest.at):

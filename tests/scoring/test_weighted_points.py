@@ -31,14 +31,15 @@ def _t(**cols: list[float | None]) -> FeatureTable:
     return FeatureTable.from_columns([f"A{i:02d}" for i in range(n)], cols)
 
 
-def test_defaults_follow_the_seeds() -> None:
+def test_defaults_follow_the_sources() -> None:
     wp = WeightedPoints()
-    assert len(wp.criteria) == 12  # [004]: 12 criteria
+    assert len(wp.criteria) == 11  # kamlib's own: profit, not revenue ([004]'s 12 rate CRM vendors)
     assert wp.criteria == DEFAULT_CRITERIA
-    assert wp.threshold is None  # no seed number: no verdict by default
+    assert wp.threshold is None  # no source number: no verdict by default
     assert wp.list_bounds == (5, 25)  # [004]
     assert wp.review_every_months == 3  # [002]
-    assert wp.weights == pytest.approx((1 / 12,) * 12)
+    assert wp.weights == pytest.approx((1 / 11,) * 11)
+    assert "revenue" not in wp.required_features  # [004]: profit, not revenue
 
 
 def test_zero_to_ten_points_rule_004() -> None:
@@ -527,3 +528,32 @@ def test_percentile_knots_are_capped() -> None:
         Percentile(n_knots=10**9)
     with pytest.raises(InvalidValueError, match="n_knots"):
         mapping_from_config({"kind": "percentile", "n_knots": 10_002})
+
+
+OTHERS = [c.feature for c in DEFAULT_CRITERIA if c.feature != "profit"]
+
+
+@given(
+    loss=st.floats(-5e6, -1.0),
+    gain=st.floats(1.0, 5e6),
+    revenue_loss=st.floats(0.0, 1e9),
+    revenue_gain=st.floats(0.0, 1e9),
+    others=st.lists(st.floats(0.0, 10.0), min_size=len(OTHERS), max_size=len(OTHERS)),
+)
+@example(loss=-1e6, gain=5e5, revenue_loss=1e7, revenue_gain=1e6, others=[5.0] * len(OTHERS))
+def test_defaults_never_rank_a_loss_above_an_otherwise_equal_profit(
+    loss: float, gain: float, revenue_loss: float, revenue_gain: float, others: list[float]
+) -> None:
+    """Issue 8: revenue 10M with profit -1M outranked revenue 1M with profit +0.5M."""
+    rng = np.random.default_rng(1)
+    n = 50
+    cols = {f: rng.uniform(0, 10, n) for f in OTHERS}
+    cols["profit"] = rng.normal(0, 1e6, n)
+    cols["revenue"] = rng.uniform(0, 1e8, n)
+    population = FeatureTable.from_columns([f"P{i}" for i in range(n)], cols)
+    wp = WeightedPoints().fit(population)
+    pair = {f: [v, v] for f, v in zip(OTHERS, others, strict=True)}
+    pair["profit"] = [loss, gain]
+    pair["revenue"] = [revenue_loss, revenue_gain]
+    s = wp.score(FeatureTable.from_columns(["LOSS", "GAIN"], pair)).scores
+    assert s[0] <= s[1]

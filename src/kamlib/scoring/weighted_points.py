@@ -120,7 +120,6 @@ got -1.0
 DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
     Criterion(f)
     for f in (
-        "revenue",
         "profit",
         "revenue_growth",
         "purchase_stability",
@@ -134,9 +133,16 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = tuple(
         "resource_complementarity",
     )
 )
-"""Twelve equally weighted benefit criteria with fitted min-max ranges (source [004] uses 12
-criteria, each 0-10 points). The sources do not list which twelve: these are kamlib's
-canonical features covering value [004], relationship [000] and strategy [000]."""
+"""Eleven equally weighted benefit criteria with fitted min-max ranges: kamlib's own choice.
+
+Source [004] shows the weighted-points method with 12 criteria of 0-10 points, but on CRM
+vendors, not accounts; the sources list no key-account criteria. These are kamlib's
+canonical features covering value, relationship [000] and strategy [000]. Value is
+**profit after cost-to-serve, not revenue** (source [004] judges key-account work by the
+profit a customer brings, and says paying by revenue drives short-term selling), so
+revenue is not a default criterion: a loss-making account never outranks an otherwise
+equal profitable one, however large its revenue. Add ``Criterion("revenue")`` yourself if
+you want it."""
 
 
 def _ints(value: object) -> object:
@@ -836,7 +842,7 @@ call fit() or pin the range; got 'x'
             >>> from kamlib.scoring import WeightedPoints
             >>> cfg = WeightedPoints().get_config()
             >>> cfg["scorer"], cfg["version"], len(cfg["criteria"]), cfg["list_bounds"]
-            ('weighted_points', 1, 12, [5, 25])
+            ('weighted_points', 1, 11, [5, 25])
         """
         return scorer_config(self)
 
