@@ -56,7 +56,7 @@ class Centred:
 
     def _learn(self, table: FeatureTable) -> float:
         require_columns(table, self.required_features, self.name)
-        sat = table.column("satisfaction")[~table.mask("satisfaction")]
+        sat = table.column("satisfaction")[~table.is_missing("satisfaction")]
         if not sat.size:
             raise InvalidValueError("centred.fit", 0, "needs an observed satisfaction")
         return float(np.median(sat))
@@ -141,7 +141,7 @@ class RefusesOutOfRange(Centred):
     """Refuses satisfaction outside 0..100 with a typed error (a legitimate policy)."""
 
     def score(self, table: FeatureTable) -> ScoreTable:
-        sat = table.column("satisfaction")[~table.mask("satisfaction")]
+        sat = table.column("satisfaction")[~table.is_missing("satisfaction")]
         if ((sat < 0) | (sat > 100)).any():
             raise InvalidValueError("centred.satisfaction", sat.max(), "must lie in [0, 100]")
         return super().score(table)

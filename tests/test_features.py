@@ -83,7 +83,7 @@ def test_stability_is_one_over_one_plus_cv() -> None:
     assert t.column("purchase_stability")[0] == pytest.approx(1 / 1.5)
     young = _table(_account(figures=_figs([100.0], first=Quarter(2024, 4))))
     assert young.column("quarters_recorded")[0] == 1.0
-    assert t.mask("revenue_growth")[0]  # no previous window recorded
+    assert t.is_missing("revenue_growth")[0]  # no previous window recorded
 
 
 def test_quarter_on_quarter_changes_for_the_15_percent_alert() -> None:
@@ -111,7 +111,7 @@ def test_as_of_on_quarter_end_includes_that_quarter() -> None:
 def test_no_figures_means_declared_missing_not_nan_by_accident() -> None:
     t = _table(_account())
     for name in ("revenue", "profit", "revenue_growth", "purchase_stability", "satisfaction"):
-        assert t.mask(name)[0], name
+        assert t.is_missing(name)[0], name
 
 
 def test_satisfaction_is_latest_survey_before_as_of() -> None:
@@ -266,7 +266,7 @@ def test_lifetime_profit_sums_every_quarter_since_cooperation_began() -> None:
     lp = t.column("lifetime_profit")
     assert lp[0] == pytest.approx(8 * 20.0)  # 2023Q1..2024Q4, all before as_of
     assert lp[1] == pytest.approx(3 * 20.0)  # 2024Q2..2024Q4
-    assert t.mask("lifetime_profit").tolist() == [False, False, True]
+    assert t.is_missing("lifetime_profit").tolist() == [False, False, True]
     # figures after as_of are never read
     later = _account("A4", figures=_figs([100.0] * 3, first=Quarter(2024, 4)))
     assert _table(later).column("lifetime_profit")[0] == pytest.approx(20.0)

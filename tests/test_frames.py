@@ -60,7 +60,7 @@ def _portfolio_table() -> FeatureTable:
     scorers do not mind, but every scorer reads the same rows here.
     """
     t = extract_features(synthetic_portfolio(120, seed=1, as_of=AS_OF), as_of=AS_OF)
-    return t.take(~t.mask("strategic_fit"))
+    return t.observed("strategic_fit")
 
 
 def _pandas(t: FeatureTable, id: str = "account") -> pd.DataFrame:
@@ -68,7 +68,7 @@ def _pandas(t: FeatureTable, id: str = "account") -> pd.DataFrame:
     data: dict[str, Any] = {id: pd.array(t.ids.tolist(), dtype="str")}
     for name in t.names:
         col = pd.array(t.column(name).tolist(), dtype="Float64")
-        col[t.mask(name)] = pd.NA
+        col[t.is_missing(name)] = pd.NA
         data[name] = col
     for name in CATS:
         data[name] = pd.Categorical(t.category(name).tolist())
@@ -80,7 +80,8 @@ def _polars(t: FeatureTable, id: str = "account") -> pl.DataFrame:
     data: dict[str, pl.Series] = {id: pl.Series(id, t.ids.tolist(), dtype=pl.String)}
     for name in t.names:
         vals = [
-            None if m else v for v, m in zip(t.column(name).tolist(), t.mask(name), strict=True)
+            None if m else v
+            for v, m in zip(t.column(name).tolist(), t.is_missing(name), strict=True)
         ]
         data[name] = pl.Series(name, vals, dtype=pl.Float64)
     for name in CATS:
@@ -319,7 +320,7 @@ def test_to_frame_of_an_empty_table_has_typed_columns() -> None:
 # ---------------------------------------------------------------------------- null and NaN
 def test_polars_null_is_missing_and_nan_is_refused() -> None:
     ok = from_frame(pl.DataFrame({"id": ["A", "B"], "x": [1.0, None]}), id="id")
-    assert ok.mask("x").tolist() == [False, True]
+    assert ok.is_missing("x").tolist() == [False, True]
     bad = pl.DataFrame({"id": ["A", "B", "C"], "x": [1.0, None, float("nan")]})
     with pytest.raises(InvalidValueError) as info:
         from_frame(bad, id="id")
@@ -327,7 +328,7 @@ def test_polars_null_is_missing_and_nan_is_refused() -> None:
     assert "account 'C'" in str(info.value)
     assert "nan_is_missing=True" in str(info.value)
     loose = from_frame(bad, id="id", nan_is_missing=True)
-    assert loose.mask("x").tolist() == [False, True, True]
+    assert loose.is_missing("x").tolist() == [False, True, True]
 
 
 def test_pandas_float64_nan_is_a_nan() -> None:
@@ -337,7 +338,7 @@ def test_pandas_float64_nan_is_a_nan() -> None:
         from_frame(df, id="id")
     assert info.value.path == "from_frame.df['x'][1]"
     assert "account 'B'" in str(info.value)
-    assert from_frame(df, id="id", nan_is_missing=True).mask("x").tolist() == [False, True]
+    assert from_frame(df, id="id", nan_is_missing=True).is_missing("x").tolist() == [False, True]
 
 
 def test_pandas_nullable_dtypes_hold_nulls() -> None:
@@ -411,7 +412,7 @@ def test_any_column_with_nulls_reads_as_from_columns(values: list[float | None])
     for frame in frames:
         got = from_frame(frame, id="id")
         assert got.values.tobytes() == expected.values.tobytes()
-        assert np.array_equal(got.mask("x"), expected.mask("x"))
+        assert np.array_equal(got.is_missing("x"), expected.is_missing("x"))
 
 
 # ---------------------------------------------------------------------------- categorical

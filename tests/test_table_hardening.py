@@ -54,7 +54,7 @@ def test_take_empty_selection() -> None:
 def test_masked_array_mask_declares_missing() -> None:
     col = np.ma.masked_array([1.0, 99.0, 3.0], mask=[False, True, False])
     t = FeatureTable.from_columns(["a", "b", "c"], {"x": col})
-    assert t.mask("x").tolist() == [False, True, False]
+    assert t.is_missing("x").tolist() == [False, True, False]
     assert np.isnan(t.column("x")[1])
 
 
@@ -81,9 +81,14 @@ def test_from_columns_bad_input(
 @pytest.mark.parametrize("name", [["x"], None, 3])
 def test_lookups_refuse_non_string_names(name: object) -> None:
     t = _t()
-    for method in (t.column, t.mask, t.category):
+    for method in (t.column, t.is_missing, t.category):
         with pytest.raises(InvalidTypeError):
             method(name)  # type: ignore[arg-type]
+    if not isinstance(name, list):  # a list of names is a valid request of observed()
+        with pytest.raises(InvalidTypeError):
+            t.observed(name)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError):
+        t.observed([name])  # type: ignore[list-item]
 
 
 def test_select_refuses_a_string_and_duplicates() -> None:
@@ -112,7 +117,7 @@ def test_with_values_validates_and_copies() -> None:
     with pytest.raises(InvalidValueError, match=r"values\[1, 0\].*'b'"):
         t.with_values([[1.0, 2.0], [np.inf, 4.0], [5.0, 6.0]])
     masked = t.with_values([[1.0, 2.0], [np.nan, 4.0], [5.0, 6.0]], nan_is_missing=True)
-    assert masked.mask("x").tolist() == [False, True, False]
+    assert masked.is_missing("x").tolist() == [False, True, False]
     with pytest.raises(InvalidTypeError):
         t.with_values([["a", "b"]] * 3)
 
@@ -137,7 +142,7 @@ def test_any_column_either_builds_or_raises_a_kamlib_error(values: list[object])
         t = FeatureTable.from_columns(ids, {"x": values})
     except KamlibError:
         return
-    observed = ~t.mask("x")
+    observed = ~t.is_missing("x")
     assert np.isfinite(t.column("x")[observed]).all()
     assert np.isnan(t.column("x")[~observed]).all()
 

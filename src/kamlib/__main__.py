@@ -167,7 +167,7 @@ def _score(portfolio: Portfolio, as_of: dt.datetime, threshold: float) -> _Score
     table = extract_features(portfolio, as_of=as_of)
     # An account without any strategic assessment cannot be placed: the matrix refuses it
     # rather than guess, so the review lists those accounts for assessment instead.
-    unassessed = np.logical_and.reduce([table.mask(c) for c in _STRATEGIC])
+    unassessed = np.logical_and.reduce([table.is_missing(c) for c in _STRATEGIC])
     placed = table.take(np.flatnonzero(~unassessed))
     matrix = ValueMatrix(missing="renormalise").fit(placed)
     scorer = scorer.fit(table)

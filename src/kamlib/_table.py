@@ -418,7 +418,7 @@ class FeatureTable:
             >>> t = FeatureTable.from_columns(
             ...     ["A1", "A2"], {"nps": [7.0, None]}
             ... )
-            >>> t.mask("nps")
+            >>> t.is_missing("nps")
             array([False,  True])
             >>> FeatureTable.from_columns(["A1"], {"nps": [float("nan")]})
             Traceback (most recent call last):
@@ -525,18 +525,49 @@ or declared missing (account 'A1'); got nan
         """
         return self.values[:, self._col(name)]
 
-    def mask(self, name: str) -> BoolArray:
-        """Return the missing mask of one column (True = missing).
+    def is_missing(self, name: str) -> BoolArray:
+        """Return whether each account's value of one column is missing (True = missing).
 
         Examples:
             >>> from kamlib import FeatureTable
-            >>> FeatureTable.from_columns(["A"], {"x": [1]}).mask("x")
-            array([False])
+            >>> FeatureTable.from_columns(["A", "B"], {"x": [1, None]}).is_missing("x")
+            array([False,  True])
         """
         j = self._col(name)
         if self.missing is None:
             return np.zeros(len(self), dtype=np.bool_)
         return self.missing[:, j]
+
+    def observed(self, columns: str | Sequence[str]) -> FeatureTable:
+        """Return the accounts whose given columns are all observed (none missing).
+
+        Raises:
+            MissingFeatureError: A column is not in the table.
+
+        Examples:
+            The value matrix needs a strategic assessment; keep the accounts that have one:
+
+            >>> from kamlib import FeatureTable
+            >>> t = FeatureTable.from_columns(
+            ...     ["A", "B", "C"], {"fit": [7, None, 3], "nps": [None, 10, 20]})
+            >>> t.observed("fit").ids.tolist()
+            ['A', 'C']
+            >>> t.observed(["fit", "nps"]).ids.tolist()
+            ['C']
+        """
+        given: object = columns  # checked like untrusted input
+        if isinstance(given, str):
+            names = [given]
+        elif isinstance(given, Iterable) and not isinstance(given, Mapping):
+            names = list(given)
+        else:
+            raise InvalidTypeError(
+                "FeatureTable.observed.columns", columns, "must be a column name or a list of them"
+            )
+        gone = np.zeros(len(self), dtype=np.bool_)
+        for name in names:
+            gone |= self.is_missing(name)
+        return self.take(~gone)
 
     def category(self, name: str) -> NDArray[np.object_]:
         """Return one categorical column (read-only object array of str).
@@ -666,9 +697,9 @@ or declared missing (account 'A1'); got nan
         extra = FeatureTable.from_columns(self.ids.tolist(), columns, missing=missing)
         keep = [n for n in self.names if n not in extra.names]
         cols: dict[str, object] = {n: self.column(n) for n in keep}
-        masks: dict[str, object] = {n: self.mask(n) for n in keep}
+        masks: dict[str, object] = {n: self.is_missing(n) for n in keep}
         cols.update({n: extra.column(n) for n in extra.names})
-        masks.update({n: extra.mask(n) for n in extra.names})
+        masks.update({n: extra.is_missing(n) for n in extra.names})
         return FeatureTable.from_columns(
             self.ids.tolist(),
             cols,

@@ -179,7 +179,7 @@ def extract_features(
         >>> t = extract_features(p, as_of=as_of)
         >>> len(t), "profit" in t, "coverage" in t
         (20, True, True)
-        >>> bool((t.column("satisfaction")[~t.mask("satisfaction")] <= 100).all())
+        >>> bool((t.column("satisfaction")[~t.is_missing("satisfaction")] <= 100).all())
         True
     """
     if not isinstance(portfolio, Portfolio):

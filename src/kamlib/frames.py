@@ -28,7 +28,7 @@ Examples:
     >>> from kamlib.frames import from_frame
     >>> df = pd.DataFrame({"id": ["A1", "A2"], "nps": pd.array([40, None], dtype="Int64")})
     >>> table = from_frame(df, id="id")
-    >>> table.column("nps").tolist(), table.mask("nps").tolist()
+    >>> table.column("nps").tolist(), table.is_missing("nps").tolist()
     ([40.0, nan], [False, True])
 """
 
@@ -384,7 +384,7 @@ def from_frame(
         >>> t = from_frame(df, id="account", categorical=["industry"])
         >>> t.names, t.ids.tolist()
         (('revenue', 'nps'), ['A1', 'A2', 'A3'])
-        >>> t.mask("nps").tolist()
+        >>> t.is_missing("nps").tolist()
         [False, True, False]
         >>> t.category("industry").tolist()
         ['retail', 'energy', 'retail']

@@ -661,7 +661,7 @@ def test_monotone_in_benefit_measures(
     meas = next(m for m in model.measures if m.feature == column)
     before = model.score(table).scores
     raised = table.with_columns(
-        {column: table.column(column) + bump}, missing={column: table.mask(column).copy()}
+        {column: table.column(column) + bump}, missing={column: table.is_missing(column).copy()}
     )
     after = model.score(raised).scores
     tol = 1e-9

@@ -43,18 +43,18 @@ def test_inf_rejected_even_with_nan_is_missing() -> None:
 
 def test_nan_is_missing_declares() -> None:
     t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, np.nan]}, nan_is_missing=True)
-    assert t.mask("x").tolist() == [False, True]
+    assert t.is_missing("x").tolist() == [False, True]
 
 
 def test_none_entries_are_missing() -> None:
     t = _t()
-    assert t.mask("y").tolist() == [True, False, False]
+    assert t.is_missing("y").tolist() == [True, False, False]
     assert np.isnan(t.column("y")[0])
 
 
 def test_explicit_mask() -> None:
     t = FeatureTable.from_columns(["A", "B"], {"x": [1.0, 99.0]}, missing={"x": [False, True]})
-    assert t.mask("x").tolist() == [False, True]
+    assert t.is_missing("x").tolist() == [False, True]
     assert np.isnan(t.column("x")[1])
 
 
@@ -100,7 +100,7 @@ def test_magnitudes_beyond_any_kam_figure_are_refused(big: float) -> None:
     ok = FeatureTable.from_columns(
         ["A", "B"], {"x": [1.0, big]}, missing={"x": np.array([False, True])}
     )
-    assert ok.mask("x").tolist() == [False, True]
+    assert ok.is_missing("x").tolist() == [False, True]
     assert FeatureTable.from_columns(["A"], {"x": [1e15]}).column("x").tolist() == [1e15]
 
 
@@ -179,7 +179,7 @@ def test_take_select_concat_with_columns() -> None:
     t = _t()
     part = t.take([2, 0])
     assert part.ids.tolist() == ["C", "A"]
-    assert part.mask("y").tolist() == [False, True]
+    assert part.is_missing("y").tolist() == [False, True]
     assert part.category("industry").tolist() == ["it", "it"]
     assert t.select(["y"]).names == ("y",)
     both = FeatureTable.concat([t.take([0]), t.take([1, 2])])
@@ -187,7 +187,7 @@ def test_take_select_concat_with_columns() -> None:
     assert np.array_equal(both.values, t.values, equal_nan=True)
     w = t.with_columns({"z": [0, 0, 1]})
     assert w.names == ("x", "y", "z")
-    assert w.mask("y").tolist() == [True, False, False]
+    assert w.is_missing("y").tolist() == [True, False, False]
 
 
 def test_take_errors() -> None:

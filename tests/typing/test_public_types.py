@@ -52,7 +52,7 @@ def test_scoring_types() -> None:
     assert_type(t, FeatureTable)
     assert_type(t.column("profit"), NDArray[np.float64])
     vm = ValueMatrix(missing="renormalise")
-    assert_type(vm.fit(t.take(np.flatnonzero(~t.mask("strategic_fit")))), ValueMatrix)
+    assert_type(vm.fit(t.take(np.flatnonzero(~t.is_missing("strategic_fit")))), ValueMatrix)
     wp = WeightedPoints().fit(t)
     assert_type(wp, WeightedPoints)
     result = wp.score(t)

@@ -250,7 +250,7 @@ account 'A2' (pass default_spend= for a fallback); got ('retail', 'small')
         require_columns(table, [self.benchmark_feature], self.name)
         segs, inv = self._codes(table)
         x = table.column(self.benchmark_feature)
-        seen = ~table.mask(self.benchmark_feature)
+        seen = ~table.is_missing(self.benchmark_feature)
         stat = np.median if self.statistic == "median" else np.mean
         rows: list[Segment] = []
         for u, (ind, size) in enumerate(segs):

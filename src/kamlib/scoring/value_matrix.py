@@ -149,7 +149,7 @@ class _Why:
         x = float(self.table.column(m.x_feature)[r])
         inputs: list[tuple[str, float | None]] = [(m.x_feature, x)]
         for f in m.y_features:
-            gone = self.table.missing is not None and bool(self.table.mask(f)[r])
+            gone = self.table.missing is not None and bool(self.table.is_missing(f)[r])
             inputs.append((f, None if gone else float(self.table.column(f)[r])))
         assert m.x_cut is not None  # a scored matrix has its cuts
         assert m.y_cut is not None
@@ -384,8 +384,8 @@ in (0, 1); got 1.5
         n = len(table)
         x = table.column(self.x_feature)
         cols = tuple(table.column(f) for f in self.y_features)
-        if table.missing is not None and table.mask(self.x_feature).any():
-            i = int(np.flatnonzero(table.mask(self.x_feature))[0])
+        if table.missing is not None and table.is_missing(self.x_feature).any():
+            i = int(np.flatnonzero(table.is_missing(self.x_feature))[0])
             raise InvalidValueError(
                 f"{self.name}.table[{self.x_feature!r}]",
                 table.ids[i],
@@ -393,7 +393,7 @@ in (0, 1); got 1.5
             )
         my: NDArray[np.bool_] | None = None
         if table.missing is not None:
-            my = np.column_stack([table.mask(f) for f in self.y_features])
+            my = np.column_stack([table.is_missing(f) for f in self.y_features])
             if not my.any():
                 my = None
         if my is None:

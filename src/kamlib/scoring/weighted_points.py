@@ -422,7 +422,7 @@ class _Why:
         inputs: list[tuple[str, float | None]] = []
         seen: list[tuple[str, float, float]] = []  # (criterion, raw value, points)
         for c in self.scorer.criteria:
-            gone = self.table.missing is not None and bool(self.table.mask(c.feature)[r])
+            gone = self.table.missing is not None and bool(self.table.is_missing(c.feature)[r])
             x = None if gone else float(self.table.column(c.feature)[r])
             inputs.append((c.feature, x))
             if x is not None:

@@ -282,7 +282,7 @@ def _light_levels(flags: BoolArray, severities: Sequence[int]) -> NDArray[np.int
 def _mask_or_none(table: FeatureTable, name: str) -> BoolArray | None:
     if table.missing is None:
         return None
-    mask = table.mask(name)
+    mask = table.is_missing(name)
     return mask if mask.any() else None
 
 

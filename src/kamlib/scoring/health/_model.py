@@ -159,7 +159,7 @@ class _Why:
         inputs: list[tuple[str, float | None]] = []
         points: list[tuple[str, float]] = []
         for ms in m.measures:
-            gone = one.missing is not None and bool(one.mask(ms.feature)[0])
+            gone = one.missing is not None and bool(one.is_missing(ms.feature)[0])
             x = None if gone else float(one.column(ms.feature)[0])
             inputs.append((ms.name, x))
             if x is not None:
@@ -170,7 +170,7 @@ class _Why:
         for rule in m.rules:
             vals = []
             for f in rule.feature:
-                gone = one.missing is not None and bool(one.mask(f)[0])
+                gone = one.missing is not None and bool(one.is_missing(f)[0])
                 vals.append(
                     f"{f} {'missing' if gone else '= ' + fmt_value(float(one.column(f)[0]))}"
                 )
@@ -330,7 +330,7 @@ class HealthModel:
         new: list[Measure] = []
         for m in self.measures:
             col = table.column(m.feature)
-            observed = col[~table.mask(m.feature)]
+            observed = col[~table.is_missing(m.feature)]
             new.append(m.fitted(observed))
         return attrs.evolve(self, measures=tuple(new))
 
@@ -387,7 +387,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
         flags = evaluate_rules(table, self.rules)
         missing = None
         if table.missing is not None:
-            missing = np.column_stack([table.mask(m.feature) for m in self.measures])
+            missing = np.column_stack([table.is_missing(m.feature) for m in self.measures])
             if not missing.any():
                 missing = None
         # the light as a code into LIGHTS (0 green .. 3 red): no object array per score
@@ -570,7 +570,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
         masks: list[BoolArray | None] = [None] * m
         if table.missing is not None:
             for j, ms in enumerate(self.measures):
-                miss = table.mask(ms.feature)
+                miss = table.is_missing(ms.feature)
                 if miss.any():
                     masks[j] = miss
         avail: list[BoolArray | None] = [None] * m
