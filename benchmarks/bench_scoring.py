@@ -2,7 +2,7 @@
 
 Weighted points on an ``n x 12`` FeatureTable, default criteria mapping (``MinMax`` with
 the range learned by one ``fit`` outside the timing, clip on), so every timed call is a
-pinned score; ``w`` is the scorer's normalised weights (:attr:`WeightedPoints.weights`):
+pinned score; ``w`` is the scorer's normalised weights (``WeightedPoints.shares``):
 
 - (a) ``wp.score(table)`` vs bare ``X @ w`` on the table's own matrix; target <= 1.5;
 - (b) fresh numbers for known accounts, ``wp.score(table.with_values(X_new))``, for a
@@ -117,7 +117,7 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
     wp_noclip = WeightedPoints(
         [Criterion(name, 1.0 + j, mapping=MinMax(clip=False)) for j, name in enumerate(names)]
     ).fit(table)
-    w = np.asarray(wp.weights, dtype=np.float64)
+    w = np.asarray(wp.shares, dtype=np.float64)
     Xt = table.values  # the matrix the scorer reads
     X_c = np.ascontiguousarray(rng.uniform(0.0, 100.0, (n, K_FEATURES)))
     X_f = np.asfortranarray(rng.uniform(0.0, 100.0, (n, K_FEATURES)))

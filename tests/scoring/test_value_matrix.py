@@ -36,7 +36,7 @@ def test_defaults_follow_the_seeds() -> None:
     vm = ValueMatrix()
     assert vm.x_feature == "profit"  # [004]: profit, not revenue
     assert vm.y_features == Y  # [000]: three strategic dimensions
-    assert vm.weights == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    assert vm.shares == pytest.approx((1 / 3, 1 / 3, 1 / 3))
     assert vm.quantile == 0.5  # median cut
     assert vm.required_features == ("profit", *Y)
     assert not vm.is_fitted

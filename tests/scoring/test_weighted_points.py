@@ -38,7 +38,7 @@ def test_defaults_follow_the_sources() -> None:
     assert wp.threshold is None  # no source number: no verdict by default
     assert wp.list_bounds == (5, 25)  # [004]
     assert wp.review_every_months == 3  # [002]
-    assert wp.weights == pytest.approx((1 / 11,) * 11)
+    assert wp.shares == pytest.approx((1 / 11,) * 11)
     assert "revenue" not in wp.required_features  # [004]: profit, not revenue
 
 
@@ -52,7 +52,7 @@ def test_zero_to_ten_points_rule_004() -> None:
 
 def test_weights_normalised_and_reported() -> None:
     wp = WeightedPoints([Criterion("a", 3), Criterion("b", 1), Criterion("c", 0)])
-    assert wp.weights == (0.75, 0.25, 0.0)
+    assert wp.shares == (0.75, 0.25, 0.0)
     assert [c["weight"] for c in wp.get_config()["criteria"]] == [3.0, 1.0, 0.0]
 
 
@@ -491,7 +491,7 @@ def test_the_widest_accepted_range_scores_without_overflow() -> None:
     x = np.array([-1e15, 0.0, 1e15, 5e14])
     assert m.points(x).tolist() == [0.0, 5.0, 10.0, 7.5]
     wp = WeightedPoints([Criterion("x", 1e15, mapping=m), Criterion("y", 1e15, mapping=m)])
-    assert wp.weights == (0.5, 0.5)
+    assert wp.shares == (0.5, 0.5)
     st = wp.score(_t(x=x.tolist(), y=x.tolist()))
     assert st.scores.tolist() == [0.0, 5.0, 10.0, 7.5]
 

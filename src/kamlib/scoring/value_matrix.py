@@ -337,12 +337,12 @@ in (0, 1); got 1.5
         return QUADRANTS
 
     @property
-    def weights(self) -> tuple[float, ...]:
-        """``y_weights`` normalised to sum 1 (what the blend uses).
+    def shares(self) -> tuple[float, ...]:
+        """Each strategic attribute's share of ``y_weights``, summing to 1 (what the blend uses).
 
         Examples:
             >>> from kamlib.scoring import ValueMatrix
-            >>> ValueMatrix(y_weights=[2, 1, 1]).weights
+            >>> ValueMatrix(y_weights=[2, 1, 1]).shares
             (0.5, 0.25, 0.25)
         """
         return normalised(self.y_weights)

@@ -516,7 +516,7 @@ class WeightedPoints:
         ...     ],
         ...     threshold=6.0,
         ... ).fit(t)
-        >>> wp.weights
+        >>> wp.shares
         (0.75, 0.25)
         >>> st = wp.score(t)
         >>> st.scores.tolist()  # A2: 0.75 * 5 + 0.25 * 5
@@ -609,12 +609,14 @@ class WeightedPoints:
         return tuple(c.feature for c in self.criteria)
 
     @property
-    def weights(self) -> tuple[float, ...]:
-        """Criterion weights normalised to sum 1 (what the score uses).
+    def shares(self) -> tuple[float, ...]:
+        """Each criterion's share of the total weight, summing to 1 (what the score uses).
+
+        ``Criterion.weight`` is the raw weight you give; only ratios matter.
 
         Examples:
             >>> from kamlib.scoring import Criterion, WeightedPoints
-            >>> WeightedPoints([Criterion("profit", 3), Criterion("nps", 1)]).weights
+            >>> WeightedPoints([Criterion("profit", 3), Criterion("nps", 1)]).shares
             (0.75, 0.25)
         """
         return normalised([c.weight for c in self.criteria])
