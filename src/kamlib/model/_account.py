@@ -1,8 +1,9 @@
 """The key account and what is recorded about it.
 
 Source [000] defines a key account by strategic fit, value potential and resource
-complementarity; sources [001]/[003]/[004] add classification (industry, size, region),
-satisfaction and NPS, and profit after cost-to-serve.
+complementarity; sources [001]/[003] add classification (industry, size, region),
+satisfaction and NPS; source [004] judges key-account work by profit after
+cost-to-serve (kamlib also reads it as an account's value, its own reading).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ SCORE_SCALE: Final[tuple[float, float]] = (0.0, 10.0)
 """Inclusive ``(low, high)`` scale of every judgement score in the model.
 
 Used by `StrategicAttributes`, `Need` (urgency, value) and
-[`Portrait`][kamlib.model.Portrait]. Source [004] rates criteria 0-10.
+[`Portrait`][kamlib.model.Portrait]. 0-10 is kamlib's choice; source [004]'s
+weighted-points example rates its criteria (of CRM vendors) out of 10.
 """
 
 _LO, _HI = SCORE_SCALE

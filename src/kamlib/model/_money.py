@@ -166,9 +166,11 @@ class Money:
 class PeriodFigures:
     """What one account brought in one quarter; all three amounts in one currency.
 
-    Source rule [004]: measure a key account by *profit after cost-to-serve*, not by
-    revenue. ``profit_contribution`` is the gross contribution (revenue minus the
-    cost of the goods/services sold) **before** the cost of serving the account;
+    Source [004] judges key-account work by the *profit* a customer brings, knowing the
+    cost to serve, not by revenue; kamlib reads the same measure as an account's value
+    (its own reading of the source). ``profit_contribution`` is the gross contribution
+    (revenue minus the cost of the goods/services sold) **before** the cost of serving the
+    account;
     `net_profit` subtracts ``cost_to_serve`` and is the figure to rank by.
 
     Attributes:

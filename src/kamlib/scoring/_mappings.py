@@ -1,7 +1,8 @@
 """Raw value -> points mappings (0 to 10) and the parameter checks the scorers share.
 
-Source rule [004]: each criterion of a weighted multi-criteria table is scored **0 to 10**
-points. A mapping turns a raw feature value into such "benefit points" (more is better);
+Each criterion is scored **0 to 10** points (source [004]'s weighted-points example rates
+its criteria, of CRM vendors, out of 10; the scale for accounts is kamlib's choice). A
+mapping turns a raw feature value into such "benefit points" (more is better);
 a criterion read in the *cost* direction takes ``10 - points``.
 
 Four mappings:
@@ -50,7 +51,7 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 POINTS_MAX = 10.0
-"""Source rule [004]: each criterion scores 0 to 10 points."""
+"""Each criterion scores 0 to 10 points (as in source [004]'s example; kamlib's scale)."""
 PERCENTILE_MAX_KNOTS = 10_001
 """Upper bound of ``Percentile(n_knots=...)``: a knot every 0.01 % (the config stores them)."""
 

@@ -1,8 +1,9 @@
-"""Empirical estimation (经验推算法), source rule [002].
+"""Empirical estimation (经验推算法): named by source [002], mechanics kamlib's.
 
-Source [002] offers empirical estimation as the alternative to weighted points: estimate an
-account's value from experience-based rules, e.g. the benchmark spend of its industry and
-size. kamlib's model::
+Source [002] names empirical estimation beside weighted points for judging key accounts
+every 3 months, without describing it ("此处不再重复论述"). kamlib reads it the standard way,
+its own choice: estimate an account's value from experience-based benchmarks such as the
+typical spend of its industry and size. kamlib's model::
 
     value = benchmark[industry, size_band] * share + sum_j coefficient_j * adjustment_j
 
@@ -102,7 +103,9 @@ def _adjustments(value: object) -> tuple[tuple[str, float], ...]:
 
 @attrs.frozen
 class EmpiricalEstimate:
-    """Empirical estimation (经验推算法, source [002]): value from segment benchmarks.
+    """Empirical estimation (经验推算法, named by source [002]): value from segment benchmarks.
+
+    The mechanics are the standard reading, kamlib's own: the source names the method only.
 
     ``value = benchmark[industry, size_band] * share + sum_j coefficient_j * x_j``, with the
     segment read from the FeatureTable's categorical columns ``industry`` and

@@ -1,9 +1,10 @@
-"""The strategic value matrix (战略价值矩阵), source rule [000], with A/B/C/D naming [002].
+"""The strategic value matrix (战略价值矩阵), source rule [000], with optional A/B/C/D names.
 
 Two axes split the portfolio into four quadrants:
 
-- **current contribution** (当前贡献度, the x axis): by default the feature ``profit`` —
-  source rule [004]: measure a key account by profit after cost-to-serve, not revenue;
+- **current contribution** (当前贡献度, the x axis): by default the feature ``profit``,
+  profit after cost-to-serve (source [004] judges key-account work by profit, not
+  revenue; reading it as the matrix's contribution axis is kamlib's choice);
 - **strategic importance** (战略重要性, the y axis): by default the weighted blend of the
   three strategic attributes of source [000] — ``strategic_fit`` (战略契合度),
   ``value_potential`` (价值潜力), ``resource_complementarity`` (资源互补性), equal weights.
@@ -174,10 +175,12 @@ class ValueMatrix:
 
     Source rule [000] (战略价值矩阵): *strategic* (high contribution, high importance),
     *potential* (low, high), *profit* (high, low), *ordinary* (low, low); each quadrant has a
-    resource policy (`QUADRANT_POLICY`). Source [002] names the same classes A/B/C/D
-    (``naming="abcd"``, mapping in `ABCD_NAMES`).
+    resource policy (`QUADRANT_POLICY`). Source [002] makes classes A/B/C/D from its own
+    axes (potential, contribution) and does not say which letter is which quadrant:
+    ``naming="abcd"`` uses kamlib's mapping `ABCD_NAMES`, its own choice.
 
-    **Axes.** ``x`` = the ``x_feature`` column (default ``profit``, source [004]).
+    **Axes.** ``x`` = the ``x_feature`` column (default ``profit``; kamlib's reading of
+    source [004]'s profit measure).
     ``y`` = ``sum_j w_j * y_features[j]`` with ``w`` = ``y_weights`` normalised to sum 1
     (default: equal weights over the three strategic attributes of [000], so ``y`` is on
     their 0..10 scale).

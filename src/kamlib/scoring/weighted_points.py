@@ -1,8 +1,10 @@
-"""Weighted-points identification (综合积分法), source rules [002] and [004].
+"""Weighted-points identification (综合积分法): source [002] names it, [004] shows it.
 
-Source [002]: score each candidate on weighted criteria, sum the points, and qualify the
-accounts above a threshold; re-run every 3 months. Source [004] uses the same method with
-12 criteria, each scored **0 to 10** points, and a weighted total; it also gives the rule of
+Source [002] names the method and re-evaluates the key-account list with it **every 3
+months**; it does not describe it ("此处不再重复论述"). The mechanics here are the standard
+reading, kamlib's: score each candidate on weighted criteria, **0 to 10** points each, and
+qualify the accounts at or above a threshold. Source [004] shows such a table (12 criteria
+of 10 points, weighted) on another subject, comparing CRM vendors, and gives the rule of
 thumb that a key-account list holds **5 to 25** accounts.
 
 The model::
@@ -453,8 +455,10 @@ class _Why:
 class WeightedPoints:
     """Weighted-points identification (综合积分法): weighted 0-10 points per criterion.
 
-    Source rules [002]/[004]: each criterion gives 0 to 10 points; the weighted total decides;
-    accounts at or above a threshold qualify; re-run every 3 months.
+    Source [002] names the method and re-runs it every 3 months; the mechanics are the
+    standard reading (kamlib's): each criterion gives 0 to 10 points, the weighted total
+    decides, accounts at or above a threshold qualify. Source [004]'s example of the method
+    scores CRM vendors on 12 criteria of 10 points.
 
     **Score** = ``sum_j w_j * points_j`` with the weights normalised to sum 1
     (`weights`), so it is on the 0..10 scale (with clipping mappings) and invariant to
