@@ -43,21 +43,7 @@ ANCHOR = re.compile(r'id="(kamlib[\w.]*)"')
 
 #: (page, private name) pairs known when the check was written; the lead renames them in
 #: src/ and then deletes the entry. Each is listed with the source line of its default.
-KNOWN_PRIVATE: frozenset[tuple[str, str]] = frozenset(
-    {
-        # kamlib/model/_commitment.py:44 `_S = CommitmentState`, used in the rendered
-        # values of LEGAL_TRANSITIONS (line 46) and START_STATES (line 65).
-        ("domain-model/index.html", "_S"),
-        # kamlib/testing/strategies.py:248 aware_datetimes(min_value=_MIN_DATETIME, ...)
-        ("testing/index.html", "_MIN_DATETIME"),
-        ("testing/index.html", "_MAX_DATETIME"),
-        # kamlib/testing/strategies.py:289-290 money(min_amount=-_MAX_AMOUNT, ...)
-        ("testing/index.html", "_MAX_AMOUNT"),
-        # kamlib/testing/strategies.py:321 quarters(min_value=_MIN_QUARTER, ...)
-        ("testing/index.html", "_MIN_QUARTER"),
-        ("testing/index.html", "_MAX_QUARTER"),
-    }
-)
+KNOWN_PRIVATE: frozenset[tuple[str, str]] = frozenset()
 
 
 def _text(fragment: str) -> str:

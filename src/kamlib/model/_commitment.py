@@ -41,20 +41,40 @@ __all__ = [
     "Commitment",
 ]
 
-_S = CommitmentState
-
 LEGAL_TRANSITIONS: Final[Mapping[CommitmentState, frozenset[CommitmentState]]] = MappingProxyType(
     {
-        _S.PROPOSED: frozenset({_S.COMMITTED, _S.CANCELLED}),
-        _S.COMMITTED: frozenset(
-            {_S.IN_PROGRESS, _S.AT_RISK, _S.DELIVERED, _S.BROKEN, _S.CANCELLED}
+        CommitmentState.PROPOSED: frozenset({CommitmentState.COMMITTED, CommitmentState.CANCELLED}),
+        CommitmentState.COMMITTED: frozenset(
+            {
+                CommitmentState.IN_PROGRESS,
+                CommitmentState.AT_RISK,
+                CommitmentState.DELIVERED,
+                CommitmentState.BROKEN,
+                CommitmentState.CANCELLED,
+            }
         ),
-        _S.IN_PROGRESS: frozenset({_S.AT_RISK, _S.DELIVERED, _S.BROKEN, _S.CANCELLED}),
-        _S.AT_RISK: frozenset({_S.IN_PROGRESS, _S.DELIVERED, _S.BROKEN, _S.CANCELLED}),
-        _S.DELIVERED: frozenset({_S.ACCEPTED, _S.IN_PROGRESS}),
-        _S.ACCEPTED: frozenset(),
-        _S.BROKEN: frozenset(),
-        _S.CANCELLED: frozenset(),
+        CommitmentState.IN_PROGRESS: frozenset(
+            {
+                CommitmentState.AT_RISK,
+                CommitmentState.DELIVERED,
+                CommitmentState.BROKEN,
+                CommitmentState.CANCELLED,
+            }
+        ),
+        CommitmentState.AT_RISK: frozenset(
+            {
+                CommitmentState.IN_PROGRESS,
+                CommitmentState.DELIVERED,
+                CommitmentState.BROKEN,
+                CommitmentState.CANCELLED,
+            }
+        ),
+        CommitmentState.DELIVERED: frozenset(
+            {CommitmentState.ACCEPTED, CommitmentState.IN_PROGRESS}
+        ),
+        CommitmentState.ACCEPTED: frozenset(),
+        CommitmentState.BROKEN: frozenset(),
+        CommitmentState.CANCELLED: frozenset(),
     }
 )
 """Every allowed move ``from -> {to, ...}`` of a commitment, as read-only data.
@@ -62,7 +82,9 @@ LEGAL_TRANSITIONS: Final[Mapping[CommitmentState, frozenset[CommitmentState]]] =
 ``delivered -> in_progress`` is rework after the customer declined acceptance.
 """
 
-START_STATES: Final[frozenset[CommitmentState]] = frozenset({_S.PROPOSED, _S.COMMITTED})
+START_STATES: Final[frozenset[CommitmentState]] = frozenset(
+    {CommitmentState.PROPOSED, CommitmentState.COMMITTED}
+)
 """States a commitment's history may start in."""
 
 TERMINAL_STATES: Final[frozenset[CommitmentState]] = frozenset(
@@ -70,7 +92,9 @@ TERMINAL_STATES: Final[frozenset[CommitmentState]] = frozenset(
 )
 """States with no way out: accepted, broken, cancelled."""
 
-_WARNABLE: Final = frozenset({_S.COMMITTED, _S.IN_PROGRESS, _S.AT_RISK})
+_WARNABLE: Final = frozenset(
+    {CommitmentState.COMMITTED, CommitmentState.IN_PROGRESS, CommitmentState.AT_RISK}
+)
 
 
 def _to_state(value: CommitmentState | str) -> CommitmentState:
@@ -280,7 +304,7 @@ class Commitment:
                     step.at,
                     f"must not be before history[{i - 1}].at={prev.at.isoformat()}",
                 )
-        accepted = hist[-1].to_state is _S.ACCEPTED
+        accepted = hist[-1].to_state is CommitmentState.ACCEPTED
         if accepted and self.acceptance is None:
             raise InvalidValueError(
                 "Commitment.acceptance", None, "is required when the state is accepted"
@@ -328,7 +352,7 @@ class Commitment:
             (False, True)
         """
         check_aware_datetime("Commitment.is_overdue.as_of", as_of)
-        done = self.state is _S.DELIVERED or self.is_closed
+        done = self.state is CommitmentState.DELIVERED or self.is_closed
         return not done and as_of > self.due
 
     @classmethod
@@ -369,7 +393,7 @@ class Commitment:
             owner_id=owner_id,
             due=due,
             required_capacity=required_capacity,
-            history=(Transition(_S.PROPOSED, at, note),),
+            history=(Transition(CommitmentState.PROPOSED, at, note),),
         )
 
     def _check_step(self, to: CommitmentState, at: dt.datetime, method: str) -> None:
@@ -406,7 +430,7 @@ class Commitment:
             allowed = ", ".join(repr(s.value) for s in CommitmentState)
             raise InvalidValueError("Commitment.transition.to", to, f"must be one of {allowed}")
         self._check_step(target, at, "transition")
-        if target is _S.ACCEPTED:
+        if target is CommitmentState.ACCEPTED:
             raise IllegalTransitionError(
                 f"Commitment.history[{len(self.history)}].to_state",
                 target.value,
@@ -438,13 +462,13 @@ class Commitment:
             _illegal(
                 f"Commitment.history[{len(self.history)}].to_state",
                 state,
-                _S.AT_RISK,
+                CommitmentState.AT_RISK,
                 "; warnings are for committed, in_progress or at_risk commitments",
             )
         history = self.history
-        if state is not _S.AT_RISK:
-            self._check_step(_S.AT_RISK, at, "warn")
-            history = (*history, Transition(_S.AT_RISK, at, note))
+        if state is not CommitmentState.AT_RISK:
+            self._check_step(CommitmentState.AT_RISK, at, "warn")
+            history = (*history, Transition(CommitmentState.AT_RISK, at, note))
         return attrs.evolve(self, history=history, risk_warnings=(*self.risk_warnings, warning))
 
     def accept(
@@ -464,9 +488,9 @@ class Commitment:
             'P1'
         """
         acceptance = Acceptance(at, feedback, accepted_by_id)
-        self._check_step(_S.ACCEPTED, at, "accept")
+        self._check_step(CommitmentState.ACCEPTED, at, "accept")
         return attrs.evolve(
             self,
-            history=(*self.history, Transition(_S.ACCEPTED, at)),
+            history=(*self.history, Transition(CommitmentState.ACCEPTED, at)),
             acceptance=acceptance,
         )

@@ -48,7 +48,7 @@ from kamlib.scoring._kernel import (
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 
-__all__ = ["ABCD_NAMES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
+__all__ = ["ABCD_NAMES", "DEFAULT_Y_FEATURES", "QUADRANTS", "QUADRANT_POLICY", "ValueMatrix"]
 
 FloatArray = NDArray[np.float64]
 
@@ -72,7 +72,12 @@ QUADRANT_POLICY: Mapping[str, str] = MappingProxyType(
 )
 """Source rule [000]: the resource policy of each quadrant, as data."""
 
-_DEFAULT_Y = ("strategic_fit", "value_potential", "resource_complementarity")
+DEFAULT_Y_FEATURES: tuple[str, ...] = (
+    "strategic_fit",
+    "value_potential",
+    "resource_complementarity",
+)
+"""The strategic attributes of source [000] that the default importance axis blends."""
 _REASONS = ("high_contribution", "high_strategic", "partial_strategic")
 _REASON_TEXTS = MappingProxyType(
     {
@@ -261,7 +266,7 @@ in (0, 1); got 1.5
     config_version: ClassVar[int] = 1
     x_feature: str = attrs.field(default="profit", validator=non_empty_str())
     y_features: tuple[str, ...] = attrs.field(
-        default=_DEFAULT_Y, converter=as_tuple, validator=each(non_empty_str())
+        default=DEFAULT_Y_FEATURES, converter=as_tuple, validator=each(non_empty_str())
     )
     y_weights: tuple[float, ...] = attrs.field(
         default=attrs.Factory(_equal_weights, takes_self=True),

@@ -106,15 +106,20 @@ T = TypeVar("T")
 
 _CURRENCY_CODES: Final = ("USD", "EUR", "CNY", "GBP", "JPY", "HKD")
 _ID_ALPHABET: Final = string.ascii_uppercase + string.digits
-_MIN_DATETIME: Final = dt.datetime(2000, 1, 1)
-_MAX_DATETIME: Final = dt.datetime(2099, 12, 31, 23, 59, 59)
+MIN_DATETIME: Final = dt.datetime(2000, 1, 1)
+"""Earliest moment the strategies draw by default (naive; a zone is attached)."""
+MAX_DATETIME: Final = dt.datetime(2099, 12, 31, 23, 59, 59)
+"""Latest moment the strategies draw by default."""
 _MIN_DATE: Final = dt.date(2000, 1, 1)
 _MAX_DATE: Final = dt.date(2099, 12, 31)
-_MIN_QUARTER: Final = Quarter(2000, 1)
-_MAX_QUARTER: Final = Quarter(2099, 4)
+MIN_QUARTER: Final = Quarter(2000, 1)
+"""Earliest quarter `quarters` draws by default."""
+MAX_QUARTER: Final = Quarter(2099, 4)
+"""Latest quarter `quarters` draws by default."""
 _FIRST_QUARTER: Final = Quarter(2015, 1)
 _QUARTER_SPAN: Final = 64  # quarters from _FIRST_QUARTER the account figures may use
-_MAX_AMOUNT: Final = 1e12
+MAX_AMOUNT: Final = 1e12
+"""Largest money amount (in magnitude) `money` draws by default."""
 _LO, _HI = SCORE_SCALE
 
 # ------------------------------------------------------------------ option checking
@@ -245,7 +250,7 @@ def currencies() -> SearchStrategy[str]:
 
 
 def aware_datetimes(
-    *, min_value: dt.datetime = _MIN_DATETIME, max_value: dt.datetime = _MAX_DATETIME
+    *, min_value: dt.datetime = MIN_DATETIME, max_value: dt.datetime = MAX_DATETIME
 ) -> SearchStrategy[dt.datetime]:
     """Timezone-aware datetimes with fixed UTC offsets (whole minutes, ±14 h).
 
@@ -286,8 +291,8 @@ def _aware(lo: dt.datetime, hi: dt.datetime) -> SearchStrategy[dt.datetime]:
 def money(
     *,
     currency: str | SearchStrategy[str] | None = None,
-    min_amount: float = -_MAX_AMOUNT,
-    max_amount: float = _MAX_AMOUNT,
+    min_amount: float = -MAX_AMOUNT,
+    max_amount: float = MAX_AMOUNT,
 ) -> SearchStrategy[Money]:
     """[`Money`][kamlib.model.Money] amounts.
 
@@ -318,7 +323,7 @@ def money(
 
 
 def quarters(
-    *, min_value: Quarter = _MIN_QUARTER, max_value: Quarter = _MAX_QUARTER
+    *, min_value: Quarter = MIN_QUARTER, max_value: Quarter = MAX_QUARTER
 ) -> SearchStrategy[Quarter]:
     """[`Quarter`][kamlib.model.Quarter] values between two quarters (inclusive).
 
@@ -383,9 +388,9 @@ def period_figures(
 
 
 _FIGURE_AMOUNTS: Final = (
-    st.floats(0, _MAX_AMOUNT),
-    st.floats(-_MAX_AMOUNT, _MAX_AMOUNT),
-    st.floats(0, _MAX_AMOUNT),
+    st.floats(0, MAX_AMOUNT),
+    st.floats(-MAX_AMOUNT, MAX_AMOUNT),
+    st.floats(0, MAX_AMOUNT),
 )
 
 
