@@ -81,3 +81,13 @@ def test_details_follow_take_and_pickle() -> None:
     sub = res.take([4, 1])
     assert sub.explain("A4") == res.explain("A4")
     assert pickle.loads(pickle.dumps(res)).explain("A1") == res.explain("A1")
+
+
+def test_value_matrix_margin_stays_in_the_scores_unit() -> None:
+    """Issue 8: min(|profit - cut|, |importance - cut|) mixed money with points."""
+    t = FeatureTable.from_columns(["A"], {"profit": [76_417.0], "s": [8.6]})
+    vm = ValueMatrix("profit", ["s"], quantile=None, x_cut=76_416.0, y_cut=4.93)
+    res = vm.score(t)
+    assert res.margin is not None
+    assert res.margin.tolist() == [abs(8.6 - 4.93)]  # not 1.0 money
+    assert "(by 1)" in res.explain("A").summary  # the money distance, in money

@@ -204,9 +204,12 @@ class ValueMatrix:
 
     **Result.** ``score`` = the strategic-importance coordinate ``y``; its contributions
     are ``w_j * y_features[j]`` and add up to it (summed left to right, exactly).
-    ``label`` = the quadrant. ``margin`` = ``min(|x - x_cut|, |y - y_cut|)``, the distance
-    to the nearest cut, each axis measured in its own units (money for profit, points for
-    importance). Reasons: ``high_contribution``, ``high_strategic``, ``partial_strategic``.
+    ``label`` = the quadrant. ``margin`` = ``|y - y_cut|``, the score's distance to its own
+    cut in its own unit (importance points), like every scorer's margin; the contribution
+    axis's distance, in money, is in the explanation (`ScoreTable.explain`: "profit 82,000 >=
+    cut 76,416 -> high contribution (by 5,584)"). A single distance over both axes would
+    mix money with points (kamlib's choice). Reasons: ``high_contribution``,
+    ``high_strategic``, ``partial_strategic``.
 
     **Missing values.** A missing contribution value is always refused
     ([`InvalidValueError`][kamlib.errors.InvalidValueError] naming the account). Missing strategic
@@ -479,7 +482,7 @@ in (0, 1); got 1.5
         code = np.empty(n, dtype=np.uint8)  # 0 strategic, 1 potential, 2 profit, 3 ordinary
         margin = np.empty(n, dtype=np.float64)
         m = min(n, BLOCK_ROWS)
-        dy_buf, low_buf = np.empty(m, dtype=np.float64), np.empty(m, dtype=np.uint8)
+        low_buf = np.empty(m, dtype=np.uint8)
         for rows in blocks(n):  # row by row in cache-sized blocks: speed, never bits
             k = rows.stop - rows.start
             hx = np.greater_equal(x[rows], self.x_cut, out=flags[rows, 0])
@@ -489,12 +492,9 @@ in (0, 1); got 1.5
             np.logical_not(hy, out=low.view(np.bool_))
             low <<= 1
             c |= low
-            mg, dy = margin[rows], dy_buf[:k]
-            np.subtract(x[rows], self.x_cut, out=mg)
-            np.subtract(y[rows], self.y_cut, out=dy)
+            mg = margin[rows]
+            np.subtract(y[rows], self.y_cut, out=mg)
             np.abs(mg, out=mg)
-            np.abs(dy, out=dy)
-            np.minimum(mg, dy, out=mg)
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),
