@@ -420,8 +420,10 @@ def _columns(t: RelationshipFeatures | FeatureTable) -> dict[str, Any]:
 def test_role_weights_and_portrait_weights_refuse_huge_numbers() -> None:
     with pytest.raises(InvalidValueError, match=r"coverage\.role_weights\['user'\]: is too large"):
         coverage(_graph(), role_weights={"decision_maker": 1, "user": HUGE})
-    with pytest.raises(InvalidValueError, match=r"support_scores\.weights\[1\]: is too large"):
-        support_scores(_graph(), weights=(1, HUGE, 1))
+    with pytest.raises(
+        InvalidValueError, match=r"support_scores\.portrait_weights\[1\]: is too large"
+    ):
+        support_scores(_graph(), portrait_weights=(1, HUGE, 1))
     with pytest.raises(InvalidValueError, match=r"personalization\['CEO'\]: is too large"):
         influence_reach(_graph(), personalization={"CEO": HUGE})
     assert coverage(_graph(), role_weights={"decision_maker": np.float64(1)}) == coverage(

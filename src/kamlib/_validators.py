@@ -387,7 +387,7 @@ def check_real_tuple(
     ``str``, ``bytes``, mapping or set is refused.
 
     Args:
-        path: Where the values come from, e.g. ``"support_scores.weights"``.
+        path: Where the values come from, e.g. ``"support_scores.portrait_weights"``.
         values: The values.
         ge: Inclusive lower bound of every item.
         le: Inclusive upper bound of every item.

@@ -39,34 +39,37 @@ def test_default_is_equal_weighted_mean_over_ten() -> None:
 
 
 def test_weights_and_callable() -> None:
-    assert support_scores(_graph(), weights=(1, 0, 0))["CEO"] == pytest.approx(0.4)
-    as_list = support_scores(_graph(), weights=[0, 0, 2])  # type: ignore[arg-type]
+    assert support_scores(_graph(), portrait_weights=(1, 0, 0))["CEO"] == pytest.approx(0.4)
+    as_list = support_scores(_graph(), portrait_weights=[0, 0, 2])  # type: ignore[arg-type]
     assert as_list["CTO"] == pytest.approx(0.7)
-    got = support_scores(_graph(), weights=lambda c, s, p: 1.0 if p >= 5 else 0.0)
+    got = support_scores(_graph(), portrait_weights=lambda c, s, p: 1.0 if p >= 5 else 0.0)
     assert got == {"CEO": 0.0, "CTO": 1.0}
 
 
 def test_support_errors() -> None:
     G = _graph()
     with pytest.raises(
-        InvalidValueError, match=r"support_scores\.weights: must return a value in \[0, 1\]; got 2"
+        InvalidValueError,
+        match=r"support_scores\.portrait_weights: must return a value in \[0, 1\]; got 2",
     ):
-        support_scores(G, weights=lambda c, s, p: 2)
+        support_scores(G, portrait_weights=lambda c, s, p: 2)
     with pytest.raises(
-        InvalidTypeError, match=r"support_scores\.weights: must return a real number"
+        InvalidTypeError, match=r"support_scores\.portrait_weights: must return a real number"
     ):
-        support_scores(G, weights=lambda c, s, p: "x")  # type: ignore[arg-type, return-value]
-    with pytest.raises(InvalidTypeError, match=r"support_scores\.weights: must be 3 weights"):
-        support_scores(G, weights=(1, 1))  # type: ignore[arg-type]
+        support_scores(G, portrait_weights=lambda c, s, p: "x")  # type: ignore[arg-type, return-value]
+    with pytest.raises(
+        InvalidTypeError, match=r"support_scores\.portrait_weights: must be 3 weights"
+    ):
+        support_scores(G, portrait_weights=(1, 1))  # type: ignore[arg-type]
     with pytest.raises(
         InvalidValueError,
-        match=r"support_scores\.weights\[1\]: must be a real number in \[0, inf\); got -1",
+        match=r"support_scores\.portrait_weights\[1\]: must be a real number in \[0, inf\); got -1",
     ):
-        support_scores(G, weights=(1, -1, 1))
+        support_scores(G, portrait_weights=(1, -1, 1))
     with pytest.raises(
-        InvalidValueError, match=r"support_scores\.weights: needs a positive weight"
+        InvalidValueError, match=r"support_scores\.portrait_weights: needs a positive weight"
     ):
-        support_scores(G, weights=(0, 0, 0))
+        support_scores(G, portrait_weights=(0, 0, 0))
     G.nodes["CEO"]["price_acceptance"] = 11
     with pytest.raises(
         InvalidValueError,

@@ -56,22 +56,26 @@ def _rule(where: str, weights: object) -> Callable[[float, float, float], float]
         def checked(c: float, s: float, p: float) -> float:
             value = fn(c, s, p)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidTypeError(f"{where}.weights", value, "must return a real number")
+                raise InvalidTypeError(
+                    f"{where}.portrait_weights", value, "must return a real number"
+                )
             if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-                raise InvalidValueError(f"{where}.weights", value, "must return a value in [0, 1]")
+                raise InvalidValueError(
+                    f"{where}.portrait_weights", value, "must return a value in [0, 1]"
+                )
             return float(value)
 
         return checked
     if not isinstance(weights, tuple | list) or len(weights) != 3:
         raise InvalidTypeError(
-            f"{where}.weights",
+            f"{where}.portrait_weights",
             weights,
             "must be 3 weights (closeness, solution, price) or a callable",
         )
-    w = [check_real(f"{where}.weights[{i}]", x, ge=0.0) for i, x in enumerate(weights)]
+    w = [check_real(f"{where}.portrait_weights[{i}]", x, ge=0.0) for i, x in enumerate(weights)]
     total = sum(w)
     if total <= 0.0:
-        raise InvalidValueError(f"{where}.weights", weights, "needs a positive weight")
+        raise InvalidValueError(f"{where}.portrait_weights", weights, "needs a positive weight")
 
     def mean(c: float, s: float, p: float) -> float:
         return min(1.0, (w[0] * c + w[1] * s + w[2] * p) / (total * _SCALE))
@@ -92,7 +96,7 @@ def _portrait(
 
 
 def support_scores(
-    G: nx.DiGraph[Any], *, weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS
+    G: nx.DiGraph[Any], *, portrait_weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS
 ) -> dict[Hashable, float]:
     """Support (支持度) of each customer-side person with a portrait, in [0, 1].
 
@@ -106,13 +110,13 @@ def support_scores(
     Args:
         G: A stakeholder graph: nodes carry ``closeness``, ``solution_acceptance``
             and ``price_acceptance`` (0-10, or ``None`` when not assessed).
-        weights: Three weights >= 0 or a callable.
+        portrait_weights: Three weights >= 0 (closeness, solution, price) or a callable.
 
     Returns:
         ``{person: support}`` for every customer-side node with a portrait.
 
     Raises:
-        InvalidTypeError: ``G`` is not a DiGraph; ``weights`` of the wrong shape; a
+        InvalidTypeError: ``G`` is not a DiGraph; ``portrait_weights`` of the wrong shape; a
             node or edge attribute of the wrong type.
         InvalidValueError: Negative weights; a portrait value outside 0-10; a
             callable returning a value outside [0, 1]; an unknown node
@@ -123,14 +127,14 @@ def support_scores(
         >>> G.add_node("CEO", closeness=6, solution_acceptance=9, price_acceptance=3)
         >>> support_scores(G)
         {'CEO': 0.6}
-        >>> support_scores(G, weights=(0, 1, 0))
+        >>> support_scores(G, portrait_weights=(0, 1, 0))
         {'CEO': 0.9}
-        >>> support_scores(G, weights=lambda c, s, p: min(c, s, p) / 10)
+        >>> support_scores(G, portrait_weights=lambda c, s, p: min(c, s, p) / 10)
         {'CEO': 0.3}
     """
     where = "support_scores"
     check_graph(where, G)
-    rule = _rule(where, weights)
+    rule = _rule(where, portrait_weights)
     out: dict[Hashable, float] = {}
     for node, d in canonical(G, where=where).nodes(data=True):
         if side_of(d) != CUSTOMER:
@@ -187,7 +191,7 @@ def influence_weights(
 def weighted_support(
     G: nx.DiGraph[Any],
     *,
-    weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS,
+    portrait_weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS,
     role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
     alpha: float = 0.85,
     weight: str = "strength",
@@ -205,7 +209,7 @@ def weighted_support(
 
     Args:
         G: A stakeholder graph.
-        weights: Portrait rule, as in `support_scores`.
+        portrait_weights: Portrait rule, as in `support_scores`.
         role_weights: Restart weight of each role.
         alpha: Damping factor of the influence reach, in [0, 1).
         weight: Edge attribute with the influence strength.
@@ -233,7 +237,7 @@ def weighted_support(
     """
     where = "weighted_support"
     check_graph(where, G)
-    rule = _rule(where, weights)
+    rule = _rule(where, portrait_weights)
     weights_by_role = check_role_weights(f"{where}.role_weights", role_weights)
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
     weight = check_attr_name(f"{where}.weight", weight)
