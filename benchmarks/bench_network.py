@@ -40,7 +40,16 @@ def build(n_accounts: int, seed: int = 0) -> Portfolio:
     )
     for i in range(n_accounts):
         aid = f"A{i:06d}"
-        accounts.append(Account(aid, aid, "retail", "east", "large", start))
+        accounts.append(
+            Account(
+                aid,
+                aid,
+                industry="retail",
+                region="east",
+                size_band="large",
+                cooperation_start=start,
+            )
+        )
         portraits = rng.integers(0, 11, size=(n_customers, 3))
         cids = [f"{aid}-C{j:02d}" for j in range(n_customers)]
         for j, (cid, role) in enumerate(zip(cids, roles, strict=True)):

@@ -568,7 +568,14 @@ def test_validation_error_str_shows_its_first_causes() -> None:
 
 
 def test_integrity_failure_message_names_the_cause() -> None:
-    acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+    acc = Account(
+        "A1",
+        "Acme",
+        industry="retail",
+        region="north",
+        size_band="large",
+        cooperation_start=dt.date(2023, 1, 1),
+    )
     sponsored = attrs.evolve(acc, executive_sponsor_id="U9")
     with pytest.raises(KamlibValidationError) as info:
         Portfolio([sponsored], [])

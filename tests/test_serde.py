@@ -87,10 +87,10 @@ def _small_portfolio() -> Portfolio:
     acc = Account(
         "A1",
         "Acme",
-        "retail",
-        "north",
-        "large",
-        dt.date(2023, 1, 15),
+        industry="retail",
+        region="north",
+        size_band="large",
+        cooperation_start=dt.date(2023, 1, 15),
         figures=[
             PeriodFigures(Quarter(2024, 1), _usd(1000), _usd(300), _usd(60)),
             PeriodFigures(Quarter(2024, 2), _usd(900), _usd(250), _usd(50)),
@@ -98,7 +98,14 @@ def _small_portfolio() -> Portfolio:
         executive_sponsor_id="U1",
         risk_signals=[RiskSignal("budget_frozen", T0), RiskSignal("new_cfo", T0)],
     )
-    acc2 = Account("A2", "Beta", "energy", "south", "small", dt.date(2022, 5, 1))
+    acc2 = Account(
+        "A2",
+        "Beta",
+        industry="energy",
+        region="south",
+        size_band="small",
+        cooperation_start=dt.date(2022, 5, 1),
+    )
     people = [
         KeyPerson("U1", "Our VP", "our_staff"),
         KeyPerson("P1", "CEO", "customer", account_id="A1"),
@@ -313,10 +320,10 @@ def test_round_trip_of_1000_accounts_is_fast() -> None:
         Account(
             f"A{i}",
             f"Account {i}",
-            "manufacturing",
-            "east",
-            "large",
-            dt.date(2020, 1, 1),
+            industry="manufacturing",
+            region="east",
+            size_band="large",
+            cooperation_start=dt.date(2020, 1, 1),
             figures=[
                 PeriodFigures(Quarter(2023 + q // 4, q % 4 + 1), _usd(1e5), _usd(3e4), _usd(5e3))
                 for q in range(8)

@@ -16,7 +16,8 @@ Examples:
     '0.1.0'
     >>> from kamlib import Account, KamlibError
     >>> try:
-    ...     Account("", "Acme", "retail", "east", "large", None)
+    ...     Account("", "Acme",
+    ...     industry="retail", region="east", size_band="large", cooperation_start=None)
     ... except KamlibError as err:
     ...     print(type(err).__name__, err.path)
     InvalidValueError Account.id

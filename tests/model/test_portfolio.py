@@ -32,7 +32,15 @@ D0 = dt.date(2023, 1, 1)
 
 
 def acc(id: str, sponsor: str | None = "U1") -> Account:
-    return Account(id, f"Acct {id}", "retail", "north", "large", D0, executive_sponsor_id=sponsor)
+    return Account(
+        id,
+        f"Acct {id}",
+        industry="retail",
+        region="north",
+        size_band="large",
+        cooperation_start=D0,
+        executive_sponsor_id=sponsor,
+    )
 
 
 def cust(id: str, account_id: str) -> KeyPerson:

@@ -86,7 +86,18 @@ def test_gives_notice_with_a_huge_int_is_a_kamlib_error() -> None:
 
 @pytest.mark.parametrize("bad", [[], {}, 3, ("O1",)])
 def test_relationships_of_checks_the_opportunity_id_type(bad: object) -> None:
-    pf = Portfolio([Account("A1", "Acme", "retail", "north", "large", D0)])
+    pf = Portfolio(
+        [
+            Account(
+                "A1",
+                "Acme",
+                industry="retail",
+                region="north",
+                size_band="large",
+                cooperation_start=D0,
+            )
+        ]
+    )
     with pytest.raises(InvalidTypeError, match=r"relationships_of\.opportunity_id"):
         pf.relationships_of("A1", bad)  # type: ignore[arg-type]
 
@@ -102,8 +113,18 @@ def test_quarter_parse_wants_ascii_digits(text: str) -> None:
 
 def _two_accounts(**acc_kwargs: object) -> tuple[list[Account], list[KeyPerson]]:
     accounts = [
-        Account("A1", "Acme", "retail", "north", "large", D0, **acc_kwargs),  # type: ignore[arg-type]
-        Account("A2", "Beta", "retail", "north", "large", D0),
+        Account(
+            "A1",
+            "Acme",
+            industry="retail",
+            region="north",
+            size_band="large",
+            cooperation_start=D0,
+            **acc_kwargs,  # type: ignore[arg-type]
+        ),
+        Account(
+            "A2", "Beta", industry="retail", region="north", size_band="large", cooperation_start=D0
+        ),
     ]
     people = [
         KeyPerson("U1", "Us", "our_staff"),

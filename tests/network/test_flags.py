@@ -70,7 +70,13 @@ def _pf(
     opps: tuple[Opportunity, ...] = (),
 ) -> Portfolio:
     acc = Account(
-        "A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1), risk_signals=signals
+        "A1",
+        "Acme",
+        industry="retail",
+        region="north",
+        size_band="large",
+        cooperation_start=dt.date(2023, 1, 1),
+        risk_signals=signals,
     )
     return Portfolio([acc], people or _people(), rels, opportunities=opps)
 

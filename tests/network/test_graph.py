@@ -27,7 +27,14 @@ DAY = dt.date(2025, 1, 1)
 
 
 def _acc(aid: str) -> Account:
-    return Account(aid, f"Account {aid}", "retail", "north", "large", dt.date(2023, 1, 1))
+    return Account(
+        aid,
+        f"Account {aid}",
+        industry="retail",
+        region="north",
+        size_band="large",
+        cooperation_start=dt.date(2023, 1, 1),
+    )
 
 
 def _portfolio(rels: list[Relationship], opps: list[Opportunity] | None = None) -> Portfolio:

@@ -243,7 +243,14 @@ def _two_tens() -> Portfolio:
 
     from kamlib.model import Account, KeyPerson, Portrait
 
-    acc = Account("A1", "A", "x", "y", "small", dt.date(2024, 1, 1))
+    acc = Account(
+        "A1",
+        "A",
+        industry="x",
+        region="y",
+        size_band="small",
+        cooperation_start=dt.date(2024, 1, 1),
+    )
     people = [
         KeyPerson(f"P{i}", "P", "customer", account_id="A1", role=role, portrait=Portrait(0, 0, 10))
         for i, role in enumerate(["user", "influencer"])

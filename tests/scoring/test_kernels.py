@@ -163,10 +163,10 @@ def test_value_matrix_ignores_missing_values_in_columns_it_does_not_read(missing
     assert _list(b.labels) == ["strategic", "potential"]
 
 
-def test_value_matrix_margin_is_the_distance_to_the_nearer_cut() -> None:
+def test_value_matrix_margin_is_the_scores_distance_to_its_cut() -> None:
     t = _vm_table(p=[10.5, 3.0, 20.0], s=[8.0, 9.0, 5.25])
     st = ValueMatrix("p", ["s"], quantile=None, x_cut=10.0, y_cut=5.0).score(t)
-    assert _list(st.margin) == [0.5, 4.0, 0.25]
+    assert _list(st.margin) == [3.0, 4.0, 0.25]  # |y - y_cut|: never money mixed with points
 
 
 def test_value_matrix_refuses_an_account_without_any_strategic_attribute() -> None:

@@ -12,7 +12,9 @@ Examples:
     >>> import datetime as dt
     >>> from kamlib.model import Account, Money, PeriodFigures, Quarter
     >>> acc = Account(
-    ...     "A1", "Acme", "manufacturing", "east", "large", dt.date(2023, 1, 1),
+    ...     "A1", "Acme",
+    ...     industry="manufacturing", region="east",
+    ...     size_band="large", cooperation_start=dt.date(2023, 1, 1),
     ...     figures=[PeriodFigures(Quarter(2024, 1), Money(1000, "USD"),
     ...                            Money(300, "USD"), Money(100, "USD"))],
     ... )

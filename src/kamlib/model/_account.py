@@ -312,7 +312,9 @@ class Account:
         >>> from kamlib.model import Money, PeriodFigures, Quarter
         >>> usd = lambda x: Money(x, "USD")
         >>> acc = Account(
-        ...     "A1", "Acme", "manufacturing", "east", "large", dt.date(2023, 1, 15),
+        ...     "A1", "Acme",
+        ...     industry="manufacturing", region="east",
+        ...     size_band="large", cooperation_start=dt.date(2023, 1, 15),
         ...     figures=[
         ...         PeriodFigures(Quarter(2024, 2), usd(900), usd(250), usd(50)),
         ...         PeriodFigures(Quarter(2024, 1), usd(1000), usd(300), usd(60)),
@@ -328,36 +330,50 @@ class Account:
 
     id: str = attrs.field(validator=non_empty_str())
     name: str = attrs.field(validator=non_empty_str())
-    industry: str = attrs.field(validator=non_empty_str())
-    region: str = attrs.field(validator=non_empty_str())
-    size_band: SizeBand = attrs.field(converter=_to_size_band, validator=member_of(SizeBand))
-    cooperation_start: dt.date = attrs.field(validator=plain_date())
+    industry: str = attrs.field(kw_only=True, validator=non_empty_str())
+    region: str = attrs.field(kw_only=True, validator=non_empty_str())
+    size_band: SizeBand = attrs.field(
+        kw_only=True, converter=_to_size_band, validator=member_of(SizeBand)
+    )
+    cooperation_start: dt.date = attrs.field(kw_only=True, validator=plain_date())
     figures: tuple[PeriodFigures, ...] = attrs.field(
-        default=(), converter=_sorted_figures, validator=each(instance_of(PeriodFigures))
+        kw_only=True,
+        default=(),
+        converter=_sorted_figures,
+        validator=each(instance_of(PeriodFigures)),
     )
     strategic: StrategicAttributes | None = attrs.field(
-        default=None, validator=optional(instance_of(StrategicAttributes))
+        kw_only=True, default=None, validator=optional(instance_of(StrategicAttributes))
     )
     cooperation_areas: tuple[str, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=[each(non_empty_str()), unique_items()]
+        kw_only=True,
+        default=(),
+        converter=as_tuple,
+        validator=[each(non_empty_str()), unique_items()],
     )
     surveys: tuple[SatisfactionSurvey, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=each(instance_of(SatisfactionSurvey))
+        kw_only=True,
+        default=(),
+        converter=as_tuple,
+        validator=each(instance_of(SatisfactionSurvey)),
     )
     nps: tuple[NpsResponse, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=each(instance_of(NpsResponse))
+        kw_only=True, default=(), converter=as_tuple, validator=each(instance_of(NpsResponse))
     )
     renewal_intent: RenewalIntent | None = attrs.field(
-        default=None, converter=_to_renewal_intent, validator=optional(member_of(RenewalIntent))
+        kw_only=True,
+        default=None,
+        converter=_to_renewal_intent,
+        validator=optional(member_of(RenewalIntent)),
     )
     executive_sponsor_id: str | None = attrs.field(
-        default=None, validator=optional(non_empty_str())
+        kw_only=True, default=None, validator=optional(non_empty_str())
     )
     risk_signals: tuple[RiskSignal, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=each(instance_of(RiskSignal))
+        kw_only=True, default=(), converter=as_tuple, validator=each(instance_of(RiskSignal))
     )
     needs: tuple[Need, ...] = attrs.field(
-        default=(), converter=as_tuple, validator=each(instance_of(Need))
+        kw_only=True, default=(), converter=as_tuple, validator=each(instance_of(Need))
     )
 
     def __attrs_post_init__(self) -> None:
@@ -389,7 +405,9 @@ class Account:
 
         Examples:
             >>> import datetime as dt
-            >>> Account("A", "A", "x", "y", "small", dt.date(2024, 1, 1)).currency is None
+            >>> Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 1)).currency is None
             True
         """
         return self.figures[0].currency if self.figures else None
@@ -401,7 +419,9 @@ class Account:
             >>> import datetime as dt
             >>> from kamlib.model import Money, PeriodFigures, Quarter
             >>> m = Money(1, "USD")
-            >>> a = Account("A", "A", "x", "y", "small", dt.date(2024, 1, 1),
+            >>> a = Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 1),
             ...             figures=[PeriodFigures(Quarter(2024, 1), m, m, m)])
             >>> a.figures_for(Quarter(2024, 1)).revenue.amount, a.figures_for(Quarter(2024, 2))
             (1, None)
@@ -424,7 +444,9 @@ class Account:
             >>> from kamlib.model import Money, PeriodFigures, Quarter
             >>> m = Money(1, "USD")
             >>> figs = [PeriodFigures(Quarter(2024, q), m, m, m) for q in (1, 2, 3)]
-            >>> a = Account("A", "A", "x", "y", "small", dt.date(2024, 1, 1), figures=figs)
+            >>> a = Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 1), figures=figs)
             >>> [str(f.period) for f in a.latest_figures(2)]
             ['2024Q2', '2024Q3']
         """
@@ -440,7 +462,9 @@ class Account:
         Examples:
             >>> import datetime as dt
             >>> t = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-            >>> a = Account("A", "A", "x", "y", "small", dt.date(2024, 1, 1),
+            >>> a = Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 1),
             ...             risk_signals=[RiskSignal("competitor_entered", t)])
             >>> len(a.open_risks(t)), len(a.open_risks(t - dt.timedelta(days=1)))
             (1, 0)
@@ -459,7 +483,9 @@ class Account:
 
         Examples:
             >>> import datetime as dt
-            >>> a = Account("A", "A", "x", "y", "small", dt.date(2024, 1, 15))
+            >>> a = Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 15))
             >>> [a.months_since_start(dt.date(2024, 4, d)) for d in (14, 15)]
             [2, 3]
         """
@@ -484,7 +510,9 @@ class Account:
         Examples:
             >>> import datetime as dt
             >>> needs = [Need("N1", "a", "explicit", 2, 2), Need("N2", "b", "latent", 9, 9)]
-            >>> a = Account("A", "A", "x", "y", "small", dt.date(2024, 1, 1), needs=needs)
+            >>> a = Account("A", "A",
+            ...     industry="x", region="y",
+            ...     size_band="small", cooperation_start=dt.date(2024, 1, 1), needs=needs)
             >>> [n.id for n in a.needs_by_priority()]
             ['N2', 'N1']
         """

@@ -149,7 +149,9 @@ class Portfolio:
     Examples:
         >>> import datetime as dt
         >>> from kamlib.model import Account, KeyPerson, Relationship
-        >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1),
+        >>> acc = Account("A1", "Acme",
+        ...     industry="retail", region="north",
+        ...     size_band="large", cooperation_start=dt.date(2023, 1, 1),
         ...               executive_sponsor_id="U1")
         >>> people = [KeyPerson("U1", "Our VP", "our_staff"),
         ...           KeyPerson("P1", "CEO", "customer", account_id="A1"),
@@ -273,7 +275,9 @@ class Portfolio:
 
         Examples:
             >>> import datetime as dt
-            >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
             >>> Portfolio([acc]).people_of("A1")
             ()
         """
@@ -288,7 +292,9 @@ class Portfolio:
 
         Examples:
             >>> import datetime as dt
-            >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
             >>> Portfolio([acc]).commitments_of("A1")
             ()
         """
@@ -303,7 +309,9 @@ class Portfolio:
 
         Examples:
             >>> import datetime as dt
-            >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
             >>> Portfolio([acc]).interactions_of("A1")
             ()
         """
@@ -318,7 +326,9 @@ class Portfolio:
 
         Examples:
             >>> import datetime as dt
-            >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
             >>> Portfolio([acc]).opportunities_of("A1")
             ()
         """
@@ -342,7 +352,9 @@ class Portfolio:
 
         Examples:
             >>> import datetime as dt
-            >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
             >>> people = [KeyPerson("U1", "Us", "our_staff"),
             ...           KeyPerson("P1", "CEO", "customer", account_id="A1")]
             >>> pf = Portfolio([acc], people, [Relationship("U1", "P1", "influences", 0.4)])

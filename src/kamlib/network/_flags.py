@@ -425,7 +425,9 @@ def red_flags(
     Examples:
         >>> import datetime as dt
         >>> from kamlib.model import Account, KeyPerson, Portfolio, Relationship
-        >>> acc = Account("A1", "Acme", "retail", "north", "large", dt.date(2023, 1, 1))
+        >>> acc = Account("A1", "Acme",
+        ...     industry="retail", region="north",
+        ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
         >>> people = [KeyPerson("U1", "Our rep", "our_staff"),
         ...           KeyPerson("P1", "CEO", "customer", account_id="A1",
         ...                     role="decision_maker"),
