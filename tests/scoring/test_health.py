@@ -791,16 +791,16 @@ BANDED = HealthModel().fit(population())
 
 
 def test_lights_agree_with_scores_under_the_default_bands() -> None:
-    """kamlib's default bands (red < 40 <= yellow < 60 <= green): no green account scores
-    below 60 and no account without an event is red above 40; the reason says which."""
+    """kamlib's default bands (red < 30 <= yellow < 45 <= green): no green account scores
+    below 45 and no account without an event is red above 30; the reason says which."""
     t = population()
     res = BANDED.score(t)
     assert res.labels is not None
     green = res.labels == "green"
-    assert (res.scores[green] >= 60.0).all()
+    assert (res.scores[green] >= 45.0).all()
     assert res.reason_flags is not None
     banded_red = res.reason_flags[:, res.reason_codes.index("score_band_red")]
-    assert np.array_equal(banded_red, res.scores < 40.0)
+    assert np.array_equal(banded_red, res.scores < 30.0)
     for i in np.flatnonzero(res.labels == "red")[:20]:
         reasons = res.reasons_of(str(res.ids[i]))
         assert "score_band_red" in reasons or set(reasons) & {
@@ -829,19 +829,19 @@ def test_bands_hold_with_the_previous_result_and_rescue_fires() -> None:
         rules=(),
         rescue_drop=0.2,
     )
-    before = model.score(FeatureTable.from_columns(["A", "B", "C"], {"x": [45, 58, 90]}))
+    before = model.score(FeatureTable.from_columns(["A", "B", "C"], {"x": [32, 44, 90]}))
     assert before.labels is not None
     assert before.labels.tolist() == ["yellow", "yellow", "green"]
-    now = FeatureTable.from_columns(["C", "A", "B", "D"], {"x": [56, 37, 59, 38]})
+    now = FeatureTable.from_columns(["C", "A", "B", "D"], {"x": [41, 27, 44, 28]})
     first = model.score(now)
     held = model.score(now, previous=before)
     assert first.labels is not None
     assert held.labels is not None
-    # without history 56 and 59 are yellow, 37 and 38 red; with it C stays green (55 to
-    # leave), A stays yellow (35 to turn red), B stays yellow, D (new) is red
+    # without history 41 and 44 are yellow, 27 and 28 red; with it C stays green (40 to
+    # leave), A stays yellow (25 to turn red), B stays yellow, D (new) is red
     assert first.labels.tolist() == ["yellow", "red", "yellow", "red"]
     assert held.labels.tolist() == ["red", "yellow", "yellow", "red"]
-    assert held.reasons_of("C") == ("rescue",)  # 90 -> 56 is a fall of 38% [003]
+    assert held.reasons_of("C") == ("rescue",)  # 90 -> 41 is a fall of 54% [003]
     assert "[003]" in held.reason_texts["rescue"]
     assert np.array_equal(held.scores, first.scores)  # lights move, scores never do
     with pytest.raises(InvalidValueError, match="previous"):

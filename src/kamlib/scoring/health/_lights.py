@@ -394,14 +394,17 @@ def assign_lights(flags: BoolArray, rules: Sequence[LightRule]) -> NDArray[np.ob
 
 # ---------------------------------------------------------------------------- score bands
 DEFAULT_HEALTH_BANDS = HysteresisBands(
-    ("red", "yellow", "green"), enter=(40.0, 60.0), exit=(35.0, 55.0)
+    ("red", "yellow", "green"), enter=(30.0, 45.0), exit=(25.0, 40.0)
 )
 """kamlib's default score bands of the light (the sources give none; kamlib's own choice).
 
-A first score below 40 is red, below 60 yellow, else green. With the previous period's
+A first score below 30 is red, below 45 yellow, else green. Health scores are relative to
+the fitted population (min-max ranges, percentiles), so a typical account scores about 50:
+the bands flag roughly the weakest quarter of a portfolio yellow and its tail red, on top
+of the source's event rules. With the previous period's
 result (``HealthModel.score(table, previous=...)``) the bands hold against small moves: a
-red account turns yellow at 40, a yellow one turns red only below 35; yellow turns green
-at 60, green turns yellow only below 55.
+red account turns yellow at 30, a yellow one turns red only below 25; yellow turns green
+at 45, green turns yellow only below 40.
 """
 
 
@@ -442,7 +445,7 @@ def band_texts(bands: HysteresisBands) -> dict[str, str]:
         >>> from kamlib.scoring.health import DEFAULT_HEALTH_BANDS
         >>> from kamlib.scoring.health._lights import band_texts
         >>> band_texts(DEFAULT_HEALTH_BANDS)["score_band_red"][:44]
-        'Red: health score in the red band (below 40 '
+        'Red: health score in the red band (below 30 '
     """
     out = {}
     for i, label in enumerate(bands.labels[:-1]):

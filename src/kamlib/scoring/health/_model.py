@@ -372,14 +372,14 @@ class HealthModel:
             kamlib.errors.InvalidValueError: HealthModel.measures['x']: is missing for \
 account 'C' and the measure's policy is missing='raise'; got 'C'
 
-            Score bands: 38 is red on a first score, but an account that was yellow stays
-            yellow until it falls below 35 (kamlib's default bands):
+            Score bands: 28 is red on a first score, but an account that was yellow stays
+            yellow until it falls below 25 (kamlib's default bands):
 
-            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [3.8, 5.0]})
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [2.8, 4.0]})
             >>> first = m.score(t)
             >>> first.labels.tolist(), first.reasons_of("A")
             (['red', 'yellow'], ('score_band_red',))
-            >>> before = m.score(FeatureTable.from_columns(["A"], {"x": [4.5]}))
+            >>> before = m.score(FeatureTable.from_columns(["A"], {"x": [3.5]}))
             >>> m.score(t, previous=before).labels.tolist()
             ['yellow', 'yellow']
         """
