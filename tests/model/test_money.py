@@ -119,3 +119,17 @@ def test_period_figures_one_currency(field: str) -> None:
     kwargs[field] = Money(1, "EUR")
     with pytest.raises(CurrencyMismatchError, match=f"PeriodFigures.{field}"):
         PeriodFigures(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_currency_cache_only_ever_holds_checked_codes() -> None:
+    """The set that skips the regex for known codes (issue 9: construction speed)."""
+    from kamlib.model._checks import _CHECKED_CODES
+
+    Money(1, "USD")
+    assert "USD" in _CHECKED_CODES
+    for bad in ("usd", "USDX", "", "U$D"):
+        with pytest.raises(InvalidValueError, match=r"Money\.currency"):
+            Money(1, bad)
+        assert bad not in _CHECKED_CODES
+    with pytest.raises(InvalidTypeError, match=r"Money\.currency"):
+        Money(1, b"USD")  # type: ignore[arg-type]
