@@ -304,14 +304,33 @@ def row_of_id(owner: Any, account_id: object, where: str) -> int:
     Shared by `FeatureTable` and [`ScoreTable`][kamlib.scoring.ScoreTable], which both
     keep the index in a private ``_row_index`` field.
     """
+    try:
+        return _row_index(owner)[account_id]
+    except (KeyError, TypeError):
+        raise UnknownIdError("account_id", account_id, f"is not in {where}") from None
+
+
+def rows_of_ids(owner: Any, ids: Sequence[str]) -> NDArray[np.intp]:
+    """Row of each of ``ids`` in ``owner.ids`` (-1 where absent), through the same index.
+
+    Examples:
+        >>> from kamlib import FeatureTable
+        >>> from kamlib._table import rows_of_ids
+        >>> t = FeatureTable.from_columns(["A", "B"], {"x": [1, 2]})
+        >>> rows_of_ids(t, ["B", "Z", "A"]).tolist()
+        [1, -1, 0]
+    """
+    index = _row_index(owner)
+    return np.fromiter((index.get(a, -1) for a in ids), dtype=np.intp, count=len(ids))
+
+
+def _row_index(owner: Any) -> dict[object, int]:
+    """``owner``'s id -> row index, built on first use and kept in ``owner._row_index``."""
     index: dict[object, int] | None = owner._row_index
     if index is None:
         index = {v: i for i, v in enumerate(owner.ids)}
         object.__setattr__(owner, "_row_index", index)
-    try:
-        return index[account_id]
-    except (KeyError, TypeError):
-        raise UnknownIdError("account_id", account_id, f"is not in {where}") from None
+    return index
 
 
 @attrs.frozen(eq=False, repr=False)

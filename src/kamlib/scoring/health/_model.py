@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._hysteresis import HysteresisBands, hysteresis_steps, initial_states
-from kamlib._table import FeatureTable
+from kamlib._table import FeatureTable, rows_of_ids
 from kamlib._validators import (
     as_float,
     as_tuple,
@@ -450,10 +450,7 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             )
         if previous.ids.shape == table.ids.shape and np.array_equal(previous.ids, table.ids):
             return np.arange(len(table), dtype=np.intp)
-        index = {a: i for i, a in enumerate(previous.ids.tolist())}
-        return np.fromiter(
-            (index.get(a, -1) for a in table.ids.tolist()), dtype=np.intp, count=len(table)
-        )
+        return rows_of_ids(previous, table.ids.tolist())  # previous's cached id index
 
     def _band_states(
         self, score: FloatArray, previous: ScoreTable | None, rows: NDArray[np.intp] | None
