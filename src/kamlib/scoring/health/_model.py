@@ -39,12 +39,12 @@ from kamlib.scoring.health._lights import (
     RULE_LIGHTS,
     SEVERITY,
     LightRule,
+    _light_levels,
     band_codes,
     band_texts,
     check_bands,
     check_rules,
     evaluate_rules,
-    light_levels,
     rescue_fired,
 )
 from kamlib.scoring.health._measures import DEFAULT_MEASURES, HEALTH_MAX, Measure
@@ -390,10 +390,9 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             missing = np.column_stack([table.is_missing(m.feature) for m in self.measures])
             if not missing.any():
                 missing = None
-        # the light as a code into LIGHTS (0 green .. 3 red): no object array per score
-        labels = light_levels(flags, self.rules)
         codes = [r.code for r in self.rules]
         texts = {r.code: r.reason for r in self.rules}
+        severities = [SEVERITY[r.light] for r in self.rules]
         columns = [flags]
         prev_rows = self._previous_rows(table, previous)
         if self.bands is not None:
@@ -401,23 +400,23 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
             for i, (code, label) in enumerate(
                 zip(band_codes(self.bands), self.bands.labels, strict=False)
             ):
-                hit = states == i
-                np.maximum(labels, np.where(hit, np.int8(SEVERITY[label]), np.int8(0)), out=labels)
-                columns.append(hit.reshape(-1, 1))
+                columns.append((states == i).reshape(-1, 1))
                 codes.append(code)
+                severities.append(SEVERITY[label])
             texts.update(band_texts(self.bands))
         if self.rescue_drop is not None:
-            fired = self._rescue(score, previous, prev_rows)
-            sev = np.int8(SEVERITY[self.rescue_light])
-            np.maximum(labels, np.where(fired, sev, np.int8(0)), out=labels)
-            columns.append(fired.reshape(-1, 1))
+            columns.append(self._rescue(score, previous, prev_rows).reshape(-1, 1))
             codes.append(RESCUE_CODE)
+            severities.append(SEVERITY[self.rescue_light])
             texts[RESCUE_CODE] = (
                 f"{self.rescue_light.replace('_', ' ').capitalize()}: health score fell at "
                 f"least {self.rescue_drop:.0%} since the previous period, a rescue (挽回) [003] "
                 "(the source gives it no colour; the light is kamlib's choice)"
             )
         all_flags = flags if len(columns) == 1 else np.asfortranarray(np.hstack(columns))
+        # the light, as a code into LIGHTS (0 green .. 3 red): the most severe of every
+        # fired rule, band and rescue, by the one rule of light_levels
+        labels = _light_levels(all_flags, severities)
         return ScoreTable(
             scorer=self.name,
             config=self.get_config(),
