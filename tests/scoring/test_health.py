@@ -861,3 +861,20 @@ def test_bands_are_validated_and_versioned() -> None:
     old = {k: v for k, v in cfg.items() if k not in ("bands", "rescue_drop", "rescue_light")}
     old["version"] = 1  # a pinned config from before the bands: scores as it did then
     assert HealthModel.from_config(old).bands is None
+
+
+def test_band_and_rescue_parameters_refuse_bad_input_with_their_field() -> None:
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.rescue_drop.*1\.5"):
+        HealthModel(rescue_drop=1.5)
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.rescue_light.*'purple'"):
+        HealthModel(rescue_light="purple")
+    with pytest.raises(InvalidTypeError, match=r"HealthModel\.bands"):
+        HealthModel(bands=(40, 60))  # type: ignore[arg-type]
+    t = FeatureTable.from_columns(["A"], {"x": [50.0]})
+    m = HealthModel(measures=(Measure("x", mapping=MinMax(0, 100)),),
+                    nodes=(Node("overall", ("x",)),), rules=())  # fmt: skip
+    with pytest.raises(InvalidTypeError, match=r"HealthModel\.score\.previous"):
+        m.score(t, previous={"A": 40.0})  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.score\.previous.*score bands"):
+        m.score(t, previous=HealthModel(measures=m.measures, nodes=m.nodes, rules=(),
+                                        bands=None).score(t))  # fmt: skip
