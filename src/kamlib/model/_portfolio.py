@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 import attrs
@@ -47,6 +47,7 @@ class _Index:
         "accounts",
         "commitments",
         "commitments_of",
+        "derived",
         "interactions",
         "interactions_of",
         "opportunities",
@@ -58,6 +59,9 @@ class _Index:
 
     def __init__(self, p: Portfolio) -> None:
         self.accounts: dict[str, Account] = _first_by_id(p.accounts)
+        # values derived from the records by other layers (kamlib.network's coded
+        # arrays), computed on first use; safe to keep because the portfolio is immutable
+        self.derived: dict[str, object] = {}
         self.people: dict[str, KeyPerson] = _first_by_id(p.people)
         self.commitments: dict[str, Commitment] = _first_by_id(p.commitments)
         self.interactions: dict[str, Interaction] = _first_by_id(p.interactions)
@@ -194,6 +198,19 @@ class Portfolio:
                 f"Portfolio: {n} integrity failure{'s' if n != 1 else ''}", errors
             )
         object.__setattr__(self, "_index", index)
+
+    def _derived(self, key: str, make: Callable[[Portfolio], T]) -> T:
+        """``make(self)``, computed once per portfolio and kept (the records never change).
+
+        For other layers' derived data (kamlib.network's integer-coded arrays): the model
+        does not import them, they register their own ``key``.
+        """
+        table = self._index.derived
+        try:
+            return table[key]  # type: ignore[return-value]
+        except KeyError:
+            value = table[key] = make(self)
+            return value
 
     # -- look-ups by id -------------------------------------------------------------
 
