@@ -6,8 +6,8 @@ Private module; the public names are re-exported by `kamlib.network`.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
-import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -258,31 +258,56 @@ def strongest_from(
 ) -> tuple[dict[Hashable, float], dict[Hashable, list[Hashable]]]:
     """Strongest influence path from any of ``sources`` to every reachable node.
 
-    The strength of a path is the **product** of its edge strengths; the strongest
-    path maximises it, found by Dijkstra on ``-log(strength)`` (edges of strength 0
-    and non-influence edges are not traversable). Only nodes for which
-    ``passable(node)`` holds are entered. Sources themselves get strength 1.
+    The strength of a path is the **product** of its edge strengths, multiplied left to
+    right from the source; the strongest path maximises it. Edges of strength 0 and
+    non-influence edges are not traversable, and only nodes for which
+    ``passable(node)`` holds are entered. Sources themselves get strength 1; a node is
+    reached when some path gives it a positive strength.
+
+    The search is Dijkstra in the (max, x) semiring: a product by a strength
+    ``s <= 1`` never grows, and floating-point rounding is monotone, so the node
+    settled first holds the exact maximum over all paths. That maximum is the value
+    the portfolio-wide array path computes by Bellman-Ford
+    (`kamlib.network._kernels.strongest_products`), bit for bit. Ties between equally
+    strong paths keep the path found first (the graph is canonical, so that is
+    deterministic).
 
     Returns:
         ``(strength, path)`` dicts keyed by reached node.
     """
-    src = [s for s in sources if s in G]
-    if not src:
-        return {}, {}
-
-    def cost(u: Hashable, v: Hashable, d: dict[str, Any]) -> float | None:
-        s = edge_strength(where, u, v, d, weight)
-        if s <= 0.0 or not passable(v):
-            return None
-        return -math.log(s)
-
-    found = nx.multi_source_dijkstra(G, src, weight=cost)[1]
-    assert isinstance(found, dict)
-    paths: dict[Hashable, list[Hashable]] = found
     strength: dict[Hashable, float] = {}
-    for node, path in paths.items():
-        prod = 1.0
-        for a, b in itertools.pairwise(path):
-            prod *= edge_strength(where, a, b, G.edges[a, b], weight)
-        strength[node] = prod
+    pred: dict[Hashable, Hashable | None] = {}
+    heap: list[tuple[float, int, Hashable]] = []
+    count = itertools.count()
+    for s in sources:
+        if s in G and s not in strength:
+            strength[s] = 1.0
+            pred[s] = None
+            heapq.heappush(heap, (-1.0, next(count), s))
+    settled: set[Hashable] = set()
+    adj = G.adj
+    while heap:
+        neg, _, u = heapq.heappop(heap)
+        if u in settled:
+            continue
+        settled.add(u)
+        here = -neg
+        for v, d in adj[u].items():
+            s = edge_strength(where, u, v, d, weight)  # checked on every edge walked
+            if s <= 0.0 or v in settled or not passable(v):
+                continue
+            cand = here * s
+            if cand > strength.get(v, 0.0):
+                strength[v] = cand
+                pred[v] = u
+                heapq.heappush(heap, (-cand, next(count), v))
+    paths: dict[Hashable, list[Hashable]] = {}
+    for node in strength:
+        chain = [node]
+        step = pred[node]
+        while step is not None:
+            chain.append(step)
+            step = pred[step]
+        chain.reverse()
+        paths[node] = chain
     return strength, paths

@@ -13,21 +13,12 @@ from numpy.typing import NDArray
 
 from kamlib._validators import check_aware_datetime, check_int, check_real
 from kamlib.errors import InvalidTypeError, UnknownIdError
-from kamlib.model import Interaction, Portfolio
-from kamlib.network._common import (
-    CUSTOMER,
-    DEFAULT_ROLE_WEIGHTS,
-    check_role_weights,
-)
-from kamlib.network._coverage import _coverage
-from kamlib.network._graph import stakeholder_graph
-from kamlib.network._support import (
-    DEFAULT_PORTRAIT_WEIGHTS,
-    SupportRule,
-    _rule,
-    _weighted,
-    influence_weights,
-)
+from kamlib.model import Portfolio
+from kamlib.network._coded import ROLE_CODE, Coded, coded, micros
+from kamlib.network._common import DEFAULT_ROLE_WEIGHTS, check_role_weights
+from kamlib.network._kernels import segment_sum
+from kamlib.network._support import DEFAULT_PORTRAIT_WEIGHTS, SupportRule, _rule
+from kamlib.network._wide import NodeView
 
 __all__ = ["RELATIONSHIP_FEATURES", "RelationshipFeatures", "relationship_features"]
 
@@ -168,63 +159,63 @@ def relationship_features(
     window = check_int(f"{where}.window_days", window_days, ge=1, le=_MAX_WINDOW_DAYS)
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
 
-    n = len(portfolio.accounts)
-    cols = {k: np.zeros(n) for k in RELATIONSHIP_FEATURES}
-    miss = {k: np.zeros(n, dtype=np.bool_) for k in RELATIONSHIP_FEATURES}
     try:
         since = as_of - dt.timedelta(days=window)
     except OverflowError:  # the window reaches before year 1: it holds every interaction
         since = dt.datetime.min.replace(tzinfo=dt.UTC)
-    months = window / _DAYS_PER_MONTH
-    for i, acc in enumerate(portfolio.accounts):
-        G = stakeholder_graph(portfolio, account_id=acc.id, as_of=as_of)
-        cov = _coverage(G, "strength", weights, where)
-        if cov.score is None:
-            miss["coverage"][i] = True
-        else:
-            cols["coverage"][i] = cov.score
-        reach = influence_weights(G, weight="strength", role_weights=weights, alpha=a)
-        support, portrait = _weighted(G, reach, rule, where)
-        if support is None or portrait is None:
-            for k in ("support", "portrait_closeness", "portrait_solution", "portrait_price"):
-                miss[k][i] = True
-        else:
-            cols["support"][i] = support
-            cols["portrait_closeness"][i] = portrait[0]
-            cols["portrait_solution"][i] = portrait[1]
-            cols["portrait_price"][i] = portrait[2]
-        role_w = {
-            node: weights.get(d["role"], 0.0)
-            for node, d in G.nodes(data=True)
-            if d["side"] == CUSTOMER and d["role"] is not None
-        }
-        latest, freq = _interactions(portfolio.interactions_of(acc.id), role_w, since, as_of)
-        if latest is None:
-            miss["interaction_recency_days"][i] = True
-        else:
-            cols["interaction_recency_days"][i] = (as_of - latest).total_seconds() / 86_400.0
-        cols["interaction_frequency"][i] = freq / months
+    co = coded(portfolio)
+    net = NodeView(co, as_of.date())
+    cols: dict[str, FloatArray] = {}
+    miss: dict[str, BoolArray] = {}
+    cols["coverage"], miss["coverage"] = net.coverage_scores(weights)
+    reach = net.influence_weights(weights, a, where)
+    support, portrait, none = net.weighted_support(reach, rule)
+    cols["support"] = support
+    cols["portrait_closeness"] = portrait[:, 0].copy()
+    cols["portrait_solution"] = portrait[:, 1].copy()
+    cols["portrait_price"] = portrait[:, 2].copy()
+    for k in ("support", "portrait_closeness", "portrait_solution", "portrait_price"):
+        miss[k] = none.copy()
+    recency, no_recent, count = _interaction_columns(co, weights, as_of, since)
+    cols["interaction_recency_days"] = recency
+    miss["interaction_recency_days"] = no_recent
+    cols["interaction_frequency"] = count / (window / _DAYS_PER_MONTH)
+    miss["interaction_frequency"] = np.zeros(len(co.account_ids), dtype=np.bool_)
+    cols = {k: cols[k] for k in RELATIONSHIP_FEATURES}
+    miss = {k: miss[k] for k in RELATIONSHIP_FEATURES}
     for arr in (*cols.values(), *miss.values()):
         arr.flags.writeable = False
-    ids = tuple(a.id for a in portfolio.accounts)
-    return RelationshipFeatures(ids, MappingProxyType(cols), MappingProxyType(miss))
+    return RelationshipFeatures(co.account_ids, MappingProxyType(cols), MappingProxyType(miss))
 
 
-def _interactions(
-    interactions: tuple[Interaction, ...],
-    role_w: Mapping[str, float],
-    since: dt.datetime,
-    as_of: dt.datetime,
-) -> tuple[dt.datetime | None, float]:
-    """Latest interaction with a key person, and the role-weighted count in the window."""
-    latest: dt.datetime | None = None
-    count = 0.0
-    for it in interactions:
-        if it.at > as_of:
-            continue
-        w = max((role_w.get(pid, 0.0) for pid in it.their_people), default=0.0)
-        if any(pid in role_w for pid in it.their_people) and (latest is None or it.at > latest):
-            latest = it.at
-        if it.at > since:
-            count += w
-    return latest, count
+def _interaction_columns(
+    co: Coded, weights: Mapping[str, float], as_of: dt.datetime, since: dt.datetime
+) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Recency (days), its missing mask, and the role-weighted count in the window.
+
+    Per account, over its interactions at or before ``as_of`` in portfolio order: the
+    latest one with a customer participant who holds a decision role, and the sum of
+    each interaction's largest role weight among its customer participants (added one
+    by one, in portfolio order) over those after ``since``.
+    """
+    n = len(co.account_ids)
+    at = co.interaction_at
+    seen = at <= micros(as_of)
+    acc = co.interaction_account
+    bits = co.interaction_roles
+    w = np.zeros(bits.shape[0])
+    for role, code in ROLE_CODE.items():
+        rw = weights.get(role.value, 0.0)
+        w = np.where((bits >> code) & 1 == 1, np.maximum(w, rw), w)
+    counted = seen & (at > micros(since))
+    count = segment_sum(acc[counted], w[counted], n)
+    keyed = seen & (bits != 0)
+    latest = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(latest, acc[keyed], at[keyed])
+    none = latest == np.iinfo(np.int64).min
+    recency = np.zeros(n)
+    now = micros(as_of)
+    for i in np.flatnonzero(~none).tolist():
+        # as timedelta.total_seconds() does: exact microseconds, one rounding
+        recency[i] = (now - int(latest[i])) / 10**6 / 86_400.0
+    return recency, none, count

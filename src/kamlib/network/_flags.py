@@ -9,10 +9,12 @@ from typing import Any
 
 import attrs
 import networkx as nx
+import numpy as np
 
 from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Portfolio, RiskKind
+from kamlib.network._coded import Coded, coded
 from kamlib.network._common import (
     COACH,
     COMPETITOR_STAFF,
@@ -30,6 +32,7 @@ from kamlib.network._common import (
     strongest_from,
 )
 from kamlib.network._graph import stakeholder_graph
+from kamlib.network._wide import FlagParts, NodeView
 
 __all__ = [
     "DEFAULT_SINGLE_THREAD_SHARE",
@@ -239,7 +242,7 @@ def graph_flags(
             s = edge_strength(where, u, v, d, weight)
             if s > 0.0:
                 into[v] = into.get(v, 0.0) + s
-    total = sum(into.values())
+    total = sum(into[n] for n in sorted(into, key=node_key))  # the array path's order
     if total > 0.0:
         top = min(into, key=lambda n: (-into[n], node_key(n)))
         top_share = into[top] / total
@@ -512,14 +515,101 @@ def portfolio_red_flags(
         raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
     moment = _check_as_of(where, as_of)
     share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
-    return tuple(
-        _account_flags(
-            portfolio,
-            stakeholder_graph(portfolio, account_id=a.id, as_of=moment),
-            a.id,
-            None,
-            moment,
-            share,
-        )
-        for a in portfolio.accounts
-    )
+    co = coded(portfolio)
+    parts = NodeView(co, moment.date()).flag_parts(portfolio, moment)
+    return tuple(_wide_flags(co, parts, share, moment))
+
+
+def _by_account(co: Coded, mask: Any) -> dict[int, list[int]]:
+    """The local nodes where ``mask`` holds, grouped by account, in id order."""
+    out: dict[int, list[int]] = {}
+    idx = np.flatnonzero(mask)
+    for i, node in zip(co.node_account[idx].tolist(), idx.tolist(), strict=True):
+        out.setdefault(i, []).append(node)
+    return out
+
+
+def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> list[RedFlags]:
+    """`graph_flags` of every account from the array facts: the same flags, same texts."""
+    ids = co.person_ids
+    person = co.node_person.tolist()
+
+    def who(nodes: list[int]) -> tuple[str, ...]:
+        return tuple(ids[person[n]] for n in nodes)
+
+    unreached = _by_account(co, f.unreached)
+    left = _by_account(co, f.left)
+    beaten = _by_account(co, f.beaten)
+    lone = _by_account(co, f.lone)
+    our_s, their_s = f.our_s.tolist(), f.their_s.tolist()
+    any_dm, coach, signal = f.any_active_dm.tolist(), f.has_coach.tolist(), f.signal.tolist()
+    total, top, into = f.total_into.tolist(), f.top.tolist(), f.into
+    out = []
+    for i, account_id in enumerate(co.account_ids):
+        flags: list[RedFlag] = []
+        if not any_dm[i]:
+            flags.append(
+                RedFlag(
+                    FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+                    "no active decision-maker is recorded, so none is reached",
+                )
+            )
+        elif i in unreached:
+            people = who(unreached[i])
+            flags.append(
+                RedFlag(
+                    FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+                    f"no path from our staff reaches decision-maker(s) {_names(list(people))}",
+                    people,
+                )
+            )
+        if i in left or signal[i]:
+            gone = who(left.get(i, []))
+            parts = []
+            if gone:
+                parts.append(f"decision-maker(s) {_names(list(gone))} left")
+            if signal[i]:
+                parts.append("an open key_decision_maker_left risk signal")
+            flags.append(
+                RedFlag(
+                    FlagCode.DECISION_MAKER_LEFT,
+                    " and ".join(parts) + " (source [000]: red light)",
+                    gone,
+                )
+            )
+        if not coach[i]:
+            flags.append(RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)"))
+        if total[i] > 0.0:
+            top_share = float(into[top[i]]) / total[i]
+            if top_share > share:
+                name = ids[person[top[i]]]
+                flags.append(
+                    RedFlag(
+                        FlagCode.SINGLE_THREADED,
+                        f"{top_share:.0%} of our direct tie strength runs through {name}",
+                        (name,),
+                    )
+                )
+        if i in beaten:
+            nodes = beaten[i]
+            detail = "; ".join(
+                f"{ids[person[n]]}: {their_s[n]:.2f} vs ours {our_s[n]:.2f}" for n in nodes
+            )
+            flags.append(
+                RedFlag(
+                    FlagCode.COMPETITOR_STRONGER,
+                    f"a competitor sways decision-maker(s) more strongly than we do ({detail})",
+                    who(nodes),
+                )
+            )
+        if i in lone:
+            people = who(lone[i])
+            flags.append(
+                RedFlag(
+                    FlagCode.REPORTING_LINE_UNKNOWN,
+                    f"no reporting line is known for decision-maker(s) {_names(list(people))}",
+                    people,
+                )
+            )
+        out.append(RedFlags(account_id, None, as_of, tuple(flags)))
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 
 from kamlib._validators import check_int, check_real
-from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.errors import InvalidTypeError, InvalidValueError, KamlibError
 from kamlib.network._common import (
     CUSTOMER,
     DECISION_MAKER,
@@ -25,6 +25,7 @@ from kamlib.network._common import (
     node_key,
     side_of,
 )
+from kamlib.network._kernels import pagerank_segments, segment_sum
 
 __all__ = ["InfluencePath", "indirect_key_persons", "influence_reach"]
 
@@ -282,7 +283,7 @@ def influence_reach(
         for node, w in personalization.items():
             check_node(f"{where}.personalization", G, node)
             p[index[node]] = check_real(f"{where}.personalization[{node!r}]", w, ge=0.0)
-        total = p.sum()
+        total = float(segment_sum(np.zeros(n, dtype=np.intp), p, 1)[0])  # sequential
         if not total > 0:
             raise InvalidValueError(
                 f"{where}.personalization", dict(personalization), "needs a positive weight"
@@ -311,24 +312,22 @@ def _pagerank_kernel(
     alpha: float,
     max_iter: int,
     tol: float,
+    fail: Callable[[int], KamlibError] | None = None,
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Power iteration of weighted PageRank on an edge list; dangling mass follows ``p``."""
-    s = np.asarray(src, dtype=np.intp)
-    d = np.asarray(dst, dtype=np.intp)
-    wt = np.asarray(w, dtype=np.float64)
-    out_w = np.bincount(s, weights=wt, minlength=n)
-    dangling = out_w == 0.0
-    share = wt / np.where(out_w > 0, out_w, 1.0)[s]
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        flow = np.bincount(d, weights=x[s] * share, minlength=n)
-        x_new = alpha * flow + (alpha * x[dangling].sum() + (1.0 - alpha)) * p
-        if np.abs(x_new - x).sum() < n * tol:
-            out: np.ndarray[Any, np.dtype[np.float64]] = x_new / x_new.sum()
-            return out
-        x = x_new
-    raise InvalidValueError(
-        "influence_reach.max_iter",
-        max_iter,
-        f"power iteration did not converge to tol={tol}; raise max_iter or tol, or lower alpha",
+    """Weighted PageRank of one graph on an edge list: `pagerank_segments`, one segment.
+
+    The same kernel serves the portfolio-wide array path, so one account's reach is the
+    same alone and among all accounts, to the bit.
+    """
+    return pagerank_segments(
+        np.zeros(n, dtype=np.intp),
+        1,
+        np.asarray(src, dtype=np.intp),
+        np.asarray(dst, dtype=np.intp),
+        np.asarray(w, dtype=np.float64),
+        p,
+        alpha=alpha,
+        max_iter=max_iter,
+        tol=tol,
+        fail=fail,
     )

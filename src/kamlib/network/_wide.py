@@ -1,0 +1,233 @@
+"""The portfolio-wide array path: every account's stakeholder analyses at once.
+
+Private module. `NodeView` reads a portfolio's coded arrays (`kamlib.network._coded`)
+as of one day and computes, for all accounts together, what the per-account networkx
+path computes one graph at a time: coverage, influence reach, weighted support and
+the red flags. Each number is produced by the same arithmetic in the same order as on
+one account's canonical graph (strongest paths by `strongest_products`, PageRank by
+`pagerank_segments`, sums added sequentially in sorted node or edge order), so the
+two paths agree to the bit; ``tests/network/test_wide.py`` holds them to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kamlib.model import DecisionRole, Portfolio, RiskKind
+from kamlib.network._coded import (
+    COMPETITOR_CODE,
+    CUSTOMER_CODE,
+    NO_ROLE,
+    OUR_STAFF_CODE,
+    ROLE_CODE,
+    Coded,
+)
+from kamlib.network._kernels import (
+    pagerank_segments,
+    reach_failure,
+    segment_sum,
+    strongest_products,
+)
+from kamlib.network._support import MeanRule
+
+__all__ = ["NodeView"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+_DM: Final = ROLE_CODE[DecisionRole.DECISION_MAKER]
+_COACH: Final = ROLE_CODE[DecisionRole.COACH]
+_SCALE: Final = 10.0
+
+
+class NodeView:
+    """The coded networks of a portfolio with each local node's state on ``day``."""
+
+    def __init__(self, co: Coded, day: dt.date) -> None:
+        self.co = co
+        self.n_accounts = len(co.account_ids)
+        self.seg = co.node_account
+        person = co.node_person
+        self.side = co.side[person]
+        self.role = co.role[person]
+        self.left_day = co.left_day[person]
+        self.day = day.toordinal()
+        self.active = self.left_day > self.day  # left_on unset or after the day
+        self.customer = self.side == CUSTOMER_CODE
+        self.ours = (self.side == OUR_STAFF_CODE) & self.active
+        self.rivals = (self.side == COMPETITOR_CODE) & self.active
+        # influence strength of each local edge; 0 for a reporting-only edge
+        self.edge_s = np.where(co.influence, co.strength, 0.0)
+
+    def role_weight(self, weights: Mapping[str, float]) -> FloatArray:
+        """Each local node's role weight (0 without a role or a weight for it)."""
+        table = np.zeros(len(ROLE_CODE) + 1)  # last slot: NO_ROLE (-1)
+        for role, code in ROLE_CODE.items():
+            table[code] = weights.get(role.value, 0.0)
+        out: FloatArray = table[self.role]
+        return out
+
+    def strongest(self, sources: BoolArray, passable: BoolArray) -> FloatArray:
+        """Strongest path strength from ``sources`` to every local node (0 unreached)."""
+        co = self.co
+        ok = (self.edge_s > 0.0) & passable[co.edge_v]
+        return strongest_products(
+            self.seg.shape[0], co.edge_u[ok], co.edge_v[ok], self.edge_s[ok], sources
+        )
+
+    # -- coverage ---------------------------------------------------------------------
+
+    def coverage_strengths(self, weights: Mapping[str, float]) -> tuple[FloatArray, FloatArray]:
+        """(our strongest-path strength to each node, each node's weight as a key person)."""
+        w = self.role_weight(weights)
+        key = self.customer & self.active & (self.role != NO_ROLE) & (w > 0.0)
+        passable = self.active & (self.side != COMPETITOR_CODE)
+        best = self.strongest(self.ours, passable)
+        return best, np.where(key, w, 0.0)
+
+    def coverage_scores(self, weights: Mapping[str, float]) -> tuple[FloatArray, BoolArray]:
+        """Each account's coverage score and whether it is missing (no key person)."""
+        best, w = self.coverage_strengths(weights)
+        key = w > 0.0
+        seg = self.seg[key]
+        num = segment_sum(seg, w[key] * best[key], self.n_accounts)
+        den = segment_sum(seg, w[key], self.n_accounts)
+        missing = ~(den > 0.0)
+        score = np.where(missing, 0.0, num / np.where(missing, 1.0, den))
+        return score, missing
+
+    # -- influence and support ----------------------------------------------------------
+
+    def influence_weights(
+        self, weights: Mapping[str, float], alpha: float, where: str
+    ) -> FloatArray:
+        """Influence reach of each active customer-side node in its account (0 elsewhere).
+
+        As `influence_weights` on each account's graph: PageRank over the influence
+        ties among those people, walked from the swayed to the swayer, restarting by
+        role weight (uniformly when no one in the account has a positive one).
+        """
+        co = self.co
+        inner = self.customer & self.active
+        idx = np.flatnonzero(inner)
+        renum = np.full(inner.shape[0], -1, dtype=np.intp)
+        renum[idx] = np.arange(idx.shape[0])
+        seg = self.seg[idx]
+        restart = self.role_weight(weights)[idx]
+        total = segment_sum(seg, restart, self.n_accounts)
+        size = np.bincount(seg, minlength=self.n_accounts)
+        has = total > 0.0
+        p = np.where(
+            has[seg],
+            restart / np.where(has, total, 1.0)[seg],
+            1.0 / np.maximum(size, 1)[seg],
+        )
+        ok = (self.edge_s > 0.0) & inner[co.edge_u] & inner[co.edge_v]
+        x = pagerank_segments(
+            seg,
+            self.n_accounts,
+            renum[co.edge_v[ok]],  # the walk goes from the swayed (v) to the swayer (u)
+            renum[co.edge_u[ok]],
+            self.edge_s[ok],
+            p,
+            alpha=alpha,
+            max_iter=100,
+            tol=1.0e-6,
+            fail=lambda i: reach_failure(where, alpha, repr(co.account_ids[i])),
+        )
+        reach = np.zeros(inner.shape[0])
+        reach[idx] = x
+        return reach
+
+    def weighted_support(
+        self,
+        reach: FloatArray,
+        rule: Callable[[float, float, float], float],
+    ) -> tuple[FloatArray, FloatArray, BoolArray]:
+        """Reach-weighted mean support and portrait per account, and where they are missing.
+
+        As `_weighted` on each account's graph: over its active customer-side people
+        with a portrait and a positive reach, in sorted id order.
+        """
+        co = self.co
+        person = co.node_person
+        sel = np.flatnonzero(self.customer & self.active & co.has_portrait[person] & (reach > 0.0))
+        values = co.portrait[person[sel]]
+        if isinstance(rule, MeanRule):
+            support = rule.vector(values)
+        else:  # a user's rule: called person by person, as on one graph
+            support = np.array([rule(c, s, p) for c, s, p in values.tolist()], dtype=np.float64)
+        r = reach[sel]
+        seg = self.seg[sel]
+        n = self.n_accounts
+        total = segment_sum(seg, r, n)
+        missing = ~(total > 0.0)
+        safe = np.where(missing, 1.0, total)
+        mean = np.where(missing, 0.0, np.minimum(1.0, segment_sum(seg, r * support, n) / safe))
+        portrait = np.zeros((n, 3))
+        for j in range(3):
+            part = segment_sum(seg, r * values[:, j], n) / safe
+            portrait[:, j] = np.where(missing, 0.0, np.minimum(_SCALE, part))
+        return mean, portrait, missing
+
+    # -- red flags ----------------------------------------------------------------------
+
+    def flag_parts(self, portfolio: Portfolio, as_of: dt.datetime) -> FlagParts:
+        """Every quantity the six red-flag rules read, for every account."""
+        return FlagParts(self, portfolio, as_of)
+
+
+class FlagParts:
+    """Per-node and per-account facts behind `graph_flags`, computed on arrays."""
+
+    def __init__(self, view: NodeView, portfolio: Portfolio, as_of: dt.datetime) -> None:
+        co = view.co
+        n = view.n_accounts
+        seg = view.seg
+        active = view.active
+        dm = view.customer & (view.role == _DM)
+        self.active_dm = dm & active
+        self.left = dm & (view.left_day <= view.day)
+        self.our_s = view.strongest(view.ours, active & (view.side != COMPETITOR_CODE))
+        self.their_s = view.strongest(view.rivals, active & (view.side != OUR_STAFF_CODE))
+        self.any_active_dm = np.bincount(seg[self.active_dm], minlength=n) > 0
+        self.unreached = self.active_dm & (self.our_s <= 0.0)
+        self.beaten = self.active_dm & (self.their_s > self.our_s)
+        coach = view.customer & (view.role == _COACH) & active
+        self.has_coach = np.bincount(seg[coach], minlength=n) > 0
+        rep = co.reports
+        touched = np.zeros(seg.shape[0], dtype=np.bool_)
+        touched[co.edge_u[rep]] = True
+        touched[co.edge_v[rep]] = True
+        self.lone = self.active_dm & ~touched
+        # single-threaded: our direct tie strength into each active customer contact,
+        # added in edge order (by our staff member's id), then per account in id order
+        direct = (
+            view.ours[co.edge_u]
+            & view.customer[co.edge_v]
+            & active[co.edge_v]
+            & (view.edge_s > 0.0)
+        )
+        n_nodes = seg.shape[0]
+        self.into = segment_sum(co.edge_v[direct], view.edge_s[direct], n_nodes)
+        has_into = np.zeros(n_nodes, dtype=np.bool_)
+        has_into[co.edge_v[direct]] = True
+        self.total_into = segment_sum(seg[has_into], self.into[has_into], n)
+        top_value = np.zeros(n)
+        np.maximum.at(top_value, seg[has_into], self.into[has_into])
+        is_top = has_into & (self.into == top_value[seg])
+        self.top = np.full(n, n_nodes, dtype=np.intp)
+        idx = np.flatnonzero(is_top)
+        np.minimum.at(self.top, seg[idx], idx)  # the smallest id among equal shares
+        self.signal = np.zeros(n, dtype=np.bool_)
+        for i in co.risky:
+            acc = portfolio.accounts[i]
+            self.signal[i] = any(
+                s.kind == RiskKind.KEY_DECISION_MAKER_LEFT for s in acc.open_risks(as_of)
+            )
