@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from itertools import chain, count, groupby
+from operator import attrgetter, itemgetter
+from typing import Any, Protocol, TypeVar
 
 import attrs
 import networkx as nx
+import numpy as np
 
 from kamlib._validators import as_tuple, each, instance_of
 from kamlib.errors import (
@@ -31,6 +33,14 @@ __all__ = ["Portfolio"]
 
 T = TypeVar("T")
 
+_ID = attrgetter("id")
+_ACCOUNT_ID = attrgetter("account_id")
+# what makes a relationship unique; also the columns the checks and indexes read
+_REL_KEY = attrgetter("source_id", "target_id", "kind", "opportunity_id")
+_SOURCE, _TARGET, _KIND, _SCOPE = (itemgetter(i) for i in range(4))
+_FIRST, _SECOND = _SOURCE, _TARGET  # of a pair
+RelKey = tuple[str, str, RelationshipKind, "str | None"]
+
 
 class _HasId(Protocol):
     @property
@@ -41,20 +51,20 @@ R = TypeVar("R", bound=_HasId)
 
 
 class _Index:
-    """Look-up tables built once per portfolio (not part of equality or serde)."""
+    """Look-up tables built once per portfolio (not part of equality or serde).
+
+    The tables by id are built with the portfolio (the integrity checks read them); the
+    tables by account (`_Groups`) on the first look-up that needs them.
+    """
 
     __slots__ = (
         "accounts",
         "commitments",
-        "commitments_of",
         "derived",
+        "groups",
         "interactions",
-        "interactions_of",
         "opportunities",
-        "opportunities_of",
         "people",
-        "people_of",
-        "relationships_of",
     )
 
     def __init__(self, p: Portfolio) -> None:
@@ -66,39 +76,94 @@ class _Index:
         self.commitments: dict[str, Commitment] = _first_by_id(p.commitments)
         self.interactions: dict[str, Interaction] = _first_by_id(p.interactions)
         self.opportunities: dict[str, Opportunity] = _first_by_id(p.opportunities)
-        self.people_of = _group((x.account_id, x) for x in p.people if x.account_id is not None)
-        self.commitments_of = _group((x.account_id, x) for x in p.commitments)
-        self.interactions_of = _group((x.account_id, x) for x in p.interactions)
-        self.opportunities_of = _group((x.account_id, x) for x in p.opportunities)
-        rel: dict[tuple[str, str | None], list[Relationship]] = defaultdict(list)
-        for r in p.relationships:
-            keys: set[str] = set()
-            for pid in (r.source_id, r.target_id):
-                person = self.people.get(pid)
-                if person is not None and person.account_id is not None:
-                    keys.add(person.account_id)
-            if r.opportunity_id is not None:
-                opp = self.opportunities.get(r.opportunity_id)
-                if opp is not None:
-                    keys.add(opp.account_id)
-            for key in sorted(keys):
-                rel[(key, r.opportunity_id)].append(r)
-        self.relationships_of: dict[tuple[str, str | None], tuple[Relationship, ...]] = {
-            k: tuple(v) for k, v in rel.items()
-        }
+        self.groups: _Groups | None = None  # built by Portfolio._groups on first use
 
 
-def _first_by_id(items: Iterable[R]) -> dict[str, R]:
-    out: dict[str, R] = {}
-    for item in items:
-        out.setdefault(item.id, item)
+class _Groups:
+    """The records of each account, in portfolio order (see `Portfolio.people_of`, ...)."""
+
+    __slots__ = (
+        "commitments_of",
+        "interactions_of",
+        "opportunities_of",
+        "people_of",
+        "relationships_of",
+    )
+
+    def __init__(self, p: Portfolio, ix: _Index) -> None:
+        self.people_of = _group(p.people)
+        self.commitments_of = _group(p.commitments)
+        self.interactions_of = _group(p.interactions)
+        self.opportunities_of = _group(p.opportunities)
+        self.relationships_of = _relationships_of(
+            p.relationships, list(map(_REL_KEY, p.relationships)), ix.people, ix.opportunities
+        )
+
+
+def _first_by_id(items: Sequence[R]) -> dict[str, R]:
+    """Records by id; of records sharing an id the first keeps it (a duplicate is an error)."""
+    out: dict[str, R] = dict(zip(map(_ID, items), items, strict=True))
+    if len(out) != len(items):  # a repeated id: the later record must not win
+        out = {}
+        for item in items:
+            out.setdefault(item.id, item)
     return out
 
 
-def _group(pairs: Iterable[tuple[str, T]]) -> dict[str, tuple[T, ...]]:
-    out: dict[str, list[T]] = defaultdict(list)
-    for key, item in pairs:
-        out[key].append(item)
+def _group(items: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    """Records by ``account_id`` (``None`` left out), in portfolio order.
+
+    Runs of one account (the usual layout) are taken whole: no per-record Python work.
+    """
+    out: dict[str, list[Any]] = {}
+    for key, run in groupby(items, _ACCOUNT_ID):
+        if key is None:
+            continue
+        got = out.get(key)
+        if got is None:
+            out[key] = list(run)
+        else:
+            got.extend(run)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _relationships_of(
+    relationships: Sequence[Relationship],
+    keys: Sequence[RelKey],
+    people: Mapping[str, KeyPerson],
+    opportunities: Mapping[str, Opportunity],
+) -> dict[tuple[str, str | None], tuple[Relationship, ...]]:
+    """Relationships by (account, opportunity), in portfolio order.
+
+    A relationship is filed under the account of each end and of its opportunity; a tie
+    between two accounts is under both.
+    """
+    account_of = {pid: person.account_id for pid, person in people.items()}.get
+    ends = zip(
+        map(account_of, map(_SOURCE, keys)),
+        map(account_of, map(_TARGET, keys)),
+        map(_SCOPE, keys),
+        strict=True,
+    )
+    out: dict[tuple[str, str | None], list[Relationship]] = {}
+    for (a, b, scope), run in groupby(zip(ends, relationships, strict=True), _FIRST):
+        if scope is None and a == b:  # the usual tie: inside one account's standing network
+            if a is not None:
+                got = out.get((a, None))
+                if got is None:
+                    out[(a, None)] = list(map(_SECOND, run))
+                else:
+                    got.extend(map(_SECOND, run))
+            continue
+        accounts = {x for x in (a, b) if x is not None}
+        if scope is not None:
+            opp = opportunities.get(scope)
+            if opp is not None:
+                accounts.add(opp.account_id)
+        ordered = sorted(accounts)
+        for _, r in run:
+            for account_id in ordered:
+                out.setdefault((account_id, scope), []).append(r)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -136,7 +201,8 @@ class Portfolio:
     * reporting lines (``reports_to``) have no cycle, in the standing network
       (``opportunity_id is None``) and within each opportunity's own relationships.
 
-    Look-ups (`account`, `people_of`, ...) use indexes built once.
+    Look-ups (`account`, `people_of`, ...) use indexes built once: by id with the
+    portfolio, by account on the first look-up by account.
     Use `attrs.evolve` to derive a changed portfolio (it is re-checked).
 
     Attributes:
@@ -198,6 +264,14 @@ class Portfolio:
                 f"Portfolio: {n} integrity failure{'s' if n != 1 else ''}", errors
             )
         object.__setattr__(self, "_index", index)
+
+    def _groups(self) -> _Groups:
+        """The tables by account, built on the first look-up that needs them, then kept."""
+        index = self._index
+        groups = index.groups
+        if groups is None:  # two threads may both build it: equal tables, either is kept
+            groups = index.groups = _Groups(self, index)
+        return groups
 
     def _derived(self, key: str, make: Callable[[Portfolio], T]) -> T:
         """``make(self)``, computed once per portfolio and kept (the records never change).
@@ -299,7 +373,7 @@ class Portfolio:
             ()
         """
         self._known(account_id, "people_of")
-        return self._index.people_of.get(account_id, ())
+        return self._groups().people_of.get(account_id, ())
 
     def commitments_of(self, account_id: str) -> tuple[Commitment, ...]:
         """Commitments made to ``account_id``, in portfolio order.
@@ -316,7 +390,7 @@ class Portfolio:
             ()
         """
         self._known(account_id, "commitments_of")
-        return self._index.commitments_of.get(account_id, ())
+        return self._groups().commitments_of.get(account_id, ())
 
     def interactions_of(self, account_id: str) -> tuple[Interaction, ...]:
         """Interactions with ``account_id``, in portfolio order.
@@ -333,7 +407,7 @@ class Portfolio:
             ()
         """
         self._known(account_id, "interactions_of")
-        return self._index.interactions_of.get(account_id, ())
+        return self._groups().interactions_of.get(account_id, ())
 
     def opportunities_of(self, account_id: str) -> tuple[Opportunity, ...]:
         """Opportunities of ``account_id``, in portfolio order.
@@ -350,7 +424,7 @@ class Portfolio:
             ()
         """
         self._known(account_id, "opportunities_of")
-        return self._index.opportunities_of.get(account_id, ())
+        return self._groups().opportunities_of.get(account_id, ())
 
     def relationships_of(
         self, account_id: str, opportunity_id: str | None = None
@@ -393,7 +467,7 @@ class Portfolio:
                     opportunity_id,
                     f"is not an opportunity of account {account_id!r}",
                 )
-        return self._index.relationships_of.get((account_id, opportunity_id), ())
+        return self._groups().relationships_of.get((account_id, opportunity_id), ())
 
 
 def _get(table: Mapping[str, T], id: object, what: str, arg: str = "id") -> T:
@@ -415,17 +489,10 @@ def _duplicate_ids(name: str, items: Sequence[_HasId]) -> list[KamlibError]:
     return errors
 
 
-def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
+def _duplicate_relationships(relationships: Sequence[Relationship]) -> list[KamlibError]:
     errors: list[KamlibError] = []
-
-    # 1. unique ids per type
-    errors += _duplicate_ids("accounts", p.accounts)
-    errors += _duplicate_ids("people", p.people)
-    errors += _duplicate_ids("commitments", p.commitments)
-    errors += _duplicate_ids("interactions", p.interactions)
-    errors += _duplicate_ids("opportunities", p.opportunities)
     seen_rel: set[tuple[str, str, str, str | None]] = set()
-    for i, r in enumerate(p.relationships):
+    for i, r in enumerate(relationships):
         key = (r.source_id, r.target_id, r.kind.value, r.opportunity_id)
         if key in seen_rel:
             errors.append(
@@ -436,12 +503,46 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
                 )
             )
         seen_rel.add(key)
+    return errors
+
+
+def _integrity_errors(
+    p: Portfolio, ix: _Index, rel_keys: Sequence[RelKey] | None = None
+) -> list[KamlibError]:
+    """Every integrity failure of ``p``, in a fixed order (rule by rule, record by record).
+
+    Each rule first runs a whole-collection test (set operations, one pass in C) or a
+    record loop that builds no path; only where that finds a problem does the walk
+    that names each failure run, so the list is the same as a walk over everything.
+    """
+    errors: list[KamlibError] = []
+    if rel_keys is None:
+        rel_keys = list(map(_REL_KEY, p.relationships))
+    people, accounts, opportunities = ix.people, ix.accounts, ix.opportunities
+
+    # 1. unique ids per type (an index shorter than its records means a repeated id)
+    for name, records, index in (
+        ("accounts", p.accounts, accounts),
+        ("people", p.people, people),
+        ("commitments", p.commitments, ix.commitments),
+        ("interactions", p.interactions, ix.interactions),
+        ("opportunities", p.opportunities, opportunities),
+    ):
+        if len(index) != len(records):
+            errors += _duplicate_ids(name, records)
+    # a kind is a StrEnum member: it hashes and compares as its value
+    if len(set(rel_keys)) != len(rel_keys):
+        errors += _duplicate_relationships(p.relationships)
 
     def dangling(path: str, value: str, what: str) -> None:
         errors.append(DanglingReferenceError(path, value, f"names no {what} in the portfolio"))
 
+    def not_staff(pid: str) -> bool:
+        person = people.get(pid)
+        return person is None or person.side is not Side.OUR_STAFF
+
     def staff(path: str, pid: str, what: str) -> None:
-        person = ix.people.get(pid)
+        person = people.get(pid)
         if person is None:
             dangling(path, pid, "person")
         elif person.side is not Side.OUR_STAFF:
@@ -449,8 +550,12 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
                 IntegrityError(path, pid, f"{what} must be our_staff, not {person.side.value}")
             )
 
+    def not_customer_of(pid: str, account_id: str) -> bool:
+        person = people.get(pid)
+        return person is None or (person.side is Side.CUSTOMER and person.account_id != account_id)
+
     def customer_of(path: str, pid: str, account_id: str) -> None:
-        person = ix.people.get(pid)
+        person = people.get(pid)
         if person is None:
             dangling(path, pid, "person")
         elif person.side is Side.CUSTOMER and person.account_id != account_id:
@@ -464,57 +569,77 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
 
     # 2. references
     for i, a in enumerate(p.accounts):
-        if a.executive_sponsor_id is not None:
-            staff(
-                f"Portfolio.accounts[{i}].executive_sponsor_id",
-                a.executive_sponsor_id,
-                "the executive sponsor",
-            )
+        sponsor = a.executive_sponsor_id
+        if sponsor is not None and not_staff(sponsor):
+            staff(f"Portfolio.accounts[{i}].executive_sponsor_id", sponsor, "the executive sponsor")
         for j, answer in enumerate(a.nps):
-            if answer.person_id is not None:
-                customer_of(f"Portfolio.accounts[{i}].nps[{j}].person_id", answer.person_id, a.id)
-    for i, person in enumerate(p.people):
-        if person.account_id is not None and person.account_id not in ix.accounts:
-            dangling(f"Portfolio.people[{i}].account_id", person.account_id, "account")
-    for i, r in enumerate(p.relationships):
-        for end in ("source_id", "target_id"):
-            pid: str = getattr(r, end)
-            if pid not in ix.people:
-                dangling(f"Portfolio.relationships[{i}].{end}", pid, "person")
-        if r.opportunity_id is not None and r.opportunity_id not in ix.opportunities:
-            dangling(
-                f"Portfolio.relationships[{i}].opportunity_id", r.opportunity_id, "opportunity"
-            )
+            pid = answer.person_id
+            if pid is not None and not_customer_of(pid, a.id):
+                customer_of(f"Portfolio.accounts[{i}].nps[{j}].person_id", pid, a.id)
+    named = set(map(_ACCOUNT_ID, p.people))
+    named.discard(None)
+    if not named.issubset(accounts):
+        for i, person in enumerate(p.people):
+            if person.account_id is not None and person.account_id not in accounts:
+                dangling(f"Portfolio.people[{i}].account_id", person.account_id, "account")
+    scopes = set(map(_SCOPE, rel_keys))
+    scopes.discard(None)
+    if not (
+        all(map(people.__contains__, map(_SOURCE, rel_keys)))
+        and all(map(people.__contains__, map(_TARGET, rel_keys)))
+        and scopes.issubset(opportunities)
+    ):
+        for i, r in enumerate(p.relationships):
+            for end in ("source_id", "target_id"):
+                pid = getattr(r, end)
+                if pid not in people:
+                    dangling(f"Portfolio.relationships[{i}].{end}", pid, "person")
+            if r.opportunity_id is not None and r.opportunity_id not in opportunities:
+                dangling(
+                    f"Portfolio.relationships[{i}].opportunity_id", r.opportunity_id, "opportunity"
+                )
     for i, c in enumerate(p.commitments):
-        if c.account_id not in ix.accounts:
+        if c.account_id not in accounts:
             dangling(f"Portfolio.commitments[{i}].account_id", c.account_id, "account")
-        staff(f"Portfolio.commitments[{i}].owner_id", c.owner_id, "a commitment owner")
+        if not_staff(c.owner_id):
+            staff(f"Portfolio.commitments[{i}].owner_id", c.owner_id, "a commitment owner")
         if c.acceptance is not None and c.acceptance.accepted_by_id is not None:
-            customer_of(
-                f"Portfolio.commitments[{i}].acceptance.accepted_by_id",
-                c.acceptance.accepted_by_id,
-                c.account_id,
-            )
+            pid = c.acceptance.accepted_by_id
+            if not_customer_of(pid, c.account_id):
+                customer_of(
+                    f"Portfolio.commitments[{i}].acceptance.accepted_by_id", pid, c.account_id
+                )
     for i, it in enumerate(p.interactions):
-        if it.account_id not in ix.accounts:
+        if it.account_id not in accounts:
             dangling(f"Portfolio.interactions[{i}].account_id", it.account_id, "account")
         for j, pid in enumerate(it.our_people):
-            staff(f"Portfolio.interactions[{i}].our_people[{j}]", pid, "our_people")
+            if not_staff(pid):
+                staff(f"Portfolio.interactions[{i}].our_people[{j}]", pid, "our_people")
         for j, pid in enumerate(it.their_people):
-            customer_of(f"Portfolio.interactions[{i}].their_people[{j}]", pid, it.account_id)
+            if not_customer_of(pid, it.account_id):
+                customer_of(f"Portfolio.interactions[{i}].their_people[{j}]", pid, it.account_id)
     for i, o in enumerate(p.opportunities):
-        if o.account_id not in ix.accounts:
+        if o.account_id not in accounts:
             dangling(f"Portfolio.opportunities[{i}].account_id", o.account_id, "account")
         for j, pid in enumerate(o.decision_chain):
-            customer_of(f"Portfolio.opportunities[{i}].decision_chain[{j}]", pid, o.account_id)
+            if not_customer_of(pid, o.account_id):
+                customer_of(f"Portfolio.opportunities[{i}].decision_chain[{j}]", pid, o.account_id)
 
     # 3. reporting lines are acyclic (standing network, then each opportunity's own)
-    by_scope: dict[str | None, list[Relationship]] = defaultdict(list)
-    for r in p.relationships:
-        if r.kind is RelationshipKind.REPORTS_TO:
-            by_scope[r.opportunity_id].append(r)
+    reports = [k for k in rel_keys if k[2] is RelationshipKind.REPORTS_TO]
+    by_scope: dict[str | None, list[RelKey]] = {}
+    if not any(map(_SCOPE, reports)):  # ids are non-empty: all in the standing network
+        if reports:
+            by_scope[None] = reports
+    else:
+        for key in reports:
+            by_scope.setdefault(key[3], []).append(key)
     for scope in sorted(by_scope, key=lambda s: (s is not None, s or "")):
-        for cycle in _reporting_cycles(by_scope[scope]):
+        edges = by_scope[scope]
+        sources, targets = list(map(_SOURCE, edges)), list(map(_TARGET, edges))
+        if _acyclic(sources, targets):
+            continue
+        for cycle in _reporting_cycles(zip(sources, targets, strict=True)):
             where = "standing network" if scope is None else f"opportunity {scope!r}"
             errors.append(
                 ReportingCycleError(
@@ -526,10 +651,54 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
     return errors
 
 
-def _reporting_cycles(edges: Sequence[Relationship]) -> list[list[str]]:
-    """One cycle (list of person ids, in reporting order) per cyclic component."""
+def _acyclic(sources: Sequence[str], targets: Sequence[str]) -> bool:
+    """Whether the edges ``sources[i] -> targets[i]`` form no cycle (Kahn's algorithm).
+
+    Node ids are coded as integers and the out-edges laid out by source (CSR); one pass
+    takes every node whose in-edges have all been taken. A node left over lies on, or
+    behind, a cycle. Linear in nodes + edges.
+    """
+    code = dict(zip(dict.fromkeys(chain(sources, targets)), count()))
+    n, m = len(code), len(sources)
+    if m == 0:
+        return True
+    src = np.fromiter(map(code.__getitem__, sources), np.intp, m)
+    dst = np.fromiter(map(code.__getitem__, targets), np.intp, m)
+    in_degree = np.bincount(dst, minlength=n)
+    ready: list[int] = np.flatnonzero(in_degree == 0).tolist()
+    remaining: list[int] = in_degree.tolist()
+    out_degree = np.bincount(src, minlength=n)
+    if out_degree.max() == 1:  # at most one out-edge each (one boss each): no CSR needed
+        head = np.full(n, -1, np.intp)
+        head[src] = dst
+        heads: list[int] = head.tolist()
+        for u in ready:  # ``ready`` grows while it is read
+            v = heads[u]
+            if v >= 0:
+                left = remaining[v] - 1
+                remaining[v] = left
+                if not left:
+                    ready.append(v)
+        return len(ready) == n
+    by_source: list[int] = dst[np.argsort(src, kind="stable")].tolist()
+    starts: list[int] = np.concatenate(([0], np.cumsum(out_degree))).tolist()
+    for u in ready:
+        for v in by_source[starts[u] : starts[u + 1]]:
+            left = remaining[v] - 1
+            remaining[v] = left
+            if not left:
+                ready.append(v)
+    return len(ready) == n
+
+
+def _reporting_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """One cycle (list of person ids, in reporting order) per cyclic component.
+
+    The error path only (after `_acyclic` has found a cycle): networkx's components,
+    sorted by their smallest id, and one ``find_cycle`` from that id each.
+    """
     graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from((r.source_id, r.target_id) for r in edges)
+    graph.add_edges_from(edges)
     cycles: list[list[str]] = []
     components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
     for comp in sorted(components, key=min):
