@@ -455,6 +455,35 @@ def check_aware_datetime(path: str, value: object) -> dt.datetime:
 
 
 # ------------------------------------------------------------------ attrs validators
+#
+# Each validator class may offer ``fast_test(var, ns)``: a Python expression over the
+# variable ``var`` that is true only for values it certainly accepts (never for one it
+# refuses), for the fused ``__init__`` of kamlib.model's hot records; the objects the
+# expression names are put into the namespace ``ns`` under fresh names (`bind`).
+
+
+def bind(ns: dict[str, Any], obj: object) -> str:
+    """Put ``obj`` into the code namespace ``ns`` under a fresh name; return the name."""
+    name = f"_g{len(ns)}"
+    ns[name] = obj
+    return name
+
+
+def _bounds_test(
+    var: str,
+    ns: dict[str, Any],
+    ge: float | None,
+    le: float | None,
+    gt: float | None,
+    lt: float | None,
+) -> str:
+    """``var >= ge and var <= le ...`` for the bounds given (``True`` for none)."""
+    parts = [
+        f"{var} {op} {bind(ns, bound)}"
+        for op, bound in ((">=", ge), ("<=", le), (">", gt), ("<", lt))
+        if bound is not None
+    ]
+    return " and ".join(parts) or "True"
 
 
 def _type_names(types: tuple[type, ...]) -> str:
@@ -466,6 +495,8 @@ class _InstanceOf:
     types: tuple[type, ...]
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ in self.types:  # the common case: exactly a listed class
+            return
         # bool is an int subclass; a True where a number is meant is a bug upstream.
         is_bool = isinstance(value, bool) and bool not in self.types
         if is_bool or not isinstance(value, self.types):
@@ -475,6 +506,19 @@ class _InstanceOf:
 
     def __repr__(self) -> str:
         return f"<instance_of validator for {_type_names(self.types)}>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): exactly a listed class."""
+        return f"{var}.__class__ in {bind(ns, frozenset(self.types))}"
+
+    def accepts_all(self, values: tuple[Any, ...]) -> bool:
+        """True when every item is exactly of a listed class (so passes); False: look closer."""
+        return set(map(type, values)).issubset(self.types)
+
+    @property
+    def exact_types(self) -> frozenset[type]:
+        """Classes every instance of which passes (a subclass may still pass, or not)."""
+        return frozenset(self.types)
 
 
 def instance_of(*types: type) -> Validator:
@@ -510,6 +554,17 @@ class _NonEmptyStr:
 
     def __repr__(self) -> str:
         return "<non_empty_str validator>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): the fast test of ``__call__``."""
+        return f"{var}.__class__ is str and {var} != '' and not {var}[0].isspace()"
+
+    def accepts_all(self, values: tuple[Any, ...]) -> bool:
+        """True when every item passes the fast test of ``__call__``; False: look closer."""
+        for value in values:
+            if value.__class__ is not str or not value or value[0].isspace():
+                return False
+        return True
 
 
 def non_empty_str() -> Validator:
@@ -560,6 +615,16 @@ class _Real:
     def __repr__(self) -> str:
         return f"<real validator in {_interval(self.ge, self.le, self.gt, self.lt)}>"
 
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): the fast acceptance of ``__call__``."""
+        bounds = _bounds_test(var, ns, self.ge, self.le, self.gt, self.lt)
+        inf, big = bind(ns, math.inf), bind(ns, _FLOAT_SIZED)
+        return (
+            f"(({var}.__class__ is float and -{inf} < {var} < {inf})"
+            f" or ({var}.__class__ is int and -{big} < {var} < {big}))"
+            f" and {bounds}"
+        )
+
 
 def real(
     *,
@@ -604,10 +669,19 @@ class _Integer:
     le: int | None
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ is int:  # fast acceptance; every refusal is check_int's verdict
+            ge, le = self.ge, self.le
+            if (ge is None or value >= ge) and (le is None or value <= le):
+                return
         check_int(field_path(inst, attr), value, ge=self.ge, le=self.le)
 
     def __repr__(self) -> str:
         return f"<integer validator in {_interval(self.ge, self.le)}>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): a plain ``int`` within the bounds."""
+        bounds = _bounds_test(var, ns, self.ge, self.le, None, None)
+        return f"{var}.__class__ is int and {bounds}"
 
 
 def integer(*, ge: int | None = None, le: int | None = None) -> Validator:
@@ -647,6 +721,10 @@ class _OneOf:
     def __repr__(self) -> str:
         return f"<one_of validator for {_options_text(self.options)}>"
 
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): a plain ``str`` among the options."""
+        return f"{var}.__class__ is str and {var} in {bind(ns, frozenset(self.options))}"
+
 
 def one_of(*options: str) -> Validator:
     """Require one of the strings ``options`` (see `check_choice`).
@@ -682,6 +760,10 @@ class _Flag:
     def __repr__(self) -> str:
         return "<flag validator>"
 
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): ``True`` or ``False``."""
+        return f"{var} is True or {var} is False"
+
 
 def flag() -> Validator:
     """Require a ``bool`` or ``numpy.bool_`` (see `check_flag`).
@@ -706,10 +788,20 @@ def flag() -> Validator:
 @attrs.frozen(repr=False)
 class _AwareDatetime:
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        # A fixed-offset ``datetime.timezone`` always has an offset: no call needed.
+        if value.__class__ is dt.datetime and value.tzinfo.__class__ is dt.timezone:
+            return
         check_aware_datetime(field_path(inst, attr), value)
 
     def __repr__(self) -> str:
         return "<aware_datetime validator>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `bind`): a datetime with a fixed-offset timezone."""
+        return (
+            f"{var}.__class__ is {bind(ns, dt.datetime)}"
+            f" and {var}.tzinfo.__class__ is {bind(ns, dt.timezone)}"
+        )
 
 
 def aware_datetime() -> Validator:
@@ -735,13 +827,25 @@ def aware_datetime() -> Validator:
 @attrs.frozen(repr=False)
 class _Optional:
     inner: Validator
+    # classes of which the inner validator accepts every instance (see ``exact_types``)
+    _exact: frozenset[type] = attrs.field(init=False, eq=False)
+
+    @_exact.default
+    def _exact_default(self) -> frozenset[type]:
+        return frozenset(getattr(self.inner, "exact_types", ()))
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
+        if value is not None and value.__class__ not in self._exact:
             self.inner(inst, attr, value)
 
     def __repr__(self) -> str:
         return f"<optional {self.inner!r}>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str | None:
+        """Inline acceptance test (see `bind`): ``None``, or the inner validator's test."""
+        method = getattr(self.inner, "fast_test", None)
+        inner = None if method is None else method(var, ns)
+        return None if inner is None else f"{var} is None or ({inner})"
 
 
 def optional(inner: Validator) -> Validator:
@@ -764,10 +868,18 @@ def optional(inner: Validator) -> Validator:
 @attrs.frozen(repr=False)
 class _Each:
     inner: Validator
+    # the inner validator's whole-tuple fast test, if it has one (see ``accepts_all``)
+    _batch: Callable[[tuple[Any, ...]], bool] | None = attrs.field(init=False, eq=False)
+
+    @_batch.default
+    def _batch_default(self) -> Callable[[tuple[Any, ...]], bool] | None:
+        return getattr(self.inner, "accepts_all", None)
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
             raise InvalidTypeError(field_path(inst, attr), value, "must be a tuple")
+        if not value or (self._batch is not None and self._batch(value)):
+            return  # every item passes; the walk below names the first one that does not
         for i, item in enumerate(value):
             try:
                 self.inner(inst, attr, item)
@@ -779,6 +891,12 @@ class _Each:
 
     def __repr__(self) -> str:
         return f"<each {self.inner!r}>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str | None:
+        """Inline acceptance test (see `bind`): a tuple the inner ``accepts_all``."""
+        if self._batch is None:
+            return None
+        return f"{var}.__class__ is tuple and ({var} == () or {bind(ns, self._batch)}({var}))"
 
 
 def each(inner: Validator) -> Validator:
@@ -821,6 +939,11 @@ def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
         >>> as_tuple([1, 2]), as_tuple("ab")
         ((1, 2), 'ab')
     """
+    kind = value.__class__
+    if kind is tuple:
+        return value  # type: ignore[return-value]  # kind is tuple
+    if kind is list:
+        return tuple(value)
     if isinstance(value, tuple):
         return value
     if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):

@@ -33,9 +33,11 @@ from kamlib.model._checks import (
     exact_real,
     member_of,
     plain_date,
+    register_enum_converter,
     unique_items,
 )
 from kamlib.model._enums import NeedKind, NpsCategory, RenewalIntent, RiskKind, SizeBand
+from kamlib.model._fast import fast_init
 from kamlib.model._money import PeriodFigures
 from kamlib.model._time import Quarter
 
@@ -66,6 +68,7 @@ def _score() -> Any:
     return attrs.field(converter=exact_real, validator=real(ge=_LO, le=_HI))
 
 
+@fast_init
 @attrs.frozen
 class StrategicAttributes:
     """The three dimensions that make an account *key*, each on `SCORE_SCALE`.
@@ -94,6 +97,7 @@ class StrategicAttributes:
     resource_complementarity: float = _score()
 
 
+@fast_init
 @attrs.frozen
 class SatisfactionSurvey:
     """One customer-satisfaction survey result, ``score`` on 0-100.
@@ -117,6 +121,7 @@ class SatisfactionSurvey:
     )
 
 
+@fast_init
 @attrs.frozen
 class NpsResponse:
     """One Net Promoter Score answer, an integer 0-10 (source [003]; KPI in source [000]).
@@ -159,6 +164,10 @@ def _to_risk_kind(value: str) -> str:
     return enum_or_raw(RiskKind, value)
 
 
+register_enum_converter(_to_risk_kind, RiskKind)
+
+
+@fast_init
 @attrs.frozen
 class RiskSignal:
     """Something observed that threatens the account, open until resolved.
@@ -222,6 +231,10 @@ def _to_need_kind(value: NeedKind | str) -> NeedKind:
     return enum_or_raw(NeedKind, value)
 
 
+register_enum_converter(_to_need_kind, NeedKind)
+
+
+@fast_init
 @attrs.frozen
 class Need:
     """One customer need in the account's demand pool (需求池).
@@ -262,18 +275,36 @@ def _to_size_band(value: SizeBand | str) -> SizeBand:
     return enum_or_raw(SizeBand, value)
 
 
+register_enum_converter(_to_size_band, SizeBand)
+
+
 def _to_renewal_intent(value: RenewalIntent | str | None) -> RenewalIntent | None:
     return None if value is None else enum_or_raw(RenewalIntent, value)
+
+
+register_enum_converter(_to_renewal_intent, RenewalIntent, optional=True)
 
 
 def _sorted_figures(value: Iterable[PeriodFigures]) -> tuple[PeriodFigures, ...]:
     """Converter: a tuple of figures sorted by period (unsortable input passes through)."""
     items: object = as_tuple(value)
-    if isinstance(items, tuple) and all(isinstance(f, PeriodFigures) for f in items):
-        return tuple(sorted(items, key=lambda f: f.period))
-    return items  # type: ignore[return-value]  # the validator rejects it with a path
+    if not isinstance(items, tuple) or not all(isinstance(f, PeriodFigures) for f in items):
+        return items  # type: ignore[return-value]  # the validator rejects it with a path
+    if len(items) < 2:
+        return items
+    if all(f.period.__class__ is Quarter for f in items):
+        # (year, quarter) orders exactly as Quarter's generated comparisons, without them
+        return tuple(sorted(items, key=_period_key))
+    return tuple(sorted(items, key=lambda f: f.period))
 
 
+def _period_key(f: PeriodFigures) -> tuple[int, int]:
+    """Sort key of figures: their quarter as a plain tuple."""
+    q = f.period
+    return (q.year, q.quarter)
+
+
+@fast_init
 @attrs.frozen
 class Account:
     """A (key) account: who the customer is and what is recorded about it.

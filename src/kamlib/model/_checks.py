@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
-from kamlib._validators import field_path
+from kamlib._validators import as_tuple, bind, field_path
 from kamlib.errors import InvalidTypeError, InvalidValueError
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -27,12 +27,27 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
+KEEPS: dict[Callable[..., Any], frozenset[type]] = {}
+"""Converter -> the classes it returns unchanged (`kamlib.model._fast` skips the call)."""
+
+LOOKUPS: dict[Callable[..., Any], dict[str, Any]] = {}
+"""Converter -> what it turns an exact ``str`` into (a ``str`` not in it stays itself)."""
+
+LISTS: set[Callable[..., Any]] = set()
+"""Converters that turn a ``list`` into ``tuple(list)``."""
+
 
 def enum_or_raw(cls: type[E], value: object) -> E:
     """Turn a known string into the member of ``cls``; pass anything else through.
 
-    Whatever is passed through is rejected with a path by `member_of`.
+    Whatever is passed through is rejected with a path by `member_of`. A member or an
+    exact ``str`` (the common cases) costs a class test and at most one dict look-up.
     """
+    kind = value.__class__
+    if kind is cls:
+        return value  # type: ignore[return-value]  # kind is cls
+    if kind is str:
+        return cls._value2member_map_.get(value, value)  # type: ignore[arg-type, return-value]
     if isinstance(value, cls):
         return value
     if isinstance(value, str):
@@ -43,14 +58,25 @@ def enum_or_raw(cls: type[E], value: object) -> E:
     return value  # type: ignore[return-value]  # the validator rejects it with a path
 
 
+def register_enum_converter(
+    converter: Callable[..., Any], cls: type[enum.StrEnum], *, optional: bool = False
+) -> None:
+    """Tell `kamlib.model._fast` that ``converter`` is `enum_or_raw` for ``cls``.
+
+    With ``optional``, ``None`` also stays ``None``.
+    """
+    KEEPS[converter] = frozenset((cls, type(None)) if optional else (cls,))
+    LOOKUPS[converter] = dict(cls._value2member_map_)
+
+
 @attrs.frozen(repr=False)
 class _MemberOf:
     cls: type[enum.StrEnum]
 
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-        path = field_path(inst, attr)
-        if isinstance(value, self.cls):
+        if value.__class__ is self.cls or isinstance(value, self.cls):
             return
+        path = field_path(inst, attr)
         allowed = ", ".join(repr(m.value) for m in self.cls)
         if isinstance(value, str):
             raise InvalidValueError(path, value, f"must be one of {allowed}")
@@ -58,6 +84,15 @@ class _MemberOf:
 
     def __repr__(self) -> str:
         return f"<member_of validator for {self.cls.__name__}>"
+
+    @property
+    def exact_types(self) -> frozenset[type]:
+        """Every member passes (see `kamlib._validators.optional`)."""
+        return frozenset((self.cls,))
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `kamlib.model._fast`): a member."""
+        return f"{var}.__class__ is {bind(ns, self.cls)}"
 
 
 def member_of(cls: type[enum.StrEnum]) -> Validator:
@@ -75,7 +110,7 @@ def exact_int(value: int) -> int:
     exact.
     """
     given: object = value  # typed as int for callers; at run time it can be anything
-    if type(given) is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
+    if given.__class__ is int or isinstance(given, bool) or not isinstance(given, numbers.Integral):
         return value  # the validator rejects what is not an int
     return operator.index(given)
 
@@ -90,7 +125,7 @@ def exact_real(value: float) -> float:
     through for the field's validator to reject with a path.
     """
     given: object = value  # typed as float for callers; at run time it can be anything
-    kind = type(given)
+    kind = given.__class__
     if kind is float or kind is int or not isinstance(given, np.generic):
         return value
     if isinstance(given, np.integer):
@@ -106,6 +141,8 @@ def exact_real(value: float) -> float:
 @attrs.frozen(repr=False)
 class _PlainDate:
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ is dt.date:
+            return
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise InvalidTypeError(
                 field_path(inst, attr), value, "must be a datetime.date (not a datetime)"
@@ -113,6 +150,15 @@ class _PlainDate:
 
     def __repr__(self) -> str:
         return "<plain_date validator>"
+
+    @property
+    def exact_types(self) -> frozenset[type]:
+        """Every exact ``datetime.date`` passes (see `kamlib._validators.optional`)."""
+        return frozenset((dt.date,))
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `kamlib.model._fast`): exactly a ``datetime.date``."""
+        return f"{var}.__class__ is {bind(ns, dt.date)}"
 
 
 def plain_date() -> Validator:
@@ -146,6 +192,10 @@ class _Currency:
     def __repr__(self) -> str:
         return "<currency_code validator>"
 
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `kamlib.model._fast`): a code already checked."""
+        return f"{var}.__class__ is str and {var} in {bind(ns, _CHECKED_CODES)}"
+
 
 def currency_code() -> Validator:
     """Require an ISO 4217 style code: exactly three uppercase ASCII letters."""
@@ -157,6 +207,13 @@ class _UniqueItems:
     def __call__(self, inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
             return  # the type validator reports it
+        if len(value) < 2:
+            return
+        try:
+            if len(set(value)) == len(value):
+                return
+        except TypeError:  # an unhashable item: the walk below raises where it is
+            pass
         seen: set[object] = set()
         for i, item in enumerate(value):
             if item in seen:
@@ -167,6 +224,15 @@ class _UniqueItems:
 
     def __repr__(self) -> str:
         return "<unique_items validator>"
+
+    def fast_test(self, var: str, ns: dict[str, Any]) -> str:
+        """Inline acceptance test (see `kamlib.model._fast`): a tuple of distinct strs."""
+        return f"{var}.__class__ is tuple and (len({var}) < 2 or {bind(ns, _distinct_strs)}({var}))"
+
+
+def _distinct_strs(values: tuple[Any, ...]) -> bool:
+    """True when the items are plain ``str`` and pairwise distinct (never raises)."""
+    return set(map(type, values)) == {str} and len(set(values)) == len(values)
 
 
 def unique_items() -> Validator:
@@ -179,3 +245,9 @@ def check_date(path: str, value: object) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InvalidTypeError(path, value, "must be a datetime.date (not a datetime)")
     return value
+
+
+KEEPS[exact_int] = frozenset((int,))
+KEEPS[exact_real] = frozenset((int, float))
+KEEPS[as_tuple] = frozenset((tuple,))
+LISTS.add(as_tuple)

@@ -28,8 +28,9 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import IllegalTransitionError, InvalidTypeError, InvalidValueError
-from kamlib.model._checks import enum_or_raw, exact_real, member_of
+from kamlib.model._checks import enum_or_raw, exact_real, member_of, register_enum_converter
 from kamlib.model._enums import CommitmentState
+from kamlib.model._fast import fast_init
 
 __all__ = [
     "LEGAL_TRANSITIONS",
@@ -101,6 +102,10 @@ def _to_state(value: CommitmentState | str) -> CommitmentState:
     return enum_or_raw(CommitmentState, value)
 
 
+register_enum_converter(_to_state, CommitmentState)
+
+
+@fast_init
 @attrs.frozen
 class Transition:
     """One step of a commitment's history: it entered ``to_state`` at ``at``.
@@ -123,6 +128,7 @@ class Transition:
     note: str = attrs.field(default="", validator=instance_of(str))
 
 
+@fast_init
 @attrs.frozen
 class RiskWarning:
     """A warning given to the customer that a commitment is at risk.
@@ -194,6 +200,7 @@ class RiskWarning:
         return self.lead_time >= needed
 
 
+@fast_init
 @attrs.frozen
 class Acceptance:
     """The customer's acceptance of a delivered commitment (source [000]).
@@ -224,6 +231,7 @@ def _illegal(path: str, frm: CommitmentState, to: CommitmentState, extra: str = 
     )
 
 
+@fast_init
 @attrs.frozen
 class Commitment:
     """A promise made to an account, with its full state history.

@@ -8,8 +8,9 @@ import attrs
 
 from kamlib._validators import as_tuple, aware_datetime, each, instance_of, non_empty_str
 from kamlib.errors import InvalidValueError
-from kamlib.model._checks import enum_or_raw, member_of, unique_items
+from kamlib.model._checks import enum_or_raw, member_of, register_enum_converter, unique_items
 from kamlib.model._enums import Channel, InteractionLevel, Outcome
+from kamlib.model._fast import fast_init
 
 __all__ = ["Interaction"]
 
@@ -18,14 +19,24 @@ def _to_channel(value: Channel | str) -> Channel:
     return enum_or_raw(Channel, value)
 
 
+register_enum_converter(_to_channel, Channel)
+
+
 def _to_level(value: InteractionLevel | str) -> InteractionLevel:
     return enum_or_raw(InteractionLevel, value)
+
+
+register_enum_converter(_to_level, InteractionLevel)
 
 
 def _to_outcome(value: Outcome | str) -> Outcome:
     return enum_or_raw(Outcome, value)
 
 
+register_enum_converter(_to_outcome, Outcome)
+
+
+@fast_init
 @attrs.frozen
 class Interaction:
     """One contact with an account: a meeting, call, visit, workshop...

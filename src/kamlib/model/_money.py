@@ -14,11 +14,13 @@ import attrs
 from kamlib._validators import instance_of, real
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
 from kamlib.model._checks import check_currency, currency_code, exact_real
+from kamlib.model._fast import fast_init
 from kamlib.model._time import Quarter
 
 __all__ = ["Money", "PeriodFigures"]
 
 
+@fast_init
 @attrs.frozen
 class Money:
     """An amount in one currency. Negative amounts are allowed (a loss is money too).
@@ -162,6 +164,7 @@ class Money:
         return cls(total_amount, cur)
 
 
+@fast_init
 @attrs.frozen
 class PeriodFigures:
     """What one account brought in one quarter; all three amounts in one currency.

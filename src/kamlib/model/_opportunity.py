@@ -6,8 +6,9 @@ import attrs
 
 from kamlib._validators import as_tuple, each, instance_of, non_empty_str
 from kamlib.errors import InvalidValueError
-from kamlib.model._checks import enum_or_raw, member_of, unique_items
+from kamlib.model._checks import enum_or_raw, member_of, register_enum_converter, unique_items
 from kamlib.model._enums import OpportunityStage
+from kamlib.model._fast import fast_init
 from kamlib.model._money import Money
 
 __all__ = ["Opportunity"]
@@ -19,6 +20,10 @@ def _to_stage(value: OpportunityStage | str) -> OpportunityStage:
     return enum_or_raw(OpportunityStage, value)
 
 
+register_enum_converter(_to_stage, OpportunityStage)
+
+
+@fast_init
 @attrs.frozen
 class Opportunity:
     """A deal being pursued with an account.

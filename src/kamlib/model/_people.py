@@ -9,14 +9,23 @@ import attrs
 from kamlib._validators import instance_of, non_empty_str, optional, real
 from kamlib.errors import InvalidValueError
 from kamlib.model._account import SCORE_SCALE
-from kamlib.model._checks import check_date, enum_or_raw, exact_real, member_of, plain_date
+from kamlib.model._checks import (
+    check_date,
+    enum_or_raw,
+    exact_real,
+    member_of,
+    plain_date,
+    register_enum_converter,
+)
 from kamlib.model._enums import DecisionRole, RelationshipKind, Side
+from kamlib.model._fast import fast_init
 
 __all__ = ["Portrait", "KeyPerson", "Relationship"]
 
 _LO, _HI = SCORE_SCALE
 
 
+@fast_init
 @attrs.frozen
 class Portrait:
     """Key-person portrait (关键人画像), each attribute on `SCORE_SCALE`.
@@ -44,10 +53,17 @@ def _to_side(value: Side | str) -> Side:
     return enum_or_raw(Side, value)
 
 
+register_enum_converter(_to_side, Side)
+
+
 def _to_role(value: DecisionRole | str | None) -> DecisionRole | None:
     return None if value is None else enum_or_raw(DecisionRole, value)
 
 
+register_enum_converter(_to_role, DecisionRole, optional=True)
+
+
+@fast_init
 @attrs.frozen
 class KeyPerson:
     """A person who matters to an account: a customer contact, our staff or a rival's.
@@ -114,6 +130,10 @@ def _to_rel_kind(value: RelationshipKind | str) -> RelationshipKind:
     return enum_or_raw(RelationshipKind, value)
 
 
+register_enum_converter(_to_rel_kind, RelationshipKind)
+
+
+@fast_init
 @attrs.frozen
 class Relationship:
     """A directed tie between two people (source [002]).

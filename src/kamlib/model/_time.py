@@ -14,12 +14,14 @@ import attrs
 from kamlib._validators import integer
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model._checks import check_date, exact_int
+from kamlib.model._fast import fast_init
 
 __all__ = ["Quarter"]
 
 _QUARTER_TEXT = re.compile(r"([0-9]{4})Q([1-4])")  # ASCII digits only, as str() writes
 
 
+@fast_init
 @attrs.frozen(order=True)
 class Quarter:
     """One calendar quarter, e.g. ``2024Q1`` (January to March 2024).
