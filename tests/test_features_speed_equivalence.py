@@ -285,6 +285,7 @@ def _money_features(
 # ------------------------------------------------------------------------ comparison
 def _assert_same_table(got: FeatureTable, want: FeatureTable) -> None:
     assert got.ids.tolist() == want.ids.tolist()
+    assert list(map(type, got.ids)) == list(map(type, want.ids))
     assert got.names == want.names
     assert got.values.dtype == want.values.dtype == np.float64
     assert got.values.shape == want.values.shape
@@ -300,6 +301,7 @@ def _assert_same_table(got: FeatureTable, want: FeatureTable) -> None:
     assert list(got.categorical) == list(want.categorical)
     for k, labels in want.categorical.items():
         assert got.categorical[k].tolist() == labels.tolist(), k
+        assert list(map(type, got.categorical[k])) == list(map(type, labels)), k  # str, not enum
     for g, w in zip(got.bounds(), want.bounds(), strict=True):
         assert np.array_equal(g, w, equal_nan=True)
 
@@ -555,3 +557,33 @@ def test_mixed_currencies_raise_the_same_error() -> None:
         Account("A3", "d", **base, figures=_figures(Quarter(2024, 1), [1.0], "CNY")),
     )
     _raises_the_same(lambda f: f(Portfolio(accounts=accounts), as_of=_GOOD_AS_OF, network=False))
+
+
+def test_an_exact_profit_too_large_for_a_float_fails_the_same_way() -> None:
+    """A net profit of two exact amounts can overflow a float; currencies are checked first."""
+    base: dict[str, Any] = {
+        "industry": "retail",
+        "region": "east",
+        "size_band": "large",
+        "cooperation_start": dt.date(2020, 1, 1),
+    }
+    huge = Fraction(15 * 10**307)  # a float-sized amount; twice it is not
+    figures = [
+        PeriodFigures(
+            Quarter(2025, 2),
+            Money(1.0, "USD"),
+            Money(huge, "USD"),  # type: ignore[arg-type]  # exact amounts are allowed
+            Money(-huge, "USD"),  # type: ignore[arg-type]
+        )
+    ]
+    big = Account("A0", "a", **base, figures=figures)
+    other = Account("A1", "b", **base, figures=_figures(Quarter(2024, 1), [1.0], "CNY"))
+    for accounts, error in (((big,), OverflowError), ((big, other), CurrencyMismatchError)):
+        p = Portfolio(accounts=accounts)
+
+        def call(f: Callable[..., FeatureTable], p: Portfolio = p) -> object:
+            return f(p, as_of=_GOOD_AS_OF, network=False)
+
+        with pytest.raises(error):
+            call(_reference)
+        _raises_the_same(call)

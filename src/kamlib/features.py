@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -116,15 +117,6 @@ def _window(as_of: dt.date, n: int) -> list[Quarter]:
     return out[::-1]
 
 
-def _state_at(c: Commitment, as_of: dt.datetime) -> CommitmentState | None:
-    state = None
-    for step in c.history:
-        if step.at > as_of:
-            break
-        state = step.to_state
-    return state
-
-
 def _safe_ratio(num: FloatArray, den: FloatArray, ok: NDArray[np.bool_]) -> FloatArray:
     out = np.zeros_like(num)
     np.divide(num, den, out=out, where=ok)
@@ -200,18 +192,8 @@ def extract_features(
 
     accounts = portfolio.accounts
     n = len(accounts)
-    _check_one_currency(accounts)
-
-    # Quarterly revenue/profit as (n, 2 * periods) matrices; columns oldest -> newest.
     first = _window(as_of.date(), span)[0]
-    base = first.year * 4 + first.quarter - 1  # quarter ordinal of column 0
-    cells: list[int] = []  # flat (account, quarter) positions, filled in one go below
-    rev_cells: list[float] = []
-    prof_cells: list[float] = []
-    columns: dict[str, FloatArray] = {}
-    missing: dict[str, NDArray[np.bool_]] = {}
-    cols = {k: np.zeros(n) for k in FEATURES}
-    miss = {k: np.zeros(n, dtype=np.bool_) for k in FEATURES}
+    base = first.year * 4 + first.quarter - 1  # quarter ordinal of the first window column
     try:
         nps_from = as_of - dt.timedelta(days=nps_window_days)
     except OverflowError:  # the window reaches before year 1: it holds every response
@@ -228,81 +210,30 @@ def extract_features(
         and p.left_on is not None
         and p.left_on <= day
     }
+    failure: Exception | None = None
+    try:
+        read = _read_accounts(accounts, as_of, nps_from, base, span, commitments, dm_left)
+    except Exception as e:  # e.g. an exact amount too large for a float
+        failure = e
+    if failure is not None or read.mixed_currencies:
+        _check_one_currency(accounts)  # mixed currencies are reported first, by position
+    if failure is not None:
+        raise failure
 
-    last = base + span - 1  # ordinal of the last complete quarter before as_of
-    for i, acc in enumerate(accounts):
-        since = Quarter.containing(acc.cooperation_start)
-        start = since.year * 4 + since.quarter - 1
-        lifetime, recorded = 0.0, False
-        for f in acc.figures:
-            q = f.period.year * 4 + f.period.quarter - 1
-            j = q - base
-            net = f.profit_contribution.amount - f.cost_to_serve.amount
-            if 0 <= j < span:
-                cells.append(i * span + j)
-                rev_cells.append(f.revenue.amount)
-                prof_cells.append(net)
-            if start <= q <= last:
-                lifetime += float(net)
-                recorded = True
-        cols["lifetime_profit"][i] = lifetime
-        miss["lifetime_profit"][i] = not recorded
-        latest = None
-        for survey in acc.surveys:
-            if survey.at <= as_of and (latest is None or survey.at >= latest.at):
-                latest = survey
-        if latest is not None:
-            cols["satisfaction"][i] = latest.score
-        else:
-            miss["satisfaction"][i] = True
-        scores = [r.score for r in acc.nps if nps_from < r.at <= as_of] if acc.nps else None
-        if scores:
-            promoters = sum(s >= 9 for s in scores)
-            detractors = sum(s <= 6 for s in scores)
-            cols["nps"][i] = 100.0 * (promoters - detractors) / len(scores)
-        else:
-            miss["nps"][i] = True
-        cols["cooperation_breadth"][i] = len(acc.cooperation_areas)
-        good = bad = 0
-        for c in commitments.get(acc.id, ()):
-            state = _state_at(c, as_of)
-            good += state in _GOOD
-            bad += state == CommitmentState.BROKEN
-        if good + bad:
-            cols["commitment_fulfilment"][i] = good / (good + bad)
-        else:
-            miss["commitment_fulfilment"][i] = True
-        if acc.strategic is None:
-            for k in ("strategic_fit", "value_potential", "resource_complementarity"):
-                miss[k][i] = True
-        else:
-            cols["strategic_fit"][i] = acc.strategic.strategic_fit
-            cols["value_potential"][i] = acc.strategic.value_potential
-            cols["resource_complementarity"][i] = acc.strategic.resource_complementarity
-        open_risks = acc.open_risks(as_of) if acc.risk_signals else ()
-        cols["open_risks"][i] = len(open_risks)
-        for signal in open_risks:
-            key = _RISK_COLUMNS.get(signal.kind)  # type: ignore[call-overload]
-            if key is not None:
-                cols[key][i] = 1.0
-        if acc.id in dm_left:
-            cols["risk_key_decision_maker_left"][i] = 1.0
-        if acc.renewal_intent is None:
-            miss["renewal_unclear"][i] = miss["renewal_no"][i] = True
-        else:
-            cols["renewal_unclear"][i] = acc.renewal_intent == RenewalIntent.UNCLEAR
-            cols["renewal_no"][i] = acc.renewal_intent == RenewalIntent.NO
-
+    # Quarterly revenue/profit as (n, 2 * periods) matrices; columns oldest -> newest.
     rev = np.zeros((n, span))
     prof = np.zeros((n, span))
     seen = np.zeros((n, span), dtype=np.bool_)
-    flat = np.asarray(cells, dtype=np.intp)
-    rev.ravel()[flat] = rev_cells
-    prof.ravel()[flat] = prof_cells
+    flat = np.fromiter(read.cells, dtype=np.intp, count=len(read.cells))
+    rev.ravel()[flat] = np.fromiter(read.revenue, dtype=np.float64, count=len(read.revenue))
+    prof.ravel()[flat] = np.fromiter(read.profit, dtype=np.float64, count=len(read.profit))
     seen.ravel()[flat] = True
+    cols, miss = read.cols, read.miss
     _money_features(rev, prof, seen, periods, cols, miss)
-    columns.update(cols)
-    missing.update(miss)
+    columns: dict[str, FloatArray] = {k: cols[k] for k in FEATURES}
+    missing: dict[str, NDArray[np.bool_]] = {
+        k: miss[k] if k in miss else np.zeros(n, dtype=np.bool_) for k in FEATURES
+    }
     if network:
         from kamlib.network import relationship_features
 
@@ -310,14 +241,219 @@ def extract_features(
         columns.update(rel.columns)
         missing.update(rel.missing)
     return FeatureTable.from_columns(
-        [a.id for a in accounts],
-        columns,
-        missing=missing,
-        categorical={
-            "industry": [a.industry for a in accounts],
-            "size_band": [str(a.size_band) for a in accounts],
-            "region": [a.region for a in accounts],
-        },
+        read.ids, columns, missing=missing, categorical=read.categorical
+    )
+
+
+@attrs.frozen
+class _Read:
+    """What `_read_accounts` collected: per-account columns and the window's cells."""
+
+    ids: list[str]
+    cols: dict[str, FloatArray]
+    miss: dict[str, NDArray[np.bool_]]
+    categorical: dict[str, list[str]]
+    cells: list[int]  # flat (account, window column) positions of recorded quarters
+    revenue: list[float]  # revenue of each cell
+    profit: list[float]  # profit after cost-to-serve of each cell
+    mixed_currencies: bool
+
+
+def _read_accounts(
+    accounts: tuple[Account, ...],
+    as_of: dt.datetime,
+    nps_from: dt.datetime,
+    base: int,
+    span: int,
+    commitments: Mapping[str, list[Commitment]],
+    dm_left: set[str | None],
+) -> _Read:
+    """Read every account once, in order, for every per-account feature.
+
+    The objects lie scattered in memory, so each pass over them pays a cache miss per
+    object: everything is read in this one pass, with no per-account function calls.
+    Dense values go into preallocated Python lists (default first), sparse ones (NPS,
+    fulfilment, risks) into row-index lists; each becomes a column in one numpy
+    conversion, the same per-element conversion as numpy's item assignment.
+    """
+    n = len(accounts)
+    last = base + span - 1  # ordinal of the last complete quarter before as_of
+    cells: list[int] = []
+    rev_cells: list[float] = []
+    prof_cells: list[float] = []
+    add_cell, add_rev, add_prof = cells.append, rev_cells.append, prof_cells.append
+    ids: list[str] = [""] * n
+    lifetime: list[float] = [0.0] * n
+    no_lifetime = [True] * n
+    satisfaction: list[float] = [0.0] * n
+    no_satisfaction = [True] * n
+    nps_rows: list[int] = []
+    nps_values: list[float] = []
+    breadth: list[int] = [0] * n
+    fulfilment_rows: list[int] = []
+    fulfilment_values: list[float] = []
+    fit: list[float] = [0.0] * n
+    potential: list[float] = [0.0] * n
+    complementarity: list[float] = [0.0] * n
+    no_strategic = [False] * n
+    open_rows: list[int] = []
+    open_counts: list[int] = []
+    risk_rows: dict[str, list[int]] = {k: [] for k in _RISK_COLUMNS.values()}
+    dm_rows = risk_rows["risk_key_decision_maker_left"]
+    unclear: list[bool] = [False] * n
+    renew_no: list[bool] = [False] * n
+    no_renewal = [False] * n
+    industry: list[str] = [""] * n
+    size_band: list[str] = [""] * n
+    region: list[str] = [""] * n
+    currency: str | None = None
+    mixed = False
+    risk_columns, good_states, broken = _RISK_COLUMNS, _GOOD, CommitmentState.BROKEN
+    intent_unclear, intent_no = RenewalIntent.UNCLEAR, RenewalIntent.NO
+    for i, acc in enumerate(accounts):
+        ids[i] = aid = acc.id
+        figures = acc.figures
+        if figures:
+            cur = figures[0].revenue.currency  # Account.currency
+            if cur != currency:
+                if currency is None:
+                    currency = cur
+                else:
+                    mixed = True
+            since = acc.cooperation_start  # its quarter's ordinal, as Quarter.containing
+            start = since.year * 4 + (since.month - 1) // 3
+            off = i * span - base
+            total, recorded = 0.0, False
+            for f in figures:
+                period = f.period
+                q = period.year * 4 + period.quarter - 1
+                net = f.profit_contribution.amount - f.cost_to_serve.amount
+                if base <= q <= last:
+                    add_cell(q + off)
+                    add_rev(f.revenue.amount)
+                    add_prof(net)
+                if start <= q <= last:
+                    total += float(net)
+                    recorded = True
+            if recorded:
+                lifetime[i] = total
+                no_lifetime[i] = False
+        surveys = acc.surveys
+        if surveys:
+            latest = latest_at = None
+            for survey in surveys:
+                at = survey.at
+                if at <= as_of and (latest_at is None or at >= latest_at):
+                    latest, latest_at = survey, at
+            if latest is not None:
+                satisfaction[i] = latest.score
+                no_satisfaction[i] = False
+        responses = acc.nps
+        if responses:
+            promoters = detractors = count = 0
+            for r in responses:
+                if nps_from < r.at <= as_of:
+                    score = r.score
+                    promoters += score >= 9
+                    detractors += score <= 6
+                    count += 1
+            if count:
+                nps_rows.append(i)
+                nps_values.append(100.0 * (promoters - detractors) / count)
+        breadth[i] = len(acc.cooperation_areas)
+        if commitments and aid in commitments:
+            good = bad = 0
+            for c in commitments[aid]:
+                state = None  # the state as of as_of: that of the last step at or before it
+                for step in c.history:
+                    if step.at > as_of:
+                        break
+                    state = step.to_state
+                good += state in good_states
+                bad += state == broken
+            if good + bad:
+                fulfilment_rows.append(i)
+                fulfilment_values.append(good / (good + bad))
+        strategic = acc.strategic
+        if strategic is None:
+            no_strategic[i] = True
+        else:
+            fit[i] = strategic.strategic_fit
+            potential[i] = strategic.value_potential
+            complementarity[i] = strategic.resource_complementarity
+        signals = acc.risk_signals
+        if signals:
+            count = 0
+            for signal in signals:  # open at as_of, as RiskSignal.is_open
+                resolved = signal.resolved_at
+                if signal.at <= as_of and (resolved is None or as_of < resolved):
+                    count += 1
+                    key = risk_columns.get(signal.kind)  # type: ignore[call-overload]
+                    if key is not None:
+                        risk_rows[key].append(i)
+            open_rows.append(i)
+            open_counts.append(count)
+        if aid in dm_left:
+            dm_rows.append(i)
+        intent = acc.renewal_intent
+        if intent is None:
+            no_renewal[i] = True
+        else:
+            unclear[i] = intent == intent_unclear
+            renew_no[i] = intent == intent_no
+        industry[i] = acc.industry
+        size_band[i] = str(acc.size_band)
+        region[i] = acc.region
+
+    def dense(values: list[Any]) -> FloatArray:
+        return np.array(values, dtype=np.float64)
+
+    def sparse(rows: list[int], values: list[Any] | float) -> FloatArray:
+        out = np.zeros(n)
+        out[np.array(rows, dtype=np.intp)] = values
+        return out
+
+    def absent(rows: list[int]) -> NDArray[np.bool_]:
+        out = np.ones(n, dtype=np.bool_)
+        out[np.array(rows, dtype=np.intp)] = False
+        return out
+
+    no_strat = np.array(no_strategic, dtype=np.bool_)
+    no_intent = np.array(no_renewal, dtype=np.bool_)
+    cols = {
+        "lifetime_profit": dense(lifetime),
+        "satisfaction": dense(satisfaction),
+        "nps": sparse(nps_rows, nps_values),
+        "cooperation_breadth": dense(breadth),
+        "commitment_fulfilment": sparse(fulfilment_rows, fulfilment_values),
+        "strategic_fit": dense(fit),
+        "value_potential": dense(potential),
+        "resource_complementarity": dense(complementarity),
+        **{key: sparse(rows, 1.0) for key, rows in risk_rows.items()},
+        "open_risks": sparse(open_rows, open_counts),
+        "renewal_unclear": dense(unclear),
+        "renewal_no": dense(renew_no),
+    }
+    miss = {
+        "lifetime_profit": np.array(no_lifetime, dtype=np.bool_),
+        "satisfaction": np.array(no_satisfaction, dtype=np.bool_),
+        "nps": absent(nps_rows),
+        "commitment_fulfilment": absent(fulfilment_rows),
+        "strategic_fit": no_strat,
+        "value_potential": no_strat,
+        "resource_complementarity": no_strat,
+        "renewal_unclear": no_intent,
+        "renewal_no": no_intent,
+    }
+    return _Read(
+        ids=ids,
+        cols=cols,
+        miss=miss,
+        categorical={"industry": industry, "size_band": size_band, "region": region},
+        cells=cells,
+        revenue=rev_cells,
+        profit=prof_cells,
+        mixed_currencies=mixed,
     )
 
 
