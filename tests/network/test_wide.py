@@ -31,10 +31,15 @@ from kamlib.network import (
     DEFAULT_ROLE_WEIGHTS,
     RELATIONSHIP_FEATURES,
     coverage,
+    indirect_key_persons,
+    portfolio_coverage,
+    portfolio_indirect_key_persons,
     portfolio_red_flags,
+    portfolio_who_to_meet_next,
     red_flags,
     relationship_features,
     stakeholder_graph,
+    who_to_meet_next,
 )
 from kamlib.network._common import canonical, is_active, side_of, strongest_from
 from kamlib.network._kernels import pagerank_segments, strongest_products
@@ -125,6 +130,33 @@ def assert_same_flags(pf: Portfolio, as_of: dt.datetime, share: float = 0.5) -> 
     assert got == want
 
 
+def assert_same_coverage(
+    pf: Portfolio,
+    as_of: dt.datetime,
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+    target: float = 0.8,
+) -> None:
+    """portfolio_coverage / portfolio_who_to_meet_next equal the per-graph forms."""
+    graphs = [stakeholder_graph(pf, account_id=a.id, as_of=as_of) for a in pf.accounts]
+    got = portfolio_coverage(pf, as_of=as_of, role_weights=role_weights)
+    want = tuple(coverage(G, role_weights=role_weights) for G in graphs)
+    assert got == want
+    for g, w in zip(got, want, strict=True):  # strengths take no part in ==
+        assert dict(g.strengths) == dict(w.strengths)
+    nexts = portfolio_who_to_meet_next(pf, as_of=as_of, target=target, role_weights=role_weights)
+    assert nexts == tuple(
+        who_to_meet_next(G, target=target, role_weights=role_weights) for G in graphs
+    )
+
+
+def assert_same_indirect(pf: Portfolio, as_of: dt.datetime, **kwargs: Any) -> None:
+    graphs = [stakeholder_graph(pf, account_id=a.id, as_of=as_of) for a in pf.accounts]
+    got = portfolio_indirect_key_persons(pf, as_of=as_of, **kwargs)
+    want = tuple(indirect_key_persons(G, **kwargs) for G in graphs)
+    assert got == want
+    assert [list(g) for g in got] == [list(w) for w in want]  # same key order
+
+
 # -- a portfolio with what generated ones rarely hold -------------------------------------
 
 
@@ -203,6 +235,15 @@ def test_crossing_portfolio_features_and_flags() -> None:
     )
     assert_same_flags(pf, AS_OF)
     assert_same_flags(pf, AS_OF, share=0.0)
+    assert_same_coverage(pf, AS_OF)
+    assert_same_coverage(pf, AS_OF, {"decision_maker": 1.0, "coach": 0.5}, target=1.0)
+    assert any(m is not None for m in portfolio_who_to_meet_next(pf, as_of=AS_OF))
+    assert_same_indirect(pf, AS_OF)
+    assert_same_indirect(pf, AS_OF, max_depth=1, roles=("decision_maker", "coach"))
+    assert_same_indirect(pf, AS_OF, max_depth=5, min_strength=0.3)
+    assert any(
+        paths for d in portfolio_indirect_key_persons(pf, as_of=AS_OF) for paths in d.values()
+    )
     assert_same_flags(pf, dt.datetime(2025, 6, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=9))))
 
 
@@ -302,6 +343,65 @@ def test_features_equal_the_per_account_path(
 @example(Portfolio(), AS_OF, 0.5)
 def test_flags_equal_the_per_account_path(pf: Portfolio, as_of: dt.datetime, share: float) -> None:
     assert_same_flags(pf, as_of, share)
+
+
+@given(
+    portfolios(max_accounts=4, max_people_per_account=6, max_staff=3, max_competitors=2),
+    _aware_moments(),
+    ROLE_WEIGHTS,
+    st.sampled_from([0.25, 0.5, 0.8, 1.0]),
+)
+@example(Portfolio(), AS_OF, DEFAULT_ROLE_WEIGHTS, 0.8)
+def test_coverage_and_meetings_equal_the_per_graph_path(
+    pf: Portfolio, as_of: dt.datetime, role_weights: Mapping[str, float], target: float
+) -> None:
+    assert_same_coverage(pf, as_of, role_weights, target)
+
+
+@given(
+    portfolios(max_accounts=4, max_people_per_account=7, max_staff=2, max_competitors=2),
+    _aware_moments(),
+    st.integers(1, 5),
+    st.sampled_from([("decision_maker",), ("coach", "user"), ()]),
+    st.sampled_from([0.0, 0.1, 0.5]),
+)
+@example(Portfolio(), AS_OF, 3, ("decision_maker",), 0.0)
+def test_indirect_key_persons_equal_the_per_graph_path(
+    pf: Portfolio, as_of: dt.datetime, depth: int, roles: tuple[str, ...], floor: float
+) -> None:
+    assert_same_indirect(pf, as_of, max_depth=depth, roles=roles, min_strength=floor)
+
+
+def test_a_tie_between_strongest_paths_takes_the_fewest_ties_then_the_smallest_ids() -> None:
+    """0.5 * 0.5 == 0.25: the direct tie wins; among two-tie paths the smaller id."""
+    acc = Account(
+        "A0",
+        "A0",
+        industry="x",
+        region="y",
+        size_band="small",
+        cooperation_start=dt.date(2020, 1, 1),
+    )
+    people = [
+        KeyPerson("U1", "U1", "our_staff"),
+        KeyPerson("A0.DM", "DM", "customer", account_id="A0", role="decision_maker"),
+        KeyPerson("A0.M", "M", "customer", account_id="A0"),
+        KeyPerson("A0.B", "B", "customer", account_id="A0"),
+        KeyPerson("A0.C", "C", "customer", account_id="A0", role="coach"),
+    ]
+    ties = [
+        Relationship("U1", "A0.M", "influences", 0.5),
+        Relationship("A0.M", "A0.DM", "influences", 0.5),
+        Relationship("U1", "A0.DM", "influences", 0.25),
+        Relationship("U1", "A0.B", "influences", 0.5),
+        Relationship("A0.B", "A0.C", "influences", 0.5),
+        Relationship("A0.M", "A0.C", "influences", 0.5),
+    ]
+    pf = Portfolio([acc], people, ties)
+    (cov,) = portfolio_coverage(pf, as_of=AS_OF)
+    paths = {p.person_id: p.path for p in cov.people}
+    assert paths == {"A0.DM": ("U1", "A0.DM"), "A0.C": ("U1", "A0.B", "A0.C")}
+    assert cov == coverage(stakeholder_graph(pf, account_id="A0", as_of=AS_OF))
 
 
 def _part(pf: Portfolio, keep: set[str]) -> Portfolio | None:

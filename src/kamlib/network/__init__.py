@@ -39,6 +39,8 @@ from kamlib.network._coverage import (
     PersonCoverage,
     coverage,
     meeting_priorities,
+    portfolio_coverage,
+    portfolio_who_to_meet_next,
     who_to_meet_next,
 )
 from kamlib.network._features import (
@@ -56,7 +58,12 @@ from kamlib.network._flags import (
     red_flags,
 )
 from kamlib.network._graph import merge_decision_chain, stakeholder_graph
-from kamlib.network._influence import InfluencePath, indirect_key_persons, influence_reach
+from kamlib.network._influence import (
+    InfluencePath,
+    indirect_key_persons,
+    influence_reach,
+    portfolio_indirect_key_persons,
+)
 from kamlib.network._support import (
     DEFAULT_PORTRAIT_WEIGHTS,
     PORTRAIT_ATTRIBUTES,
@@ -72,15 +79,18 @@ __all__ = [
     # influence
     "InfluencePath",
     "indirect_key_persons",
+    "portfolio_indirect_key_persons",
     "influence_reach",
     # coverage and next meeting
     "DEFAULT_ROLE_WEIGHTS",
     "PersonCoverage",
     "Coverage",
     "coverage",
+    "portfolio_coverage",
     "MeetingSuggestion",
     "meeting_priorities",
     "who_to_meet_next",
+    "portfolio_who_to_meet_next",
     # support
     "PORTRAIT_ATTRIBUTES",
     "DEFAULT_PORTRAIT_WEIGHTS",

@@ -268,24 +268,27 @@ def strongest_from(
     ``s <= 1`` never grows, and floating-point rounding is monotone, so the node
     settled first holds the exact maximum over all paths. That maximum is the value
     the portfolio-wide array path computes by Bellman-Ford
-    (`kamlib.network._kernels.strongest_products`), bit for bit. Ties between equally
-    strong paths keep the path found first (the graph is canonical, so that is
-    deterministic).
+    (`kamlib.network._kernels.strongest_products`), bit for bit.
 
     Returns:
         ``(strength, path)`` dicts keyed by reached node.
     """
     strength: dict[Hashable, float] = {}
-    pred: dict[Hashable, Hashable | None] = {}
     heap: list[tuple[float, int, Hashable]] = []
     count = itertools.count()
     for s in sources:
         if s in G and s not in strength:
             strength[s] = 1.0
-            pred[s] = None
             heapq.heappush(heap, (-1.0, next(count), s))
+    origin = frozenset(strength)
     settled: set[Hashable] = set()
     adj = G.adj
+
+    def step(u: Hashable, v: Hashable, d: Mapping[str, Any]) -> float:
+        """The strength of tie ``u -> v`` if a path may take it, else 0."""
+        s = edge_strength(where, u, v, d, weight)  # checked on every edge walked
+        return s if s > 0.0 and passable(v) else 0.0
+
     while heap:
         neg, _, u = heapq.heappop(heap)
         if u in settled:
@@ -293,21 +296,59 @@ def strongest_from(
         settled.add(u)
         here = -neg
         for v, d in adj[u].items():
-            s = edge_strength(where, u, v, d, weight)  # checked on every edge walked
-            if s <= 0.0 or v in settled or not passable(v):
+            s = step(u, v, d)
+            if s == 0.0 or v in settled:
                 continue
             cand = here * s
             if cand > strength.get(v, 0.0):
                 strength[v] = cand
-                pred[v] = u
                 heapq.heappush(heap, (-cand, next(count), v))
+    return strength, _tight_paths(G, origin, strength, step)
+
+
+def _tight_paths(
+    G: nx.DiGraph[Any],
+    origin: frozenset[Hashable],
+    strength: Mapping[Hashable, float],
+    step: Callable[[Hashable, Hashable, Mapping[str, Any]], float],
+) -> dict[Hashable, list[Hashable]]:
+    """One strongest path to every reached node, chosen by a rule the array path shares.
+
+    A tie ``u -> v`` is *tight* when ``strength[u] * s == strength[v]``: a strongest
+    path to ``u`` extended by it is a strongest path to ``v``. Among the paths of
+    tight ties from a source, take the fewest ties; among those, the one whose people
+    read backwards from ``v`` have the smallest ids (`node_key`). So a tie between
+    equally strong paths is broken by the graph's content alone, never by the order of
+    a search (`kamlib.network._kernels.tight_predecessors` does the same on arrays).
+    """
+    hop = dict.fromkeys(origin, 0)
+    frontier = sorted(origin, key=node_key)
+    rounds = 0
+    while frontier:
+        rounds += 1
+        reached = []
+        for u in frontier:
+            for v, d in G.adj[u].items():
+                if v not in hop and v in strength and strength[u] * step(u, v, d) == strength[v]:
+                    hop[v] = rounds
+                    reached.append(v)
+        frontier = reached
+    pred: dict[Hashable, Hashable] = {}
+    for v, h in hop.items():
+        if h:
+            pred[v] = min(
+                (
+                    u
+                    for u, d in G.pred[v].items()
+                    if hop.get(u) == h - 1 and strength[u] * step(u, v, d) == strength[v]
+                ),
+                key=node_key,
+            )
     paths: dict[Hashable, list[Hashable]] = {}
     for node in strength:
         chain = [node]
-        step = pred[node]
-        while step is not None:
-            chain.append(step)
-            step = pred[step]
+        while chain[-1] in pred:
+            chain.append(pred[chain[-1]])
         chain.reverse()
         paths[node] = chain
-    return strength, paths
+    return paths

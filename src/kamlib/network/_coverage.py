@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 import networkx as nx
+import numpy as np
 
-from kamlib._validators import check_real
+from kamlib._validators import check_aware_datetime, check_real
 from kamlib.errors import InvalidTypeError, UnknownIdError
+from kamlib.model import DecisionRole, Portfolio
+from kamlib.network._coded import NO_ROLE, coded
 from kamlib.network._common import (
     COMPETITOR_STAFF,
     CUSTOMER,
@@ -25,14 +29,17 @@ from kamlib.network._common import (
     side_of,
     strongest_from,
 )
+from kamlib.network._wide import Meetings, NodeView
 
 __all__ = [
     "PersonCoverage",
     "Coverage",
     "coverage",
+    "portfolio_coverage",
     "MeetingSuggestion",
     "meeting_priorities",
     "who_to_meet_next",
+    "portfolio_who_to_meet_next",
 ]
 
 
@@ -412,3 +419,171 @@ def who_to_meet_next(
     if ranked and ranked[0].gain > 0.0:
         return ranked[0]
     return None
+
+
+# -- every account at once ------------------------------------------------------------
+
+
+def _portfolio_view(where: str, portfolio: object, as_of: object) -> NodeView:
+    """The checked portfolio's coded networks as of ``as_of``'s day."""
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    check_aware_datetime(f"{where}.as_of", as_of)
+    assert isinstance(as_of, dt.datetime)
+    return NodeView(coded(portfolio), as_of.date())
+
+
+def portfolio_coverage(
+    portfolio: Portfolio,
+    *,
+    as_of: dt.datetime,
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+) -> tuple[Coverage, ...]:
+    """`coverage` of every account's standing stakeholder graph, in portfolio order.
+
+    Equal, account by account, to ``coverage(stakeholder_graph(portfolio,
+    account_id=a.id, as_of=as_of), role_weights=role_weights)``, paths and
+    ``strengths`` included, but computed for all accounts at once on the portfolio's
+    integer-coded arrays (one max-product Bellman-Ford over every account's graph):
+    about as fast for 10 000 accounts as the per-graph form is for a few hundred.
+    Source [002]: external influence, our staff swaying a key person directly or
+    through the account's own people, decides the deal.
+
+    Args:
+        portfolio: The portfolio.
+        as_of: Timezone-aware moment; a person whose ``left_on`` is on or before its
+            day is inactive.
+        role_weights: Weight of each role; default `DEFAULT_ROLE_WEIGHTS`.
+
+    Returns:
+        One `Coverage` per account.
+
+    Raises:
+        InvalidTypeError: ``portfolio`` is not a Portfolio; a parameter of the wrong
+            type.
+        InvalidValueError: Naive ``as_of``; bad role weights.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.synthetic import synthetic_portfolio
+        >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        >>> pf = synthetic_portfolio(3, seed=1, as_of=as_of)
+        >>> everyone = portfolio_coverage(pf, as_of=as_of)
+        >>> from kamlib.network import stakeholder_graph
+        >>> one = coverage(stakeholder_graph(pf, account_id=pf.accounts[1].id, as_of=as_of))
+        >>> everyone[1] == one
+        True
+    """
+    where = "portfolio_coverage"
+    weights = check_role_weights(f"{where}.role_weights", role_weights)
+    view = _portfolio_view(where, portfolio, as_of)
+    co = view.co
+    best, pred = view.coverage_paths(weights)
+    w = view.role_weight(weights)
+    score, missing = view.coverage_scores(weights)
+    key = view.customer & view.active & (view.role != NO_ROLE) & (w > 0.0)
+    ids = co.person_ids
+    person = co.node_person.tolist()
+    names = [ids[p] for p in person]
+    roles = [r.value for r in DecisionRole]
+    role = view.role.tolist()
+    strength = best.tolist()
+    before = pred.tolist()
+    weight = w.tolist()
+    is_key = key.tolist()
+    start = co.account_start.tolist()
+    out = []
+    for i in range(len(co.account_ids)):
+        people = []
+        for node in range(start[i], start[i + 1]):
+            if not is_key[node]:
+                continue
+            path: tuple[str, ...] = ()
+            if strength[node] > 0.0:
+                chain = [node]
+                while before[chain[-1]] >= 0:
+                    chain.append(before[chain[-1]])
+                path = tuple(names[x] for x in reversed(chain))
+            people.append(
+                PersonCoverage(names[node], roles[role[node]], weight[node], strength[node], path)
+            )
+        everyone = {names[x]: strength[x] for x in range(start[i], start[i + 1])}
+        out.append(Coverage(None if missing[i] else float(score[i]), tuple(people), everyone))
+    return tuple(out)
+
+
+def portfolio_who_to_meet_next(
+    portfolio: Portfolio,
+    *,
+    as_of: dt.datetime,
+    target: float = 0.8,
+    role_weights: Mapping[str, float] = DEFAULT_ROLE_WEIGHTS,
+) -> tuple[MeetingSuggestion | None, ...]:
+    """`who_to_meet_next` in every account's standing stakeholder graph, in portfolio order.
+
+    Equal, account by account, to ``who_to_meet_next(stakeholder_graph(portfolio,
+    account_id=a.id, as_of=as_of), target=target, role_weights=role_weights)``:
+    the same person, and the same coverage before and after to the bit, computed on
+    the portfolio's integer-coded arrays. Each candidate's strongest paths are one
+    more Bellman-Ford run over a copy of its account's graph; the copies of many
+    candidates run together, in chunks that bound the memory.
+
+    Args:
+        portfolio: The portfolio.
+        as_of: Timezone-aware moment; a person whose ``left_on`` is on or before its
+            day is inactive.
+        target: Strength of the tie a meeting programme would build, in (0, 1]; no
+            source gives a number, 0.8 is kamlib's default (see `meeting_priorities`).
+        role_weights: As in `coverage`.
+
+    Returns:
+        One `MeetingSuggestion` (positive gain) or ``None`` per account.
+
+    Raises:
+        InvalidTypeError: ``portfolio`` is not a Portfolio; a parameter of the wrong
+            type.
+        InvalidValueError: Naive ``as_of``; ``target`` outside (0, 1]; bad role
+            weights.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.synthetic import synthetic_portfolio
+        >>> from kamlib.network import stakeholder_graph
+        >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        >>> pf = synthetic_portfolio(3, seed=1, as_of=as_of)
+        >>> nexts = portfolio_who_to_meet_next(pf, as_of=as_of)
+        >>> graphs = [stakeholder_graph(pf, account_id=a.id, as_of=as_of) for a in pf.accounts]
+        >>> list(nexts) == [who_to_meet_next(G) for G in graphs]
+        True
+    """
+    where = "portfolio_who_to_meet_next"
+    t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
+    weights = check_role_weights(f"{where}.role_weights", role_weights)
+    view = _portfolio_view(where, portfolio, as_of)
+    co = view.co
+    m = Meetings(view, weights, t)
+    ids = co.person_ids
+    out: list[MeetingSuggestion | None] = []
+    gain = m.gain
+    start = co.account_start.tolist()
+    for i in range(len(co.account_ids)):
+        lo, hi = start[i], start[i + 1]
+        block = gain[lo:hi]
+        if hi == lo or not m.candidate[lo:hi].any():
+            out.append(None)
+            continue
+        top = float(block.max())
+        if not top > 0.0:
+            out.append(None)
+            continue
+        node = lo + int(np.flatnonzero(block == top)[0])  # the smallest id among equals
+        out.append(
+            MeetingSuggestion(
+                ids[int(co.node_person[node])],
+                float(m.now[node]),
+                t,
+                float(m.before[i]),
+                float(m.after[node]),
+            )
+        )
+    return tuple(out)

@@ -116,11 +116,14 @@ def relationship_features(
     persons; source [002] adds the network and the portraits. Columns and formulas:
     `RELATIONSHIP_FEATURES`. Rows follow ``portfolio.accounts``.
 
-    **How the work is split.** Stakeholder graphs are small and separate per
-    account (about 30 people each), so each account's graph
-    (`stakeholder_graph` with ``account_id``, active as of ``as_of``) is
-    built and analysed on its own; the cost is linear in the number of accounts,
-    and any slice of accounts (a Dask or Spark partition) gives the same rows.
+    **All accounts at once.** The columns are computed for every account together
+    on the portfolio's integer-coded arrays (derived once and kept on the portfolio):
+    one max-product Bellman-Ford for coverage, one batched PageRank with each
+    account's own stopping rule for the reach, sequential sums in sorted node order.
+    Each row equals what the per-account graph (`stakeholder_graph` with
+    ``account_id``, active as of ``as_of``) gives `coverage` and `weighted_support`,
+    to the bit, so any slice of accounts (a Dask or Spark partition) gives the same
+    rows.
 
     Args:
         portfolio: The portfolio.
@@ -137,8 +140,9 @@ def relationship_features(
     Raises:
         InvalidTypeError: Wrong argument types.
         InvalidValueError: Naive ``as_of``, bad weights (a ``role_weights`` key
-            must be a decision role) or window.
-        ReportingCycleError: Never for a valid portfolio (checked on construction).
+            must be a decision role) or window; an account's influence reach that
+            does not converge in 100 iterations (``alpha`` close to 1), naming
+            ``relationship_features.alpha`` and the account.
 
     Examples:
         >>> import datetime as dt

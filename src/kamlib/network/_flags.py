@@ -487,8 +487,9 @@ def portfolio_red_flags(
 ) -> tuple[RedFlags, ...]:
     """`red_flags` of every account (standing network), in portfolio order.
 
-    The work is split per account: each account's graph is built and analysed on
-    its own (see `relationship_features` for the split).
+    Equal, account by account, to `red_flags` (the same flags, texts and people),
+    but computed for all accounts at once on the portfolio's integer-coded arrays,
+    without building a graph per account (see `relationship_features`).
 
     Args:
         portfolio: The portfolio.

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
 import networkx as nx
 import numpy as np
 
-from kamlib._validators import check_int, check_real
-from kamlib.errors import InvalidTypeError, InvalidValueError, KamlibError
+from kamlib._validators import check_aware_datetime, check_int, check_real
+from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.model import DecisionRole, Portfolio
+from kamlib.network._coded import ROLE_CODE, coded
 from kamlib.network._common import (
     CUSTOMER,
     DECISION_MAKER,
@@ -25,9 +28,15 @@ from kamlib.network._common import (
     node_key,
     side_of,
 )
-from kamlib.network._kernels import pagerank_segments, segment_sum
+from kamlib.network._kernels import pagerank_one, segment_sum
+from kamlib.network._wide import NodeView, bounded_levels
 
-__all__ = ["InfluencePath", "indirect_key_persons", "influence_reach"]
+__all__ = [
+    "InfluencePath",
+    "indirect_key_persons",
+    "portfolio_indirect_key_persons",
+    "influence_reach",
+]
 
 
 @attrs.frozen
@@ -299,35 +308,116 @@ def influence_reach(
             dst.append(index[u])
             strengths.append(s)
     return dict(
-        zip(nodes, _pagerank_kernel(n, src, dst, strengths, p, a, iters, eps).tolist(), strict=True)
+        zip(nodes, pagerank_one(n, src, dst, strengths, p, a, iters, eps).tolist(), strict=True)
     )
 
 
-def _pagerank_kernel(
-    n: int,
-    src: list[int],
-    dst: list[int],
-    w: list[float],
-    p: np.ndarray[Any, np.dtype[np.float64]],
-    alpha: float,
-    max_iter: int,
-    tol: float,
-    fail: Callable[[int], KamlibError] | None = None,
-) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Weighted PageRank of one graph on an edge list: `pagerank_segments`, one segment.
+def portfolio_indirect_key_persons(
+    portfolio: Portfolio,
+    *,
+    as_of: dt.datetime,
+    max_depth: int | np.integer[Any] = 3,
+    roles: Iterable[str] = (DECISION_MAKER,),
+    min_strength: float = 0.0,
+) -> tuple[dict[str, tuple[InfluencePath, ...]], ...]:
+    """`indirect_key_persons` of every account's standing stakeholder graph, in order.
 
-    The same kernel serves the portfolio-wide array path, so one account's reach is the
-    same alone and among all accounts, to the bit.
+    Equal, account by account, to ``indirect_key_persons(stakeholder_graph(portfolio,
+    account_id=a.id, as_of=as_of), max_depth=..., roles=..., min_strength=...)``:
+    the same people, chains and strengths to the bit (source rule [002]: the indirect
+    key person, 间接关键人, sways a key person from inside the account). The chains
+    towards every key person of every account grow together on the portfolio's
+    integer-coded arrays, one round per tie of depth.
+
+    Args:
+        portfolio: The portfolio.
+        as_of: Timezone-aware moment; a person whose ``left_on`` is on or before its
+            day is inactive.
+        max_depth: Longest chain, in ties (1 = direct influencers only).
+        roles: Roles of the people to explain (default: decision-makers).
+        min_strength: Drop chains whose strength is not above this.
+
+    Returns:
+        One ``{key person id: (InfluencePath, ...)}`` per account.
+
+    Raises:
+        InvalidTypeError: ``portfolio`` is not a Portfolio; a parameter of the wrong
+            type.
+        InvalidValueError: Naive ``as_of``; ``max_depth < 1``; ``min_strength``
+            outside [0, 1]; a name in ``roles`` that is not a decision role.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.synthetic import synthetic_portfolio
+        >>> from kamlib.network import stakeholder_graph
+        >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        >>> pf = synthetic_portfolio(3, seed=1, as_of=as_of)
+        >>> every = portfolio_indirect_key_persons(pf, as_of=as_of)
+        >>> graphs = [stakeholder_graph(pf, account_id=a.id, as_of=as_of) for a in pf.accounts]
+        >>> list(every) == [indirect_key_persons(G) for G in graphs]
+        True
     """
-    return pagerank_segments(
-        np.zeros(n, dtype=np.intp),
-        1,
-        np.asarray(src, dtype=np.intp),
-        np.asarray(dst, dtype=np.intp),
-        np.asarray(w, dtype=np.float64),
-        p,
-        alpha=alpha,
-        max_iter=max_iter,
-        tol=tol,
-        fail=fail,
-    )
+    where = "portfolio_indirect_key_persons"
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    check_aware_datetime(f"{where}.as_of", as_of)
+    depth = check_int(f"{where}.max_depth", max_depth, ge=1)
+    floor = check_real(f"{where}.min_strength", min_strength, ge=0.0, le=1.0)
+    if isinstance(roles, str) or not isinstance(roles, Iterable):
+        raise InvalidTypeError(f"{where}.roles", roles, "must be an iterable of role names")
+    wanted = frozenset(check_role(f"{where}.roles[{i}]", r) for i, r in enumerate(roles))
+    view = NodeView(coded(portfolio), as_of.date())
+    co = view.co
+    codes = frozenset(ROLE_CODE[DecisionRole(r)] for r in wanted)
+    targets, offset, levels = bounded_levels(view, codes, depth)
+    names = co.person_ids
+    person = co.node_person.tolist()
+    start = co.account_start.tolist()
+    seg = view.seg.tolist()
+    # every round's improvements, by instance node: (round, value, next instance node)
+    history: dict[int, list[tuple[int, float, int]]] = {}
+    for k, (nodes, values, nexts) in enumerate(levels, start=1):
+        for x, val, nxt in zip(nodes.tolist(), values.tolist(), nexts.tolist(), strict=True):
+            history.setdefault(x, []).append((k, val, nxt))
+    out: list[dict[str, tuple[InfluencePath, ...]]] = [{} for _ in co.account_ids]
+    active_key = view.active & np.isin(view.role, sorted(codes))
+    for node in np.flatnonzero(active_key & ~view.customer).tolist():
+        out[seg[node]][names[person[node]]] = ()  # a key person who is not customer-side
+    width = np.diff(co.account_start).tolist()
+    for target, base in zip(targets.tolist(), offset.tolist(), strict=True):
+        acc = seg[target]
+        shift = start[acc] - base  # instance node + shift = local node
+        tname = names[person[target]]
+        home = target - shift
+        paths = []
+        for x in range(base, base + width[acc]):
+            seen = history.get(x)
+            if seen is None:
+                continue
+            j, strength, nxt = seen[-1]
+            if strength <= floor:
+                continue
+            chain = [names[person[x + shift]]]
+            while nxt != home:
+                chain.append(names[person[nxt + shift]])
+                j, _, nxt = _latest(history[nxt], j - 1)
+            chain.append(tname)
+            paths.append(InfluencePath(chain[0], tname, strength, tuple(chain)))
+        paths.sort(key=lambda p: (-p.strength, node_key(p.source)))
+        out[acc][tname] = tuple(paths)
+    return tuple(_in_graph_order(d) for d in out)
+
+
+def _latest(entries: list[tuple[int, float, int]], level: int) -> tuple[int, float, int]:
+    """The last of a node's improvements made by round ``level``."""
+    for entry in reversed(entries):
+        if entry[0] <= level:
+            return entry
+    raise AssertionError("a chain's next person improved in an earlier round")
+
+
+def _in_graph_order(
+    found: dict[str, tuple[InfluencePath, ...]],
+) -> dict[str, tuple[InfluencePath, ...]]:
+    """Key persons in sorted id order, as `indirect_key_persons` lists them."""
+    return {k: found[k] for k in sorted(found, key=node_key)}

@@ -20,13 +20,21 @@ portfolio-wide array path and the one-graph path agree exactly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kamlib.errors import InvalidValueError, KamlibError
 
-__all__ = ["segment_sum", "strongest_products", "pagerank_segments", "reach_failure"]
+__all__ = [
+    "segment_sum",
+    "strongest_products",
+    "tight_predecessors",
+    "pagerank_segments",
+    "pagerank_one",
+    "reach_failure",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -66,6 +74,41 @@ def strongest_products(
         before = best.copy()
         np.maximum.at(best, v, cand)
         changed = best > before
+
+
+def tight_predecessors(
+    n: int,
+    eu: IntArray,
+    ev: IntArray,
+    es: FloatArray,
+    sources: BoolArray,
+    best: FloatArray,
+) -> IntArray:
+    """The predecessor of every reached node on its canonical strongest path (-1: none).
+
+    The rule of `kamlib.network._common._tight_paths`: over the *tight* ties
+    (``best[u] * s == best[v]``), the fewest ties from a source, then the smallest
+    predecessor. Node numbers must follow sorted ids within each segment, so the
+    smallest number is the smallest id.
+    """
+    tight = (best[eu] > 0.0) & (best[eu] * es == best[ev]) & ~sources[ev]
+    tu, tv = eu[tight], ev[tight]
+    hop = np.where(sources, 0, -1)
+    frontier = sources
+    rounds = 0
+    while True:
+        rounds += 1
+        sel = frontier[tu] & (hop[tv] < 0)
+        if not sel.any():
+            break
+        frontier = np.zeros(n, dtype=np.bool_)
+        frontier[tv[sel]] = True
+        hop[frontier] = rounds
+    ok = (hop[tu] >= 0) & (hop[tu] == hop[tv] - 1)
+    pred = np.full(n, n, dtype=np.intp)
+    np.minimum.at(pred, tv[ok], tu[ok])
+    pred[pred == n] = -1
+    return pred
 
 
 def pagerank_segments(
@@ -151,4 +194,34 @@ def reach_failure(where: str, alpha: float, label: str) -> KamlibError:
         f"{where}.alpha",
         alpha,
         f"the influence reach of {label} did not converge in 100 iterations; lower alpha",
+    )
+
+
+def pagerank_one(
+    n: int,
+    src: list[int],
+    dst: list[int],
+    w: list[float],
+    p: np.ndarray[Any, np.dtype[np.float64]],
+    alpha: float,
+    max_iter: int,
+    tol: float,
+    fail: Callable[[int], KamlibError] | None = None,
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Weighted PageRank of one graph on an edge list: `pagerank_segments`, one segment.
+
+    The same kernel serves the portfolio-wide array path, so one account's reach is the
+    same alone and among all accounts, to the bit.
+    """
+    return pagerank_segments(
+        np.zeros(n, dtype=np.intp),
+        1,
+        np.asarray(src, dtype=np.intp),
+        np.asarray(dst, dtype=np.intp),
+        np.asarray(w, dtype=np.float64),
+        p,
+        alpha=alpha,
+        max_iter=max_iter,
+        tol=tol,
+        fail=fail,
     )

@@ -23,8 +23,7 @@ from kamlib.network._common import (
     is_active,
     side_of,
 )
-from kamlib.network._influence import _pagerank_kernel
-from kamlib.network._kernels import reach_failure, segment_sum
+from kamlib.network._kernels import pagerank_one, reach_failure, segment_sum
 
 __all__ = [
     "DEFAULT_PORTRAIT_WEIGHTS",
@@ -209,7 +208,7 @@ def influence_weights(
                 dst.append(i)
                 strengths.append(s)
     label = H.graph.get("account_id")
-    x = _pagerank_kernel(
+    x = pagerank_one(
         len(inner),
         src,
         dst,

@@ -32,6 +32,7 @@ from kamlib.network._kernels import (
     reach_failure,
     segment_sum,
     strongest_products,
+    tight_predecessors,
 )
 from kamlib.network._support import MeanRule
 
@@ -101,6 +102,16 @@ class NodeView:
         missing = ~(den > 0.0)
         score = np.where(missing, 0.0, num / np.where(missing, 1.0, den))
         return score, missing
+
+    def coverage_paths(self, weights: Mapping[str, float]) -> tuple[FloatArray, IntArray]:
+        """Our strongest-path strengths and each node's canonical predecessor (-1: none)."""
+        co = self.co
+        passable = self.active & (self.side != COMPETITOR_CODE)
+        ok = (self.edge_s > 0.0) & passable[co.edge_v]
+        eu, ev, es = co.edge_u[ok], co.edge_v[ok], self.edge_s[ok]
+        n = self.seg.shape[0]
+        best = strongest_products(n, eu, ev, es, self.ours)
+        return best, tight_predecessors(n, eu, ev, es, self.ours, best)
 
     # -- influence and support ----------------------------------------------------------
 
@@ -231,3 +242,151 @@ class FlagParts:
             self.signal[i] = any(
                 s.kind == RiskKind.KEY_DECISION_MAKER_LEFT for s in acc.open_risks(as_of)
             )
+
+
+def _blocks(co: Coded, accounts: IntArray, width: IntArray) -> tuple[IntArray, IntArray]:
+    """Replicate account blocks: for instance ``k`` a copy of account ``accounts[k]``.
+
+    Returns ``(node, offset)``: for every instance node, the local node it copies, and
+    for every instance the position of its first node. ``width`` holds each account's
+    node count.
+    """
+    sizes = width[accounts]
+    offset = np.cumsum(sizes) - sizes
+    total = int(sizes.sum())
+    within = np.arange(total) - np.repeat(offset, sizes)
+    node = np.repeat(co.account_start[accounts], sizes) + within
+    return node, offset
+
+
+class Meetings:
+    """Who to meet next in every account, on arrays (see `who_to_meet_next`)."""
+
+    #: Instance edges per chunk of the candidates' strongest-path runs: bounds memory
+    #: (about 60 bytes an edge); kamlib's own tuning number, it does not change results.
+    CHUNK_EDGES: Final = 2_000_000
+
+    def __init__(self, view: NodeView, weights: Mapping[str, float], target: float) -> None:
+        co = view.co
+        n = view.n_accounts
+        seg = view.seg
+        best, w = view.coverage_strengths(weights)
+        key = w > 0.0
+        self.before, self.no_key = view.coverage_scores(weights)
+        self.now = best
+        self.target = target
+        passable = view.active & (view.side != COMPETITOR_CODE)
+        ok = (view.edge_s > 0.0) & passable[co.edge_v]
+        eu, ev, es = co.edge_u[ok], co.edge_v[ok], view.edge_s[ok]
+        # each account's traversable edges as a block, for replication
+        edge_start = np.searchsorted(seg[eu], np.arange(n + 1))
+        width = np.diff(co.account_start)
+        ewidth = np.diff(edge_start)
+        candidate = view.customer & view.active & ~self.no_key[seg]
+        gain_of = np.zeros(seg.shape[0])
+        after_of = np.repeat(self.before, width)
+        trial = np.flatnonzero(candidate & (target > best))
+        total_w = segment_sum(seg[key], w[key], n)
+        cost = ewidth[seg[trial]] + width[seg[trial]]
+        start = 0
+        while start < trial.shape[0]:
+            stop = start + 1
+            budget = cost[start]
+            while stop < trial.shape[0] and budget + cost[stop] <= self.CHUNK_EDGES:
+                budget += cost[stop]
+                stop += 1
+            chunk = trial[start:stop]
+            start = stop
+            acc = seg[chunk]
+            node, offset = _blocks(co, acc, width)
+            inst = np.repeat(np.arange(chunk.shape[0]), width[acc])
+            # the chunk's edges: each account's block, shifted to its instance's nodes
+            enode, _ = _blocks_edges(edge_start, acc, ewidth)
+            shift = np.repeat(offset - co.account_start[acc], ewidth[acc])
+            sources = np.zeros(node.shape[0], dtype=np.bool_)
+            sources[offset + (chunk - co.account_start[acc])] = True
+            reach = strongest_products(
+                node.shape[0], eu[enode] + shift, ev[enode] + shift, es[enode], sources
+            )
+            kx = key[node]
+            improved = np.maximum(best[node[kx]], target * reach[kx])
+            score = segment_sum(inst[kx], w[node[kx]] * improved, chunk.shape[0])
+            score = score / total_w[acc]
+            after_of[chunk] = np.maximum(self.before[acc], score)
+        gain_of[candidate] = after_of[candidate] - np.repeat(self.before, width)[candidate]
+        self.after = after_of
+        self.gain = gain_of
+        self.candidate = candidate
+
+
+def _blocks_edges(
+    edge_start: IntArray, accounts: IntArray, ewidth: IntArray
+) -> tuple[IntArray, IntArray]:
+    """The edges of each instance's account block, in order (as `_blocks`, for edges)."""
+    sizes = ewidth[accounts]
+    offset = np.cumsum(sizes) - sizes
+    within = np.arange(int(sizes.sum())) - np.repeat(offset, sizes)
+    return np.repeat(edge_start[accounts], sizes) + within, offset
+
+
+def bounded_levels(
+    view: NodeView, wanted: frozenset[int], depth: int
+) -> tuple[IntArray, IntArray, list[tuple[IntArray, FloatArray, IntArray]]]:
+    """`_bounded_strongest` for every key person of every account, on arrays.
+
+    One *instance* per active customer-side person whose role code is in ``wanted``:
+    a copy of its account's graph in which the chains towards it are grown backwards,
+    round by round, over the influence ties among active customer-side people. Round
+    ``k`` offers each person ``u`` the candidates ``value(v) * s(u -> v)`` from the
+    people ``v`` improved in round ``k - 1``; ``u`` takes the largest if it beats what
+    it holds, and of equal largest the smallest ``v``: exactly what the per-graph loop
+    keeps when it walks its frontier in id order and replaces only on a strict
+    improvement.
+
+    Returns:
+        ``(targets, offset, levels)``: the local node of each instance's key person,
+        the first instance node of each instance, and per round the
+        ``(instance nodes, values, next instance nodes)`` that improved in it.
+    """
+    co = view.co
+    ok = view.customer & view.active
+    targets = np.flatnonzero(ok & np.isin(view.role, sorted(wanted)))
+    width = np.diff(co.account_start)
+    acc = view.seg[targets]
+    node, offset = _blocks(co, acc, width)
+    n = node.shape[0]
+    good = (view.edge_s > 0.0) & ok[co.edge_u] & ok[co.edge_v]
+    eu, ev, es = co.edge_u[good], co.edge_v[good], view.edge_s[good]
+    edge_start = np.searchsorted(view.seg[eu], np.arange(view.n_accounts + 1))
+    ewidth = np.diff(edge_start)
+    enode, _ = _blocks_edges(edge_start, acc, ewidth)
+    shift = np.repeat(offset - co.account_start[acc], ewidth[acc])
+    iu, iv, s = eu[enode] + shift, ev[enode] + shift, es[enode]
+    target_at = offset + (targets - co.account_start[acc])
+    is_target = np.zeros(n, dtype=np.bool_)
+    is_target[target_at] = True
+    keep = ~is_target[iu]  # a chain never passes through its own key person
+    iu, iv, s = iu[keep], iv[keep], s[keep]
+    value = np.zeros(n)
+    value[target_at] = 1.0
+    frontier = is_target
+    levels: list[tuple[IntArray, FloatArray, IntArray]] = []
+    for _ in range(depth):
+        live = frontier[iv]
+        if not live.any():
+            break
+        u, v = iu[live], iv[live]
+        cand = value[v] * s[live]
+        top = np.zeros(n)
+        np.maximum.at(top, u, cand)
+        first = np.full(n, n, dtype=np.intp)
+        hit = cand == top[u]
+        np.minimum.at(first, u[hit], v[hit])
+        improved = top > value
+        nodes = np.flatnonzero(improved)
+        if nodes.shape[0] == 0:
+            break
+        levels.append((nodes, top[nodes], first[nodes]))
+        value[nodes] = top[nodes]
+        frontier = improved
+    return targets, offset, levels
