@@ -25,7 +25,8 @@ sight (``gc.freeze``): its full collections walk every tracked object, and the b
 own millions of inputs would otherwise be charged, by chance, to whichever side
 triggered a collection. The objects each side makes are collected as usual.
 
-Full size: 20 000 accounts (~1.7M records, about 90 s); smoke: 200 accounts.
+Full size: 20 000 accounts (~1.7M records; best of ``k = 2``, no warm-up: about two
+minutes on a quiet machine, a third of it the generator); smoke: 200 accounts (~3 s).
 Run alone with ``python benchmarks/run.py --only build [--smoke]``.
 """
 
@@ -193,7 +194,7 @@ def _per_record(row: Row, n: int) -> Row:
 def run(smoke: bool, k: int | None = None) -> list[Row]:
     """Time record objects, Portfolio checks, the total and serde, against the floor."""
     n_accounts = 200 if smoke else 20_000
-    k = k or (2 if smoke else 3)
+    k = k or 2  # full size: each run is seconds long, and the whole bench must stay short
     warmup = 1 if smoke else 0  # a full-size run is warm enough on its own
     verdict = not smoke
     t0 = time.perf_counter()
