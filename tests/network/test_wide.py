@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tests.network.test_properties import stakeholder_graphs
 
 from kamlib.errors import InvalidValueError
 from kamlib.model import Account, Interaction, KeyPerson, Portfolio, Portrait, Relationship
@@ -478,6 +477,41 @@ def test_the_crossing_portfolio_in_any_order_gives_the_same_rows() -> None:
 
 
 # -- the kernels --------------------------------------------------------------------------
+
+
+@st.composite
+def stakeholder_graphs(draw: st.DrawFn, *, max_people: int = 9) -> nx.DiGraph[str]:
+    """Small graphs for the path kernels: sides, activity, and strengths that tie often."""
+    people = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["customer", "customer", "our_staff", "competitor_staff"]),
+                st.booleans() | st.just(True),
+            ),
+            min_size=1,
+            max_size=max_people,
+        )
+    )
+    n = len(people)
+    ties = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+                st.sampled_from(["influences", "influences", "reports_to"]),
+                st.sampled_from([0.0, 0.25, 0.5, 1.0]) | st.floats(0.0, 1.0),
+            ),
+            unique_by=lambda t: (t[0], t[1]),
+            max_size=3 * n,
+        )
+    )
+    G: nx.DiGraph[str] = nx.DiGraph()
+    for i, (side, active) in enumerate(people):
+        G.add_node(f"N{i}", side=side, active=active)
+    for i, j, kind, strength in ties:
+        if i != j:
+            G.add_edge(f"N{i}", f"N{j}", kind=kind, strength=strength)
+    return G
 
 
 def _edge_arrays(G: nx.DiGraph[str], passable: Any) -> tuple[list[str], Any, Any, Any]:
