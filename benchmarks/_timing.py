@@ -7,14 +7,18 @@ side; the ratio is ``best candidate / best baseline``. One untimed ``gc.collect(
 before each case (not before each run: it would evict the caches, and small baselines
 would then be timed cold), then ``warmup`` untimed pairs (default one: first touches of
 fresh inputs and lazily built caches are nobody's steady state); each run's result is
-released outside the timed region.
+released outside the timed region. An optional ``setup`` runs, untimed, before every run
+of either side (e.g. clearing a cache, so that every run is a cold one).
 
 Every row is a plain dict (JSON-ready) with ``bench``, ``case``, ``n``, ``seconds`` (best
 candidate run), ``baseline`` (what the baseline does), ``baseline_seconds``, ``ratio``,
 ``target`` (``None`` when the case is informative), ``met`` (``True``/``False``, or
 ``None`` without a target or without a verdict, as in smoke mode), ``k``, ``spread`` and
 ``baseline_spread`` (worst / best of the ``k`` runs: how noisy the figure is), the raw
-``runs`` and ``baseline_runs``, and a ``note``.
+``runs`` and ``baseline_runs``, ``seconds_target`` (``None`` unless the row judges an
+absolute time, see :func:`single`) and a ``note``. A bench may add fields of its own
+(e.g. ``peak_mib``); :data:`OPTIONAL_COLUMNS` among them are shown in the table when
+some row has them.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ TABLE_COLUMNS = (
     "spread",
     "baseline",
 )
+# shown after TABLE_COLUMNS, only in a table where some row has them
+OPTIONAL_COLUMNS = ("peak_mib",)
 
 
 def _once(fn: Callable[[], object]) -> float:
@@ -50,23 +56,34 @@ def _once(fn: Callable[[], object]) -> float:
 
 
 def interleaved(
-    candidate: Callable[[], object], baseline: Callable[[], object], k: int, warmup: int = 1
+    candidate: Callable[[], object],
+    baseline: Callable[[], object],
+    k: int,
+    warmup: int = 1,
+    setup: Callable[[], object] | None = None,
 ) -> tuple[list[float], list[float]]:
     """Run ``baseline, candidate`` alternately ``k`` times; return (candidate, baseline) runs.
 
-    ``warmup`` untimed ``baseline, candidate`` pairs run first.
+    ``warmup`` untimed ``baseline, candidate`` pairs run first. ``setup``, when given,
+    runs untimed before every run of either side (the warm-up runs included).
     """
     if k < 1:
         raise ValueError(f"k must be >= 1; got {k}")
+
+    def once(fn: Callable[[], object]) -> float:
+        if setup is not None:
+            setup()
+        return _once(fn)
+
     cand: list[float] = []
     base: list[float] = []
     gc.collect()  # the previous case's garbage is not this case's cost
     for _ in range(warmup):
-        _once(baseline)
-        _once(candidate)
+        once(baseline)
+        once(candidate)
     for _ in range(k):
-        base.append(_once(baseline))
-        cand.append(_once(candidate))
+        base.append(once(baseline))
+        cand.append(once(candidate))
     return cand, base
 
 
@@ -87,13 +104,15 @@ def compare(
     verdict: bool = True,
     warmup: int = 1,
     note: str = "",
+    setup: Callable[[], object] | None = None,
 ) -> Row:
     """Time ``candidate`` against ``baseline`` interleaved, best of ``k`` each; one row.
 
     ``met`` is ``ratio <= target`` when a ``target`` is given and ``verdict`` is true
     (full sizes); otherwise ``None``: tiny smoke sizes say nothing about the target.
+    ``setup`` runs untimed before every run (see :func:`interleaved`).
     """
-    cand, base = interleaved(candidate, baseline, k, warmup)
+    cand, base = interleaved(candidate, baseline, k, warmup, setup)
     seconds, base_seconds = min(cand), min(base)
     ratio = seconds / base_seconds
     return {
@@ -112,28 +131,56 @@ def compare(
         "baseline_spread": _spread(base),
         "runs": cand,
         "baseline_runs": base,
+        "seconds_target": None,
         "note": note,
     }
 
 
-def single(bench: str, case: str, n: int, seconds: float, *, note: str = "") -> Row:
-    """A row without a baseline (a time for scale, e.g. building the inputs, timed once)."""
+def single(
+    bench: str,
+    case: str,
+    n: int,
+    seconds: float,
+    *,
+    note: str = "",
+    runs: Sequence[float] | None = None,
+    seconds_target: float | None = None,
+    verdict: bool = True,
+    warmup: int = 0,
+) -> Row:
+    """A row without a measured baseline: a time for scale, or against a time budget.
+
+    By default ``seconds`` was timed once. ``runs`` (the ``k`` timed runs, e.g. a
+    :func:`compare` row's ``runs``) gives ``k`` and ``spread``; ``seconds`` is then their
+    best. With ``seconds_target`` (an absolute budget, in seconds) the budget stands in
+    for the baseline: ``baseline_seconds`` is the budget (not a measurement),
+    ``ratio = seconds / seconds_target``, ``target`` is 1.0 and ``met`` is
+    ``seconds <= seconds_target`` (``None`` when ``verdict`` is false, as in smoke mode).
+    Budgets are machine-dependent; say which machine in the ``note`` if it matters.
+    """
+    timed = [seconds] if runs is None else list(runs)
+    if not timed:
+        raise ValueError("runs must hold at least one time")
+    if runs is not None:
+        seconds = min(timed)
+    budgeted = seconds_target is not None
     return {
         "bench": bench,
         "case": case,
         "n": n,
         "seconds": seconds,
-        "baseline": None,
-        "baseline_seconds": None,
-        "ratio": None,
-        "target": None,
-        "met": None,
-        "k": 1,
-        "warmup": 0,
-        "spread": None,
+        "baseline": f"budget {seconds_target:g} s (not timed)" if budgeted else None,
+        "baseline_seconds": seconds_target,
+        "ratio": seconds / seconds_target if seconds_target is not None else None,
+        "target": 1.0 if budgeted else None,
+        "met": (seconds <= seconds_target) if (seconds_target is not None and verdict) else None,
+        "k": len(timed),
+        "warmup": warmup,
+        "spread": _spread(timed) if runs is not None else None,
         "baseline_spread": None,
-        "runs": [seconds],
+        "runs": timed,
         "baseline_runs": [],
+        "seconds_target": seconds_target,
         "note": note,
     }
 
@@ -149,7 +196,18 @@ def _fmt(value: Any) -> str:
 
 
 def table(rows: Sequence[Row], columns: Sequence[str] = TABLE_COLUMNS) -> str:
-    """The rows as a fixed-width text table (``met``: yes / NO / blank = no verdict)."""
+    """The rows as a fixed-width text table (``met``: yes / NO / blank = no verdict).
+
+    :data:`OPTIONAL_COLUMNS` that some row holds (not ``None``) follow ``columns``.
+    """
+    columns = [
+        *columns,
+        *(
+            c
+            for c in OPTIONAL_COLUMNS
+            if c not in columns and any(r.get(c) is not None for r in rows)
+        ),
+    ]
     cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
