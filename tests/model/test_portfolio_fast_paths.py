@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,7 +40,7 @@ from kamlib.model import (
     RelationshipKind,
     Side,
 )
-from kamlib.model._portfolio import _acyclic
+from kamlib.model._portfolio import _acyclic, _acyclic_codes
 
 T0 = dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC)
 D0 = dt.date(2023, 1, 1)
@@ -492,3 +493,59 @@ def test_duplicates_named_in_walk_order() -> None:
         "Portfolio.relationships[1]",
     ]
     assert errors[-1].value == ("P1", "P2", "influences", None)  # type: ignore[attr-defined]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 150), st.integers(0, 150)).filter(lambda e: e[0] != e[1]),
+        max_size=120,
+    ),
+    st.booleans(),
+)
+def test_peeling_rounds_and_the_kahn_tail_agree_with_networkx(
+    edges: list[tuple[int, int]], chain_first: bool
+) -> None:
+    """Deep chains (over 64 peeling rounds) finish in the one-node loop; same verdict."""
+    if chain_first:  # a 100-long chain makes the peeling run out of rounds
+        edges = [(i, i + 1) for i in range(100)] + edges
+    src = np.array([a for a, _ in edges], dtype=np.intp)
+    dst = np.array([b for _, b in edges], dtype=np.intp)
+    graph: nx.DiGraph[int] = nx.DiGraph()
+    graph.add_edges_from(edges)
+    want = nx.is_directed_acyclic_graph(graph)
+    assert _acyclic_codes(src, dst, 151) == want
+    assert _acyclic_codes(src, dst) == want
+
+
+def test_relationship_ends_are_the_positions_of_the_people() -> None:
+    people = [
+        KeyPerson("U1", "U1", "our_staff"),
+        KeyPerson("P1", "P1", "customer", account_id="A1"),
+        KeyPerson("P2", "P2", "customer", account_id="A1"),
+    ]
+    rels = [
+        Relationship("P2", "P1", "reports_to", 1.0),
+        Relationship("U1", "P2", "influences", 0.5),
+    ]
+    pf = Portfolio([_acc("A1")], people, rels)
+    ends = pf._relationship_ends()
+    assert ends.source.tolist() == [2, 0]
+    assert ends.target.tolist() == [1, 2]
+    assert ends.reports.tolist() == [True, False]
+    assert ends.standing.tolist() == [True, True]
+    assert not ends.source.flags.writeable
+    assert pf._people_positions(["P2", "U1", "nobody"]).tolist() == [2, 0, -1]
+
+
+def test_two_different_missing_ends_are_not_a_repeated_relationship() -> None:
+    """The coded duplicate test treats missing ends as equal; the walk decides."""
+    rels = [
+        Relationship("ghost1", "P1", "influences", 0.5),
+        Relationship("ghost2", "P1", "influences", 0.5),
+    ]
+    errors = assert_same_as_the_walk(
+        accounts=[_acc("A1")],
+        people=[KeyPerson("P1", "P1", "customer", account_id="A1")],
+        relationships=rels,
+    )
+    assert [type(e).__name__ for e in errors] == ["DanglingReferenceError"] * 2

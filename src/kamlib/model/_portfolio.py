@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, count, groupby
+from itertools import chain, count, groupby, repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import attrs
 import networkx as nx
 import numpy as np
+from numpy.typing import NDArray
 
 from kamlib._validators import as_tuple, each, instance_of
 from kamlib.errors import (
@@ -37,6 +39,8 @@ _ID = attrgetter("id")
 _ACCOUNT_ID = attrgetter("account_id")
 # what makes a relationship unique; also the columns the checks and indexes read
 _REL_KEY = attrgetter("source_id", "target_id", "kind", "opportunity_id")
+_SOURCE_ID, _TARGET_ID = attrgetter("source_id"), attrgetter("target_id")
+_KIND_OF, _SCOPE_OF = attrgetter("kind"), attrgetter("opportunity_id")
 _SOURCE, _TARGET, _KIND, _SCOPE = (itemgetter(i) for i in range(4))
 _FIRST, _SECOND = _SOURCE, _TARGET  # of a pair
 RelKey = tuple[str, str, RelationshipKind, "str | None"]
@@ -59,8 +63,10 @@ class _Index:
 
     __slots__ = (
         "accounts",
+        "addresses",
         "commitments",
         "derived",
+        "ends",
         "groups",
         "interactions",
         "opportunities",
@@ -77,6 +83,20 @@ class _Index:
         self.interactions: dict[str, Interaction] = _first_by_id(p.interactions)
         self.opportunities: dict[str, Opportunity] = _first_by_id(p.opportunities)
         self.groups: _Groups | None = None  # built by Portfolio._groups on first use
+        # positions in ``people`` of every relationship's source and target (-1: no such
+        # person), whether it is a reporting tie, whether it is standing (no
+        # opportunity): found by the integrity checks; see Portfolio._relationship_ends
+        self.ends: RelationshipColumns | None = None
+        self.addresses: tuple[NDArray[np.intp], NDArray[np.intp]] | None = None
+
+
+class RelationshipColumns(NamedTuple):
+    """What the integrity checks learn of every relationship, as read-only arrays."""
+
+    source: NDArray[np.intp]  # position of the source in Portfolio.people (-1: none)
+    target: NDArray[np.intp]
+    reports: NDArray[np.bool_]  # a reports_to tie (else influences)
+    standing: NDArray[np.bool_]  # no opportunity_id
 
 
 class _Groups:
@@ -272,6 +292,20 @@ class Portfolio:
         if groups is None:  # two threads may both build it: equal tables, either is kept
             groups = index.groups = _Groups(self, index)
         return groups
+
+    def _relationship_ends(self) -> RelationshipColumns:
+        """Each relationship's ends (positions in `people`) and kind, as read-only arrays.
+
+        Found once by the integrity checks (which look every end up anyway), so the
+        network layer codes its graphs without a second look-up per end.
+        """
+        ends = self._index.ends
+        assert ends is not None  # set by __attrs_post_init__
+        return ends
+
+    def _people_positions(self, ids: list[str]) -> NDArray[np.intp]:
+        """Positions in `people` of the people with these ids (-1: no such person)."""
+        return _positions(self._index, self.people, list(map(self._index.people.get, ids)))
 
     def _derived(self, key: str, make: Callable[[Portfolio], T]) -> T:
         """``make(self)``, computed once per portfolio and kept (the records never change).
@@ -506,9 +540,7 @@ def _duplicate_relationships(relationships: Sequence[Relationship]) -> list[Kaml
     return errors
 
 
-def _integrity_errors(
-    p: Portfolio, ix: _Index, rel_keys: Sequence[RelKey] | None = None
-) -> list[KamlibError]:
+def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
     """Every integrity failure of ``p``, in a fixed order (rule by rule, record by record).
 
     Each rule first runs a whole-collection test (set operations, one pass in C) or a
@@ -516,9 +548,26 @@ def _integrity_errors(
     that names each failure run, so the list is the same as a walk over everything.
     """
     errors: list[KamlibError] = []
-    if rel_keys is None:
-        rel_keys = list(map(_REL_KEY, p.relationships))
     people, accounts, opportunities = ix.people, ix.accounts, ix.opportunities
+    # the relationship columns, read once (a tuple per record would cost more: every
+    # new container is tracked by the garbage collector, whose passes walk everything)
+    rels = p.relationships
+    m = len(rels)
+    sources = list(map(_SOURCE_ID, rels))
+    targets = list(map(_TARGET_ID, rels))
+    kinds = list(map(_KIND_OF, rels))
+    scope_of = list(map(_SCOPE_OF, rels))
+    src_found = list(map(people.get, sources))
+    dst_found = list(map(people.get, targets))
+    src_pos = _positions(ix, p.people, src_found)
+    dst_pos = _positions(ix, p.people, dst_found)
+    is_report = np.fromiter(
+        map(operator.is_, kinds, repeat(RelationshipKind.REPORTS_TO)), np.bool_, m
+    )
+    standing = np.fromiter(map(operator.is_, scope_of, repeat(None)), np.bool_, m)
+    for column in (src_pos, dst_pos, is_report, standing):
+        column.flags.writeable = False
+    ix.ends = RelationshipColumns(src_pos, dst_pos, is_report, standing)
 
     # 1. unique ids per type (an index shorter than its records means a repeated id)
     for name, records, index in (
@@ -530,8 +579,7 @@ def _integrity_errors(
     ):
         if len(index) != len(records):
             errors += _duplicate_ids(name, records)
-    # a kind is a StrEnum member: it hashes and compares as its value
-    if len(set(rel_keys)) != len(rel_keys):
+    if _maybe_repeated(src_pos, dst_pos, is_report, scope_of, standing):
         errors += _duplicate_relationships(p.relationships)
 
     def dangling(path: str, value: str, what: str) -> None:
@@ -582,13 +630,9 @@ def _integrity_errors(
         for i, person in enumerate(p.people):
             if person.account_id is not None and person.account_id not in accounts:
                 dangling(f"Portfolio.people[{i}].account_id", person.account_id, "account")
-    scopes = set(map(_SCOPE, rel_keys))
+    scopes = set(scope_of)
     scopes.discard(None)
-    if not (
-        all(map(people.__contains__, map(_SOURCE, rel_keys)))
-        and all(map(people.__contains__, map(_TARGET, rel_keys)))
-        and scopes.issubset(opportunities)
-    ):
+    if (src_pos < 0).any() or (dst_pos < 0).any() or not scopes.issubset(opportunities):
         for i, r in enumerate(p.relationships):
             for end in ("source_id", "target_id"):
                 pid = getattr(r, end)
@@ -626,20 +670,27 @@ def _integrity_errors(
                 customer_of(f"Portfolio.opportunities[{i}].decision_chain[{j}]", pid, o.account_id)
 
     # 3. reporting lines are acyclic (standing network, then each opportunity's own)
-    reports = [k for k in rel_keys if k[2] is RelationshipKind.REPORTS_TO]
-    by_scope: dict[str | None, list[RelKey]] = {}
-    if not any(map(_SCOPE, reports)):  # ids are non-empty: all in the standing network
-        if reports:
-            by_scope[None] = reports
+    by_scope: dict[str | None, NDArray[np.intp]] = {}
+    if not (is_report & ~standing).any():  # all reporting lines in the standing network
+        if is_report.any():
+            by_scope[None] = np.flatnonzero(is_report)
     else:
-        for key in reports:
-            by_scope.setdefault(key[3], []).append(key)
+        grouped: dict[str | None, list[int]] = {}
+        for i in np.flatnonzero(is_report).tolist():
+            grouped.setdefault(scope_of[i], []).append(i)
+        by_scope = {k: np.asarray(v, dtype=np.intp) for k, v in grouped.items()}
     for scope in sorted(by_scope, key=lambda s: (s is not None, s or "")):
-        edges = by_scope[scope]
-        sources, targets = list(map(_SOURCE, edges)), list(map(_TARGET, edges))
-        if _acyclic(sources, targets):
+        at = by_scope[scope]
+        src, dst = src_pos[at], dst_pos[at]
+        if (src >= 0).all() and (dst >= 0).all():  # every end a person: coded already
+            if _acyclic_codes(src, dst, len(p.people)):
+                continue
+        elif _acyclic([sources[i] for i in at.tolist()], [targets[i] for i in at.tolist()]):
             continue
-        for cycle in _reporting_cycles(zip(sources, targets, strict=True)):
+        edges = at.tolist()
+        scope_sources = [sources[i] for i in edges]
+        scope_targets = [targets[i] for i in edges]
+        for cycle in _reporting_cycles(zip(scope_sources, scope_targets, strict=True)):
             where = "standing network" if scope is None else f"opportunity {scope!r}"
             errors.append(
                 ReportingCycleError(
@@ -659,36 +710,107 @@ def _acyclic(sources: Sequence[str], targets: Sequence[str]) -> bool:
     behind, a cycle. Linear in nodes + edges.
     """
     code = dict(zip(dict.fromkeys(chain(sources, targets)), count()))
-    n, m = len(code), len(sources)
+    m = len(sources)
     if m == 0:
         return True
     src = np.fromiter(map(code.__getitem__, sources), np.intp, m)
     dst = np.fromiter(map(code.__getitem__, targets), np.intp, m)
+    return _acyclic_codes(src, dst, len(code))
+
+
+def _acyclic_codes(src: NDArray[np.intp], dst: NDArray[np.intp], n: int | None = None) -> bool:
+    """`_acyclic` on edges whose ends are integer codes in ``range(n)`` (default: any).
+
+    Peels the nodes with no edge left coming in, all of them at once, round by round
+    (in numpy); a deep chain that needs more than 64 rounds finishes in the one-node
+    loop of Kahn's algorithm.
+    """
+    if src.shape[0] == 0:
+        return True
+    if n is None:
+        nodes, inverse = np.unique(np.concatenate((src, dst)), return_inverse=True)
+        n, m = nodes.shape[0], src.shape[0]
+        src, dst = inverse[:m], inverse[m:]
+    in_degree = np.bincount(dst, minlength=n)
+    live = np.ones(src.shape[0], dtype=np.bool_)
+    gone = np.zeros(n, dtype=np.bool_)
+    for _ in range(64):
+        free = (in_degree == 0) & ~gone
+        if not free.any():
+            return bool(gone.all())
+        gone |= free
+        leaving = live & free[src]
+        in_degree -= np.bincount(dst[leaving], minlength=n)
+        live &= ~leaving
+        if not live.any():
+            return True
+    keep = np.flatnonzero(live)
+    return _kahn(src[keep], dst[keep], n)
+
+
+def _kahn(src: NDArray[np.intp], dst: NDArray[np.intp], n: int) -> bool:
+    """Kahn's algorithm, one node at a time (codes in ``range(n)``)."""
     in_degree = np.bincount(dst, minlength=n)
     ready: list[int] = np.flatnonzero(in_degree == 0).tolist()
     remaining: list[int] = in_degree.tolist()
     out_degree = np.bincount(src, minlength=n)
-    if out_degree.max() == 1:  # at most one out-edge each (one boss each): no CSR needed
-        head = np.full(n, -1, np.intp)
-        head[src] = dst
-        heads: list[int] = head.tolist()
-        for u in ready:  # ``ready`` grows while it is read
-            v = heads[u]
-            if v >= 0:
-                left = remaining[v] - 1
-                remaining[v] = left
-                if not left:
-                    ready.append(v)
-        return len(ready) == n
     by_source: list[int] = dst[np.argsort(src, kind="stable")].tolist()
     starts: list[int] = np.concatenate(([0], np.cumsum(out_degree))).tolist()
-    for u in ready:
+    for u in ready:  # ``ready`` grows while it is read
         for v in by_source[starts[u] : starts[u + 1]]:
             left = remaining[v] - 1
             remaining[v] = left
             if not left:
                 ready.append(v)
     return len(ready) == n
+
+
+def _maybe_repeated(
+    src: NDArray[np.intp],
+    dst: NDArray[np.intp],
+    is_report: NDArray[np.bool_],
+    scope_of: list[str | None],
+    standing: NDArray[np.bool_],
+) -> bool:
+    """Whether two relationships may share (source, target, kind, opportunity).
+
+    Conservative: a missing end (position -1) counts as equal to any other missing
+    one, so a ``True`` only sends the check to the exact record-by-record walk.
+    """
+    if src.shape[0] < 2:
+        return False
+    scope = np.zeros(src.shape[0], dtype=np.intp)
+    if not standing.all():
+        codes: dict[str | None, int] = {None: 0}
+        scope = np.fromiter(
+            (codes.setdefault(x, len(codes)) for x in scope_of), np.intp, len(scope_of)
+        )
+    order = np.lexsort((scope, is_report, dst, src))
+    same = np.ones(src.shape[0] - 1, dtype=np.bool_)
+    for col in (src, dst, is_report, scope):
+        ranked = col[order]
+        same &= ranked[1:] == ranked[:-1]
+    return bool(same.any())
+
+
+def _positions(ix: _Index, records: Sequence[object], found: list[Any]) -> NDArray[np.intp]:
+    """The position in ``records`` of each object in ``found`` (``None``: -1).
+
+    By object identity, in numpy: the records' addresses sorted once per portfolio
+    (kept in ``ix``), each looked-up object found by binary search (the first position
+    when one object repeats).
+    """
+    if not len(records):
+        return np.full(len(found), -1, dtype=np.intp)
+    if ix.addresses is None:
+        addr = np.fromiter(map(id, records), np.intp, len(records))
+        order = np.argsort(addr, kind="stable")
+        ix.addresses = (order, addr[order])
+    order, known = ix.addresses
+    want = np.fromiter(map(id, found), np.intp, len(found))
+    at = np.minimum(np.searchsorted(known, want), len(records) - 1)
+    out: NDArray[np.intp] = np.where(known[at] == want, order[at], -1)
+    return out
 
 
 def _reporting_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:

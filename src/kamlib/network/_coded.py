@@ -33,7 +33,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib.model import DecisionRole, Portfolio, RelationshipKind, Side
+from kamlib.model import DecisionRole, Portfolio, Side
 
 __all__ = ["Coded", "coded", "micros", "ROLE_CODE", "SIDE_CODE"]
 
@@ -55,6 +55,7 @@ for _role, _code in ROLE_CODE.items():
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICRO: Final = dt.timedelta(microseconds=1)
 _KEY: Final = "kamlib.network.coded"
+_PORTRAIT: Final = attrgetter("closeness", "solution_acceptance", "price_acceptance")
 
 
 def micros(moment: dt.datetime) -> int:
@@ -94,10 +95,8 @@ class Coded:
 
 def _present(values: list[Any]) -> tuple[IntArray, list[Any]]:
     """The positions of the values that are not ``None``, and those values."""
-    at = np.flatnonzero(
-        np.fromiter(map(operator.is_not, values, itertools.repeat(None)), np.bool_, len(values))
-    )
-    return at, [values[i] for i in at.tolist()]
+    mask = np.fromiter(map(operator.is_not, values, itertools.repeat(None)), np.bool_, len(values))
+    return np.flatnonzero(mask), list(itertools.compress(values, mask.tolist()))
 
 
 def _unique(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -140,7 +139,6 @@ def _derive(portfolio: Portfolio) -> Coded:
         zip(account_ids, range(len(account_ids)), strict=True)
     )
     person_ids = tuple(_column(people, "id"))
-    person_index = dict(zip(person_ids, range(len(person_ids)), strict=True))
     n_people = len(people)
     n_accounts = len(accounts)
 
@@ -153,8 +151,8 @@ def _derive(portfolio: Portfolio) -> Coded:
     has_portrait = np.zeros(n_people, dtype=np.bool_)
     at, shown = _present(_column(people, "portrait"))
     has_portrait[at] = True
-    for j, name in enumerate(("closeness", "solution_acceptance", "price_acceptance")):
-        portrait[at, j] = np.fromiter(map(attrgetter(name), shown), np.float64, len(shown))
+    values = list(itertools.chain.from_iterable(map(_PORTRAIT, shown)))
+    portrait[at] = np.array(values, dtype=np.float64).reshape(-1, 3)
     account_index[None] = -1
     home = _codes(account_index, _column(people, "account_id"))
     del account_index[None]
@@ -162,20 +160,13 @@ def _derive(portfolio: Portfolio) -> Coded:
     rank = np.empty(n_people, dtype=np.intp)
     rank[sorted(range(n_people), key=person_ids.__getitem__)] = np.arange(n_people)
 
-    # standing relationships, each placed in the graph of every account it touches
+    # standing relationships, each placed in the graph of every account it touches;
+    # the model's integrity checks already found where each end is among the people
     rels = portfolio.relationships
-    standing = np.fromiter(
-        map(operator.is_, _column(rels, "opportunity_id"), itertools.repeat(None)),
-        np.bool_,
-        len(rels),
-    )
-    rs = _codes(person_index, _column(rels, "source_id"))[standing]
-    rt = _codes(person_index, _column(rels, "target_id"))[standing]
-    r_inf = np.fromiter(
-        map(operator.is_, _column(rels, "kind"), itertools.repeat(RelationshipKind.INFLUENCES)),
-        np.bool_,
-        len(rels),
-    )[standing]
+    ends = portfolio._relationship_ends()
+    standing = np.asarray(ends.standing)
+    rs, rt = ends.source[standing], ends.target[standing]
+    r_inf = ~ends.reports[standing]
     r_strength = np.fromiter(map(attrgetter("strength"), rels), np.float64, len(rels))[standing]
     a_s, a_t = home[rs], home[rt]
     first = a_s >= 0
@@ -183,14 +174,18 @@ def _derive(portfolio: Portfolio) -> Coded:
     inst_rel = np.concatenate([np.flatnonzero(first), np.flatnonzero(second)])
     inst_acc = np.concatenate([a_s[first], a_t[second]])
 
-    # local nodes: (account, person) pairs, keyed by account then id rank
+    # local nodes: (account, person) pairs, keyed by account then id rank: the
+    # account's own people, and the ends of its ties who belong elsewhere (or nowhere)
     own = np.flatnonzero(home >= 0)
+    end_s, end_t = rs[inst_rel], rt[inst_rel]
+    away_s = home[end_s] != inst_acc
+    away_t = home[end_t] != inst_acc
     node_keys = _unique(
         np.concatenate(
             [
                 home[own] * n_people + rank[own],
-                inst_acc * n_people + rank[rs[inst_rel]],
-                inst_acc * n_people + rank[rt[inst_rel]],
+                inst_acc[away_s] * n_people + rank[end_s[away_s]],
+                inst_acc[away_t] * n_people + rank[end_t[away_t]],
             ]
         )
     )
@@ -227,7 +222,7 @@ def _derive(portfolio: Portfolio) -> Coded:
     role_bit = np.where((side == CUSTOMER_CODE) & (role != NO_ROLE), 1 << np.maximum(role, 0), 0)
     their = _column(interactions, "their_people")
     sizes = np.fromiter(map(len, their), np.intp, n_int)
-    who = _codes(person_index, list(itertools.chain.from_iterable(their)))
+    who = portfolio._people_positions(list(itertools.chain.from_iterable(their)))
     roles_mask = np.zeros(n_int, dtype=np.intp)
     np.bitwise_or.at(roles_mask, np.repeat(np.arange(n_int), sizes), role_bit[who])
     risky = tuple(i for i, a in enumerate(accounts) if a.risk_signals)
