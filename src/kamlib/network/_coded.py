@@ -196,8 +196,13 @@ def _derive(portfolio: Portfolio) -> Coded:
     account_start = np.searchsorted(node_account, np.arange(n_accounts + 1))
 
     # local edges: merge the influence and the reporting tie of each ordered pair
-    u = np.searchsorted(node_keys, inst_acc * n_people + rank[rs[inst_rel]])
-    v = np.searchsorted(node_keys, inst_acc * n_people + rank[rt[inst_rel]])
+    # an end in its own account is that person's node there; only the others are searched
+    own_node = np.full(n_people, -1, dtype=np.intp)
+    own_node[own] = np.searchsorted(node_keys, home[own] * n_people + rank[own])
+    u = own_node[end_s]
+    u[away_s] = np.searchsorted(node_keys, inst_acc[away_s] * n_people + rank[end_s[away_s]])
+    v = own_node[end_t]
+    v[away_t] = np.searchsorted(node_keys, inst_acc[away_t] * n_people + rank[end_t[away_t]])
     n_nodes = node_keys.shape[0]
     key = u * n_nodes + v
     pair = _unique(key)

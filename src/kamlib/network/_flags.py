@@ -542,19 +542,20 @@ def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> li
     left = _by_account(co, f.left)
     beaten = _by_account(co, f.beaten)
     lone = _by_account(co, f.lone)
-    our_s, their_s = f.our_s.tolist(), f.their_s.tolist()
+    our_s, their_s = f.our_s, f.their_s
+    # the flags whose text names nobody are the same object in every account (frozen)
+    nobody = RedFlag(
+        FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+        "no active decision-maker is recorded, so none is reached",
+    )
+    no_coach = RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)")
     any_dm, coach, signal = f.any_active_dm.tolist(), f.has_coach.tolist(), f.signal.tolist()
     total, top, into = f.total_into.tolist(), f.top.tolist(), f.into
     out = []
     for i, account_id in enumerate(co.account_ids):
         flags: list[RedFlag] = []
         if not any_dm[i]:
-            flags.append(
-                RedFlag(
-                    FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
-                    "no active decision-maker is recorded, so none is reached",
-                )
-            )
+            flags.append(nobody)
         elif i in unreached:
             people = who(unreached[i])
             flags.append(
@@ -579,7 +580,7 @@ def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> li
                 )
             )
         if not coach[i]:
-            flags.append(RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)"))
+            flags.append(no_coach)
         if total[i] > 0.0:
             top_share = float(into[top[i]]) / total[i]
             if top_share > share:
@@ -594,7 +595,8 @@ def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> li
         if i in beaten:
             nodes = beaten[i]
             detail = "; ".join(
-                f"{ids[person[n]]}: {their_s[n]:.2f} vs ours {our_s[n]:.2f}" for n in nodes
+                f"{ids[person[n]]}: {float(their_s[n]):.2f} vs ours {float(our_s[n]):.2f}"
+                for n in nodes
             )
             flags.append(
                 RedFlag(
