@@ -23,7 +23,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kamlib.errors import InvalidValueError
+from kamlib.errors import InvalidValueError, KamlibError
 from kamlib.model import Account, Interaction, KeyPerson, Portfolio, Portrait, Relationship
 from kamlib.network import (
     DEFAULT_PORTRAIT_WEIGHTS,
@@ -259,16 +259,20 @@ def test_crossing_portfolio_raises_flags_of_every_kind() -> None:
     }
 
 
-def _two_way_tie() -> Portfolio:
-    """Two people swaying each other at strength 1: alpha 0.99 does not converge."""
-    acc = Account(
-        "A0",
-        "A0",
+def _account(aid: str) -> Account:
+    return Account(
+        aid,
+        aid,
         industry="x",
         region="y",
         size_band="small",
         cooperation_start=dt.date(2020, 1, 1),
     )
+
+
+def _two_way_tie() -> Portfolio:
+    """Two people swaying each other at strength 1: alpha 0.99 does not converge."""
+    acc = _account("A0")
     people = [
         KeyPerson("A0.P0", "0", "customer", account_id="A0"),
         KeyPerson("A0.P1", "1", "customer", account_id="A0", role="decision_maker"),
@@ -373,14 +377,7 @@ def test_indirect_key_persons_equal_the_per_graph_path(
 
 def test_a_tie_between_strongest_paths_takes_the_fewest_ties_then_the_smallest_ids() -> None:
     """0.5 * 0.5 == 0.25: the direct tie wins; among two-tie paths the smaller id."""
-    acc = Account(
-        "A0",
-        "A0",
-        industry="x",
-        region="y",
-        size_band="small",
-        cooperation_start=dt.date(2020, 1, 1),
-    )
+    acc = _account("A0")
     people = [
         KeyPerson("U1", "U1", "our_staff"),
         KeyPerson("A0.DM", "DM", "customer", account_id="A0", role="decision_maker"),
@@ -645,3 +642,75 @@ def test_pagerank_reports_the_segment_that_does_not_converge() -> None:
             max_iter=2,
             tol=1e-12,
         )
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+NAIVE = dt.datetime(2026, 1, 1)
+
+
+def _bad(value: object) -> Any:
+    """A value of the wrong type, past the type checker."""
+    return value
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "path"),
+    [
+        (lambda: portfolio_coverage(_bad("pf"), as_of=AS_OF), "InvalidTypeError", "portfolio"),
+        (lambda: portfolio_coverage(Portfolio(), as_of=NAIVE), "InvalidValueError", "as_of"),
+        (
+            lambda: portfolio_coverage(Portfolio(), as_of=AS_OF, role_weights={"boss": 1.0}),
+            "InvalidValueError",
+            "role_weights['boss']",
+        ),
+        (
+            lambda: portfolio_who_to_meet_next(Portfolio(), as_of=AS_OF, target=0.0),
+            "InvalidValueError",
+            "target",
+        ),
+        (
+            lambda: portfolio_who_to_meet_next(Portfolio(), as_of=_bad("2026-01-01")),
+            "InvalidTypeError",
+            "as_of",
+        ),
+        (
+            lambda: portfolio_indirect_key_persons(Portfolio(), as_of=AS_OF, max_depth=0),
+            "InvalidValueError",
+            "max_depth",
+        ),
+        (
+            lambda: portfolio_indirect_key_persons(Portfolio(), as_of=AS_OF, roles="coach"),
+            "InvalidTypeError",
+            "roles",
+        ),
+        (
+            lambda: portfolio_indirect_key_persons(Portfolio(), as_of=AS_OF, min_strength=2),
+            "InvalidValueError",
+            "min_strength",
+        ),
+        (
+            lambda: portfolio_indirect_key_persons(_bad(None), as_of=AS_OF),
+            "InvalidTypeError",
+            "portfolio",
+        ),
+    ],
+)
+def test_the_portfolio_forms_raise_typed_errors_naming_the_parameter(
+    call: Any, error: str, path: str
+) -> None:
+    with pytest.raises(KamlibError) as raised:
+        call()
+    assert type(raised.value).__name__ == error
+    assert raised.value.path.endswith(path)  # type: ignore[attr-defined]
+
+
+def test_the_portfolio_forms_leave_the_portfolio_as_it_was() -> None:
+    pf = crossing_portfolio(3)
+    before = attrs.evolve(pf)
+    portfolio_coverage(pf, as_of=AS_OF)
+    portfolio_who_to_meet_next(pf, as_of=AS_OF)
+    portfolio_indirect_key_persons(pf, as_of=AS_OF)
+    relationship_features(pf, as_of=AS_OF)
+    portfolio_red_flags(pf, as_of=AS_OF)
+    assert pf == before

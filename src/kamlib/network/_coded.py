@@ -112,11 +112,6 @@ def coded(portfolio: Portfolio) -> Coded:
     return portfolio._derived(_KEY, _derive)
 
 
-def _frozen(*arrays: NDArray[np.generic]) -> None:
-    for a in arrays:
-        a.flags.writeable = False
-
-
 def _column(records: Sequence[object], name: str) -> list[Any]:
     """One attribute of every record, in order (``map`` with ``attrgetter``: no tuples).
 
@@ -252,22 +247,8 @@ def _derive(portfolio: Portfolio) -> Coded:
         roles_mask,
         risky,
     )
-    _frozen(
-        side,
-        role,
-        left_day,
-        portrait,
-        has_portrait,
-        node_account,
-        node_person,
-        account_start,
-        edge_u,
-        edge_v,
-        influence,
-        strength,
-        reports,
-        interaction_account,
-        interaction_at,
-        roles_mask,
-    )
+    for field in attrs.fields(Coded):
+        value = getattr(out, field.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
     return out

@@ -11,10 +11,10 @@ import attrs
 import networkx as nx
 import numpy as np
 
-from kamlib._validators import check_aware_datetime, check_real
+from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, UnknownIdError
 from kamlib.model import DecisionRole, Portfolio
-from kamlib.network._coded import NO_ROLE, coded
+from kamlib.network._coded import NO_ROLE
 from kamlib.network._common import (
     COMPETITOR_STAFF,
     CUSTOMER,
@@ -29,7 +29,7 @@ from kamlib.network._common import (
     side_of,
     strongest_from,
 )
-from kamlib.network._wide import Meetings, NodeView
+from kamlib.network._wide import Meetings, portfolio_view
 
 __all__ = [
     "PersonCoverage",
@@ -196,8 +196,9 @@ def coverage(
     through the account's own people, decides the deal. For every active
     customer-side person whose ``role`` has a positive weight in ``role_weights``
     (the *key persons*), the strongest path from any active ``our_staff`` node:
-    the path maximising the **product** of the tie strengths (found by Dijkstra on
-    ``-log(strength)``), running through active people who are not a competitor's
+    the path maximising the **product** of the tie strengths (Dijkstra in the
+    (max, x) semiring; of equally strong paths, the fewest ties, then the smallest
+    ids), running through active people who are not a competitor's
     staff, along ``kind == "influences"`` edges of positive strength. The account
     score is the role-weighted mean of those strengths,
     ``sum(w_role * strength) / sum(w_role)``, in [0, 1].
@@ -424,15 +425,6 @@ def who_to_meet_next(
 # -- every account at once ------------------------------------------------------------
 
 
-def _portfolio_view(where: str, portfolio: object, as_of: object) -> NodeView:
-    """The checked portfolio's coded networks as of ``as_of``'s day."""
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
-    check_aware_datetime(f"{where}.as_of", as_of)
-    assert isinstance(as_of, dt.datetime)
-    return NodeView(coded(portfolio), as_of.date())
-
-
 def portfolio_coverage(
     portfolio: Portfolio,
     *,
@@ -476,7 +468,7 @@ def portfolio_coverage(
     """
     where = "portfolio_coverage"
     weights = check_role_weights(f"{where}.role_weights", role_weights)
-    view = _portfolio_view(where, portfolio, as_of)
+    view = portfolio_view(where, portfolio, as_of)
     co = view.co
     best, pred = view.coverage_paths(weights)
     w = view.role_weight(weights)
@@ -559,7 +551,7 @@ def portfolio_who_to_meet_next(
     where = "portfolio_who_to_meet_next"
     t = check_real(f"{where}.target", target, gt=0.0, le=1.0)
     weights = check_role_weights(f"{where}.role_weights", role_weights)
-    view = _portfolio_view(where, portfolio, as_of)
+    view = portfolio_view(where, portfolio, as_of)
     co = view.co
     m = Meetings(view, weights, t)
     ids = co.person_ids

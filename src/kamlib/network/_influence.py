@@ -10,10 +10,10 @@ import attrs
 import networkx as nx
 import numpy as np
 
-from kamlib._validators import check_aware_datetime, check_int, check_real
+from kamlib._validators import check_int, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import DecisionRole, Portfolio
-from kamlib.network._coded import ROLE_CODE, coded
+from kamlib.network._coded import ROLE_CODE
 from kamlib.network._common import (
     CUSTOMER,
     DECISION_MAKER,
@@ -29,7 +29,7 @@ from kamlib.network._common import (
     side_of,
 )
 from kamlib.network._kernels import pagerank_one, segment_sum
-from kamlib.network._wide import NodeView, bounded_levels
+from kamlib.network._wide import bounded_levels, portfolio_view
 
 __all__ = [
     "InfluencePath",
@@ -358,15 +358,12 @@ def portfolio_indirect_key_persons(
         True
     """
     where = "portfolio_indirect_key_persons"
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
-    check_aware_datetime(f"{where}.as_of", as_of)
     depth = check_int(f"{where}.max_depth", max_depth, ge=1)
     floor = check_real(f"{where}.min_strength", min_strength, ge=0.0, le=1.0)
     if isinstance(roles, str) or not isinstance(roles, Iterable):
         raise InvalidTypeError(f"{where}.roles", roles, "must be an iterable of role names")
     wanted = frozenset(check_role(f"{where}.roles[{i}]", r) for i, r in enumerate(roles))
-    view = NodeView(coded(portfolio), as_of.date())
+    view = portfolio_view(where, portfolio, as_of)  # the arrays only once all is checked
     co = view.co
     codes = frozenset(ROLE_CODE[DecisionRole(r)] for r in wanted)
     targets, offset, levels = bounded_levels(view, codes, depth)

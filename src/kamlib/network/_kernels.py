@@ -13,8 +13,8 @@ anywhere"):
   ``sum``, whose rounding depends on where a value sits in the array.
 
 The per-graph networkx API (`strongest_from`, `influence_reach`) calls these same
-kernels, or an algorithm proven to give their bits (the max-product Dijkstra), so the
-portfolio-wide array path and the one-graph path agree exactly.
+kernels, or an algorithm that gives their bits (the max-product Dijkstra, held to it by
+tests), so the portfolio-wide array path and the one-graph path agree exactly.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._validators import check_aware_datetime
+from kamlib.errors import InvalidTypeError
 from kamlib.model import DecisionRole, Portfolio, RiskKind
 from kamlib.network._coded import (
     COMPETITOR_CODE,
@@ -26,6 +28,7 @@ from kamlib.network._coded import (
     OUR_STAFF_CODE,
     ROLE_CODE,
     Coded,
+    coded,
 )
 from kamlib.network._kernels import (
     pagerank_segments,
@@ -45,6 +48,20 @@ BoolArray = NDArray[np.bool_]
 _DM: Final = ROLE_CODE[DecisionRole.DECISION_MAKER]
 _COACH: Final = ROLE_CODE[DecisionRole.COACH]
 _SCALE: Final = 10.0
+
+
+def portfolio_view(where: str, portfolio: object, as_of: object) -> NodeView:
+    """The checked portfolio's coded networks as of ``as_of``'s day.
+
+    Raises:
+        InvalidTypeError: ``portfolio`` is not a Portfolio, ``as_of`` not a datetime.
+        InvalidValueError: A naive ``as_of``.
+    """
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    check_aware_datetime(f"{where}.as_of", as_of)
+    assert isinstance(as_of, dt.datetime)
+    return NodeView(coded(portfolio), as_of.date())
 
 
 class NodeView:
