@@ -96,7 +96,7 @@ class Coded:
 def _present(values: list[Any]) -> tuple[IntArray, list[Any]]:
     """The positions of the values that are not ``None``, and those values."""
     mask = np.fromiter(map(operator.is_not, values, itertools.repeat(None)), np.bool_, len(values))
-    return np.flatnonzero(mask), list(itertools.compress(values, mask.tolist()))
+    return np.flatnonzero(mask), [v for v in values if v is not None]
 
 
 def _unique(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -146,14 +146,15 @@ def _derive(portfolio: Portfolio) -> Coded:
     has_portrait = np.zeros(n_people, dtype=np.bool_)
     at, shown = _present(_column(people, "portrait"))
     has_portrait[at] = True
-    values = list(itertools.chain.from_iterable(map(_PORTRAIT, shown)))
-    portrait[at] = np.array(values, dtype=np.float64).reshape(-1, 3)
+    flat = itertools.chain.from_iterable(map(_PORTRAIT, shown))
+    portrait[at] = np.fromiter(flat, np.float64, 3 * len(shown)).reshape(-1, 3)
     account_index[None] = -1
     home = _codes(account_index, _column(people, "account_id"))
     del account_index[None]
     # rank of each person in sorted id order: local nodes are sorted by id
-    rank = np.empty(n_people, dtype=np.intp)
-    rank[sorted(range(n_people), key=person_ids.__getitem__)] = np.arange(n_people)
+    rank = np.arange(n_people)
+    if not all(map(operator.lt, person_ids, person_ids[1:])):  # not already in id order
+        rank[sorted(range(n_people), key=person_ids.__getitem__)] = np.arange(n_people)
 
     # standing relationships, each placed in the graph of every account it touches;
     # the model's integrity checks already found where each end is among the people
