@@ -31,8 +31,10 @@ from kamlib.network import (
     RELATIONSHIP_FEATURES,
     coverage,
     indirect_key_persons,
+    influence_reach,
     portfolio_coverage,
     portfolio_indirect_key_persons,
+    portfolio_influence_reach,
     portfolio_red_flags,
     portfolio_who_to_meet_next,
     red_flags,
@@ -375,6 +377,36 @@ def test_indirect_key_persons_equal_the_per_graph_path(
     assert_same_indirect(pf, as_of, max_depth=depth, roles=roles, min_strength=floor)
 
 
+@given(
+    portfolios(max_accounts=4, max_people_per_account=7, max_staff=2, max_competitors=2),
+    st.sampled_from([0.0, 0.5, 0.85, 0.99]),
+    st.sampled_from([(100, 1.0e-6), (30, 1.0e-3), (500, 1.0e-9)]),
+)
+@example(Portfolio(), 0.85, (100, 1.0e-6))
+@example(_two_way_tie(), 0.99, (100, 1.0e-6))  # does not converge: both raise
+def test_influence_reach_equals_the_per_graph_path(
+    pf: Portfolio, alpha: float, limits: tuple[int, float]
+) -> None:
+    iters, tol = limits
+    want: list[dict[Any, float]] = []
+    failed = False
+    for a in pf.accounts:
+        try:
+            G = stakeholder_graph(pf, account_id=a.id)
+            want.append(influence_reach(G, alpha=alpha, max_iter=iters, tol=tol))
+        except InvalidValueError:
+            failed = True
+            break
+    if failed:
+        with pytest.raises(InvalidValueError, match="did not converge") as raised:
+            portfolio_influence_reach(pf, alpha=alpha, max_iter=iters, tol=tol)
+        assert raised.value.path == "portfolio_influence_reach.max_iter"
+        return
+    got = portfolio_influence_reach(pf, alpha=alpha, max_iter=iters, tol=tol)
+    assert got == tuple(want)
+    assert [list(g) for g in got] == [sorted(w) for w in want]
+
+
 def test_a_tie_between_strongest_paths_takes_the_fewest_ties_then_the_smallest_ids() -> None:
     """0.5 * 0.5 == 0.25: the direct tie wins; among two-tie paths the smaller id."""
     acc = _account("A0")
@@ -694,6 +726,9 @@ def _bad(value: object) -> Any:
             "InvalidTypeError",
             "portfolio",
         ),
+        (lambda: portfolio_influence_reach(_bad([])), "InvalidTypeError", "portfolio"),
+        (lambda: portfolio_influence_reach(Portfolio(), alpha=1.0), "InvalidValueError", "alpha"),
+        (lambda: portfolio_influence_reach(Portfolio(), tol=0), "InvalidValueError", "tol"),
     ],
 )
 def test_the_portfolio_forms_raise_typed_errors_naming_the_parameter(
@@ -711,6 +746,7 @@ def test_the_portfolio_forms_leave_the_portfolio_as_it_was() -> None:
     portfolio_coverage(pf, as_of=AS_OF)
     portfolio_who_to_meet_next(pf, as_of=AS_OF)
     portfolio_indirect_key_persons(pf, as_of=AS_OF)
+    portfolio_influence_reach(pf)
     relationship_features(pf, as_of=AS_OF)
     portfolio_red_flags(pf, as_of=AS_OF)
     assert pf == before

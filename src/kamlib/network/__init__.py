@@ -63,6 +63,7 @@ from kamlib.network._influence import (
     indirect_key_persons,
     influence_reach,
     portfolio_indirect_key_persons,
+    portfolio_influence_reach,
 )
 from kamlib.network._support import (
     DEFAULT_PORTRAIT_WEIGHTS,
@@ -81,6 +82,7 @@ __all__ = [
     "indirect_key_persons",
     "portfolio_indirect_key_persons",
     "influence_reach",
+    "portfolio_influence_reach",
     # coverage and next meeting
     "DEFAULT_ROLE_WEIGHTS",
     "PersonCoverage",
