@@ -168,7 +168,7 @@ def relationship_features(
     except OverflowError:  # the window reaches before year 1: it holds every interaction
         since = dt.datetime.min.replace(tzinfo=dt.UTC)
     co = coded(portfolio)
-    net = NodeView(co, as_of.date())
+    net = NodeView.of(co, as_of.date())
     cols: dict[str, FloatArray] = {}
     miss: dict[str, BoolArray] = {}
     cols["coverage"], miss["coverage"] = net.coverage_scores(weights)

@@ -517,7 +517,7 @@ def portfolio_red_flags(
     moment = _check_as_of(where, as_of)
     share = check_real(f"{where}.single_thread_share", single_thread_share, ge=0.0, lt=1.0)
     co = coded(portfolio)
-    parts = NodeView(co, moment.date()).flag_parts(portfolio, moment)
+    parts = NodeView.of(co, moment.date()).flag_parts(portfolio, moment)
     return tuple(_wide_flags(co, parts, share, moment))
 
 

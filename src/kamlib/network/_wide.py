@@ -61,11 +61,23 @@ def portfolio_view(where: str, portfolio: object, as_of: object) -> NodeView:
         raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
     check_aware_datetime(f"{where}.as_of", as_of)
     assert isinstance(as_of, dt.datetime)
-    return NodeView(coded(portfolio), as_of.date())
+    return NodeView.of(coded(portfolio), as_of.date())
 
 
 class NodeView:
     """The coded networks of a portfolio with each local node's state on ``day``."""
+
+    @classmethod
+    def of(cls, co: Coded, day: dt.date) -> NodeView:
+        """The view of ``day``, kept for the next analysis of the same day.
+
+        A nightly review runs several analyses as of one day; they share one view and
+        its strongest paths from our staff (one slot: another day replaces it).
+        """
+        view = co.memo.get("view")
+        if not (isinstance(view, NodeView) and view.day == day.toordinal()):
+            view = co.memo["view"] = cls(co, day)
+        return view
 
     def __init__(self, co: Coded, day: dt.date) -> None:
         self.co = co
@@ -82,6 +94,15 @@ class NodeView:
         self.rivals = (self.side == COMPETITOR_CODE) & self.active
         # influence strength of each local edge; 0 for a reporting-only edge
         self.edge_s = np.where(co.influence, co.strength, 0.0)
+        self._ours: FloatArray | None = None
+
+    def ours_best(self) -> FloatArray:
+        """Our strongest path to every node, through active people not a competitor's."""
+        if self._ours is None:
+            best = self.strongest(self.ours, self.active & (self.side != COMPETITOR_CODE))
+            best.flags.writeable = False  # shared by every analysis of the day
+            self._ours = best
+        return self._ours
 
     def role_weight(self, weights: Mapping[str, float]) -> FloatArray:
         """Each local node's role weight (0 without a role or a weight for it)."""
@@ -105,9 +126,7 @@ class NodeView:
         """(our strongest-path strength to each node, each node's weight as a key person)."""
         w = self.role_weight(weights)
         key = self.customer & self.active & (self.role != NO_ROLE) & (w > 0.0)
-        passable = self.active & (self.side != COMPETITOR_CODE)
-        best = self.strongest(self.ours, passable)
-        return best, np.where(key, w, 0.0)
+        return self.ours_best(), np.where(key, w, 0.0)
 
     def coverage_scores(self, weights: Mapping[str, float]) -> tuple[FloatArray, BoolArray]:
         """Each account's coverage score and whether it is missing (no key person)."""
@@ -126,9 +145,8 @@ class NodeView:
         passable = self.active & (self.side != COMPETITOR_CODE)
         ok = (self.edge_s > 0.0) & passable[co.edge_v]
         eu, ev, es = co.edge_u[ok], co.edge_v[ok], self.edge_s[ok]
-        n = self.seg.shape[0]
-        best = strongest_products(n, eu, ev, es, self.ours)
-        return best, tight_predecessors(n, eu, ev, es, self.ours, best)
+        best = self.ours_best()
+        return best, tight_predecessors(self.seg.shape[0], eu, ev, es, self.ours, best)
 
     # -- influence and support ----------------------------------------------------------
 
@@ -222,7 +240,7 @@ class FlagParts:
         dm = view.customer & (view.role == _DM)
         self.active_dm = dm & active
         self.left = dm & (view.left_day <= view.day)
-        self.our_s = view.strongest(view.ours, active & (view.side != COMPETITOR_CODE))
+        self.our_s = view.ours_best()
         self.their_s = view.strongest(view.rivals, active & (view.side != OUR_STAFF_CODE))
         self.any_active_dm = np.bincount(seg[self.active_dm], minlength=n) > 0
         self.unreached = self.active_dm & (self.our_s <= 0.0)
