@@ -750,3 +750,19 @@ def test_the_portfolio_forms_leave_the_portfolio_as_it_was() -> None:
     relationship_features(pf, as_of=AS_OF)
     portfolio_red_flags(pf, as_of=AS_OF)
     assert pf == before
+
+
+def test_analyses_of_other_days_in_between_change_no_result() -> None:
+    """The node view of the last day is kept; another day's analyses replace it."""
+    pf = crossing_portfolio()
+    early = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    first = relationship_features(pf, as_of=AS_OF)
+    flags = portfolio_red_flags(pf, as_of=AS_OF)
+    relationship_features(pf, as_of=early)
+    portfolio_coverage(pf, as_of=early)
+    again = relationship_features(pf, as_of=AS_OF)
+    for name in RELATIONSHIP_FEATURES:
+        assert np.array_equal(first.columns[name], again.columns[name]), name
+    assert portfolio_red_flags(pf, as_of=AS_OF) == flags
+    fresh = attrs.evolve(pf)  # a new portfolio: nothing cached
+    assert portfolio_red_flags(fresh, as_of=early) == portfolio_red_flags(pf, as_of=early)

@@ -94,6 +94,9 @@ class NodeView:
         self.rivals = (self.side == COMPETITOR_CODE) & self.active
         # influence strength of each local edge; 0 for a reporting-only edge
         self.edge_s = np.where(co.influence, co.strength, 0.0)
+        for value in vars(self).values():  # shared by the analyses of the day: read-only
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
         self._ours: FloatArray | None = None
 
     def ours_best(self) -> FloatArray:
