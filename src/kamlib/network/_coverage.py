@@ -14,7 +14,6 @@ import numpy as np
 from kamlib._validators import check_real
 from kamlib.errors import InvalidTypeError, UnknownIdError
 from kamlib.model import DecisionRole, Portfolio
-from kamlib.network._coded import NO_ROLE
 from kamlib.network._common import (
     COMPETITOR_STAFF,
     CUSTOMER,
@@ -470,10 +469,10 @@ def portfolio_coverage(
     weights = check_role_weights(f"{where}.role_weights", role_weights)
     view = portfolio_view(where, portfolio, as_of)
     co = view.co
-    best, pred = view.coverage_paths(weights)
-    w = view.role_weight(weights)
+    best, w = view.coverage_strengths(weights)  # w: the key persons' weights, else 0
+    pred = view.our_predecessors()
     score, missing = view.coverage_scores(weights)
-    key = view.customer & view.active & (view.role != NO_ROLE) & (w > 0.0)
+    key = w > 0.0
     ids = co.person_ids
     person = co.node_person.tolist()
     names = [ids[p] for p in person]
@@ -560,11 +559,8 @@ def portfolio_who_to_meet_next(
     start = co.account_start.tolist()
     for i in range(len(co.account_ids)):
         lo, hi = start[i], start[i + 1]
-        block = gain[lo:hi]
-        if hi == lo or not m.candidate[lo:hi].any():
-            out.append(None)
-            continue
-        top = float(block.max())
+        block = gain[lo:hi]  # 0 for a person who is no candidate
+        top = float(block.max()) if hi > lo else 0.0
         if not top > 0.0:
             out.append(None)
             continue

@@ -97,15 +97,32 @@ class NodeView:
         for value in vars(self).values():  # shared by the analyses of the day: read-only
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False
+        self._our_edges: tuple[IntArray, IntArray, FloatArray] | None = None
         self._ours: FloatArray | None = None
 
+    def traversable(self, passable: BoolArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """The influence ties of positive strength into ``passable`` nodes: (u, v, s)."""
+        co = self.co
+        ok = (self.edge_s > 0.0) & passable[co.edge_v]
+        return co.edge_u[ok], co.edge_v[ok], self.edge_s[ok]
+
+    def our_edges(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The ties our paths may take: into active people who are not a competitor's."""
+        if self._our_edges is None:
+            self._our_edges = self.traversable(self.active & (self.side != COMPETITOR_CODE))
+        return self._our_edges
+
     def ours_best(self) -> FloatArray:
-        """Our strongest path to every node, through active people not a competitor's."""
+        """Our strongest path to every node (0 unreached), shared by the day's analyses."""
         if self._ours is None:
-            best = self.strongest(self.ours, self.active & (self.side != COMPETITOR_CODE))
-            best.flags.writeable = False  # shared by every analysis of the day
+            best = strongest_products(self.seg.shape[0], *self.our_edges(), self.ours)
+            best.flags.writeable = False
             self._ours = best
         return self._ours
+
+    def our_predecessors(self) -> IntArray:
+        """Each node's predecessor on its canonical strongest path from us (-1: none)."""
+        return tight_predecessors(self.seg.shape[0], *self.our_edges(), self.ours, self.ours_best())
 
     def role_weight(self, weights: Mapping[str, float]) -> FloatArray:
         """Each local node's role weight (0 without a role or a weight for it)."""
@@ -117,11 +134,7 @@ class NodeView:
 
     def strongest(self, sources: BoolArray, passable: BoolArray) -> FloatArray:
         """Strongest path strength from ``sources`` to every local node (0 unreached)."""
-        co = self.co
-        ok = (self.edge_s > 0.0) & passable[co.edge_v]
-        return strongest_products(
-            self.seg.shape[0], co.edge_u[ok], co.edge_v[ok], self.edge_s[ok], sources
-        )
+        return strongest_products(self.seg.shape[0], *self.traversable(passable), sources)
 
     # -- coverage ---------------------------------------------------------------------
 
@@ -141,15 +154,6 @@ class NodeView:
         missing = ~(den > 0.0)
         score = np.where(missing, 0.0, num / np.where(missing, 1.0, den))
         return score, missing
-
-    def coverage_paths(self, weights: Mapping[str, float]) -> tuple[FloatArray, IntArray]:
-        """Our strongest-path strengths and each node's canonical predecessor (-1: none)."""
-        co = self.co
-        passable = self.active & (self.side != COMPETITOR_CODE)
-        ok = (self.edge_s > 0.0) & passable[co.edge_v]
-        eu, ev, es = co.edge_u[ok], co.edge_v[ok], self.edge_s[ok]
-        best = self.ours_best()
-        return best, tight_predecessors(self.seg.shape[0], eu, ev, es, self.ours, best)
 
     # -- influence and support ----------------------------------------------------------
 
@@ -265,8 +269,7 @@ class FlagParts:
         )
         n_nodes = seg.shape[0]
         self.into = segment_sum(co.edge_v[direct], view.edge_s[direct], n_nodes)
-        has_into = np.zeros(n_nodes, dtype=np.bool_)
-        has_into[co.edge_v[direct]] = True
+        has_into = self.into > 0.0  # every tie counted has a positive strength
         self.total_into = segment_sum(seg[has_into], self.into[has_into], n)
         top_value = np.zeros(n)
         np.maximum.at(top_value, seg[has_into], self.into[has_into])
@@ -282,19 +285,34 @@ class FlagParts:
             )
 
 
-def _blocks(co: Coded, accounts: IntArray, width: IntArray) -> tuple[IntArray, IntArray]:
-    """Replicate account blocks: for instance ``k`` a copy of account ``accounts[k]``.
+def _replicate(start: IntArray, width: IntArray, blocks: IntArray) -> tuple[IntArray, IntArray]:
+    """Copies of blocks laid end to end: copy ``k`` is block ``blocks[k]``.
 
-    Returns ``(node, offset)``: for every instance node, the local node it copies, and
-    for every instance the position of its first node. ``width`` holds each account's
-    node count.
+    Block ``b`` holds the positions ``start[b] .. start[b] + width[b] - 1``. Returns
+    the position each copied slot comes from, and where each copy begins.
     """
-    sizes = width[accounts]
+    sizes = width[blocks]
     offset = np.cumsum(sizes) - sizes
-    total = int(sizes.sum())
-    within = np.arange(total) - np.repeat(offset, sizes)
-    node = np.repeat(co.account_start[accounts], sizes) + within
-    return node, offset
+    within = np.arange(int(sizes.sum())) - np.repeat(offset, sizes)
+    return np.repeat(start[blocks], sizes) + within, offset
+
+
+def _copies(
+    co: Coded, accounts: IntArray, eu: IntArray, ev: IntArray, es: FloatArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray, FloatArray]:
+    """One copy of each listed account's graph, with the ties ``eu -> ev`` among its nodes.
+
+    Returns ``(node, offset, u, v, s)``: the local node each copy node stands for,
+    where each copy begins, and the ties renumbered into the copies. The ties must be
+    sorted by account, as the coded edges are.
+    """
+    width = np.diff(co.account_start)
+    node, offset = _replicate(co.account_start, width, accounts)
+    edge_start = np.searchsorted(co.node_account[eu], np.arange(len(co.account_ids) + 1))
+    ewidth = np.diff(edge_start)
+    enode, _ = _replicate(edge_start, ewidth, accounts)
+    shift = np.repeat(offset - co.account_start[accounts], ewidth[accounts])
+    return node, offset, eu[enode] + shift, ev[enode] + shift, es[enode]
 
 
 class Meetings:
@@ -312,17 +330,12 @@ class Meetings:
         key = w > 0.0
         self.before, self.no_key = view.coverage_scores(weights)
         self.now = best
-        self.target = target
-        passable = view.active & (view.side != COMPETITOR_CODE)
-        ok = (view.edge_s > 0.0) & passable[co.edge_v]
-        eu, ev, es = co.edge_u[ok], co.edge_v[ok], view.edge_s[ok]
-        # each account's traversable edges as a block, for replication
-        edge_start = np.searchsorted(seg[eu], np.arange(n + 1))
+        eu, ev, es = view.our_edges()
         width = np.diff(co.account_start)
-        ewidth = np.diff(edge_start)
+        ewidth = np.diff(np.searchsorted(seg[eu], np.arange(n + 1)))
         candidate = view.customer & view.active & ~self.no_key[seg]
-        gain_of = np.zeros(seg.shape[0])
-        after_of = np.repeat(self.before, width)
+        before_of = self.before[seg]
+        after_of = before_of.copy()
         trial = np.flatnonzero(candidate & (target > best))
         total_w = segment_sum(seg[key], w[key], n)
         cost = ewidth[seg[trial]] + width[seg[trial]]
@@ -336,35 +349,18 @@ class Meetings:
             chunk = trial[start:stop]
             start = stop
             acc = seg[chunk]
-            node, offset = _blocks(co, acc, width)
+            node, offset, iu, iv, s = _copies(co, acc, eu, ev, es)
             inst = np.repeat(np.arange(chunk.shape[0]), width[acc])
-            # the chunk's edges: each account's block, shifted to its instance's nodes
-            enode, _ = _blocks_edges(edge_start, acc, ewidth)
-            shift = np.repeat(offset - co.account_start[acc], ewidth[acc])
             sources = np.zeros(node.shape[0], dtype=np.bool_)
             sources[offset + (chunk - co.account_start[acc])] = True
-            reach = strongest_products(
-                node.shape[0], eu[enode] + shift, ev[enode] + shift, es[enode], sources
-            )
+            reach = strongest_products(node.shape[0], iu, iv, s, sources)
             kx = key[node]
             improved = np.maximum(best[node[kx]], target * reach[kx])
             score = segment_sum(inst[kx], w[node[kx]] * improved, chunk.shape[0])
             score = score / total_w[acc]
             after_of[chunk] = np.maximum(self.before[acc], score)
-        gain_of[candidate] = after_of[candidate] - np.repeat(self.before, width)[candidate]
         self.after = after_of
-        self.gain = gain_of
-        self.candidate = candidate
-
-
-def _blocks_edges(
-    edge_start: IntArray, accounts: IntArray, ewidth: IntArray
-) -> tuple[IntArray, IntArray]:
-    """The edges of each instance's account block, in order (as `_blocks`, for edges)."""
-    sizes = ewidth[accounts]
-    offset = np.cumsum(sizes) - sizes
-    within = np.arange(int(sizes.sum())) - np.repeat(offset, sizes)
-    return np.repeat(edge_start[accounts], sizes) + within, offset
+        self.gain = np.where(candidate, after_of - before_of, 0.0)
 
 
 def bounded_levels(
@@ -389,17 +385,11 @@ def bounded_levels(
     co = view.co
     ok = view.customer & view.active
     targets = np.flatnonzero(ok & np.isin(view.role, sorted(wanted)))
-    width = np.diff(co.account_start)
     acc = view.seg[targets]
-    node, offset = _blocks(co, acc, width)
+    eu, ev, es = view.traversable(ok)
+    inner = ok[eu]  # ties among active customer-side people, at both ends
+    node, offset, iu, iv, s = _copies(co, acc, eu[inner], ev[inner], es[inner])
     n = node.shape[0]
-    good = (view.edge_s > 0.0) & ok[co.edge_u] & ok[co.edge_v]
-    eu, ev, es = co.edge_u[good], co.edge_v[good], view.edge_s[good]
-    edge_start = np.searchsorted(view.seg[eu], np.arange(view.n_accounts + 1))
-    ewidth = np.diff(edge_start)
-    enode, _ = _blocks_edges(edge_start, acc, ewidth)
-    shift = np.repeat(offset - co.account_start[acc], ewidth[acc])
-    iu, iv, s = eu[enode] + shift, ev[enode] + shift, es[enode]
     target_at = offset + (targets - co.account_start[acc])
     is_target = np.zeros(n, dtype=np.bool_)
     is_target[target_at] = True
