@@ -588,7 +588,7 @@ def test_bellman_ford_equals_the_max_product_dijkstra(G: nx.DiGraph[str]) -> Non
     want, paths = strongest_from(H, ours, weight="strength", passable=passable, where="test")
     nodes, eu, ev, es = _edge_arrays(H, passable)
     sources = np.array([n in ours for n in nodes], dtype=np.bool_)
-    got = strongest_products(len(nodes), eu, ev, es, sources)
+    got = strongest_products(eu, ev, es, sources)
     assert got.tolist() == [want.get(n, 0.0) for n in nodes]
     for node, path in paths.items():  # each path's own product is its strength
         prod = 1.0

@@ -117,11 +117,10 @@ def coded(portfolio: Portfolio) -> Coded:
 
 
 def _column(records: Sequence[object], name: str) -> list[Any]:
-    """One attribute of every record, in order (``map`` with ``attrgetter``: no tuples).
+    """One attribute of every record, in order (``map`` with ``attrgetter``).
 
-    Building one tuple per record costs far more here than reading attributes: every
-    new container is tracked by the garbage collector, whose passes walk the whole
-    portfolio.
+    No container is kept per record: every surviving container is tracked by the
+    garbage collector, whose passes walk the whole portfolio.
     """
     return list(map(attrgetter(name), records))
 

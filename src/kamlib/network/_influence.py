@@ -28,7 +28,7 @@ from kamlib.network._common import (
     node_key,
     side_of,
 )
-from kamlib.network._kernels import pagerank_one, pagerank_segments, segment_sum
+from kamlib.network._kernels import ordered_sum, pagerank_one, pagerank_segments
 from kamlib.network._wide import bounded_levels, portfolio_view
 
 __all__ = [
@@ -293,7 +293,7 @@ def influence_reach(
         for node, w in personalization.items():
             check_node(f"{where}.personalization", G, node)
             p[index[node]] = check_real(f"{where}.personalization[{node!r}]", w, ge=0.0)
-        total = float(segment_sum(np.zeros(n, dtype=np.intp), p, 1)[0])  # sequential
+        total = ordered_sum(p)
         if not total > 0:
             raise InvalidValueError(
                 f"{where}.personalization", dict(personalization), "needs a positive weight"

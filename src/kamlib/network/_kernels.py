@@ -29,6 +29,7 @@ from kamlib.errors import InvalidValueError, KamlibError
 
 __all__ = [
     "segment_sum",
+    "ordered_sum",
     "strongest_products",
     "tight_predecessors",
     "pagerank_segments",
@@ -46,15 +47,21 @@ def segment_sum(seg: IntArray, values: FloatArray, n_seg: int) -> FloatArray:
     return np.asarray(np.bincount(seg, weights=values, minlength=n_seg), dtype=np.float64)
 
 
+def ordered_sum(values: FloatArray) -> float:
+    """The sum of ``values`` added one by one in order: `segment_sum` of one segment."""
+    return float(segment_sum(np.zeros(values.shape[0], dtype=np.intp), values, 1)[0])
+
+
 def strongest_products(
-    n: int, eu: IntArray, ev: IntArray, es: FloatArray, sources: BoolArray
+    eu: IntArray, ev: IntArray, es: FloatArray, sources: BoolArray
 ) -> FloatArray:
     """Strongest path strength from any source to every node: max over paths of the product.
 
     ``eu -> ev`` are the traversable edges with strengths ``es`` in (0, 1] (the caller
-    drops edges of strength 0 and edges into nodes a path may not enter). Sources get
-    1.0, unreached nodes 0.0. Bellman-Ford in the (max, x) semiring, relaxing only the
-    edges out of nodes improved in the previous round, until nothing improves.
+    drops edges of strength 0 and edges into nodes a path may not enter). One value
+    per entry of ``sources``: sources get 1.0, unreached nodes 0.0. Bellman-Ford in
+    the (max, x) semiring, relaxing only the edges out of nodes improved in the
+    previous round, until nothing improves.
 
     The result is the exact maximum, over every walk, of the product of its strengths
     multiplied left to right from the source: each value held is such a product, and

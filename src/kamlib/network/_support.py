@@ -23,7 +23,7 @@ from kamlib.network._common import (
     is_active,
     side_of,
 )
-from kamlib.network._kernels import pagerank_one, reach_failure, segment_sum
+from kamlib.network._kernels import ordered_sum, pagerank_one, reach_failure
 
 __all__ = [
     "DEFAULT_PORTRAIT_WEIGHTS",
@@ -191,7 +191,7 @@ def influence_weights(
         role = H.nodes[n].get("role")
         if isinstance(role, str):
             restart[i] = role_weights.get(role, 0.0)
-    total = float(segment_sum(np.zeros(len(inner), dtype=np.intp), restart, 1)[0])
+    total = ordered_sum(restart)
     p = restart / total if total > 0 else np.full(len(inner), 1.0 / len(inner))
     src: list[int] = []
     dst: list[int] = []

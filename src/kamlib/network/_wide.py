@@ -115,7 +115,7 @@ class NodeView:
     def ours_best(self) -> FloatArray:
         """Our strongest path to every node (0 unreached), shared by the day's analyses."""
         if self._ours is None:
-            best = strongest_products(self.seg.shape[0], *self.our_edges(), self.ours)
+            best = strongest_products(*self.our_edges(), self.ours)
             best.flags.writeable = False
             self._ours = best
         return self._ours
@@ -134,7 +134,7 @@ class NodeView:
 
     def strongest(self, sources: BoolArray, passable: BoolArray) -> FloatArray:
         """Strongest path strength from ``sources`` to every local node (0 unreached)."""
-        return strongest_products(self.seg.shape[0], *self.traversable(passable), sources)
+        return strongest_products(*self.traversable(passable), sources)
 
     # -- coverage ---------------------------------------------------------------------
 
@@ -353,7 +353,7 @@ class Meetings:
             inst = np.repeat(np.arange(chunk.shape[0]), width[acc])
             sources = np.zeros(node.shape[0], dtype=np.bool_)
             sources[offset + (chunk - co.account_start[acc])] = True
-            reach = strongest_products(node.shape[0], iu, iv, s, sources)
+            reach = strongest_products(iu, iv, s, sources)
             kx = key[node]
             improved = np.maximum(best[node[kx]], target * reach[kx])
             score = segment_sum(inst[kx], w[node[kx]] * improved, chunk.shape[0])
