@@ -718,8 +718,8 @@ def _acyclic(sources: Sequence[str], targets: Sequence[str]) -> bool:
     return _acyclic_codes(src, dst, len(code))
 
 
-def _acyclic_codes(src: NDArray[np.intp], dst: NDArray[np.intp], n: int | None = None) -> bool:
-    """`_acyclic` on edges whose ends are integer codes in ``range(n)`` (default: any).
+def _acyclic_codes(src: NDArray[np.intp], dst: NDArray[np.intp], n: int) -> bool:
+    """`_acyclic` on edges whose ends are integer codes in ``range(n)``.
 
     Peels the nodes with no edge left coming in, all of them at once, round by round
     (in numpy); a deep chain that needs more than 64 rounds finishes in the one-node
@@ -727,10 +727,6 @@ def _acyclic_codes(src: NDArray[np.intp], dst: NDArray[np.intp], n: int | None =
     """
     if src.shape[0] == 0:
         return True
-    if n is None:
-        nodes, inverse = np.unique(np.concatenate((src, dst)), return_inverse=True)
-        n, m = nodes.shape[0], src.shape[0]
-        src, dst = inverse[:m], inverse[m:]
     in_degree = np.bincount(dst, minlength=n)
     live = np.ones(src.shape[0], dtype=np.bool_)
     gone = np.zeros(n, dtype=np.bool_)
