@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import networkx as nx
@@ -142,10 +142,6 @@ class RedFlags:
         return None
 
 
-def _names(ids: list[Hashable]) -> str:
-    return ", ".join(str(i) for i in ids)
-
-
 def _check_as_of(where: str, as_of: object) -> dt.datetime:
     if not isinstance(as_of, dt.datetime):
         raise InvalidTypeError(f"{where}.as_of", as_of, "must be a datetime.datetime")
@@ -197,43 +193,21 @@ def graph_flags(
     # 1. no relationship (no path from our staff) with a decision-maker
     unreached = [n for n in active_dms if our_s.get(n, 0.0) <= 0.0]
     if not active_dms:
-        flags.append(
-            RedFlag(
-                FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
-                "no active decision-maker is recorded, so none is reached",
-            )
-        )
+        flags.append(_NO_DECISION_MAKER)
     elif unreached:
-        flags.append(
-            RedFlag(
-                FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
-                f"no path from our staff reaches decision-maker(s) {_names(unreached)}",
-                tuple(str(n) for n in unreached),
-            )
-        )
+        flags.append(_unreached_flag(tuple(str(n) for n in unreached)))
 
     # 2. a decision-maker left (source [000] red light)
     left = [n for n in dms if (gone := _left_day(nodes[n].get("left_on"))) and gone <= day]
     if left or signal_left:
-        parts = []
-        if left:
-            parts.append(f"decision-maker(s) {_names(left)} left")
-        if signal_left:
-            parts.append("an open key_decision_maker_left risk signal")
-        flags.append(
-            RedFlag(
-                FlagCode.DECISION_MAKER_LEFT,
-                " and ".join(parts) + " (source [000]: red light)",
-                tuple(str(n) for n in left),
-            )
-        )
+        flags.append(_left_flag(tuple(str(n) for n in left), signal_left))
 
     # 3. no coach (internal champion)
     if not any(
         side_of(d) == CUSTOMER and d.get("role") == COACH and is_active(d)
         for _, d in nodes(data=True)
     ):
-        flags.append(RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)"))
+        flags.append(_NO_COACH)
 
     # 4. single-threaded: one contact carries most of our direct tie strength
     into: dict[Hashable, float] = {}
@@ -247,25 +221,12 @@ def graph_flags(
         top = min(into, key=lambda n: (-into[n], node_key(n)))
         top_share = into[top] / total
         if top_share > share:
-            flags.append(
-                RedFlag(
-                    FlagCode.SINGLE_THREADED,
-                    f"{top_share:.0%} of our direct tie strength runs through {top}",
-                    (str(top),),
-                )
-            )
+            flags.append(_single_flag(top_share, str(top)))
 
     # 5. a competitor's staff sway a decision-maker more strongly than we do
     beaten = [n for n in active_dms if their_s.get(n, 0.0) > our_s.get(n, 0.0)]
     if beaten:
-        detail = "; ".join(f"{n}: {their_s[n]:.2f} vs ours {our_s.get(n, 0.0):.2f}" for n in beaten)
-        flags.append(
-            RedFlag(
-                FlagCode.COMPETITOR_STRONGER,
-                f"a competitor sways decision-maker(s) more strongly than we do ({detail})",
-                tuple(str(n) for n in beaten),
-            )
-        )
+        flags.append(_beaten_flag([(str(n), their_s[n], our_s.get(n, 0.0)) for n in beaten]))
 
     # 6. a decision-maker outside every known reporting line
     lone = [
@@ -275,14 +236,62 @@ def graph_flags(
         and not any(_is_reporting(d) for _, _, d in H.in_edges(n, data=True))
     ]
     if lone:
-        flags.append(
-            RedFlag(
-                FlagCode.REPORTING_LINE_UNKNOWN,
-                f"no reporting line is known for decision-maker(s) {_names(lone)}",
-                tuple(str(n) for n in lone),
-            )
-        )
+        flags.append(_lone_flag(tuple(str(n) for n in lone)))
     return tuple(flags)
+
+
+# -- the flags' sentences, shared by the per-graph and the array path ---------------------
+
+_NO_DECISION_MAKER: Final = RedFlag(
+    FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+    "no active decision-maker is recorded, so none is reached",
+)
+_NO_COACH: Final = RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)")
+
+
+def _unreached_flag(people: tuple[str, ...]) -> RedFlag:
+    return RedFlag(
+        FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
+        f"no path from our staff reaches decision-maker(s) {', '.join(people)}",
+        people,
+    )
+
+
+def _left_flag(gone: tuple[str, ...], signal: bool) -> RedFlag:
+    parts = []
+    if gone:
+        parts.append(f"decision-maker(s) {', '.join(gone)} left")
+    if signal:
+        parts.append("an open key_decision_maker_left risk signal")
+    return RedFlag(
+        FlagCode.DECISION_MAKER_LEFT, " and ".join(parts) + " (source [000]: red light)", gone
+    )
+
+
+def _single_flag(top_share: float, name: str) -> RedFlag:
+    return RedFlag(
+        FlagCode.SINGLE_THREADED,
+        f"{top_share:.0%} of our direct tie strength runs through {name}",
+        (name,),
+    )
+
+
+def _beaten_flag(rows: list[tuple[str, float, float]]) -> RedFlag:
+    """``rows``: (decision-maker, their strength, ours)."""
+    detail = "; ".join(f"{n}: {theirs:.2f} vs ours {ours:.2f}" for n, theirs, ours in rows)
+    return RedFlag(
+        FlagCode.COMPETITOR_STRONGER,
+        f"a competitor sways decision-maker(s) more strongly than we do ({detail})",
+        tuple(n for n, _, _ in rows),
+    )
+
+
+def _lone_flag(people: tuple[str, ...]) -> RedFlag:
+    return RedFlag(
+        FlagCode.REPORTING_LINE_UNKNOWN,
+        f"no reporting line is known for decision-maker(s) {', '.join(people)}",
+        people,
+    )
 
 
 def graph_red_flags(
@@ -543,76 +552,30 @@ def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> li
     beaten = _by_account(co, f.beaten)
     lone = _by_account(co, f.lone)
     our_s, their_s = f.our_s, f.their_s
-    # the flags whose text names nobody are the same object in every account (frozen)
-    nobody = RedFlag(
-        FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
-        "no active decision-maker is recorded, so none is reached",
-    )
-    no_coach = RedFlag(FlagCode.NO_COACH, "no active coach (internal champion)")
     any_dm, coach, signal = f.any_active_dm.tolist(), f.has_coach.tolist(), f.signal.tolist()
     total, top, into = f.total_into.tolist(), f.top.tolist(), f.into
     out = []
     for i, account_id in enumerate(co.account_ids):
         flags: list[RedFlag] = []
         if not any_dm[i]:
-            flags.append(nobody)
+            flags.append(_NO_DECISION_MAKER)
         elif i in unreached:
-            people = who(unreached[i])
-            flags.append(
-                RedFlag(
-                    FlagCode.NO_DECISION_MAKER_RELATIONSHIP,
-                    f"no path from our staff reaches decision-maker(s) {_names(list(people))}",
-                    people,
-                )
-            )
+            flags.append(_unreached_flag(who(unreached[i])))
         if i in left or signal[i]:
-            gone = who(left.get(i, []))
-            parts = []
-            if gone:
-                parts.append(f"decision-maker(s) {_names(list(gone))} left")
-            if signal[i]:
-                parts.append("an open key_decision_maker_left risk signal")
-            flags.append(
-                RedFlag(
-                    FlagCode.DECISION_MAKER_LEFT,
-                    " and ".join(parts) + " (source [000]: red light)",
-                    gone,
-                )
-            )
+            flags.append(_left_flag(who(left.get(i, [])), signal[i]))
         if not coach[i]:
-            flags.append(no_coach)
+            flags.append(_NO_COACH)
         if total[i] > 0.0:
             top_share = float(into[top[i]]) / total[i]
             if top_share > share:
-                name = ids[person[top[i]]]
-                flags.append(
-                    RedFlag(
-                        FlagCode.SINGLE_THREADED,
-                        f"{top_share:.0%} of our direct tie strength runs through {name}",
-                        (name,),
-                    )
-                )
+                flags.append(_single_flag(top_share, ids[person[top[i]]]))
         if i in beaten:
-            nodes = beaten[i]
-            detail = "; ".join(
-                f"{ids[person[n]]}: {float(their_s[n]):.2f} vs ours {float(our_s[n]):.2f}"
-                for n in nodes
-            )
             flags.append(
-                RedFlag(
-                    FlagCode.COMPETITOR_STRONGER,
-                    f"a competitor sways decision-maker(s) more strongly than we do ({detail})",
-                    who(nodes),
+                _beaten_flag(
+                    [(ids[person[n]], float(their_s[n]), float(our_s[n])) for n in beaten[i]]
                 )
             )
         if i in lone:
-            people = who(lone[i])
-            flags.append(
-                RedFlag(
-                    FlagCode.REPORTING_LINE_UNKNOWN,
-                    f"no reporting line is known for decision-maker(s) {_names(list(people))}",
-                    people,
-                )
-            )
+            flags.append(_lone_flag(who(lone[i])))
         out.append(RedFlags(account_id, None, as_of, tuple(flags)))
     return out
