@@ -314,7 +314,7 @@ def _read_accounts(
         ids[i] = aid = acc.id
         figures = acc.figures
         if figures:
-            cur = figures[0].revenue.currency  # Account.currency
+            cur = acc.currency
             if cur != currency:
                 if currency is None:
                     currency = cur
@@ -384,9 +384,8 @@ def _read_accounts(
         signals = acc.risk_signals
         if signals:
             count = 0
-            for signal in signals:  # open at as_of, as RiskSignal.is_open
-                resolved = signal.resolved_at
-                if signal.at <= as_of and (resolved is None or as_of < resolved):
+            for signal in signals:
+                if signal.is_open(as_of):
                     count += 1
                     key = risk_columns.get(signal.kind)  # type: ignore[call-overload]
                     if key is not None:
