@@ -130,10 +130,13 @@ def test_checker_allows_seeded_rng(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- layers import downwards
 # Package -> packages it must never import (at module level or inside a function):
 # signals build on scoring (scores over time), so scoring never imports signals; the
-# domain model sits below everything that scores it.
+# domain model sits below everything that scores it; research compares scorers and
+# networks, so nothing it studies imports it (nor scipy, its extra).
 FORBIDDEN_IMPORTS: dict[str, tuple[str, ...]] = {
-    "scoring": ("kamlib.signals",),
-    "model": ("kamlib.scoring", "kamlib.signals"),
+    "scoring": ("kamlib.signals", "kamlib.research", "scipy"),
+    "model": ("kamlib.scoring", "kamlib.signals", "kamlib.network", "kamlib.research", "scipy"),
+    "network": ("kamlib.research", "scipy"),
+    "signals": ("kamlib.research", "scipy"),
 }
 
 

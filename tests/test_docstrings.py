@@ -25,6 +25,7 @@ PUBLIC_MODULES = (
     "kamlib.scoring.health",
     "kamlib.signals",
     "kamlib.network",
+    "kamlib.research",
     "kamlib.testing",
     "kamlib.testing.strategies",
 )
