@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
@@ -530,52 +531,69 @@ def portfolio_red_flags(
     return tuple(_wide_flags(co, parts, share, moment))
 
 
-def _by_account(co: Coded, mask: Any) -> dict[int, list[int]]:
-    """The local nodes where ``mask`` holds, grouped by account, in id order."""
-    out: dict[int, list[int]] = {}
+def _names_by_account(co: Coded, mask: Any) -> tuple[dict[int, tuple[str, ...]], Any]:
+    """The ids of the people at the local nodes where ``mask`` holds, by account.
+
+    One tuple per account that has any, in id order (local nodes are numbered by
+    account, then id); also the nodes themselves, in that order.
+    """
     idx = np.flatnonzero(mask)
-    for i, node in zip(co.node_account[idx].tolist(), idx.tolist(), strict=True):
-        out.setdefault(i, []).append(node)
-    return out
+    if idx.shape[0] == 0:
+        return {}, idx
+    acc = co.node_account[idx]
+    ids = co.person_ids
+    names = [ids[k] for k in co.node_person[idx].tolist()]
+    cut = [0, *(np.flatnonzero(acc[1:] != acc[:-1]) + 1).tolist(), idx.shape[0]]
+    groups = (tuple(names[a:b]) for a, b in itertools.pairwise(cut))
+    return dict(zip(acc[cut[:-1]].tolist(), groups, strict=True)), idx
 
 
 def _wide_flags(co: Coded, f: FlagParts, share: float, as_of: dt.datetime) -> list[RedFlags]:
-    """`graph_flags` of every account from the array facts: the same flags, same texts."""
-    ids = co.person_ids
-    person = co.node_person.tolist()
+    """`graph_flags` of every account from the array facts: the same flags, same texts.
 
-    def who(nodes: list[int]) -> tuple[str, ...]:
-        return tuple(ids[person[n]] for n in nodes)
-
-    unreached = _by_account(co, f.unreached)
-    left = _by_account(co, f.left)
-    beaten = _by_account(co, f.beaten)
-    lone = _by_account(co, f.lone)
-    our_s, their_s = f.our_s, f.their_s
+    The per-person flags are grouped by account first; accounts without any flag
+    (most of a healthy portfolio) get their empty `RedFlags` without the rule walk.
+    """
+    n = len(co.account_ids)
+    unreached, _ = _names_by_account(co, f.unreached)
+    left, _ = _names_by_account(co, f.left)
+    lone, _ = _names_by_account(co, f.lone)
+    beaten_names, at = _names_by_account(co, f.beaten)
+    theirs, ours = f.their_s[at].tolist(), f.our_s[at].tolist()
+    beaten: dict[int, list[tuple[str, float, float]]] = {}
+    k = 0
+    for i, names in beaten_names.items():
+        m = k + len(names)
+        beaten[i] = list(zip(names, theirs[k:m], ours[k:m], strict=True))
+        k = m
+    # single-threaded: the largest share of our direct tie strength, where there is any
+    has_into = f.total_into > 0.0
+    top_share = np.zeros(n)
+    top_share[has_into] = f.into[f.top[has_into]] / f.total_into[has_into]
+    single = has_into & (top_share > share)
+    flagged = ~f.any_active_dm | ~f.has_coach | single | f.signal
+    for by_account in (unreached, left, lone, beaten):
+        flagged[list(by_account)] = True
+    ids, person, top = co.person_ids, co.node_person, f.top
     any_dm, coach, signal = f.any_active_dm.tolist(), f.has_coach.tolist(), f.signal.tolist()
-    total, top, into = f.total_into.tolist(), f.top.tolist(), f.into
+    is_single, shares, raised = single.tolist(), top_share.tolist(), flagged.tolist()
     out = []
     for i, account_id in enumerate(co.account_ids):
         flags: list[RedFlag] = []
-        if not any_dm[i]:
-            flags.append(_NO_DECISION_MAKER)
-        elif i in unreached:
-            flags.append(_unreached_flag(who(unreached[i])))
-        if i in left or signal[i]:
-            flags.append(_left_flag(who(left.get(i, [])), signal[i]))
-        if not coach[i]:
-            flags.append(_NO_COACH)
-        if total[i] > 0.0:
-            top_share = float(into[top[i]]) / total[i]
-            if top_share > share:
-                flags.append(_single_flag(top_share, ids[person[top[i]]]))
-        if i in beaten:
-            flags.append(
-                _beaten_flag(
-                    [(ids[person[n]], float(their_s[n]), float(our_s[n])) for n in beaten[i]]
-                )
-            )
-        if i in lone:
-            flags.append(_lone_flag(who(lone[i])))
+        if raised[i]:
+            if not any_dm[i]:
+                flags.append(_NO_DECISION_MAKER)
+            elif i in unreached:
+                flags.append(_unreached_flag(unreached[i]))
+            if i in left or signal[i]:
+                flags.append(_left_flag(left.get(i, ()), signal[i]))
+            if not coach[i]:
+                flags.append(_NO_COACH)
+            if is_single[i]:
+                flags.append(_single_flag(shares[i], ids[int(person[top[i]])]))
+            if i in beaten:
+                flags.append(_beaten_flag(beaten[i]))
+            if i in lone:
+                flags.append(_lone_flag(lone[i]))
         out.append(RedFlags(account_id, None, as_of, tuple(flags)))
     return out
