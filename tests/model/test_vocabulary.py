@@ -41,7 +41,7 @@ def allowed(hint: object) -> bool:
 
 
 def test_every_public_class_found() -> None:
-    assert len(CLASSES) == 19
+    assert len(CLASSES) == 20  # 19 + Purchase (issue 10)
     assert all(issubclass(e, enum.StrEnum) for e in ENUMS)
 
 
@@ -95,6 +95,7 @@ def test_every_instance_refuses_setattr() -> None:
         model.Commitment.propose("C", "A", "x", "U", t, 1, at=t),
         model.Interaction("I", "A", t, ["U"], [], "email", "operational", "neutral"),
         model.Opportunity("O", "A", "x", usd, "lead"),
+        model.Purchase("S", "A", t, usd),
         model.Portfolio(),
     ]
     assert {type(i) for i in instances} == set(CLASSES)

@@ -63,6 +63,7 @@ from kamlib.model._money import Money, PeriodFigures
 from kamlib.model._opportunity import Opportunity
 from kamlib.model._people import KeyPerson, Portrait, Relationship
 from kamlib.model._portfolio import Portfolio
+from kamlib.model._purchase import Purchase
 from kamlib.model._time import Quarter
 
 __all__ = [
@@ -108,6 +109,8 @@ __all__ = [
     "Interaction",
     "OpportunityStage",
     "Opportunity",
+    # purchases (the data of RFM)
+    "Purchase",
     # the whole
     "Portfolio",
 ]

@@ -30,6 +30,7 @@ from kamlib.model._enums import RelationshipKind, Side
 from kamlib.model._interaction import Interaction
 from kamlib.model._opportunity import Opportunity
 from kamlib.model._people import KeyPerson, Relationship
+from kamlib.model._purchase import Purchase
 
 __all__ = ["Portfolio"]
 
@@ -71,6 +72,7 @@ class _Index:
         "interactions",
         "opportunities",
         "people",
+        "purchases",
     )
 
     def __init__(self, p: Portfolio) -> None:
@@ -82,6 +84,7 @@ class _Index:
         self.commitments: dict[str, Commitment] = _first_by_id(p.commitments)
         self.interactions: dict[str, Interaction] = _first_by_id(p.interactions)
         self.opportunities: dict[str, Opportunity] = _first_by_id(p.opportunities)
+        self.purchases: dict[str, Purchase] = _first_by_id(p.purchases)
         self.groups: _Groups | None = None  # built by Portfolio._groups on first use
         # positions in ``people`` of every relationship's source and target (-1: no such
         # person), whether it is a reporting tie, whether it is standing (no
@@ -107,6 +110,7 @@ class _Groups:
         "interactions_of",
         "opportunities_of",
         "people_of",
+        "purchases_of",
         "relationships_of",
     )
 
@@ -115,6 +119,7 @@ class _Groups:
         self.commitments_of = _group(p.commitments)
         self.interactions_of = _group(p.interactions)
         self.opportunities_of = _group(p.opportunities)
+        self.purchases_of = _group(p.purchases)
         self.relationships_of = _relationships_of(
             p.relationships, list(map(_REL_KEY, p.relationships)), ix.people, ix.opportunities
         )
@@ -210,7 +215,8 @@ class Portfolio:
     * every referenced id exists: ``KeyPerson.account_id``,
       ``Account.executive_sponsor_id``, NPS ``person_id``, relationship ends and
       ``opportunity_id``, commitment account, owner and ``accepted_by_id``,
-      interaction account and people, opportunity account and decision chain;
+      interaction account and people, opportunity account and decision chain,
+      purchase account;
     * executive sponsors, commitment owners and ``Interaction.our_people`` are
       ``our_staff`` (source [004]: every key account has an executive sponsor on
       our side);
@@ -232,6 +238,8 @@ class Portfolio:
         commitments: `Commitment` records.
         interactions: `Interaction` records.
         opportunities: `Opportunity` records.
+        purchases: [`Purchase`][kamlib.model.Purchase] records (what each account bought;
+            the data of RFM, source [003]).
 
     Raises:
         KamlibValidationError: One or more integrity failures.
@@ -272,6 +280,9 @@ class Portfolio:
     )
     opportunities: tuple[Opportunity, ...] = attrs.field(
         default=(), converter=as_tuple, validator=each(instance_of(Opportunity))
+    )
+    purchases: tuple[Purchase, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(Purchase))
     )
     _index: _Index = attrs.field(init=False, eq=False, repr=False, alias="_index")
 
@@ -387,6 +398,19 @@ class Portfolio:
         """
         return _get(self._index.opportunities, id, "opportunity")
 
+    def purchase(self, id: str) -> Purchase:
+        """The purchase with ``id``.
+
+        Raises:
+            UnknownIdError: No such purchase.
+
+        Examples:
+            >>> import pytest
+            >>> with pytest.raises(UnknownIdError):
+            ...     Portfolio().purchase("S1")
+        """
+        return _get(self._index.purchases, id, "purchase")
+
     # -- look-ups by account --------------------------------------------------------
 
     def _known(self, account_id: str, method: str) -> None:
@@ -459,6 +483,26 @@ class Portfolio:
         """
         self._known(account_id, "opportunities_of")
         return self._groups().opportunities_of.get(account_id, ())
+
+    def purchases_of(self, account_id: str) -> tuple[Purchase, ...]:
+        """Purchases by ``account_id``, in portfolio order (not sorted by time).
+
+        Raises:
+            UnknownIdError: No such account.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from kamlib.model import Money, Purchase
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
+            >>> t = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+            >>> pf = Portfolio([acc], purchases=[Purchase("S1", "A1", t, Money(90, "USD"))])
+            >>> [s.id for s in pf.purchases_of("A1")]
+            ['S1']
+        """
+        self._known(account_id, "purchases_of")
+        return self._groups().purchases_of.get(account_id, ())
 
     def relationships_of(
         self, account_id: str, opportunity_id: str | None = None
@@ -576,6 +620,7 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
         ("commitments", p.commitments, ix.commitments),
         ("interactions", p.interactions, ix.interactions),
         ("opportunities", p.opportunities, opportunities),
+        ("purchases", p.purchases, ix.purchases),
     ):
         if len(index) != len(records):
             errors += _duplicate_ids(name, records)
@@ -668,6 +713,11 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
         for j, pid in enumerate(o.decision_chain):
             if not_customer_of(pid, o.account_id):
                 customer_of(f"Portfolio.opportunities[{i}].decision_chain[{j}]", pid, o.account_id)
+    bought = set(map(_ACCOUNT_ID, p.purchases))
+    if not bought.issubset(accounts):  # one set test; the walk only when one is dangling
+        for i, s in enumerate(p.purchases):
+            if s.account_id not in accounts:
+                dangling(f"Portfolio.purchases[{i}].account_id", s.account_id, "account")
 
     # 3. reporting lines are acyclic (standing network, then each opportunity's own)
     by_scope: dict[str | None, NDArray[np.intp]] = {}
