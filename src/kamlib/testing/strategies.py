@@ -63,6 +63,7 @@ from kamlib.model import (
     PeriodFigures,
     Portfolio,
     Portrait,
+    Purchase,
     Quarter,
     Relationship,
     RelationshipKind,
@@ -98,6 +99,7 @@ __all__ = [
     "commitments",
     "interactions",
     "opportunities",
+    "purchases",
     "portfolios",
     "register",
 ]
@@ -1002,6 +1004,49 @@ def opportunities(
     )
 
 
+def purchases(
+    *,
+    ids: SearchStrategy[str] | None = None,
+    account_ids: SearchStrategy[str] | None = None,
+    currency: str | SearchStrategy[str] | None = None,
+    max_amount: float = MAX_AMOUNT,
+    at: SearchStrategy[dt.datetime] | None = None,
+) -> SearchStrategy[Purchase]:
+    """[`Purchase`][kamlib.model.Purchase] records (amount ``>= 0``: a refund is no purchase).
+
+    Args:
+        ids: Strategy of purchase ids.
+        account_ids: Strategy of account ids.
+        currency: A fixed code, a strategy of codes, or ``None`` for `currencies`.
+        max_amount: Largest amount (finite, ``>= 0``).
+        at: Strategy of the purchase times (default `aware_datetimes`).
+
+    Raises:
+        InvalidArgument: A malformed currency code or a negative or non-finite
+            ``max_amount``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from kamlib.testing.strategies import purchases
+        >>> @settings(max_examples=5, database=None)
+        ... @given(purchases(currency="CNY", max_amount=1e6))
+        ... def check(x):
+        ...     assert x.amount.currency == "CNY"
+        ...     assert 0 <= x.amount.amount <= 1e6
+        >>> check()
+    """
+    hi = _option(check_real, "max_amount", max_amount, ge=0)
+    return st.builds(
+        Purchase,
+        _strategy(ids, _ids()),
+        _strategy(account_ids, _ids()),
+        _strategy(at, aware_datetimes()),
+        money(currency=currency, min_amount=0, max_amount=hi),
+        product=_optional(_ids()),
+        area=_optional(_ids()),
+    )
+
+
 # ------------------------------------------------------------------ portfolios
 
 
@@ -1022,6 +1067,7 @@ class _RawBlock:
     commitments: list[tuple[int, Commitment]]
     interactions: list[tuple[list[int], list[int], dict[str, Any]]]
     opportunities: list[tuple[list[int], Opportunity]]
+    purchases: list[Purchase]
 
 
 def portfolios(
@@ -1037,6 +1083,7 @@ def portfolios(
     with_commitments: bool = True,
     with_interactions: bool = True,
     with_opportunities: bool = True,
+    with_purchases: bool = False,
 ) -> SearchStrategy[Portfolio]:
     """Whole [`Portfolio`][kamlib.model.Portfolio] objects, referentially consistent.
 
@@ -1052,7 +1099,7 @@ def portfolios(
 
     Ids are positional: ``"U<k>"`` (our staff), ``"X<k>"`` (competitors' staff),
     ``"<account id>.P<k>"`` (customers) and ``"<account id>.C<k>"``, ``.I<k>``,
-    ``.O<k>`` for commitments, interactions and opportunities.
+    ``.O<k>``, ``.S<k>`` for commitments, interactions, opportunities and purchases.
 
     Args:
         min_accounts: Fewest accounts.
@@ -1064,11 +1111,14 @@ def portfolios(
         max_figures: Most quarters of figures per account.
         max_items: Most surveys, NPS answers, risk signals, needs and cooperation areas
             per account (each list separately; see `accounts`).
-        max_records_per_account: Most commitments, interactions and opportunities per
-            account (each separately).
+        max_records_per_account: Most commitments, interactions, opportunities and
+            purchases per account (each separately).
         with_commitments: Whether to draw commitments.
         with_interactions: Whether to draw interactions.
         with_opportunities: Whether to draw opportunities.
+        with_purchases: Whether to draw purchases (`Purchase`, ids ``"<account
+            id>.S<k>"``, in the account's currency when it has figures). Off by default,
+            so that suites written before purchases existed draw what they always drew.
 
     Raises:
         InvalidArgument: ``min_accounts > max_accounts``, a negative size, or a
@@ -1095,6 +1145,7 @@ def portfolios(
     with_c = _bool_option("with_commitments", with_commitments)
     with_i = _bool_option("with_interactions", with_interactions)
     with_o = _bool_option("with_opportunities", with_opportunities)
+    with_p = _bool_option("with_purchases", with_purchases)
 
     index = st.integers(0, max(n_people, n_staff + n_comp, 1) - 1)
     edges = st.lists(st.tuples(index, index, _unit()), max_size=n_people)
@@ -1138,6 +1189,9 @@ def portfolios(
             max_size=n_rec,
         )
         if with_o
+        else nothing,
+        purchases=st.lists(purchases(ids=placeholder, account_ids=placeholder), max_size=n_rec)
+        if with_p
         else nothing,
     )
     return st.builds(
@@ -1202,6 +1256,7 @@ def _assemble(
     commits: list[Commitment] = []
     talks: list[Interaction] = []
     deals: list[Opportunity] = []
+    bought: list[Purchase] = []
     for b in blocks:
         aid = b.account.id
         account = b.account
@@ -1257,7 +1312,16 @@ def _assemble(
             )
             for k, (chain, o) in enumerate(b.opportunities)
         ]
-    return Portfolio(accounts_out, people, rels, commits, talks, deals)
+        bought += [
+            attrs.evolve(
+                s,
+                id=f"{aid}.S{k}",
+                account_id=aid,
+                amount=Money(s.amount.amount, account.currency or s.amount.currency),
+            )
+            for k, s in enumerate(b.purchases)
+        ]
+    return Portfolio(accounts_out, people, rels, commits, talks, deals, bought)
 
 
 # ------------------------------------------------------------------ st.from_type
@@ -1283,6 +1347,7 @@ def _registry() -> dict[type, Callable[[], SearchStrategy[Any]]]:
         Commitment: commitments,
         Interaction: interactions,
         Opportunity: opportunities,
+        Purchase: purchases,
         Portfolio: portfolios,
     }
 
