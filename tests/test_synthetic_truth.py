@@ -321,6 +321,27 @@ def test_portfolio_records_stay_before_as_of() -> None:
     assert all(t.at <= AS_OF for c in p.commitments for t in c.history)
 
 
+def test_purchases_add_up_to_each_quarter_and_follow_the_latent_value() -> None:
+    gp = ground_truth_portfolio(200, seed=5, as_of=AS_OF, noise=0.5)
+    p = gp.portfolio
+    assert p.purchases
+    assert all(x.at <= AS_OF and x.amount.amount >= 0 for x in p.purchases)
+    for a in p.accounts[:40]:
+        mine = p.purchases_of(a.id)
+        for f in a.figures:
+            q = f.period
+            inside = [x for x in mine if q.start <= x.at.date() <= q.end]
+            assert 1 <= len(inside) <= 5
+            assert sum(round(x.amount.amount * 100) for x in inside) == round(
+                f.revenue.amount * 100
+            )
+    j = gp.truth.criteria.index("revenue")
+    per_quarter = np.array(
+        [len(p.purchases_of(a.id)) / len(a.figures) for a in p.accounts], dtype=np.float64
+    )
+    assert np.corrcoef(per_quarter, gp.truth.standardized[:, j])[0, 1] > 0.9
+
+
 def test_object_features_carry_the_latent_signal() -> None:
     gp = ground_truth_portfolio(300, seed=2, as_of=AS_OF, noise=0.3)
     t = extract_features(gp.portfolio, as_of=AS_OF)

@@ -56,6 +56,7 @@ from kamlib.model import (
     PeriodFigures,
     Portfolio,
     Portrait,
+    Purchase,
     Quarter,
     Relationship,
     RenewalIntent,
@@ -1027,6 +1028,7 @@ _WINDOW_QUARTERS: Final = 4
 _FREQUENCY_DAYS: Final = 90  # relationship_features' default window
 _DAYS_PER_MONTH: Final = 365.25 / 12
 _SERVE_SHARE: Final = 0.05  # cost-to-serve, a share of revenue
+_MAX_EXTRA_PURCHASES: Final = 4  # a quarter's revenue comes in 1 to 5 purchases
 
 
 def ground_truth_portfolio(
@@ -1063,6 +1065,12 @@ def ground_truth_portfolio(
     * **interaction_frequency**: ``round(value * 90 / (365.25 / 12))`` interactions with
       the account's decision-maker in the last 90 days.
     * **strategic attributes**, industry, region and size band as in the table.
+    * **purchases** ([`Purchase`][kamlib.model.Purchase]): each quarter's revenue split into
+      ``1 + round(4 u)`` purchases (``u`` the sigmoid of the revenue criterion's ``s``, see
+      `TRUTH_CRITERIA`), so both the amounts and the frequency follow the latent value;
+      each purchase is dated uniformly within its quarter (never after ``as_of``), the
+      amounts are a random (Dirichlet) split of the quarter's revenue in cents, adding up
+      to it exactly.
 
     Each account has one customer decision-maker and one person of our staff (its
     executive sponsor). The quantised features differ from the table by at most half a
@@ -1096,6 +1104,10 @@ def ground_truth_portfolio(
         True
         >>> t.column("satisfaction")[0] == gp.truth.table.column("satisfaction")[0]
         np.True_
+        >>> first = gp.portfolio.accounts[0]
+        >>> bought = sum(p.amount.amount for p in gp.portfolio.purchases_of(first.id))
+        >>> round(bought, 2) == round(sum(f.revenue.amount for f in first.figures), 2)
+        True
     """
     path = "ground_truth_portfolio"
     check_aware_datetime(f"{path}.as_of", as_of)
@@ -1107,13 +1119,14 @@ def ground_truth_portfolio(
     truth = _draw_truth(rng, path, n_, seed_, noise_, rho, R, missing_, crit, lam, done)
     gen = _TruthWriter(rng, as_of, currency)
     for i in range(n_):
-        gen.account(truth.table, i)
+        gen.account(truth, i)
     portfolio = Portfolio(
         accounts=gen.accounts,
         people=gen.people,
         relationships=gen.relationships,
         commitments=gen.commitments,
         interactions=gen.interactions,
+        purchases=gen.purchases,
     )
     return GroundTruthPortfolio(portfolio=portfolio, truth=truth, as_of=as_of)
 
@@ -1136,6 +1149,7 @@ class _TruthWriter:
         self.relationships: list[Relationship] = []
         self.commitments: list[Commitment] = []
         self.interactions: list[Interaction] = []
+        self.purchases: list[Purchase] = []
 
     def _at(self, lo: float, hi: float) -> dt.datetime:
         return self.as_of - dt.timedelta(days=float(self.rng.uniform(lo, hi)))
@@ -1143,8 +1157,34 @@ class _TruthWriter:
     def _money(self, x: float) -> Money:
         return Money(round(x, 2), self.cur)
 
-    def account(self, table: FeatureTable, i: int) -> None:
+    def _purchases(self, aid: str, figures: list[PeriodFigures], u: float) -> None:
+        """Split each quarter's revenue into ``1 + round(4 u)`` purchases dated in it."""
         rng = self.rng
+        start = dt.time(tzinfo=self.as_of.tzinfo)
+        count = 1 + round(_MAX_EXTRA_PURCHASES * u)
+        for f in sorted(figures, key=lambda f: (f.period.year, f.period.quarter)):
+            q = f.period
+            cents = round(f.revenue.amount * 100)
+            parts = np.floor(rng.dirichlet(np.ones(count)) * cents).astype(np.int64)
+            parts[-1] = cents - int(parts[:-1].sum())  # the parts add up to the revenue
+            days = (q.end - q.start).days + 1
+            first = dt.datetime.combine(q.start, start)
+            moments = sorted(float(d) for d in rng.uniform(0.0, days, count))
+            for m, (c, d) in enumerate(zip(parts.tolist(), moments, strict=True)):
+                at = min(first + dt.timedelta(days=d), self.as_of)
+                self.purchases.append(
+                    Purchase(
+                        f"{aid}-P{q.year}{q.quarter}-{m}",
+                        aid,
+                        at,
+                        Money(c / 100, self.cur),
+                        area=None,
+                    )
+                )
+
+    def account(self, truth: GroundTruth, i: int) -> None:
+        rng = self.rng
+        table = truth.table
         aid = str(table.ids[i])
 
         def value(name: str) -> float | None:
@@ -1178,6 +1218,8 @@ class _TruthWriter:
                         q, self._money(before), self._money(net + serve), self._money(serve)
                     )
                 )
+        u = float(_sigmoid(truth.standardized[i : i + 1, truth.criteria.index("revenue")])[0])
+        self._purchases(aid, figures, u)
         dm, staff = f"{aid}-C0", f"{aid}-S0"
         self.people.append(
             KeyPerson(
