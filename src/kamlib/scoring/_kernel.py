@@ -28,15 +28,20 @@ from numpy.typing import NDArray
 
 __all__ = [
     "BLOCK_ROWS",
+    "MANY_CELLS",
     "MISSING_POLICIES",
     "Interp",
+    "LinearForm",
     "blocks",
     "interp",
     "normalised",
+    "normalised_rows",
     "observed_share",
     "quantiles",
     "row_weights",
     "seq_sum",
+    "seq_sum_rows",
+    "weight_rows",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -374,3 +379,352 @@ def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
         [0.0, 2.5, 5.0, 7.5, 10.0, nan]
     """
     return Interp.build(xp, fp).into(x, np.empty(x.shape[0], dtype=np.float64))
+
+
+# ---------------------------------------------------------------- many weight vectors
+MANY_CELLS = 32_768
+"""Scores per block of `LinearForm.into`: one ``(samples, accounts)`` block of the sum
+and its temporary (256 KiB each) stay in a core's L2 cache across all criteria. Blocking
+changes speed, never bits: every cell gets the same operations in the same order."""
+
+
+def weight_rows(path: str, weights: object, c: int) -> FloatArray:
+    """Check ``weights`` as ``S`` raw weight vectors of ``c`` criteria; return a copy.
+
+    The rule of a scorer's own weights, row by row: finite, in ``[0, 1e15]``, at least
+    one positive per row (only ratios matter). Errors name the cell (``path[s, j]``) or
+    the row (``path[s]``) and its value.
+
+    Args:
+        path: Where the weights come from, e.g. ``"WeightedPoints.score_many.weights"``.
+        weights: ``(S, c)`` array-like of real numbers (``S`` may be 0).
+        c: Number of criteria (columns).
+
+    Returns:
+        A new ``(S, c)`` float64 array; ``weights`` is never modified.
+
+    Raises:
+        InvalidTypeError: Not an array of real numbers (strings, ``None``, booleans).
+        InvalidValueError: Wrong shape; a cell not finite, negative or above ``1e15``; a
+            row without a positive weight.
+
+    Examples:
+        >>> from kamlib.scoring._kernel import weight_rows
+        >>> weight_rows("w", [[1, 3], [0, 2]], 2).tolist()
+        [[1.0, 3.0], [0.0, 2.0]]
+        >>> weight_rows("w", [[1, 3], [0, 0]], 2)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: w[1]: must hold at least one positive weight; \
+got [0.0, 0.0]
+        >>> weight_rows("w", [[1, -3]], 2)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: w[0, 1]: must be a real number in [0, 1e+15]; got -3.0
+    """
+    from kamlib._table import MAX_MAGNITUDE
+    from kamlib.errors import InvalidTypeError, InvalidValueError
+
+    shape_rule = f"must be an (S, {c}) array: one weight vector a row, one weight a criterion"
+    try:
+        arr = np.asarray(weights)
+    except Exception:  # ragged lists and the like: not an array of numbers
+        raise InvalidTypeError(path, weights, shape_rule) from None
+    if arr.dtype == np.bool_ or arr.dtype.kind not in "iuf":
+        raise InvalidTypeError(path, weights, f"{shape_rule}, of real numbers")
+    if arr.ndim != 2 or arr.shape[1] != c:
+        raise InvalidValueError(path, arr.shape, shape_rule)
+    with np.errstate(over="ignore"):
+        W = np.array(arr, dtype=np.float64, order="C")  # a copy, never the caller's array
+    bad = ~np.isfinite(W)
+    if bad.any():
+        s, j = (int(v[0]) for v in np.nonzero(bad))
+        raise InvalidValueError(f"{path}[{s}, {j}]", arr[s, j].item(), "must be finite")
+    bad = (W < 0) | (W > MAX_MAGNITUDE)
+    if bad.any():
+        s, j = (int(v[0]) for v in np.nonzero(bad))
+        raise InvalidValueError(
+            f"{path}[{s}, {j}]", float(W[s, j]), f"must be a real number in [0, {MAX_MAGNITUDE:g}]"
+        )
+    empty = ~(W > 0).any(axis=1)
+    if empty.any():
+        s = int(np.flatnonzero(empty)[0])
+        raise InvalidValueError(
+            f"{path}[{s}]", W[s].tolist(), "must hold at least one positive weight"
+        )
+    return W
+
+
+def seq_sum_rows(W: FloatArray) -> FloatArray:
+    """`seq_sum` of every row of ``(S, c)`` ``W``: left to right from ``0.0``, vectorised.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import seq_sum, seq_sum_rows
+        >>> W = np.array([[0.1, 0.2, 0.3], [1.0, 2.0, 3.0]])
+        >>> seq_sum_rows(W).tolist() == [seq_sum(row) for row in W.tolist()]
+        True
+    """
+    total = np.zeros(W.shape[0], dtype=np.float64)
+    for j in range(W.shape[1]):
+        total += W[:, j]
+    return total
+
+
+def normalised_rows(W: FloatArray) -> FloatArray:
+    """`normalised` of every row of ``(S, c)`` ``W``, bit for bit.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import normalised_rows
+        >>> normalised_rows(np.array([[3.0, 1.0], [1.0, 1.0]])).tolist()
+        [[0.75, 0.25], [0.5, 0.5]]
+    """
+    out: FloatArray = W / seq_sum_rows(W)[:, None]
+    return out
+
+
+def _sum_into(
+    P: Sequence[FloatArray],
+    A: Sequence[FloatArray],
+    C: FloatArray | None,
+    out: FloatArray,
+    tmp: FloatArray,
+) -> FloatArray:
+    """``out = P[0] * A[0]; out += P[j] * A[j] ...; out += C``: the sum of `LinearForm`.
+
+    Operands broadcast to ``out``'s shape; every cell gets the same operations in the
+    same order (element-wise multiplications and additions, criteria left to right),
+    whatever the shape, so a cell's bits do not depend on where it sits.
+    """
+    np.multiply(P[0], A[0], out=out)
+    for p, a in zip(P[1:], A[1:], strict=True):
+        np.multiply(p, a, out=tmp)
+        out += tmp
+    if C is not None:
+        out += C
+    return out
+
+
+@attrs.frozen(eq=False)
+class LinearForm:
+    """A linear scorer's own arithmetic, for many weight vectors at once.
+
+    A weighted-points score and the value matrix's strategic-importance axis are, for raw
+    weights ``w`` normalised to ``e = w / seq_sum(w)``, the sum left to right over the
+    criteria of ``points_j * coef_j`` with ``coef_j = e_j * slope_j`` (or ``e_j`` itself
+    for a criterion without a slope), plus, for weighted points, the intercepts
+    ``seq_sum(e_j * icpt_j)`` added once per row. `into` repeats exactly these
+    element-wise operations for each row of an ``(S, c)`` weight array, vectorised over
+    accounts and weight vectors; a BLAS product (``W @ P.T``) would round a cell
+    differently depending on where it sits, so it is never used for a score.
+
+    Declared missing cells follow the scorer's policy, with per-row weights computed by
+    the operations of `row_weights` (``renormalise``) or the constant weights with 0 at
+    a missing cell; ``fill`` adds ``e_j * fill`` for a missing criterion, after the sum.
+
+    Attributes:
+        ids: Account ids, for error messages.
+        points: ``c`` columns of ``(n,)`` points (missing cells already as the scorer
+            reads them).
+        slopes: Per criterion, the factor of ``e_j`` (``None``: ``e_j`` itself).
+        icpts: Per criterion, the intercept (0 for one without); ``None``: no intercept
+            step at all (the value matrix's blend).
+        missing: ``(n, c)`` declared-missing cells, or ``None``.
+        renormalise: Renormalise each row's weights over its observed criteria.
+        fill: Points of a missing criterion (``missing="fill"``), or ``None``.
+        path: The scorer's name, for error messages.
+        empty_rule: How an account with no usable criterion under some weight vector is
+            found: ``"coverage"`` (weighted points: observed share of the weight at most
+            0, `observed_share`) or ``"weight"`` (value matrix: no observed positive
+            weight).
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import LinearForm
+        >>> f = LinearForm(np.array(["A", "B"], dtype=object),
+        ...                (np.array([1.0, 2.0]), np.array([4.0, 0.0])), (None, None), None)
+        >>> f.many(np.array([[1.0, 1.0], [3.0, 1.0]])).tolist()
+        [[2.5, 1.0], [1.75, 1.5]]
+    """
+
+    ids: NDArray[np.object_]
+    points: tuple[FloatArray, ...]
+    slopes: tuple[float | None, ...]
+    icpts: tuple[float, ...] | None
+    missing: BoolArray | None = None
+    renormalise: bool = True
+    fill: float | None = None
+    path: str = "scorer"
+    empty_rule: str = "coverage"
+
+    @property
+    def n(self) -> int:
+        """Number of accounts.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring._kernel import LinearForm
+            >>> LinearForm(np.array(["A"], dtype=object), (np.array([1.0]),), (None,), None).n
+            1
+        """
+        return int(self.ids.shape[0])
+
+    def coefficients(self, W: FloatArray) -> tuple[FloatArray, FloatArray | None]:
+        """Return ``(coef, C)`` of complete rows: ``(S, c)`` factors and ``(S,)`` intercepts.
+
+        ``coef[s, j]`` multiplies ``points[j]``; ``C[s]`` (``None`` without intercepts)
+        is added once per row. Complete rows only: a row with a missing cell has weights
+        of its own.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring._kernel import LinearForm
+            >>> f = LinearForm(np.array(["A"], dtype=object), (np.array([1.0]),) * 2,
+            ...                (2.0, None), (1.0, 0.0))
+            >>> coef, C = f.coefficients(np.array([[1.0, 3.0]]))
+            >>> coef.tolist(), C.tolist()
+            ([[0.5, 0.75]], [0.25])
+        """
+        E = normalised_rows(W)
+        coef = np.empty_like(E)
+        for j, s in enumerate(self.slopes):
+            coef[:, j] = E[:, j] if s is None else E[:, j] * s
+        if self.icpts is None:
+            return coef, None
+        C = np.zeros(E.shape[0], dtype=np.float64)
+        for j, b in enumerate(self.icpts):
+            C = C + E[:, j] * b
+        return coef, C
+
+    def many(self, W: FloatArray) -> FloatArray:
+        """Return the ``(S, n)`` scores of the rows of checked raw weights ``W``.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring._kernel import LinearForm
+            >>> f = LinearForm(np.array(["A"], dtype=object), (np.array([3.0]),), (None,), None)
+            >>> f.many(np.array([[1.0], [2.0]])).tolist()
+            [[3.0], [3.0]]
+        """
+        out = np.empty((W.shape[0], self.n), dtype=np.float64)
+        self.into(W, out)
+        return out
+
+    def into(self, W: FloatArray, out: FloatArray) -> FloatArray:
+        """Write the scores of the rows of ``W`` into ``(S, n)`` ``out``; return ``out``.
+
+        Raises:
+            InvalidValueError: An account has no usable criterion under some row of ``W``
+                (the error `score` would raise with those weights pinned).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring._kernel import LinearForm
+            >>> f = LinearForm(np.array(["A"], dtype=object), (np.array([3.0]),), (None,), None)
+            >>> f.into(np.array([[1.0]]), np.empty((1, 1))).tolist()
+            [[3.0]]
+        """
+        S, n = out.shape
+        if S == 0 or n == 0:
+            return out
+        m = max(1, min(S, MANY_CELLS // n))
+        nb = min(n, MANY_CELLS)
+        buf = np.empty(m * nb, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.missing is None:
+                coef, C = self.coefficients(W)
+                for s0 in range(0, S, m):
+                    s1 = min(s0 + m, S)
+                    A = [coef[s0:s1, j : j + 1] for j in range(coef.shape[1])]
+                    Cb = None if C is None else C[s0:s1, None]
+                    for cols in blocks(n, nb):
+                        o = out[s0:s1, cols]
+                        tmp = buf[: o.size].reshape(o.shape)
+                        _sum_into([p[cols] for p in self.points], A, Cb, o, tmp)
+                return out
+            E = normalised_rows(W)
+            for s0 in range(0, S, m):
+                s1 = min(s0 + m, S)
+                for cols in blocks(n, nb):
+                    o = out[s0:s1, cols]
+                    tmp = buf[: o.size].reshape(o.shape)
+                    self._missing_block(W[s0:s1], E[s0:s1], s0, cols, o, tmp)
+        return out
+
+    def _row_weights(self, W: FloatArray, E: FloatArray, cols: slice) -> list[FloatArray]:
+        """Per-row weights of accounts ``cols`` for rows ``W``: `row_weights`' operations."""
+        assert self.missing is not None
+        observed = ~self.missing[cols]
+        c = W.shape[1]
+        if not self.renormalise:
+            return [observed[:, j] * E[:, j : j + 1] for j in range(c)]
+        ow = [observed[:, j] * W[:, j : j + 1] for j in range(c)]
+        den = np.zeros((W.shape[0], observed.shape[0]), dtype=np.float64)
+        for o in ow:
+            den += o
+        den[den == 0.0] = 1.0  # all weights are 0 there already
+        for o in ow:
+            o /= den
+        return ow
+
+    def _missing_block(
+        self,
+        W: FloatArray,
+        E: FloatArray,
+        s0: int,
+        cols: slice,
+        out: FloatArray,
+        tmp: FloatArray,
+    ) -> None:
+        """Scores of accounts ``cols`` for rows ``W`` (from row ``s0``), some cells missing."""
+        assert self.missing is not None
+        e = self._row_weights(W, E, cols)
+        self._check_usable(E, e, s0, cols)
+        A = [ej if s is None else ej * s for ej, s in zip(e, self.slopes, strict=True)]
+        C: FloatArray | None = None
+        if self.icpts is not None:
+            C = np.zeros_like(out)
+            for ej, b in zip(e, self.icpts, strict=True):
+                C = C + ej * b
+        _sum_into([p[cols] for p in self.points], A, C, out, tmp)
+        if self.fill is not None:
+            miss = self.missing[cols]
+            for j in range(W.shape[1]):
+                out += np.where(miss[:, j], E[:, j : j + 1], 0.0) * self.fill
+
+    def _check_usable(self, E: FloatArray, e: list[FloatArray], s0: int, cols: slice) -> None:
+        """Raise as `score` would for an account of ``cols`` left with no usable criterion.
+
+        ``E`` holds the block's normalised weight rows, ``e`` its per-row weights. The
+        first account of the block that fails under a row is named: the one `score`
+        names with that row pinned (no account before it, in an earlier block, failed).
+        """
+        from kamlib.errors import InvalidValueError
+
+        assert self.missing is not None
+        M = self.missing[cols]
+        partial = M.any(axis=1)
+        if not partial.any():
+            return
+        if self.empty_rule == "coverage":  # observed_share's operations, per row
+            if not self.renormalise:
+                return
+            lost = np.zeros(e[0].shape, dtype=np.float64)
+            for j in range(E.shape[1]):
+                lost += M[:, j] * E[:, j : j + 1]
+            bad = (1.0 - lost <= 0) & partial
+            reason = "has no observed criterion for this account"
+        else:  # the value matrix: no positive per-row weight
+            seen = np.zeros(e[0].shape, dtype=np.bool_)
+            for ej in e:
+                seen |= ej > 0
+            bad = ~seen & partial
+            reason = "has no strategic attribute for this account"
+        if bad.any():
+            s, i = (int(v[0]) for v in np.nonzero(bad))
+            raise InvalidValueError(
+                f"{self.path}.table",
+                self.ids[cols][i],
+                f"{reason} under weights[{s0 + s}] (no weight on its observed criteria)",
+            )

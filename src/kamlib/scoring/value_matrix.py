@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from kamlib._table import MAGNITUDE, MAX_MAGNITUDE, FeatureTable
 from kamlib._validators import (
@@ -39,11 +39,13 @@ from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import (
     BLOCK_ROWS,
+    LinearForm,
     blocks,
     normalised,
     observed_share,
     quantiles,
     row_weights,
+    weight_rows,
 )
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
@@ -429,6 +431,88 @@ in (0, 1); got 1.5
         filled = tuple(np.where(my[:, j], 0.0, c) for j, c in enumerate(cols))
         cov = observed_share(self.y_weights, my)
         return x, _blend(filled, E), cov, _BlendContributions(filled, E), my
+
+    def score_many(self, table: FeatureTable, weights: ArrayLike) -> FloatArray:
+        """The strategic-importance axis of every account under each of ``S`` weight vectors.
+
+        Row ``s`` is, **bit for bit**, ``score(table).scores`` (the ``y`` axis) of this
+        matrix with ``y_weights`` pinned to ``weights[s]``: the same normalisation, the same
+        blend over ``y_features`` left to right, the same missing-data policy; element-wise
+        operations vectorised over weight vectors and accounts, never a BLAS product
+        (see [`WeightedPoints.score_many`][kamlib.scoring.WeightedPoints.score_many]).
+        The cuts play no part in the axis, so they need not be known; the contribution
+        axis does not depend on the weights.
+
+        Args:
+            table: The accounts, as for `score`.
+            weights: ``(S, len(y_features))`` raw weights, one row per weight vector; each
+                row finite, in ``[0, 1e15]``, with a positive weight.
+
+        Returns:
+            A new ``(S, n)`` float64 array.
+
+        Raises:
+            MissingFeatureError: A required column is missing.
+            InvalidTypeError: ``weights`` is not an array of real numbers.
+            InvalidValueError: ``weights`` has the wrong shape or a bad weight (named by
+                cell or row); a value is missing against the policy, or an account keeps
+                no observed strategic attribute with a positive weight under some row.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import ValueMatrix
+            >>> t = FeatureTable.from_columns(["A", "B"], {"p": [1.0, 2.0],
+            ...                               "s": [9.0, 1.0], "u": [1.0, 5.0]})
+            >>> vm = ValueMatrix("p", ["s", "u"], x_cut=1.5, y_cut=5.0)
+            >>> y = vm.score_many(t, [[1.0, 1.0], [1.0, 3.0]])
+            >>> y.tolist()
+            [[5.0, 3.0], [3.0, 4.0]]
+            >>> np.array_equal(y[1], ValueMatrix("p", ["s", "u"], [1.0, 3.0],
+            ...                x_cut=1.5, y_cut=5.0).score(t).scores)
+            True
+        """
+        W = weight_rows(f"{type(self).__name__}.score_many.weights", weights, len(self.y_features))
+        return self._linear_form(table).many(W)
+
+    def _linear_form(self, table: FeatureTable) -> LinearForm:
+        """The blend of `_axes` on ``table`` for any raw weights (see `score_many`).
+
+        The same checks as `_axes`, in the same order.
+        """
+        require_columns(table, self.required_features, self.name)
+        cols = tuple(table.column(f) for f in self.y_features)
+        if table.missing is not None and table.is_missing(self.x_feature).any():
+            i = int(np.flatnonzero(table.is_missing(self.x_feature))[0])
+            raise InvalidValueError(
+                f"{self.name}.table[{self.x_feature!r}]",
+                table.ids[i],
+                "is missing for this account; the contribution axis has no missing-value rule",
+            )
+        my: NDArray[np.bool_] | None = None
+        if table.missing is not None:
+            my = np.column_stack([table.is_missing(f) for f in self.y_features])
+            if not my.any():
+                my = None
+        if my is not None:
+            if self.missing == "raise":
+                i, j = (int(v[0]) for v in np.nonzero(my))
+                raise InvalidValueError(
+                    f"{self.name}.table[{self.y_features[j]!r}]",
+                    table.ids[i],
+                    "is missing for this account (pass missing='renormalise' to blend the rest)",
+                )
+            cols = tuple(np.where(my[:, j], 0.0, c) for j, c in enumerate(cols))
+        return LinearForm(
+            ids=table.ids,
+            points=cols,
+            slopes=(None,) * len(cols),
+            icpts=None,
+            missing=my,
+            renormalise=True,
+            path=self.name,
+            empty_rule="weight",
+        )
 
     def fit(self, table: FeatureTable) -> ValueMatrix:
         """Learn the quantile cuts of both axes; with absolute cuts return ``self``.

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import attrs
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from kamlib._table import MAX_MAGNITUDE, FeatureTable
 from kamlib._validators import (
@@ -47,10 +47,12 @@ from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import (
     BLOCK_ROWS,
     MISSING_POLICIES,
+    LinearForm,
     blocks,
     normalised,
     observed_share,
     row_weights,
+    weight_rows,
 )
 from kamlib.scoring._mappings import (
     POINTS_MAX,
@@ -762,6 +764,116 @@ call fit() or pin the range; got 'x'
             reason_texts={c: _REASON_TEXTS[c] for c in codes},
             component_missing=owned_readonly(component_missing),
             details=_Why(self, table),
+        )
+
+    def score_many(self, table: FeatureTable, weights: ArrayLike) -> FloatArray:
+        """Score every account under each of ``S`` weight vectors at once.
+
+        Row ``s`` of the result is, **bit for bit**, ``score(table).scores`` of this scorer
+        with its criteria's raw weights pinned to ``weights[s]`` (everything else kept):
+        the same normalisation (``w / seq_sum(w)``), the same per-criterion factors, the
+        same sum over the criteria left to right, the same missing-data policy. It is
+        not a BLAS product ``W @ P.T``, whose rounding of a cell depends on where it sits
+        in the batch: the sum runs over the criteria in a fixed order, each step one
+        element-wise operation vectorised over weight vectors and accounts, in
+        cache-sized blocks. What it saves is the per-call cost of ``score`` (checks, the
+        result object, its explanations), which dominates when many weight vectors score
+        a few thousand accounts: the weight analyses of ``kamlib.research`` (one-at-a-time
+        perturbation, SMAA).
+
+        Args:
+            table: The accounts, as for `score`.
+            weights: ``(S, c)`` raw weights, one row per weight vector, one column per
+                criterion in `criteria` order; each row finite, in ``[0, 1e15]``, with a
+                positive weight (only ratios matter, as for ``Criterion.weight``).
+
+        Returns:
+            A new ``(S, n)`` float64 array of scores (``S * n * 8`` bytes: chunk ``S``
+            yourself for very large batches).
+
+        Raises:
+            NotFittedError: A criterion's mapping needs ``fit``.
+            MissingFeatureError: A criterion's column is missing.
+            InvalidTypeError: ``weights`` is not an array of real numbers.
+            InvalidValueError: ``weights`` has the wrong shape, a negative, non-finite or
+                too large weight, or a row without a positive weight (named by cell or
+                row); a value is missing against the ``missing`` policy, or an account
+                keeps no observed weight under some row (named, with the row).
+
+        Examples:
+            >>> import attrs
+            >>> import numpy as np
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, MinMax, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B"], {"x": [0.0, 10.0], "y": [10.0, 5.0]})
+            >>> wp = WeightedPoints([Criterion("x", mapping=MinMax(0, 10)),
+            ...                      Criterion("y", mapping=MinMax(0, 10))])
+            >>> W = np.array([[1.0, 1.0], [3.0, 1.0]])
+            >>> wp.score_many(t, W).tolist()
+            [[5.0, 7.5], [2.5, 8.75]]
+            >>> pinned = attrs.evolve(wp, criteria=[attrs.evolve(c, weight=w)
+            ...                                     for c, w in zip(wp.criteria, W[1])])
+            >>> np.array_equal(wp.score_many(t, W)[1], pinned.score(t).scores)
+            True
+            >>> wp.score_many(t, [[1.0, -1.0]])
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: WeightedPoints.score_many.weights[0, 1]: \
+must be a real number in [0, 1e+15]; got -1.0
+        """
+        W = weight_rows(f"{type(self).__name__}.score_many.weights", weights, len(self.criteria))
+        return self._linear_form(table).many(W)
+
+    def _linear_form(self, table: FeatureTable) -> LinearForm:
+        """The arithmetic of `score` on ``table`` for any raw weights (see `score_many`).
+
+        The same checks as `score`, in the same order; the points columns are what the
+        kernel multiplies by each criterion's weight (clipped where `score` clips,
+        missing cells as `score` reads them).
+        """
+        for i, c in enumerate(self.criteria):
+            if not c.mapping.is_fitted:
+                raise NotFittedError(
+                    f"WeightedPoints.criteria[{i}].mapping",
+                    c.feature,
+                    "is not fitted; call fit() or pin the range",
+                )
+        require_columns(table, self.required_features, self.name)
+        names = list(self.required_features)
+        X, M = table.matrix(names)
+        terms = _terms(self.criteria)
+        lo, hi = table.bounds(names)
+        clip = tuple(
+            t.needs_clip(float(a), float(b)) for t, a, b in zip(terms, lo, hi, strict=True)
+        )
+        if M is not None:
+            if self.missing == "raise":
+                i, j = (int(v[0]) for v in np.nonzero(M))
+                raise InvalidValueError(
+                    f"{self.name}.table[{self.required_features[j]!r}]",
+                    table.ids[i],
+                    "is missing for this account (missing='raise')",
+                )
+            X = np.where(M, 0.0, X)  # as score reads them: weight 0 there
+        points: list[FloatArray] = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for j, t in enumerate(terms):
+                x = X[:, j]
+                if t.affine:
+                    points.append(np.clip(x, t.lo, t.hi) if clip[j] else x)
+                else:
+                    p = t.mapping.points(x)
+                    points.append(POINTS_MAX - p if t.cost else p)
+        return LinearForm(
+            ids=table.ids,
+            points=tuple(points),
+            slopes=tuple(t.slope if t.affine else None for t in terms),
+            icpts=tuple(t.icpt if t.affine else 0.0 for t in terms),
+            missing=M,
+            renormalise=self.missing == "renormalise",
+            fill=self.fill_points,
+            path=self.name,
+            empty_rule="coverage",
         )
 
     def key_accounts(
