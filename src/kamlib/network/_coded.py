@@ -97,10 +97,10 @@ class Coded:
     memo: dict[str, object] = attrs.field(factory=dict)
 
 
-def _present(values: list[Any]) -> tuple[IntArray, list[Any]]:
-    """The positions of the values that are not ``None``, and those values."""
+def _present(values: list[Any]) -> tuple[BoolArray, list[Any]]:
+    """Where the values are not ``None`` (a mask), and those values in order."""
     mask = np.fromiter(map(operator.is_not, values, itertools.repeat(None)), np.bool_, len(values))
-    return np.flatnonzero(mask), [v for v in values if v is not None]
+    return mask, list(itertools.compress(values, mask.tolist()))
 
 
 def _unique(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -144,14 +144,12 @@ def _derive(portfolio: Portfolio) -> Coded:
     side = _codes(SIDE_CODE, flat_people[1::6])
     role = _codes(_ROLE_OR_NONE, flat_people[2::6])
     left_day = np.full(n_people, NEVER_LEFT, dtype=np.intp)
-    at, gone = _present(flat_people[3::6])
-    left_day[at] = np.fromiter(map(dt.date.toordinal, gone), np.intp, len(gone))
+    gone_at, gone = _present(flat_people[3::6])
+    left_day[gone_at] = np.fromiter(map(dt.date.toordinal, gone), np.intp, len(gone))
     portrait = np.zeros((n_people, 3))
-    has_portrait = np.zeros(n_people, dtype=np.bool_)
-    at, shown = _present(flat_people[4::6])
-    has_portrait[at] = True
+    has_portrait, shown = _present(flat_people[4::6])
     flat = itertools.chain.from_iterable(map(_PORTRAIT, shown))
-    portrait[at] = np.fromiter(flat, np.float64, 3 * len(shown)).reshape(-1, 3)
+    portrait[has_portrait] = np.fromiter(flat, np.float64, 3 * len(shown)).reshape(-1, 3)
     account_index[None] = -1
     home = _codes(account_index, flat_people[5::6])
     del flat_people
