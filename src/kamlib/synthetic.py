@@ -1160,7 +1160,6 @@ class _TruthWriter:
     def _purchases(self, aid: str, figures: list[PeriodFigures], u: float) -> None:
         """Split each quarter's revenue into ``1 + round(4 u)`` purchases dated in it."""
         rng = self.rng
-        start = dt.time(tzinfo=self.as_of.tzinfo)
         count = 1 + round(_MAX_EXTRA_PURCHASES * u)
         for f in sorted(figures, key=lambda f: (f.period.year, f.period.quarter)):
             q = f.period
@@ -1168,7 +1167,7 @@ class _TruthWriter:
             parts = np.floor(rng.dirichlet(np.ones(count)) * cents).astype(np.int64)
             parts[-1] = cents - int(parts[:-1].sum())  # the parts add up to the revenue
             days = (q.end - q.start).days + 1
-            first = dt.datetime.combine(q.start, start)
+            first = dt.datetime(q.start.year, q.start.month, q.start.day, tzinfo=self.as_of.tzinfo)
             moments = sorted(float(d) for d in rng.uniform(0.0, days, count))
             for m, (c, d) in enumerate(zip(parts.tolist(), moments, strict=True)):
                 at = min(first + dt.timedelta(days=d), self.as_of)
