@@ -772,7 +772,6 @@ def _errors(E: FloatArray, rho: float | None, R: FloatArray) -> FloatArray:
 
 def _draw_truth(
     rng: np.random.Generator,
-    path: str,
     n: int,
     seed: int,
     noise: float,
@@ -958,7 +957,7 @@ in [0, 1e+06]; got -1
     params = _truth_params(path, n, seed, noise, correlation, missing, criteria, loadings, complete)
     n_, seed_, noise_, rho, R, missing_, crit, lam, done = params
     return _draw_truth(
-        np.random.default_rng(seed_), path, n_, seed_, noise_, rho, R, missing_, crit, lam, done
+        np.random.default_rng(seed_), n_, seed_, noise_, rho, R, missing_, crit, lam, done
     )
 
 
@@ -1116,7 +1115,7 @@ def ground_truth_portfolio(
     params = _truth_params(path, n, seed, noise, correlation, missing, crit, loadings, done)
     n_, seed_, noise_, rho, R, missing_, crit, lam, done = params
     rng = np.random.default_rng(seed_)
-    truth = _draw_truth(rng, path, n_, seed_, noise_, rho, R, missing_, crit, lam, done)
+    truth = _draw_truth(rng, n_, seed_, noise_, rho, R, missing_, crit, lam, done)
     gen = _TruthWriter(rng, as_of, currency)
     for i in range(n_):
         gen.account(truth, i)

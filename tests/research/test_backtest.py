@@ -304,6 +304,12 @@ def test_recovery_with_missing_cells_and_score_ranking() -> None:
     by_score = recovery_experiment([0.5], seed=2, n=200, k=10, replications=2,
                                    scorers={"vm": ValueMatrix()}, rank_by="score")  # fmt: skip
     assert by_score.rank_by == "score"
+    every = recovery_experiment([0.5], seed=2, n=200, k=10, replications=2, missing=0.3,
+                                complete=(), scorers=[WeightedPoints()])  # fmt: skip
+    assert (every.precision > every.chance).all()
+    with pytest.raises(InvalidValueError, match="value_matrix"):  # profit may miss now
+        recovery_experiment([0.5], seed=2, n=200, k=10, replications=2, missing=0.3,
+                            complete=(), scorers=[ValueMatrix(missing="renormalise")])  # fmt: skip
 
 
 @pytest.mark.parametrize(

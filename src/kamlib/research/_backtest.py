@@ -837,6 +837,7 @@ def recovery_experiment(
     missing: float = 0.0,
     loadings: float | Sequence[float] = 1.0,
     criteria: Sequence[str] | None = None,
+    complete: Sequence[str] | None = None,
     rank_by: str = "class",
 ) -> RecoveryResult:
     """Measure how well each scorer recovers the true top-k as the noise grows.
@@ -876,6 +877,10 @@ def recovery_experiment(
         missing: As in `ground_truth_table`.
         loadings: As in `ground_truth_table`.
         criteria: As in `ground_truth_table`; must hold every column the scorers read.
+        complete: As in `ground_truth_table`: by default
+            [`DEFAULT_COMPLETE`][kamlib.synthetic.DEFAULT_COMPLETE], which every default
+            scorer needs; with ``complete=()`` the value matrix refuses an account missing
+            its profit or every strategic attribute.
         rank_by: ``"class"`` or ``"score"``.
 
     Returns:
@@ -923,6 +928,7 @@ def recovery_experiment(
                 missing=missing,
                 criteria=criteria,
                 loadings=loadings,
+                complete=complete,
             )
             truth = set(gt.true_top(k_))
             for a, scorer in enumerate(methods.values()):
