@@ -1,13 +1,17 @@
 """Pluggable scorers: the Scorer protocol, results, the registry and the built-in methods.
 
 Built-ins: `ValueMatrix` (strategic value matrix), `WeightedPoints`
-(weighted-points identification), `EmpiricalEstimate` (empirical estimation) and
-`HealthModel` (health score and three-colour lights).
+(weighted-points identification), `EmpiricalEstimate` (empirical estimation),
+`HealthModel` (health score and three-colour lights) and the customer-value scorers
+`RFM`, `CustomerLifetimeValue`, `ParetoABC` and `NetPromoterScore` (see
+[`kamlib.scoring.customer_value`][kamlib.scoring.customer_value]).
 
 Examples:
     >>> from kamlib.scoring import get_scorer
-    >>> sorted(kamlib.scoring.default_registry.names())[:1]
-    ['empirical_estimate']
+    >>> "empirical_estimate" in kamlib.scoring.default_registry.names()
+    True
+    >>> type(get_scorer("rfm")).__name__
+    'RFM'
 """
 
 from __future__ import annotations
@@ -36,6 +40,25 @@ from kamlib.scoring._result import (
     LinearContributions,
     ScoreTable,
     config_hash,
+)
+from kamlib.scoring.customer_value import (
+    ABC_CLASSES,
+    CLV_TIERS,
+    DEFAULT_RFM_SEGMENTS,
+    DEFAULT_TIER_QUANTILES,
+    NPS_COLUMNS,
+    NPS_FILL_VALUE,
+    RFM,
+    RFM_FEATURES,
+    TOP_SHARE,
+    Concentration,
+    CustomerLifetimeValue,
+    NetPromoterScore,
+    NpsSummary,
+    ParetoABC,
+    RfmSegment,
+    margin_multiple,
+    nps_summary,
 )
 from kamlib.scoring.empirical import EmpiricalEstimate
 from kamlib.scoring.health import (
@@ -107,8 +130,35 @@ __all__ = [
     "light_levels",
     "evaluate_rules",
     "revenue_decline_rule",
+    # customer value (issue 10)
+    "NPS_COLUMNS",
+    "NPS_FILL_VALUE",
+    "NetPromoterScore",
+    "NpsSummary",
+    "nps_summary",
+    "DEFAULT_RFM_SEGMENTS",
+    "RFM",
+    "RFM_FEATURES",
+    "RfmSegment",
+    "TOP_SHARE",
+    "CLV_TIERS",
+    "CustomerLifetimeValue",
+    "DEFAULT_TIER_QUANTILES",
+    "margin_multiple",
+    "ABC_CLASSES",
+    "Concentration",
+    "ParetoABC",
 ]
 
 # Every built-in, registered in this one place under its class's ``name``.
-for _builtin in (EmpiricalEstimate, HealthModel, ValueMatrix, WeightedPoints):
+for _builtin in (
+    EmpiricalEstimate,
+    CustomerLifetimeValue,
+    HealthModel,
+    NetPromoterScore,
+    ParetoABC,
+    RFM,
+    ValueMatrix,
+    WeightedPoints,
+):
     default_registry.register(_builtin.name, _builtin, replace=True)
