@@ -371,6 +371,18 @@ def test_rbo_is_one_on_identical_rankings_symmetric_and_invariant(xy: Pair, data
     assert rank_biased_overlap(x[perm], y[perm], p=p) == v
 
 
+@pytest.mark.parametrize("depth", [400, 250, 100])
+def test_rbo_when_p_to_the_d_leaves_the_normal_floats(depth: int) -> None:
+    # p = 0.01: p**d is subnormal from d = 154 on; those terms are dropped (under 1e-300)
+    rng = np.random.default_rng(depth)
+    x = rng.integers(0, 50, 400).astype(float)
+    y = np.where(rng.random(400) < 0.5, x, rng.integers(0, 50, 400))
+    ids = ids_for(400)
+    for ties in ("include", "by_id"):
+        got = rank_biased_overlap(x, y, p=0.01, depth=depth, ids=ids, ties=ties)
+        assert got == pytest.approx(brute_rbo(x, y, 0.01, depth, ties, ids), abs=1e-12)
+
+
 def test_rbo_by_hand() -> None:
     same = [4.0, 3.0, 2.0, 1.0]
     # depth 1: 0, depth 2..4: 1  ->  (1 - p) / p * (p^2 + p^3 + p^4) + p^4

@@ -55,6 +55,7 @@ Examples:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
@@ -685,9 +686,14 @@ def _first_places(x: FloatArray, ids: ObjectArray | None, ties: str) -> IntArray
     ascending id order.
     """
     m = x.shape[0]
-    if ties == "include":
-        ascending = np.sort(x)
-        places: IntArray = m - np.searchsorted(ascending, x, side="right")
+    if ties == "include":  # m minus the end of the account's tie group in ascending order
+        order = np.argsort(x, kind="stable")
+        xs = x[order]
+        last = np.r_[xs[1:] != xs[:-1], True]
+        ends = np.flatnonzero(last) + 1
+        group = np.cumsum(np.r_[True, last[:-1]]) - 1
+        places = np.empty(m, dtype=np.intp)
+        places[order] = m - ends[group]
         return places
     assert ids is not None
     order = np.argsort(-x, kind="stable")
@@ -773,15 +779,22 @@ def rank_biased_overlap(
     k = m if depth is None else check_int(f"{fn}.depth", depth, ge=1, le=m)
     rule = _check_ties(fn, ties, ref_ids)
     fa, fb = _first_places(x, ref_ids, rule), _first_places(y, ref_ids, rule)
-    # prefix sizes and overlaps at depths 1..k: an account is in a prefix of depth d from
-    # its first place on (first place < d)
-    size_a = np.cumsum(np.bincount(fa[fa < k], minlength=k))
-    size_b = np.cumsum(np.bincount(fb[fb < k], minlength=k))
     joint = np.maximum(fa, fb)
-    overlap = np.cumsum(np.bincount(joint[joint < k], minlength=k))
+    # An account is in the prefix of depth d from its first place on (first place < d).
+    # The sum runs to depth n: beyond it p**d is below the smallest normal float, and
+    # those terms (together under 1e-300) would only cost subnormal arithmetic.
+    n = min(k, max(1, int(math.log(sys.float_info.min) / math.log(pp))))
+    size_a = np.cumsum(np.bincount(fa[fa < n], minlength=n))
+    size_b = np.cumsum(np.bincount(fb[fb < n], minlength=n))
+    overlap = np.cumsum(np.bincount(joint[joint < n], minlength=n))
     agree = 2.0 * overlap / (size_a + size_b)
-    weights = pp ** np.arange(1, k + 1, dtype=np.float64)
-    value = (1.0 - pp) / pp * float(agree @ weights) + float(agree[-1]) * pp**k
+    weights = pp ** np.arange(1, n + 1, dtype=np.float64)
+    if n == k:
+        last = float(agree[-1])
+    else:
+        both = int(np.count_nonzero(joint < k))
+        last = 2.0 * both / (int(np.count_nonzero(fa < k)) + int(np.count_nonzero(fb < k)))
+    value = (1.0 - pp) / pp * float(agree @ weights) + last * pp**k
     return min(1.0, max(0.0, value))
 
 
