@@ -24,6 +24,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from kamlib._purchases import (
+    MAX_PURCHASE_WINDOW_DAYS,
+    PURCHASE_FEATURES,
+    PurchaseColumns,
+    purchase_features,
+)
 from kamlib._table import FeatureTable
 from kamlib._validators import check_aware_datetime, check_flag, check_int
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
@@ -39,7 +45,18 @@ from kamlib.model import (
     Side,
 )
 
-__all__ = ["FEATURES", "MAX_NPS_WINDOW_DAYS", "MAX_PERIODS", "extract_features"]
+__all__ = [
+    "CUSTOMER_VALUE_FEATURES",
+    "FEATURES",
+    "MAX_NPS_WINDOW_DAYS",
+    "MAX_PERIODS",
+    "MAX_PURCHASE_WINDOW_DAYS",
+    "NPS_COUNT_FEATURES",
+    "PURCHASE_FEATURES",
+    "PurchaseColumns",
+    "extract_features",
+    "purchase_features",
+]
 
 MAX_PERIODS: Final = 400
 """Largest ``periods`` `extract_features` accepts: 400 quarters, a century.
@@ -98,6 +115,20 @@ FEATURES: Mapping[str, str] = {
     "renewal_no": "1 if renewal intent is 'no'; missing if intent is not recorded. [000]",
 }
 
+#: The NPS response counts the NPS scorer reads (``customer_value=True``).
+NPS_COUNT_FEATURES: Mapping[str, str] = {
+    "nps_promoters": "Number of NPS responses 9-10 in the last `nps_window_days` days "
+    "(the window of `nps`). [003], standard definition (Reichheld 2003)",
+    "nps_passives": "Number of NPS responses 7-8 in the same window.",
+    "nps_detractors": "Number of NPS responses 0-6 in the same window; all three 0: the "
+    "account has no NPS (the scorer declares it missing, never NaN).",
+}
+
+#: The columns ``extract_features(customer_value=True)`` adds: the inputs of the
+#: customer-value scorers (RFM from purchases, NPS counts). CLV and Pareto/ABC read
+#: ``profit`` (after cost to serve), already in `FEATURES`.
+CUSTOMER_VALUE_FEATURES: Mapping[str, str] = {**PURCHASE_FEATURES, **NPS_COUNT_FEATURES}
+
 _RISK_COLUMNS = {
     RiskKind.KEY_DECISION_MAKER_LEFT: "risk_key_decision_maker_left",
     RiskKind.BUDGET_FROZEN: "risk_budget_frozen",
@@ -130,6 +161,8 @@ def extract_features(
     periods: int | np.integer[Any] = 4,
     nps_window_days: int | np.integer[Any] = 365,
     network: bool | np.bool_ = True,
+    customer_value: bool | np.bool_ = False,
+    purchase_window_days: int | np.integer[Any] = 365,
 ) -> FeatureTable:
     """Build the canonical feature table of every account in ``portfolio``, as of ``as_of``.
 
@@ -150,6 +183,11 @@ def extract_features(
             default [`HealthModel`][kamlib.scoring.HealthModel] and
             [`WeightedPoints`][kamlib.scoring.WeightedPoints] read ``interaction_frequency``: with
             ``network=False`` they raise [`MissingFeatureError`][kamlib.errors.MissingFeatureError].
+        customer_value: Also compute `CUSTOMER_VALUE_FEATURES`: the RFM inputs from the
+            portfolio's purchases (`purchase_features`, the same columns as the column
+            door gives) and the NPS response counts. Off by default.
+        purchase_window_days: Look-back of purchase frequency and monetary in days, 1 to
+            `MAX_PURCHASE_WINDOW_DAYS` (default 365; read with ``customer_value=True``).
 
     Returns:
         A validated [`FeatureTable`][kamlib.FeatureTable].
@@ -182,6 +220,13 @@ def extract_features(
         "extract_features.nps_window_days", nps_window_days, ge=1, le=MAX_NPS_WINDOW_DAYS
     )
     network = check_flag("extract_features.network", network)
+    customer_value = check_flag("extract_features.customer_value", customer_value)
+    purchase_window_days = check_int(
+        "extract_features.purchase_window_days",
+        purchase_window_days,
+        ge=1,
+        le=MAX_PURCHASE_WINDOW_DAYS,
+    )
     span = max(2 * periods, 3)
     if Quarter.containing(as_of.date()).year * 4 - span < 4:  # the window needs year >= 1
         raise InvalidValueError(
@@ -240,6 +285,12 @@ def extract_features(
         rel = relationship_features(portfolio, as_of=as_of)
         columns.update(rel.columns)
         missing.update(rel.missing)
+    if customer_value:
+        bought = purchase_features(portfolio, as_of=as_of, window_days=purchase_window_days)
+        for name in PURCHASE_FEATURES:
+            columns[name] = bought.column(name)
+            missing[name] = bought.is_missing(name)
+        columns.update(_nps_counts(accounts, as_of, nps_from))
     return FeatureTable.from_columns(
         read.ids, columns, missing=missing, categorical=read.categorical
     )
@@ -454,6 +505,20 @@ def _read_accounts(
         profit=prof_cells,
         mixed_currencies=mixed,
     )
+
+
+def _nps_counts(
+    accounts: tuple[Account, ...], as_of: dt.datetime, nps_from: dt.datetime
+) -> dict[str, FloatArray]:
+    """Promoters, passives and detractors per account in ``nps_from < at <= as_of``."""
+    n = len(accounts)
+    counts = np.zeros((3, n), dtype=np.float64)
+    for i, acc in enumerate(accounts):
+        for r in acc.nps:
+            if nps_from < r.at <= as_of:
+                score = r.score
+                counts[0 if score >= 9 else (1 if score >= 7 else 2), i] += 1.0
+    return dict(zip(NPS_COUNT_FEATURES, counts, strict=True))
 
 
 def _check_one_currency(accounts: tuple[Account, ...]) -> None:
