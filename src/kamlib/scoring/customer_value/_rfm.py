@@ -158,23 +158,17 @@ class RfmSegment:
         )
 
 
-def _rows(
-    name: str, boxes: list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]]
-) -> list[RfmSegment]:
-    return [RfmSegment(name, r, f, m) for r, f, m in boxes]
-
-
-_ANY = (1, 5)
-DEFAULT_RFM_SEGMENTS: tuple[RfmSegment, ...] = tuple(
-    _rows("champions", [((4, 5), (4, 5), (4, 5))])
-    + _rows("loyal", [((4, 5), (4, 5), (1, 3)), ((3, 3), (4, 5), _ANY)])
-    + _rows("at_risk", [((1, 2), (4, 5), _ANY)])
-    + _rows("promising", [((4, 5), (3, 3), _ANY)])
-    + _rows("needs_attention", [((3, 3), (3, 3), _ANY)])
-    + _rows("about_to_sleep", [((1, 2), (3, 3), _ANY)])
-    + _rows("new", [((4, 5), (1, 2), _ANY)])
-    + _rows("hibernating", [((3, 3), (1, 2), _ANY)])
-    + _rows("lost", [((1, 2), (1, 2), _ANY)])
+DEFAULT_RFM_SEGMENTS: tuple[RfmSegment, ...] = (
+    RfmSegment("champions", (4, 5), (4, 5), (4, 5)),
+    RfmSegment("loyal", (4, 5), (4, 5), (1, 3)),
+    RfmSegment("loyal", (3, 3), (4, 5), (1, 5)),
+    RfmSegment("at_risk", (1, 2), (4, 5), (1, 5)),
+    RfmSegment("promising", (4, 5), (3, 3), (1, 5)),
+    RfmSegment("needs_attention", (3, 3), (3, 3), (1, 5)),
+    RfmSegment("about_to_sleep", (1, 2), (3, 3), (1, 5)),
+    RfmSegment("new", (4, 5), (1, 2), (1, 5)),
+    RfmSegment("hibernating", (3, 3), (1, 2), (1, 5)),
+    RfmSegment("lost", (1, 2), (1, 2), (1, 5)),
 )
 """Nine segments over 5 bins, kamlib's own choice (the sources name no RFM segments).
 
