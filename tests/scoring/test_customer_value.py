@@ -7,14 +7,18 @@ cells declared missing, built as ``tests/test_common.py`` builds them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
 from kamlib import FeatureTable
 from kamlib.errors import InvalidValueError
+from kamlib.features import CUSTOMER_VALUE_FEATURES, extract_features
+from kamlib.model import Money, Portfolio, Purchase
 from kamlib.scoring import (
     RFM,
     CustomerLifetimeValue,
@@ -27,6 +31,7 @@ from kamlib.scoring import (
     get_scorer,
     load_scorer,
 )
+from kamlib.synthetic import synthetic_portfolio
 from kamlib.testing import (
     ScorerCheck,
     assert_scores_equal,
@@ -204,3 +209,33 @@ def test_empty_tables_are_refused_by_fit_and_fine_for_pinned_scorers() -> None:
     fitted = [s.fit(_realistic()) for s in FITTERS]
     for s in fitted:
         assert len(s.score(t)) == 0
+
+
+# ------------------------------------------------------------------ the object door, end to end
+
+
+def _portfolio_with_purchases() -> tuple[Portfolio, dt.datetime]:
+    as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    pf = synthetic_portfolio(60, seed=3, as_of=as_of)
+    rng = np.random.default_rng(3)
+    buys = []
+    for a in pf.accounts[:-5]:  # the last five never buy
+        for k in range(int(rng.integers(1, 12))):
+            at = as_of - dt.timedelta(minutes=int(rng.integers(1, 2 * 365 * 24 * 60)))
+            amount = Money(round(float(rng.lognormal(8, 1)), 2), a.currency or "CNY")
+            buys.append(Purchase(f"{a.id}.S{k}", a.id, at, amount))
+    return attrs.evolve(pf, purchases=buys), as_of
+
+
+@pytest.mark.parametrize("name", sorted(NEW))
+def test_every_new_scorer_scores_the_object_door_table_and_conforms_on_it(name: str) -> None:
+    pf, as_of = _portfolio_with_purchases()
+    t = extract_features(pf, as_of=as_of, customer_value=True)
+    assert set(CUSTOMER_VALUE_FEATURES) <= set(t.names)
+    assert t.is_missing("purchase_recency_days")[-5:].all()  # never bought: declared missing
+    scorer = get_scorer(name)
+    fitted = scorer.fit(t)
+    st_ = fitted.score(t)
+    assert np.isfinite(st_.scores).all()
+    assert st_.ids.tolist() == [a.id for a in pf.accounts]
+    check_scorer(scorer, t)
