@@ -72,6 +72,7 @@ class _Index:
         "interactions",
         "opportunities",
         "people",
+        "purchase_groups",
         "purchases",
     )
 
@@ -86,6 +87,9 @@ class _Index:
         self.opportunities: dict[str, Opportunity] = _first_by_id(p.opportunities)
         self.purchases: dict[str, Purchase] = _first_by_id(p.purchases)
         self.groups: _Groups | None = None  # built by Portfolio._groups on first use
+        # purchases by account, built on the first purchases_of: purchases can outnumber
+        # every other record, so the other look-ups by account never pay for them
+        self.purchase_groups: dict[str, tuple[Purchase, ...]] | None = None
         # positions in ``people`` of every relationship's source and target (-1: no such
         # person), whether it is a reporting tie, whether it is standing (no
         # opportunity): found by the integrity checks; see Portfolio._relationship_ends
@@ -110,7 +114,6 @@ class _Groups:
         "interactions_of",
         "opportunities_of",
         "people_of",
-        "purchases_of",
         "relationships_of",
     )
 
@@ -119,7 +122,6 @@ class _Groups:
         self.commitments_of = _group(p.commitments)
         self.interactions_of = _group(p.interactions)
         self.opportunities_of = _group(p.opportunities)
-        self.purchases_of = _group(p.purchases)
         self.relationships_of = _relationships_of(
             p.relationships, list(map(_REL_KEY, p.relationships)), ix.people, ix.opportunities
         )
@@ -502,7 +504,11 @@ class Portfolio:
             ['S1']
         """
         self._known(account_id, "purchases_of")
-        return self._groups().purchases_of.get(account_id, ())
+        index = self._index
+        groups = index.purchase_groups
+        if groups is None:  # two threads may both build it: equal tables, either is kept
+            groups = index.purchase_groups = _group(self.purchases)
+        return groups.get(account_id, ())
 
     def relationships_of(
         self, account_id: str, opportunity_id: str | None = None
