@@ -127,6 +127,10 @@ _GAPPY: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "weighted_points": ({"threshold": 4.0}, ()),
     "health_model": ({}, ()),
     "empirical_estimate": ({}, ()),
+    "lifetime_value": ({}, ()),
+    "nps": ({}, ()),
+    "pareto_abc": ({}, ()),
+    "rfm": ({}, ()),
 }
 
 
