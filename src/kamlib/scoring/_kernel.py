@@ -41,6 +41,7 @@ __all__ = [
     "row_weights",
     "seq_sum",
     "seq_sum_rows",
+    "sum_into",
     "weight_rows",
 ]
 
@@ -484,7 +485,7 @@ def normalised_rows(W: FloatArray) -> FloatArray:
     return out
 
 
-def _sum_into(
+def sum_into(
     P: Sequence[FloatArray],
     A: Sequence[FloatArray],
     C: FloatArray | None,
@@ -495,7 +496,17 @@ def _sum_into(
 
     Operands broadcast to ``out``'s shape; every cell gets the same operations in the
     same order (element-wise multiplications and additions, criteria left to right),
-    whatever the shape, so a cell's bits do not depend on where it sits.
+    whatever the shape, so a cell's bits do not depend on where it sits: a block of
+    ``(samples, accounts)`` and a gathered list of ``(sample, account)`` pairs give the
+    same bits for the same pair.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import sum_into
+        >>> P = [np.array([1.0, 2.0]), np.array([3.0, 4.0])]
+        >>> A = [np.array([[0.5], [1.0]]), np.array([[0.5], [0.0]])]
+        >>> sum_into(P, A, None, np.empty((2, 2)), np.empty((2, 2))).tolist()
+        [[2.0, 3.0], [1.0, 2.0]]
     """
     np.multiply(P[0], A[0], out=out)
     for p, a in zip(P[1:], A[1:], strict=True):
@@ -641,7 +652,7 @@ class LinearForm:
                     for cols in blocks(n, nb):
                         o = out[s0:s1, cols]
                         tmp = buf[: o.size].reshape(o.shape)
-                        _sum_into([p[cols] for p in self.points], A, Cb, o, tmp)
+                        sum_into([p[cols] for p in self.points], A, Cb, o, tmp)
                 return out
             E = normalised_rows(W)
             for s0 in range(0, S, m):
@@ -687,7 +698,7 @@ class LinearForm:
             C = np.zeros_like(out)
             for ej, b in zip(e, self.icpts, strict=True):
                 C = C + ej * b
-        _sum_into([p[cols] for p in self.points], A, C, out, tmp)
+        sum_into([p[cols] for p in self.points], A, C, out, tmp)
         if self.fill is not None:
             miss = self.missing[cols]
             for j in range(W.shape[1]):
