@@ -191,12 +191,6 @@ class _Subject:
         out: IntArray = np.lexsort((self.id_rank, -scores))
         return out
 
-    def ranks(self, scores: FloatArray) -> IntArray:
-        """Each row's 0-based rank."""
-        r = np.empty(self.n, dtype=np.intp)
-        r[self.order(scores)] = np.arange(self.n)
-        return r
-
     def scores(self, weights: Sequence[float] | FloatArray) -> FloatArray:
         """Scores with the raw ``weights`` pinned (``score``'s bits)."""
         out: FloatArray = self.form.many(np.asarray([weights], dtype=np.float64))[0]
@@ -250,13 +244,25 @@ def _ids(subject: _Subject, rows: NDArray[Any], ranks: IntArray | None = None) -
     pos = np.flatnonzero(rows) if rows.dtype == np.bool_ else np.asarray(rows)
     if ranks is not None:
         pos = pos[np.argsort(ranks[pos], kind="stable")]
-    return tuple(str(subject.form.ids[i]) for i in pos)
+    return tuple(subject.form.ids[pos].tolist())
 
 
 def _top(subject: _Subject, scores: FloatArray, k: int) -> BoolArray:
-    top = np.zeros(subject.n, dtype=np.bool_)
-    top[subject.order(scores)[:k]] = True
+    return _top_of(subject.order(scores), k)
+
+
+def _top_of(order: IntArray, k: int) -> BoolArray:
+    """The first ``k`` of ``order`` as a mask over the rows."""
+    top = np.zeros(order.shape[0], dtype=np.bool_)
+    top[order[:k]] = True
     return top
+
+
+def _rank_of(order: IntArray) -> IntArray:
+    """Each row's 0-based rank, from the rows best first."""
+    r = np.empty(order.shape[0], dtype=np.intp)
+    r[order] = np.arange(order.shape[0])
+    return r
 
 
 # ---------------------------------------------------------------- one weight at a time
@@ -347,8 +353,9 @@ def perturb_weights(
     delta = check_real("perturb_weights.delta", delta, gt=0.0, le=1.0)
     k = _check_k("perturb_weights", k, subject.n)
     base = subject.scores(subject.raw)
-    base_rank = subject.ranks(base)
-    base_top = _top(subject, base, k) if k is not None else None
+    base_order = subject.order(base)
+    base_rank = _rank_of(base_order)
+    base_top = _top_of(base_order, k) if k is not None else None
     base_codes = subject.codes(base) if subject.classes else None
     shares = normalised(subject.raw)
     out: list[WeightShift] = []
@@ -357,12 +364,13 @@ def perturb_weights(
             target = 1.0 if len(shares) == 1 else min(1.0, max(0.0, shares[j] + sign * delta))
             new = _with_share(shares, j, target)
             scores = subject.scores(new)
-            rank = subject.ranks(scores)
+            order = subject.order(scores)
+            rank = _rank_of(order)
             entered: tuple[str, ...] = ()
             left: tuple[str, ...] = ()
             class_changed: tuple[str, ...] = ()
             if base_top is not None and k is not None:
-                top = _top(subject, scores, k)
+                top = _top_of(order, k)
                 entered = _ids(subject, top & ~base_top, rank)
                 left = _ids(subject, base_top & ~top, base_rank)
             if base_codes is not None:
