@@ -92,7 +92,9 @@ class PurchaseColumns:
     Build one with `from_columns` (plain arrays: account ids, times, amounts) or
     `from_portfolio` (a portfolio's [`Purchase`][kamlib.model.Purchase] records); both
     validate the same rules, and [`purchase_features`][kamlib.features.purchase_features]
-    reads either the same way. The arrays are read-only.
+    reads either the same way. The raw constructor ``PurchaseColumns(ids, times,
+    amounts)`` (times as integer microseconds) checks the same rules too and keeps
+    read-only copies. The arrays are read-only.
 
     Attributes:
         account_ids: ``(n,)`` object array of account ids.
@@ -108,6 +110,13 @@ class PurchaseColumns:
         >>> cols = PurchaseColumns.from_columns(["A1", "A1"], [t, t], [120.0, 80.0])
         >>> len(cols), cols.amounts.tolist()
         (2, [120.0, 80.0])
+        >>> import numpy as np
+        >>> PurchaseColumns(np.array(["A1", "A2"], dtype=object), np.array([0]),
+        ...                 np.array([1.0, 2.0]))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: PurchaseColumns.times: must hold one value per \
+account id (2); got 1
     """
 
     account_ids: NDArray[np.object_]
@@ -120,8 +129,16 @@ class PurchaseColumns:
     _names: tuple[str, ...] = attrs.field(default=(), repr=False, alias="_names")
 
     def __attrs_post_init__(self) -> None:
-        if self._codes is None:
-            names, codes = _code(self.account_ids.tolist())
+        if self._codes is None:  # the raw constructor: validate like `from_columns`
+            ids, names, codes = _ids(self.account_ids)
+            n = ids.shape[0]
+            micros = _raw_micros(self.times, n)
+            values = _amounts(self.amounts, n)
+            if self.currency is not None:
+                check_currency("PurchaseColumns.currency", self.currency)
+            object.__setattr__(self, "account_ids", _readonly(ids))
+            object.__setattr__(self, "times", _readonly(micros))
+            object.__setattr__(self, "amounts", _readonly(values))
             object.__setattr__(self, "_codes", codes)
             object.__setattr__(self, "_names", names)
 
@@ -248,8 +265,8 @@ per account id (2); got 1
         micros = np.fromiter(((p.at - _EPOCH) // _US for p in buys), dtype=np.int64, count=n)
         try:
             values = np.fromiter((p.amount.amount for p in buys), dtype=np.float64, count=n)
-        except OverflowError:  # an exact amount beyond the float range
-            values = np.array([float("inf")])
+        except OverflowError:  # an exact amount beyond the float range: inf, item by item
+            values = np.array([_float_or_inf(p.amount.amount) for p in buys], dtype=np.float64)
         if n and not (np.isfinite(values).all() and np.abs(values).max() <= MAX_MAGNITUDE):
             i = int(np.flatnonzero(~(np.isfinite(values) & (np.abs(values) <= MAX_MAGNITUDE)))[0])
             raise InvalidValueError(
@@ -257,7 +274,49 @@ per account id (2); got 1
                 buys[i].amount.amount,
                 "must be at most 1e15 to be summed as a feature",
             )
-        return cls(_readonly(ids), _readonly(micros), _readonly(values), currency)
+        names, codes = _code(ids.tolist())  # the portfolio validated its ids and times
+        return cls(
+            _readonly(ids),
+            _readonly(micros),
+            _readonly(values),
+            currency,
+            _codes=codes,
+            _names=names,
+        )
+
+
+def _float_or_inf(value: Any) -> float:
+    """``float(value)``, or ``inf`` for a number beyond the float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf")
+
+
+_MIN_US: Final = (dt.datetime.min.replace(tzinfo=dt.UTC) - _EPOCH) // _US
+_MAX_US: Final = (dt.datetime.max.replace(tzinfo=dt.UTC) - _EPOCH) // _US
+
+
+def _raw_micros(times: object, n: int) -> IntArray:
+    """Times given to the raw constructor: integer microseconds, one per id, in range."""
+    path = "PurchaseColumns.times"
+    arr = np.asarray(times) if hasattr(times, "__array__") else None
+    if arr is None or arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise InvalidTypeError(
+            path,
+            times,
+            "must be a 1-d integer array of microseconds since 1970-01-01 UTC (or use "
+            "PurchaseColumns.from_columns with datetimes)",
+        )
+    if arr.shape[0] != n:
+        raise InvalidValueError(path, arr.shape[0], f"must hold one value per account id ({n})")
+    bad = (arr < _MIN_US) | (arr > _MAX_US)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InvalidValueError(
+            f"{path}[{i}]", int(arr[i]), "must be a moment in years 1 to 9999 (in microseconds)"
+        )
+    return np.array(arr, dtype=np.int64)
 
 
 def _sequence(path: str, values: object) -> Sequence[Any]:

@@ -255,6 +255,65 @@ def test_bad_columns_are_typed_errors_naming_the_cell(
     assert getattr(info.value, "path", None) == path
 
 
+@pytest.mark.parametrize(
+    ("args", "error", "path"),
+    [
+        ((np.array(["A", "B"], dtype=object), np.array([0]), np.array([1.0, 2.0])),
+         InvalidValueError, "PurchaseColumns.times"),
+        ((np.array(["A"], dtype=object), np.array([0]), np.array([1.0, 2.0])),
+         InvalidValueError, "PurchaseColumns.amounts"),
+        ((np.array(["A", "A"], dtype=object), np.array([0, 1]), np.array([-5.0, 1.0])),
+         InvalidValueError, "PurchaseColumns.amounts[0]"),
+        ((np.array(["A", "A"], dtype=object), np.array([0, 1]), np.array([1.0, np.nan])),
+         InvalidValueError, "PurchaseColumns.amounts[1]"),
+        ((np.array(["A"], dtype=object), np.array([0]), np.array([2e15])),
+         InvalidValueError, "PurchaseColumns.amounts[0]"),
+        ((np.array([""], dtype=object), np.array([0]), np.array([1.0])),
+         InvalidValueError, "PurchaseColumns.account_ids[0]"),
+        ((np.array([3], dtype=object), np.array([0]), np.array([1.0])),
+         InvalidTypeError, "PurchaseColumns.account_ids[0]"),
+        ((np.array(["A"], dtype=object), np.array([0.5]), np.array([1.0])),
+         InvalidTypeError, "PurchaseColumns.times"),
+        ((np.array(["A"], dtype=object), np.array([2**62]), np.array([1.0])),
+         InvalidValueError, "PurchaseColumns.times[0]"),
+    ],
+)  # fmt: skip
+def test_the_raw_constructor_validates_like_from_columns(
+    args: tuple[Any, Any, Any], error: type[Exception], path: str
+) -> None:
+    # it checked nothing: a bare IndexError later, or a negative purchase_total accepted
+    with pytest.raises(error) as info:
+        PurchaseColumns(*args)
+    assert getattr(info.value, "path", None) == path
+    with pytest.raises(InvalidValueError):
+        PurchaseColumns(np.array(["A"], dtype=object), np.array([0]), np.array([1.0]), "usd")
+
+
+def test_the_raw_constructor_copies_and_reads_like_from_columns() -> None:
+    ids, times, amounts = np.array(["A1", "A1"], dtype=object), np.array([1, 2]), [3.0, 4.0]
+    raw = PurchaseColumns(ids, times, amounts)  # type: ignore[arg-type]
+    ids[0] = "B"
+    times[0] = 7
+    assert raw.account_ids.tolist() == ["A1", "A1"]
+    assert raw.times.tolist() == [1, 2]
+    assert raw.times.dtype == np.int64
+    assert not raw.amounts.flags.writeable
+    t0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=1)
+    doors = PurchaseColumns.from_columns(
+        ["A1", "A1"], [t0, t0 + dt.timedelta(microseconds=1)], [3.0, 4.0]
+    )
+    _same(purchase_features(raw, as_of=AS_OF), purchase_features(doors, as_of=AS_OF))
+
+
+def test_an_amount_beyond_the_float_range_names_its_purchase() -> None:
+    buys = [Purchase("S1", "A1", T, Money(1, "USD")), Purchase("S2", "A1", T, Money(2, "USD"))]
+    object.__setattr__(buys[1].amount, "amount", 10**400)  # past Money's own check
+    pf = Portfolio([_acc("A1")], purchases=buys)
+    with pytest.raises(InvalidValueError) as info:
+        purchase_features(pf, as_of=AS_OF)
+    assert info.value.path == "Portfolio.purchases[1].amount.amount"  # was always [0]
+
+
 def test_refunds_are_rejected_with_the_reason() -> None:
     with pytest.raises(InvalidValueError) as info:
         PurchaseColumns.from_columns(["A1"], [T], [-1.0])
