@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kamlib import FeatureTable
@@ -222,6 +222,26 @@ def test_score_is_the_definition_in_range_and_order_free(
         alone = FILL.score(t.take([i]))
         assert np.array_equal(alone.scores, st_.scores[[i]])
         assert np.array_equal(alone.contributions, st_.contributions[[i]])
+
+
+real_counts = st.floats(0.0, 1e6, allow_nan=False)
+
+
+@given(real_counts, real_counts, real_counts)
+@example(729.6581498754798, 0.0, 0.0)  # (100 p) / n gave 100.00000000000001
+@example(0.0, 0.0, 11.519680637101263)  # and -100.00000000000001
+def test_nps_never_leaves_its_range_by_a_rounding_step(p: float, a: float, d: float) -> None:
+    summary = NpsSummary(p, a, d).nps
+    st_ = FILL.score(_table([(p, a, d)]))
+    got = st_.scores.tolist()[0]
+    assert -100.0 <= got <= 100.0
+    if summary is not None:
+        assert -100.0 <= summary <= 100.0
+        assert summary == got  # the summary and the scorer agree bit for bit
+    if p > 0 and a == 0 and d == 0:
+        assert got == 100.0
+    if d > 0 and a == 0 and p == 0:
+        assert got == -100.0
 
 
 def test_config_round_trips_through_json_and_the_registry() -> None:

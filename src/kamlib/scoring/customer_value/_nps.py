@@ -5,7 +5,7 @@ Reichheld (2003), "The One Number You Need to Grow", *Harvard Business Review* 8
 the answers to "how likely are you to recommend us?" on 0-10 are **promoters** (9-10),
 **passives** (7-8) and **detractors** (0-6), and::
 
-    NPS = 100 * promoters / responses - 100 * detractors / responses     (in [-100, 100])
+    NPS = 100 * (promoters / responses) - 100 * (detractors / responses)   (in [-100, 100])
 
 An account without a response has no NPS: it is *declared missing*, never NaN and never
 a silent 0.
@@ -62,8 +62,14 @@ _REASON_TEXTS = MappingProxyType(
 
 
 def _points(p: FloatArray | float, d: FloatArray | float, n: FloatArray | float) -> Any:
-    """``(100 p / n, -(100 d / n))``: the two terms whose sum is the NPS, in points."""
-    return (p * 100.0) / n, -((d * 100.0) / n)
+    """``(100 (p / n), -(100 (d / n)))``: the two terms whose sum is the NPS, in points.
+
+    The share is divided first: ``p <= n`` gives ``p / n <= 1`` (a correctly rounded
+    quotient never passes 1), so each term stays in [-100, 100] and so does their sum (one
+    term is 0 when the other is +-100). ``(100 p) / n`` rounds twice and can pass 100 by
+    one ulp.
+    """
+    return (p / n) * 100.0, -((d / n) * 100.0)
 
 
 @attrs.frozen
@@ -289,7 +295,7 @@ class NetPromoterScore:
         kamlib.errors.InvalidValueError: nps.table: has no NPS response for this account \
 (its NPS is undefined; pass missing='fill' to score it anyway); got 'A3'
         >>> nps.portfolio(t).nps  # pooled: 7 promoters, 4 detractors of 14 responses
-        21.428571428571427
+        21.42857142857143
     """
 
     name: ClassVar[str] = "nps"
