@@ -234,6 +234,21 @@ def test_custom_segments_label_accounts() -> None:
     assert st_.labels.tolist() == ["key", "rest"]
 
 
+@pytest.mark.parametrize("bins", [7, 10])
+def test_a_segment_per_cell_fits_in_the_codes(bins: int) -> None:
+    # 343 or 1,000 names: more than a uint8 code holds (it raised a bare OverflowError)
+    scores = range(1, bins + 1)
+    segs = [RfmSegment(f"s{r}.{f}.{m}", (r, r), (f, f), (m, m))
+            for r, f, m in itertools.product(scores, scores, scores)]  # fmt: skip
+    rfm = RFM(bins=bins, segments=segs)
+    assert len(rfm.classes) == bins**3
+    assert rfm.segment_of(bins, bins, bins) == f"s{bins}.{bins}.{bins}"
+    t = _table([1.0, 100.0], [10, 1], [100.0, 1.0])
+    st_ = rfm.fit(t).score(t)
+    assert (st_.label_of("A0"), st_.label_of("A1")) == (f"s{bins}.{bins}.{bins}", "s1.1.1")
+    assert RFM.from_config(json.loads(json.dumps(rfm.get_config()))) == rfm
+
+
 # ------------------------------------------------------------------ errors
 
 
@@ -245,6 +260,9 @@ def test_custom_segments_label_accounts() -> None:
         ({"weights": (0, 0, 0)}, "RFM.weights"),
         ({"weights": (1, 1)}, "RFM.weights"),
         ({"weights": (1, -1, 1)}, "RFM.weights[1]"),
+        # the best score 2 x 3e15 could not be a top cut: named as the weights, not top_cut
+        ({"bins": 2, "weights": (1e15, 1e15, 1e15)}, "RFM.weights"),
+        ({"bins": 10, "weights": (1.5e14, 0, 0)}, "RFM.weights"),
         ({"top_share": 0.0}, "RFM.top_share"),
         ({"top_share": 1.0}, "RFM.top_share"),
         ({"recency_cuts": [3, 2, 4, 5]}, "RFM.recency_cuts"),
@@ -268,8 +286,10 @@ def test_bad_tables_are_typed_errors() -> None:
     with pytest.raises(InvalidValueError) as info:
         PINNED.score(_table([1.0, -2.0], [1, 1], [1.0, 1.0]))
     assert (info.value.path, info.value.value) == ("rfm.table['purchase_recency_days']", "A1")
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(InvalidValueError) as info:
         RFM().fit(_table([], [], []))  # empty: nothing to learn from
+    assert (info.value.path, info.value.value) == ("rfm.fit.table", 0)  # not "all missing"
+    assert "at least one row" in str(info.value)
     assert len(PINNED.score(_table([], [], []))) == 0  # pinned: an empty batch is fine
 
 
@@ -292,6 +312,15 @@ def test_bins_are_monotone_and_order_free(rows: list[tuple[float, float, float]]
     perm = np.random.default_rng(len(rows)).permutation(len(rows))
     assert_scores_equal(rfm.score(t.take(perm)), st_.take(perm))
     assert RFM().fit(t.take(perm)) == rfm  # the quantile cuts ignore the row order
+
+
+def test_the_largest_weights_allowed_fit_and_score() -> None:
+    rfm = RFM(bins=2, weights=(1e15 / 6,) * 3)  # the best score is exactly 1e15
+    t = _table([3, 40, 200, 10], [12, 5, 1, 5], [90_000, 20_000, 500, 60_000])
+    fitted = rfm.fit(t)
+    assert fitted.top_cut is not None
+    assert fitted.top_cut <= 1e15
+    assert np.isfinite(fitted.score(t).scores).all()
 
 
 def test_config_round_trips_through_json_and_the_registry() -> None:

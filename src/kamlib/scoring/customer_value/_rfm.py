@@ -190,7 +190,7 @@ def _cell(r: int, f: int, m: int) -> str:
 
 def segment_lookup(
     segments: tuple[RfmSegment, ...], bins: int
-) -> tuple[tuple[str, ...], NDArray[np.uint8]]:
+) -> tuple[tuple[str, ...], NDArray[np.uint16]]:
     """The segment names (in first-row order) and a ``(bins, bins, bins)`` code cube.
 
     Raises:
@@ -232,7 +232,7 @@ def segment_lookup(
             f"put {len(doubled)} cells in more than one segment: every R x F x M cell must "
             "be in exactly one named segment",
         )
-    cube = np.empty((bins, bins, bins), dtype=np.uint8)
+    cube = np.empty((bins, bins, bins), dtype=np.uint16)
     for c in cells:
         (owner,) = owners[c]
         cube[c[0] - 1, c[1] - 1, c[2] - 1] = code[owner]
@@ -349,7 +349,8 @@ class RFM:
     Attributes:
         monetary: ``"total"`` or ``"mean"``: which monetary column.
         bins: Bins per axis, 2 to `MAX_BINS` (default 5, quintiles).
-        weights: Non-negative weights of R, F and M (default equal).
+        weights: Non-negative weights of R, F and M (default equal), with
+            ``bins * sum(weights) <= 1e15`` so that every score (and a top cut) is in range.
         recency_cuts: ``bins - 1`` non-decreasing cuts on recency (days), or ``None``.
         frequency_cuts: Cuts on frequency, or ``None``.
         monetary_cuts: Cuts on monetary, or ``None``.
@@ -413,7 +414,7 @@ class RFM:
         validator=each(instance_of(RfmSegment)),
     )
     missing: str = attrs.field(default="penalty", kw_only=True, validator=one_of(*_MISSING))
-    _lookup: tuple[tuple[str, ...], NDArray[np.uint8]] | None = attrs.field(
+    _lookup: tuple[tuple[str, ...], NDArray[np.uint16]] | None = attrs.field(
         init=False, eq=False, repr=False, default=None
     )
 
@@ -421,6 +422,13 @@ class RFM:
         if not any(x > 0 for x in self.weights):
             raise InvalidValueError(
                 "RFM.weights", list(self.weights), "must hold a positive weight"
+            )
+        top = self.bins * ((self.weights[0] + self.weights[1]) + self.weights[2])
+        if top > MAX_MAGNITUDE:  # the best score must fit a top_cut, learned or pinned
+            raise InvalidValueError(
+                "RFM.weights",
+                list(self.weights),
+                f"must keep the best score, bins x sum(weights) = {top:g}, at most 1e15",
             )
         for axis in ("recency", "frequency", "monetary"):
             c = getattr(self, f"{axis}_cuts")
@@ -553,8 +561,8 @@ class RFM:
 
         Raises:
             MissingFeatureError: A required column is missing.
-            InvalidValueError: A negative input; an axis to learn has no observed value;
-                a missing value under ``missing="raise"``.
+            InvalidValueError: An empty table; a negative input; an axis to learn has no
+                observed value; a missing value under ``missing="raise"``.
 
         Examples:
             >>> from kamlib import FeatureTable
@@ -568,6 +576,8 @@ class RFM:
         xs, gone = self._inputs(table)
         if self.is_fitted:
             return self  # pinned means pinned
+        if len(table) == 0:
+            raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
         probs = [j / self.bins for j in range(1, self.bins)]
         learned: list[tuple[float, ...]] = []
         for j, axis in enumerate(("recency", "frequency", "monetary")):
@@ -586,8 +596,6 @@ class RFM:
         cuts = (learned[0], learned[1], learned[2])
         top_cut = self.top_cut
         if top_cut is None:
-            if len(table) == 0:
-                raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
             score = self._score(self._bins(xs, gone, cuts))
             top_cut = float(quantiles(score, [1.0 - self.top_share], overwrite=True)[0])
         return attrs.evolve(
@@ -632,7 +640,7 @@ class RFM:
         n = len(table)
         flags = np.empty((n, 2), dtype=np.bool_, order="F")
         np.greater_equal(scores, self.top_cut, out=flags[:, 0])
-        labels: NDArray[np.uint8] | None = None
+        labels: NDArray[np.uint16] | None = None
         if self._lookup is not None:
             _, cube = self._lookup
             idx = [b.astype(np.intp) - 1 for b in bins]
