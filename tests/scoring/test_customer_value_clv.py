@@ -127,6 +127,34 @@ def test_a_missing_margin_is_filled_declared_and_left_out_of_the_cuts() -> None:
         CustomerLifetimeValue(missing="raise", fill_value=0.0)
 
 
+def test_learned_tiers_are_relative_even_in_a_portfolio_of_losses() -> None:
+    # kamlib's documented choice: the quantile shares hold, the reason flags the loss
+    t = _table([-1.0, -5.0, -10.0])
+    st_ = CustomerLifetimeValue().fit(t).score(t)
+    assert st_.labels is not None
+    assert st_.labels[0] == "S"
+    assert st_.reasons_of("A0") == ("loss_making",)
+    absolute = CustomerLifetimeValue(tier_cuts=[3e6, 1e6, 0.0]).score(t)
+    assert absolute.labels.tolist() == ["C"] * 3  # type: ignore[union-attr]
+
+
+def test_a_clv_beyond_the_cut_bound_names_the_account_not_tier_cuts() -> None:
+    clv = CustomerLifetimeValue(retention=0.999, discount=0.0)  # multiple 999
+    t = _table([1.0, 1e15])
+    with pytest.raises(InvalidValueError) as info:
+        clv.fit(t)
+    assert (info.value.path, info.value.value) == ("lifetime_value.table['profit']", "A1")
+    assert "pin tier_cuts" in info.value.reason
+    filled = FeatureTable.from_columns(
+        ["A0", "A1", "A2"], {"profit": [None, 1.0, 1e15]}
+    )  # the missing row is left out: the account named is still the right one
+    with pytest.raises(InvalidValueError) as info:
+        clv.fit(filled)
+    assert info.value.value == "A2"
+    pinned = CustomerLifetimeValue(retention=0.999, discount=0.0, tier_cuts=[1e15, 1e3, 0])
+    assert pinned.score(t).labels.tolist() == ["B", "S"]  # type: ignore[union-attr]
+
+
 # ------------------------------------------------------------------ errors
 
 

@@ -52,6 +52,18 @@ def test_tie_at_the_boundary_keeps_equal_values_together() -> None:
     assert shuffled == abc
 
 
+def test_a_tie_group_can_put_every_account_in_a() -> None:
+    # the 80 % share is crossed inside the group of 10s: A absorbs it whole (100 %)
+    t = _table([70.0, 10.0, 10.0, 10.0])
+    abc = ParetoABC().fit(t)
+    assert abc.a_cut == 10.0
+    assert abc.score(t).labels.tolist() == ["A"] * 4  # type: ignore[union-attr]
+    doc = ParetoABC.__doc__
+    assert doc is not None
+    assert "a little" not in doc
+    assert "[70, 10, 10, 10]" in doc
+
+
 def test_losses_are_left_out_of_the_shares_and_are_class_c() -> None:
     t = _table([80.0, 20.0, -500.0, 0.0])
     abc = ParetoABC().fit(t)

@@ -195,7 +195,10 @@ class CustomerLifetimeValue:
     population's CLV (default `DEFAULT_TIER_QUANTILES`: about 5 % S, 15 % A, 30 % B,
     50 % C, kamlib's own choice). Source [003] also weighs industry influence and
     stability; this scorer tiers on CLV alone (combine it with
-    [`WeightedPoints`][kamlib.scoring.WeightedPoints] for more criteria).
+    [`WeightedPoints`][kamlib.scoring.WeightedPoints] for more criteria). Learned tiers
+    are **relative**: in a portfolio of losses the least loss-making accounts are S (with
+    the reason ``loss_making``). kamlib keeps the quantile shares rather than add a floor
+    the sources do not give; pin ``tier_cuts`` (e.g. a B cut of 0) for absolute tiers.
 
     **Result.** ``score`` = CLV (money); its one contribution is itself. ``margin`` = the
     distance to the nearest tier cut, in money. Reason ``loss_making``: a negative margin.
@@ -353,7 +356,8 @@ class CustomerLifetimeValue:
 
         Raises:
             MissingFeatureError: The margin column is missing.
-            InvalidValueError: A missing margin; an empty table.
+            InvalidValueError: A missing margin; an empty table; a CLV beyond ``1e15``
+                (the bound of a tier cut) when the cuts are to be learned.
 
         Examples:
             >>> from kamlib import FeatureTable
@@ -372,6 +376,17 @@ class CustomerLifetimeValue:
         if value.size == 0:
             raise InvalidValueError(
                 f"{self.name}.fit.table", len(table), "must hold an account with a margin"
+            )
+        big = np.abs(value) > MAX_MAGNITUDE  # a learned cut must fit a pinned one's bounds
+        if big.any():
+            ids = table.ids if gone is None else table.ids[~gone]
+            i = int(np.flatnonzero(big)[0])
+            raise InvalidValueError(
+                f"{self.name}.table[{self.margin_feature!r}]",
+                ids[i],
+                f"gives this account a CLV of {float(value[i]):g} (margin x multiple "
+                f"{self.multiple:.6g}), beyond 1e15: cannot learn tier cuts from it; lower "
+                "the margin's unit, or pin tier_cuts",
             )
         cuts = quantiles(value, list(self.tier_quantiles), overwrite=True)
         return attrs.evolve(self, tier_cuts=tuple(float(c) for c in cuts))

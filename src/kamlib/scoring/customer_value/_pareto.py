@@ -143,8 +143,10 @@ class ParetoABC:
 
     **score**: ``A`` when ``value >= a_cut``, ``B`` when ``value >= b_cut``, else ``C``.
     **Tie rule:** accounts with equal values always get the same class, and an account
-    tied with the one that crosses a share is in the better class, so A may hold a little
-    more than ``a_share``; the cut depends on the values only, never on the order or ids.
+    tied with the one that crosses a share is in the better class: A absorbs the whole
+    tie group at its cut, so it can hold well over ``a_share``, up to every account (with
+    profits ``[70, 10, 10, 10]`` the 80 % share is crossed inside the group of 10s, and
+    all four are A, 100 %). The cut depends on the values only, never on the order or ids.
     ``score`` = the value; its one contribution is itself; ``margin`` = the distance to
     the nearer cut. `concentration` reports the share of the value held by the top ``x`` %
     of accounts.
