@@ -230,6 +230,17 @@ def test_true_top_bad_k(k: Any, error: type[Exception]) -> None:
         ground_truth_table(10, seed=0).true_top(k)
 
 
+def test_a_0d_array_is_the_scalar_it_holds() -> None:
+    scalar = ground_truth_table(20, seed=1, loadings=0.5, correlation=0.3)
+    half: Any = np.array(0.5)  # a 0-d array, past the type checker
+    zero_d = ground_truth_table(20, seed=1, loadings=half, correlation=np.array(0.3))
+    assert zero_d.loadings == scalar.loadings
+    assert np.array_equal(zero_d.table.values, scalar.table.values, equal_nan=True)
+    one: Any = np.array(1.0)
+    with pytest.raises(InvalidTypeError, match=r"true_classes\.shares"):
+        scalar.true_classes(one, ("a",))
+
+
 # ---------------------------------------------------------------- typed errors
 R_NOT_PSD = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]
 
@@ -264,6 +275,9 @@ R_NOT_PSD = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]
         ({"loadings": -1.0}, InvalidValueError, r"\.loadings: .*got -1\.0"),
         ({"loadings": 0.0, "noise": 0.0}, InvalidValueError, r"\.loadings: must be positive"),
         ({"complete": ["nope"]}, InvalidValueError, r"\.complete\[0\]: is not one of.*'nope'"),
+        ({"criteria": np.array("a")}, InvalidTypeError, r"\.criteria: must be a sequence"),
+        ({"complete": np.array("profit")}, InvalidTypeError, r"\.complete: must be a sequence"),
+        ({"loadings": np.array(-1.0)}, InvalidValueError, r"\.loadings: .*got -1\.0"),
     ],
 )  # fmt: skip
 def test_bad_parameters_raise_typed_errors_naming_field_and_value(

@@ -383,6 +383,13 @@ def test_rbo_when_p_to_the_d_leaves_the_normal_floats(depth: int) -> None:
         assert got == pytest.approx(brute_rbo(x, y, 0.01, depth, ties, ids), abs=1e-12)
 
 
+@pytest.mark.parametrize("p", [1e-310, 5e-324, 1e-300, 1e-9])
+def test_rbo_with_a_tiny_or_subnormal_p_is_the_first_place_agreement(p: float) -> None:
+    # (1 - p) / p overflowed for a subnormal p and the value clipped to 1.0
+    got = rank_biased_overlap([4.0, 3.0, 2.0, 1.0], [4.0, 4.0, 2.0, 1.0], p=p)
+    assert got == pytest.approx(2 / 3, abs=1e-8)
+
+
 def test_rbo_by_hand() -> None:
     same = [4.0, 3.0, 2.0, 1.0]
     # depth 1: 0, depth 2..4: 1  ->  (1 - p) / p * (p^2 + p^3 + p^4) + p^4
@@ -827,8 +834,23 @@ def test_label_input_errors() -> None:
     _raises(InvalidValueError, lambda: cohen_kappa(["k", "k"], ["k", "k"]), "p_e = 1")
     quadrants = table(["a", "b"], [1.0, 2.0], labels=["q1", "q2"], classes=("q1", "q2"))
     tiers = table(["a", "b"], [1.0, 2.0], "n", labels=["S", "A"], classes=("S", "A"))
-    _raises(InvalidValueError, lambda: cohen_kappa(quadrants, tiers), "shares no class")
+    _raises(InvalidValueError, lambda: cohen_kappa(quadrants, tiers), "declares other classes")
     assert confusion_matrix(quadrants, tiers).counts.tolist() == [[1, 0], [0, 1]]
+    # Two class systems sharing names: CLV tiers S/A/B/C against ABC classes A/B/C.
+    clv = table(["a", "b", "c", "d"], [4.0, 3.0, 2.0, 1.0], "clv", labels=["S", "A", "B", "C"],
+                classes=("S", "A", "B", "C"))  # fmt: skip
+    abc = table(["a", "b", "c", "d"], [4.0, 3.0, 2.0, 1.0], "abc", labels=["A", "A", "B", "C"],
+                classes=("A", "B", "C"))  # fmt: skip
+    err = _raises(InvalidValueError, lambda: cohen_kappa(clv, abc), "declares other classes")
+    assert err.path == "cohen_kappa.b"
+    assert err.value == ["A", "B", "C"]
+    assert "['S', 'A', 'B', 'C']" in str(err)
+    _raises(InvalidValueError, lambda: class_flips(clv, abc), "class_flips compares one")
+    assert confusion_matrix(clv, abc).counts.tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 0],
+                                                         [0, 0, 1]]  # fmt: skip
+    same = table(["a", "b", "c", "d"], [1.0, 2.0, 3.0, 4.0], "m", labels=["C", "B", "A", "S"],
+                 classes=("S", "A", "B", "C"))  # fmt: skip
+    assert cohen_kappa(clv, same) < 0.0  # one system: still a number
     cm = confusion_matrix(["x"], ["x"])
     _raises(UnknownIdError, lambda: cm.count("z", "x"), "is not a class of A")
     assert isinstance(cm, ClassConfusion)

@@ -128,6 +128,14 @@ def test_calibration_table_against_a_hand_computed_example() -> None:
     assert cal.rows()[1] == (0.25, 0.5, 0, 0, 0.0, 0.0)
 
 
+def test_a_0d_array_of_bins_is_the_number_it_holds() -> None:
+    ids, scores, hit = ["A", "B", "C"], [0.1, 0.2, 0.9], [False, True, True]
+    got = calibration_table(ids, scores, hit, bins=bad(np.array(2)))
+    want = calibration_table(ids, scores, hit, bins=2)
+    assert got.edges.tolist() == want.edges.tolist()
+    assert got.count.tolist() == [2, 1]
+
+
 def test_calibration_with_given_edges_and_constant_scores() -> None:
     cal = calibration_table(["a", "b", "c"], [0.5, 0.5, 0.5], [True, False, True], bins=2)
     assert cal.edges.tolist() == [0.0, 0.5, 1.0]  # numpy.histogram: score +- 0.5
@@ -154,8 +162,16 @@ def test_calibration_with_given_edges_and_constant_scores() -> None:
          InvalidValueError, r"outcome\[1\]: is NaN \(account 'B'\)"),
         (lambda: backtest_classes(["A", "B"], ["x", "y"], bad([True, None])), InvalidValueError,
          r"outcome\[1\]: is None"),
-        (lambda: backtest_classes(["A", "B"], ["x", "y"], bad([True, 2])), InvalidTypeError,
+        (lambda: backtest_classes(["A", "B"], ["x", "y"], bad([True, 2])), InvalidValueError,
          r"outcome\[1\]: must be a bool.*got 2"),
+        (lambda: backtest_classes(["A", "B"], ["x", "y"], bad([True, 0.5])), InvalidValueError,
+         r"outcome\[1\]: must be a bool, or 0 or 1 \(account 'B'\); got 0\.5"),
+        (lambda: backtest_classes(["A", "B"], ["x", "y"], bad([True, "1"])), InvalidTypeError,
+         r"outcome\[1\]: must be a bool"),
+        (lambda: backtest_classes(bad(np.array("A")), ["x"], [True]), InvalidTypeError,
+         r"backtest_classes\.ids: must be a sequence"),
+        (lambda: backtest_classes(["A"], bad(np.array("x")), [True]), InvalidTypeError,
+         r"backtest_classes\.labels: must be a sequence"),
         (lambda: backtest_classes(["A", "B"], ["x", "y"], bad("TF")), InvalidTypeError,
          r"outcome: must be a sequence"),
         (lambda: backtest_classes(["A", "B"], bad(["x", 3]), [True, False]), InvalidTypeError,
@@ -193,6 +209,12 @@ def test_calibration_with_given_edges_and_constant_scores() -> None:
          InvalidValueError, r"bins: must cover every score: account 'A'"),
         (lambda: calibration_table(["A", "B"], [1.0, 2.0], [True, False], bins=bad("auto")),
          InvalidTypeError, r"bins"),
+        (lambda: calibration_table(["A", "B", "C"], [1e308, -1e308, 0.0], [True, False, True]),
+         InvalidValueError, r"calibration_table\.scores\[0\]: must lie in .*got 1e\+308"),
+        (lambda: backtest_scores(["A", "B", "C"], [1.0, -1e300, 0.0], [True, False, True]),
+         InvalidValueError, r"backtest_scores\.scores\[1\]: must lie in .*account 'B'"),
+        (lambda: calibration_table(["A", "B"], [1e14, 1e14 + 0.0625], [True, False], bins=10_000),
+         InvalidValueError, r"calibration_table\.bins: is too many bins.*got 10000"),
     ],
 )  # fmt: skip
 def test_bad_input_raises_typed_errors_naming_field_and_value(
@@ -318,6 +340,7 @@ def test_recovery_with_missing_cells_and_score_ranking() -> None:
         ({"noise": []}, InvalidValueError, r"recovery_experiment\.noise: must hold"),
         ({"noise": [-1.0]}, InvalidValueError, r"noise\[0\]: .*got -1\.0"),
         ({"noise": 1.0}, InvalidTypeError, r"recovery_experiment\.noise"),
+        ({"noise": np.array(1.0)}, InvalidTypeError, r"recovery_experiment\.noise: must be a seq"),
         ({"k": 50}, InvalidValueError, r"recovery_experiment\.k: .*got 50"),
         ({"replications": 1}, InvalidValueError, r"replications: .*got 1"),
         ({"seed": -3}, InvalidValueError, r"recovery_experiment\.seed"),

@@ -788,13 +788,13 @@ def rank_biased_overlap(
     size_b = np.cumsum(np.bincount(fb[fb < n], minlength=n))
     overlap = np.cumsum(np.bincount(joint[joint < n], minlength=n))
     agree = 2.0 * overlap / (size_a + size_b)
-    weights = pp ** np.arange(1, n + 1, dtype=np.float64)
+    weights = pp ** np.arange(0, n, dtype=np.float64)  # p**(d-1): no (1 - p) / p to overflow
     if n == k:
         last = float(agree[-1])
     else:
         both = int(np.count_nonzero(joint < k))
         last = 2.0 * both / (int(np.count_nonzero(fa < k)) + int(np.count_nonzero(fb < k)))
-    value = (1.0 - pp) / pp * float(agree @ weights) + last * pp**k
+    value = (1.0 - pp) * float(agree @ weights) + last * pp**k
     return min(1.0, max(0.0, value))
 
 
@@ -803,6 +803,21 @@ def _square(n: int, values: NDArray[np.int64]) -> NDArray[np.int64]:
     out: NDArray[np.int64] = values.reshape(n, -1)
     out.flags.writeable = False
     return out
+
+
+def _one_system(fn: str, va: Sequence[str], vb: Sequence[str], declared: Sequence[bool]) -> None:
+    """Refuse two declared class systems that differ (kappa and flips compare one system).
+
+    Labels given as arrays declare nothing, so only two ScoreTables can be refused; two
+    systems that share names (CLV tiers ``S/A/B/C`` vs ABC classes ``A/B/C``) are refused.
+    """
+    if all(declared) and set(va) != set(vb):
+        raise InvalidValueError(
+            f"{fn}.b",
+            list(vb),
+            f"declares other classes than a {list(va)}; {fn} compares one class system "
+            "with itself (use confusion_matrix to compare two systems)",
+        )
 
 
 def _codes(labels: ObjectArray, vocab: Sequence[str]) -> IntArray:
@@ -971,8 +986,9 @@ def cohen_kappa(
     Raises:
         InvalidTypeError: An input is not labels.
         InvalidValueError: No accounts, mismatched lengths, a ScoreTable without labels,
-            two ScoreTables whose declared ``classes`` have none in common (two class
-            systems: compare them with `confusion_matrix`), or every account in one and
+            two ScoreTables whose declared ``classes`` differ as sets (two class
+            systems, even when they share names: compare them with `confusion_matrix`),
+            or every account in one and
             the same class under both methods (``p_e = 1``: kappa is 0 / 0).
         UnknownIdError: Two ScoreTables that do not score the same accounts.
 
@@ -990,13 +1006,7 @@ as b does, so kappa is undefined (p_e = 1, 0 / 0); got 'key'
     """
     fn = "cohen_kappa"
     _, (la, lb), (va, vb), declared = _resolve_labels(fn, (("a", a), ("b", b)), ids)
-    if all(declared) and not set(va) & set(vb):
-        raise InvalidValueError(
-            f"{fn}.b",
-            list(vb),
-            f"shares no class with a {list(va)}; kappa compares one class system with itself "
-            "(use confusion_matrix to compare two systems)",
-        )
+    _one_system(fn, va, vb, declared)
     union = sorted(set(va) | set(vb))
     u = len(union)
     ca, cb = _codes(la, union), _codes(lb, union)
@@ -1059,7 +1069,8 @@ def class_flips(
     Raises:
         InvalidTypeError: An input is not labels.
         InvalidValueError: No accounts, mismatched lengths, a ScoreTable without labels,
-            or arrays without ``ids``.
+            two ScoreTables whose declared ``classes`` differ as sets (two class systems:
+            compare them with `confusion_matrix`), or arrays without ``ids``.
         UnknownIdError: Two ScoreTables that do not score the same accounts.
 
     Examples:
@@ -1069,7 +1080,8 @@ def class_flips(
 ClassFlip(account_id='A2', a_class='other', b_class='key'))
     """
     fn = "class_flips"
-    ref_ids, (la, lb), _, _ = _resolve_labels(fn, (("a", a), ("b", b)), ids)
+    ref_ids, (la, lb), (va, vb), declared = _resolve_labels(fn, (("a", a), ("b", b)), ids)
+    _one_system(fn, va, vb, declared)
     if ref_ids is None:
         raise InvalidValueError(f"{fn}.ids", None, "must be given to name the accounts of arrays")
     rows = np.flatnonzero(la != lb).tolist()

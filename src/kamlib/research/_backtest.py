@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._ids import check_id_list
+from kamlib._table import MAX_MAGNITUDE
 from kamlib._validators import check_choice, check_int, check_name, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.scoring import (
@@ -87,7 +88,15 @@ def _ratio(num: NDArray[Any], den: NDArray[Any] | float) -> FloatArray:
 
 
 # ---------------------------------------------------------------------------- inputs
+def _scalar(value: object) -> object:
+    """A 0-d numpy array is the scalar it holds (so ``np.array(3)`` reads as ``3``)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    return value
+
+
 def _ids(path: str, ids: object) -> list[str]:
+    ids = _scalar(ids)
     if isinstance(ids, str | bytes) or not isinstance(ids, Sequence | np.ndarray):
         raise InvalidTypeError(path, ids, "must be a sequence of account ids")
     seq: list[object] = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
@@ -98,6 +107,7 @@ def _ids(path: str, ids: object) -> list[str]:
 
 
 def _sequence(path: str, values: object, n: int, what: str) -> list[object] | NDArray[Any]:
+    values = _scalar(values)
     if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
         raise InvalidTypeError(path, values, f"must be a sequence of {what}")
     if len(values) != n:
@@ -127,6 +137,14 @@ def _scores(path: str, scores: object, ids: list[str]) -> FloatArray:
         i = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(
             f"{path}[{i}]", float(out[i]), f"must be finite (account {ids[i]!r}): NaN is no score"
+        )
+    big = np.abs(out) > MAX_MAGNITUDE
+    if big.any():
+        i = int(np.flatnonzero(big)[0])
+        raise InvalidValueError(
+            f"{path}[{i}]",
+            float(out[i]),
+            f"must lie in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] (account {ids[i]!r})",
         )
     return out
 
@@ -163,6 +181,10 @@ def _outcome(path: str, outcome: object, n: int, ids: Sequence[str]) -> BoolArra
         elif v is None:
             raise InvalidValueError(
                 f"{path}[{i}]", v, f"is None (account {ids[i]!r}): an outcome must be known"
+            )
+        elif isinstance(v, numbers.Real):  # a number of the accepted type, but not 0 or 1
+            raise InvalidValueError(
+                f"{path}[{i}]", v, f"must be a bool, or 0 or 1 (account {ids[i]!r})"
             )
         else:
             raise InvalidTypeError(
@@ -411,9 +433,16 @@ class CalibrationTable:
 
 
 def _edges(path: str, bins: object, scores: FloatArray, ids: list[str]) -> FloatArray:
+    bins = _scalar(bins)
     if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
         b = check_int(path, bins, ge=1, le=10_000)
-        edges: FloatArray = np.histogram_bin_edges(scores, bins=b)
+        try:
+            edges: FloatArray = np.histogram_bin_edges(scores, bins=b)
+        except ValueError:  # numpy: bins finer than the floats at that range
+            lo, hi = float(scores.min()), float(scores.max())
+            raise InvalidValueError(
+                path, b, f"is too many bins for the score range [{lo!r}, {hi!r}]"
+            ) from None
         return edges
     if isinstance(bins, str) or not isinstance(bins, Sequence | np.ndarray):
         raise InvalidTypeError(path, bins, "must be a number of bins or a sequence of edges")
@@ -903,7 +932,7 @@ def recovery_experiment(
         True
     """
     where = "recovery_experiment"
-    levels: object = noise
+    levels: object = _scalar(noise)
     if isinstance(levels, str) or not isinstance(levels, Sequence | np.ndarray):
         raise InvalidTypeError(f"{where}.noise", levels, "must be a sequence of noise levels")
     grid = tuple(check_real(f"{where}.noise[{i}]", s, ge=0.0) for i, s in enumerate(levels))
