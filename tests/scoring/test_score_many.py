@@ -324,3 +324,44 @@ def test_an_account_left_without_weight_is_named_with_the_row() -> None:
     assert info.value.value == "B"
     with pytest.raises(InvalidValueError, match=r"ValueMatrix\.score_many\.weights"):
         vm.score_many(t, [[1.0, 0.0, 2.0]])
+
+
+# weights whose normalised shares leave 1 - (missing shares) at 1.1e-16, not 0 (review #4)
+_ZERO_FIRST = [0.0, 0.30671477163201094, 0.42846034898568186, 0.03803647443400834]
+
+
+def test_score_many_refuses_an_account_observed_only_at_weight_zero() -> None:
+    t = FeatureTable.from_columns(
+        ["A", "B"],
+        {"x0": [5.0, 5.0], "x1": [None, 5.0], "x2": [None, 5.0], "x3": [None, 5.0]},
+    )
+    wp = WeightedPoints(
+        [Criterion(f"x{j}", w, mapping=MinMax(0, 10)) for j, w in enumerate(_ZERO_FIRST)],
+        missing="renormalise",
+    )
+    with pytest.raises(
+        InvalidValueError, match=r"no observed criterion .* under weights\[0\]"
+    ) as info:
+        wp.score_many(t, [_ZERO_FIRST])
+    assert info.value.value == "A"
+    # a positive weight observed keeps the account, however small its share rounds
+    tiny = attrs.evolve(
+        wp, criteria=[attrs.evolve(wp.criteria[0], weight=1e-300), *wp.criteria[1:]]
+    )
+    assert (
+        tiny.score(t).scores.tolist()
+        == tiny.score_many(t, [[1e-300, *_ZERO_FIRST[1:]]])[0].tolist()
+    )
+
+
+def test_a_non_finite_score_is_refused_as_score_refuses_it() -> None:
+    t = FeatureTable.from_columns(["A", "B", "C"], {"x0": [1e10, 1.0, 2.0], "x1": [1.0, 2.0, 3.0]})
+    wp = WeightedPoints(
+        [Criterion("x0", mapping=MinMax(0, 1e-300, clip=False)), Criterion("x1")]
+    ).fit(t)
+    with pytest.raises(InvalidValueError, match="must be finite") as info:
+        wp.score(t)
+    assert info.value.path == "ScoreTable.scores[0]"
+    with pytest.raises(InvalidValueError, match=r"account 'A', under weights\[1\]") as info:
+        wp.score_many(t, [[0.0, 1.0], [1.0, 1.0]])  # row 0 is finite: x0 weighs 0
+    assert info.value.path == "ScoreTable.scores[0]"

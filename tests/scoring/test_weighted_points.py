@@ -557,3 +557,27 @@ def test_defaults_never_rank_a_loss_above_an_otherwise_equal_profit(
     pair["revenue"] = [revenue_loss, revenue_gain]
     s = wp.score(FeatureTable.from_columns(["LOSS", "GAIN"], pair)).scores
     assert s[0] <= s[1]
+
+
+def test_renormalise_refuses_an_account_observed_only_at_weight_zero() -> None:
+    # shares whose 1 - (missing shares) rounds to 1.1e-16, not 0: the rule reads the
+    # missing cells and the weights, not the rounded coverage (review #4)
+    w = [0.0, 0.30671477163201094, 0.42846034898568186, 0.03803647443400834]
+    t = FeatureTable.from_columns(
+        ["A", "B"],
+        {"x0": [5.0, 5.0], "x1": [None, 5.0], "x2": [None, 5.0], "x3": [None, 5.0]},
+    )
+    wp = WeightedPoints(
+        [Criterion(f"x{j}", wj, mapping=MinMax(0, 10)) for j, wj in enumerate(w)],
+        missing="renormalise",
+    )
+    with pytest.raises(InvalidValueError, match="no observed criterion") as info:
+        wp.score(t)
+    assert (info.value.path, info.value.value) == ("weighted_points.table", "A")
+    # a positive observed weight is scored however small its share (coverage rounds to 0)
+    w[0] = 1e-300
+    tiny = WeightedPoints(
+        [Criterion(f"x{j}", wj, mapping=MinMax(0, 10)) for j, wj in enumerate(w)],
+        missing="renormalise",
+    ).score(t)
+    assert tiny.scores[0] == 5.0

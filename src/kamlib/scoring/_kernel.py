@@ -20,7 +20,7 @@ Python's ``sum`` (compensated from Python 3.12 on) or numpy's pairwise reduction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import numpy as np
@@ -37,6 +37,7 @@ __all__ = [
     "normalised",
     "normalised_rows",
     "observed_share",
+    "usable_rows",
     "quantiles",
     "row_weights",
     "seq_sum",
@@ -232,6 +233,27 @@ def observed_share(weights: Sequence[float], missing: BoolArray) -> FloatArray:
     out: FloatArray = np.clip(1.0 - lost, 0.0, 1.0)
     out[~missing.any(axis=1)] = 1.0
     return out
+
+
+def usable_rows(weights: Sequence[float], missing: BoolArray) -> BoolArray:
+    """Return whether each row observes at least one component of positive weight.
+
+    The rule for a row that renormalised weights cannot score, decided on the mask and
+    the raw weights (not on `observed_share`, whose ``1 - sum`` may round a row with
+    only zero-weight observed components to ``1e-16`` instead of 0).
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import usable_rows
+        >>> M = np.array([[False, True], [True, False]])
+        >>> usable_rows([1.0, 0.0], M).tolist()
+        [True, False]
+    """
+    seen = np.zeros(missing.shape[0], dtype=np.bool_)
+    for j, w in enumerate(weights):
+        if w > 0:
+            seen |= ~missing[:, j]
+    return seen
 
 
 _GRID_CELLS = 4096
@@ -622,12 +644,18 @@ class LinearForm:
         self.into(W, out)
         return out
 
-    def into(self, W: FloatArray, out: FloatArray) -> FloatArray:
+    def into(
+        self, W: FloatArray, out: FloatArray, *, label: Callable[[int], str] | None = None
+    ) -> FloatArray:
         """Write the scores of the rows of ``W`` into ``(S, n)`` ``out``; return ``out``.
 
+        ``label(s)`` names row ``s`` in an error (default ``"weights[s]"``): a caller that
+        builds ``W`` itself names the input the row came from.
+
         Raises:
-            InvalidValueError: An account has no usable criterion under some row of ``W``
-                (the error `score` would raise with those weights pinned).
+            InvalidValueError: An account has no usable criterion under some row of ``W``,
+                or a non-finite score (the errors `score` raises with those weights
+                pinned: ``ScoreTable`` refuses a non-finite score).
 
         Examples:
             >>> import numpy as np
@@ -639,6 +667,23 @@ class LinearForm:
         S, n = out.shape
         if S == 0 or n == 0:
             return out
+        name = label or (lambda s: f"weights[{s}]")
+        self._fill(W, out, name)
+        if not np.isfinite(out).all():
+            from kamlib.errors import InvalidValueError
+
+            s, i = (int(v[0]) for v in np.nonzero(~np.isfinite(out)))
+            raise InvalidValueError(
+                f"ScoreTable.scores[{i}]",
+                float(out[s, i]),
+                f"must be finite; a scorer produced a non-finite value (account "
+                f"{self.ids[i]!r}, under {name(s)})",
+            )
+        return out
+
+    def _fill(self, W: FloatArray, out: FloatArray, name: Callable[[int], str]) -> None:
+        """`into`'s arithmetic, without the check of the result."""
+        S, n = out.shape
         m = max(1, min(S, MANY_CELLS // n))
         nb = min(n, MANY_CELLS)
         buf = np.empty(m * nb, dtype=np.float64)
@@ -653,15 +698,14 @@ class LinearForm:
                         o = out[s0:s1, cols]
                         tmp = buf[: o.size].reshape(o.shape)
                         sum_into([p[cols] for p in self.points], A, Cb, o, tmp)
-                return out
+                return
             E = normalised_rows(W)
             for s0 in range(0, S, m):
                 s1 = min(s0 + m, S)
                 for cols in blocks(n, nb):
                     o = out[s0:s1, cols]
                     tmp = buf[: o.size].reshape(o.shape)
-                    self._missing_block(W[s0:s1], E[s0:s1], s0, cols, o, tmp)
-        return out
+                    self._missing_block(W[s0:s1], E[s0:s1], s0, cols, o, tmp, name)
 
     def _row_weights(self, W: FloatArray, E: FloatArray, cols: slice) -> list[FloatArray]:
         """Per-row weights of accounts ``cols`` for rows ``W``: `row_weights`' operations."""
@@ -687,11 +731,12 @@ class LinearForm:
         cols: slice,
         out: FloatArray,
         tmp: FloatArray,
+        name: Callable[[int], str],
     ) -> None:
         """Scores of accounts ``cols`` for rows ``W`` (from row ``s0``), some cells missing."""
         assert self.missing is not None
         e = self._row_weights(W, E, cols)
-        self._check_usable(E, e, s0, cols)
+        self._check_usable(W, e, s0, cols, name)
         A = [ej if s is None else ej * s for ej, s in zip(e, self.slopes, strict=True)]
         C: FloatArray | None = None
         if self.icpts is not None:
@@ -704,12 +749,19 @@ class LinearForm:
             for j in range(W.shape[1]):
                 out += np.where(miss[:, j], E[:, j : j + 1], 0.0) * self.fill
 
-    def _check_usable(self, E: FloatArray, e: list[FloatArray], s0: int, cols: slice) -> None:
+    def _check_usable(
+        self,
+        W: FloatArray,
+        e: list[FloatArray],
+        s0: int,
+        cols: slice,
+        name: Callable[[int], str],
+    ) -> None:
         """Raise as `score` would for an account of ``cols`` left with no usable criterion.
 
-        ``E`` holds the block's normalised weight rows, ``e`` its per-row weights. The
-        first account of the block that fails under a row is named: the one `score`
-        names with that row pinned (no account before it, in an earlier block, failed).
+        ``W`` holds the block's raw weight rows, ``e`` its per-row weights. The first
+        account of the block that fails under a row is named: the one `score` names with
+        that row pinned (no account before it, in an earlier block, failed).
         """
         from kamlib.errors import InvalidValueError
 
@@ -718,24 +770,22 @@ class LinearForm:
         partial = M.any(axis=1)
         if not partial.any():
             return
-        if self.empty_rule == "coverage":  # observed_share's operations, per row
+        seen = np.zeros(e[0].shape, dtype=np.bool_)
+        if self.empty_rule == "coverage":  # weighted points: `usable_rows`, per row
             if not self.renormalise:
                 return
-            lost = np.zeros(e[0].shape, dtype=np.float64)
-            for j in range(E.shape[1]):
-                lost += M[:, j] * E[:, j : j + 1]
-            bad = (1.0 - lost <= 0) & partial
+            for j in range(W.shape[1]):
+                seen |= ~M[:, j] & (W[:, j : j + 1] > 0)
             reason = "has no observed criterion for this account"
         else:  # the value matrix: no positive per-row weight
-            seen = np.zeros(e[0].shape, dtype=np.bool_)
             for ej in e:
                 seen |= ej > 0
-            bad = ~seen & partial
             reason = "has no strategic attribute for this account"
+        bad = ~seen & partial
         if bad.any():
             s, i = (int(v[0]) for v in np.nonzero(bad))
             raise InvalidValueError(
                 f"{self.path}.table",
                 self.ids[cols][i],
-                f"{reason} under weights[{s0 + s}] (no weight on its observed criteria)",
+                f"{reason} under {name(s0 + s)} (no weight on its observed criteria)",
             )

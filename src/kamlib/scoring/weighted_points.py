@@ -52,6 +52,7 @@ from kamlib.scoring._kernel import (
     normalised,
     observed_share,
     row_weights,
+    usable_rows,
     weight_rows,
 )
 from kamlib.scoring._mappings import (
@@ -484,10 +485,11 @@ class WeightedPoints:
     (default)
     leaves the criterion out and renormalises the weights over the observed ones for that
     account, reporting the observed weight share as ``coverage`` (an account with no
-    observed criterion is refused); ``"penalty"`` gives the missing criterion 0 points (the
-    worst, whatever its direction) and ``"fill"`` gives it ``fill_points``, both with the
-    weights unchanged; ``"raise"`` refuses the account. These rules are kamlib's own
-    choice: the sources say nothing about missing data.
+    observed criterion of positive weight is refused, decided on its missing cells and
+    the weights, not on the rounded ``coverage``); ``"penalty"`` gives the missing
+    criterion 0 points (the worst, whatever its direction) and ``"fill"`` gives it
+    ``fill_points``, both with the weights unchanged; ``"raise"`` refuses the account.
+    These rules are kamlib's own choice: the sources say nothing about missing data.
 
     **Speed.** A `MinMax` criterion whose range is not far from zero is folded into
     one multiply per value (``e * slope * x``, the intercepts summed once per row); the
@@ -724,8 +726,8 @@ call fit() or pin the range; got 'x'
             component_missing = M
             coverage = observed_share(raw, M)
             partial = np.asarray(M.any(axis=1))
-            if renorm and (coverage <= 0).any():
-                i = int(np.flatnonzero(coverage <= 0)[0])
+            if renorm and not (usable := usable_rows(raw, M)).all():
+                i = int(np.flatnonzero(~usable)[0])
                 raise InvalidValueError(
                     f"{self.name}.table",
                     table.ids[i],
