@@ -383,19 +383,15 @@ in (0, 1); got 1.5
                 return QUADRANT_POLICY[quadrant]
         raise UnknownIdError("label", label, f"is not a quadrant; known: {list(self.classes)}")
 
-    def _axes(
+    def _checked_columns(
         self, table: FeatureTable
-    ) -> tuple[
-        FloatArray,
-        FloatArray,
-        FloatArray,
-        _BlendContributions,
-        NDArray[np.bool_] | None,
-    ]:
-        """Return ``x``, ``y``, coverage, the contributions of ``y`` and its missing cells."""
+    ) -> tuple[tuple[FloatArray, ...], NDArray[np.bool_] | None]:
+        """The ``y`` columns and their missing cells (``None``: none), checked.
+
+        The checks `_axes` and `_linear_form` share, in this order: the required columns;
+        no missing ``x``; no missing ``y`` under ``missing="raise"``.
+        """
         require_columns(table, self.required_features, self.name)
-        n = len(table)
-        x = table.column(self.x_feature)
         cols = tuple(table.column(f) for f in self.y_features)
         if table.missing is not None and table.is_missing(self.x_feature).any():
             i = int(np.flatnonzero(table.is_missing(self.x_feature))[0])
@@ -409,17 +405,32 @@ in (0, 1); got 1.5
             my = np.column_stack([table.is_missing(f) for f in self.y_features])
             if not my.any():
                 my = None
-        if my is None:
-            E = row_weights(self.y_weights, None, renormalise=True)
-            one = np.broadcast_to(np.float64(1.0), (n,))  # nothing missing: a constant
-            return x, _blend(cols, E), one, _BlendContributions(cols, E), None
-        if self.missing == "raise":
+        if my is not None and self.missing == "raise":
             i, j = (int(v[0]) for v in np.nonzero(my))
             raise InvalidValueError(
                 f"{self.name}.table[{self.y_features[j]!r}]",
                 table.ids[i],
                 "is missing for this account (pass missing='renormalise' to blend the rest)",
             )
+        return cols, my
+
+    def _axes(
+        self, table: FeatureTable
+    ) -> tuple[
+        FloatArray,
+        FloatArray,
+        FloatArray,
+        _BlendContributions,
+        NDArray[np.bool_] | None,
+    ]:
+        """Return ``x``, ``y``, coverage, the contributions of ``y`` and its missing cells."""
+        cols, my = self._checked_columns(table)
+        n = len(table)
+        x = table.column(self.x_feature)
+        if my is None:
+            E = row_weights(self.y_weights, None, renormalise=True)
+            one = np.broadcast_to(np.float64(1.0), (n,))  # nothing missing: a constant
+            return x, _blend(cols, E), one, _BlendContributions(cols, E), None
         E = row_weights(self.y_weights, my, renormalise=True)
         partial = my.any(axis=1)
         none_seen = partial & ~(E > 0).any(axis=1)
@@ -478,30 +489,10 @@ in (0, 1); got 1.5
     def _linear_form(self, table: FeatureTable) -> LinearForm:
         """The blend of `_axes` on ``table`` for any raw weights (see `score_many`).
 
-        The same checks as `_axes`, in the same order.
+        The same checks as `_axes` (`_checked_columns`).
         """
-        require_columns(table, self.required_features, self.name)
-        cols = tuple(table.column(f) for f in self.y_features)
-        if table.missing is not None and table.is_missing(self.x_feature).any():
-            i = int(np.flatnonzero(table.is_missing(self.x_feature))[0])
-            raise InvalidValueError(
-                f"{self.name}.table[{self.x_feature!r}]",
-                table.ids[i],
-                "is missing for this account; the contribution axis has no missing-value rule",
-            )
-        my: NDArray[np.bool_] | None = None
-        if table.missing is not None:
-            my = np.column_stack([table.is_missing(f) for f in self.y_features])
-            if not my.any():
-                my = None
+        cols, my = self._checked_columns(table)
         if my is not None:
-            if self.missing == "raise":
-                i, j = (int(v[0]) for v in np.nonzero(my))
-                raise InvalidValueError(
-                    f"{self.name}.table[{self.y_features[j]!r}]",
-                    table.ids[i],
-                    "is missing for this account (pass missing='renormalise' to blend the rest)",
-                )
             cols = tuple(np.where(my[:, j], 0.0, c) for j, c in enumerate(cols))
         return LinearForm(
             ids=table.ids,
