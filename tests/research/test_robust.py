@@ -817,3 +817,95 @@ def test_min_max_weighted_sum_ranks_like_scikit_criteria() -> None:
     pipe = mkpipe(NegateMinimize(), MinMaxScaler(target="matrix"), WeightedSumModel())
     theirs = np.asarray(pipe.evaluate(dm).rank_, dtype=np.intp)
     assert np.count_nonzero(theirs != _kamlib_ranks(X, cost, w)) == 0
+
+
+# ---------------------------------------------------------------- review regressions
+def _overflowing() -> tuple[WeightedPoints, FeatureTable]:
+    """Three accounts whose x0 points overflow: ``score`` refuses them (review #1)."""
+    rng = np.random.default_rng(0)
+    x0 = rng.uniform(0, 10, 200)
+    x0[:3] = 1e10
+    t = FeatureTable.from_columns(
+        [f"A{i:03d}" for i in range(200)], {"x0": x0, "x1": rng.uniform(0, 10, 200)}
+    )
+    wp = WeightedPoints(
+        [
+            Criterion("x0", mapping=MinMax(0, 1e-300, clip=False)),
+            Criterion("x1", mapping=MinMax(0, 10)),
+        ]
+    )
+    return wp, t
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_smaa_refuses_non_finite_scores_as_score_does(
+    exact: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wp, t = _overflowing()
+    with pytest.raises(InvalidValueError, match="must be finite"):
+        wp.score(t)
+    if exact:
+        monkeypatch.setattr(robust, "_filter_pays", lambda d, n: False)
+    with pytest.raises(InvalidValueError, match=r"account 'A000', under smaa sample 0") as info:
+        smaa(wp, t, k=2, samples=50, seed=0, ranks=2)
+    assert info.value.path == "ScoreTable.scores[0]"
+
+
+def test_the_one_weight_analyses_refuse_non_finite_scores() -> None:
+    wp, t = _overflowing()
+    for f in (perturb_weights, stability_intervals):
+        with pytest.raises(InvalidValueError, match=r"must be finite.*the scorer's own weights"):
+            f(wp, t, k=2)
+    # finite under the scorer's weights, but not where x0 holds the whole weight
+    light = attrs.evolve(wp, criteria=[attrs.evolve(wp.criteria[0], weight=1e-300), wp.criteria[1]])
+    assert np.isfinite(light.score(t).scores).all()
+    with pytest.raises(InvalidValueError, match="non-finite points") as info:
+        stability_intervals(light, t, k=2)
+    assert (info.value.path, info.value.value) == ("stability_intervals.table['x0']", "A000")
+
+
+def test_a_renormalised_refusal_names_the_shift_or_the_sample() -> None:
+    t = FeatureTable.from_columns(["A", "B", "C"], {"x0": [1.0, None, 5.0], "x1": [2.0, 3.0, 4.0]})
+    wp = WeightedPoints(
+        [
+            Criterion("x0", 0.97, mapping=MinMax(0, 10)),
+            Criterion("x1", 0.03, mapping=MinMax(0, 10)),
+        ],
+        missing="renormalise",
+    )
+    with pytest.raises(
+        InvalidValueError, match=r"under the shift of 'x0' by \+0\.05 \(shares \[1\.0, 0\.0\]\)"
+    ) as info:
+        perturb_weights(wp, t, delta=0.05)
+    assert info.value.value == "B"
+    with pytest.raises(InvalidValueError, match=r"under smaa sample \d+ \(drawn weights") as info:
+        smaa(wp, t, k=1, samples=2000, seed=0, alpha=0.001)
+    assert info.value.value == "B"
+
+
+def test_a_zero_dimensional_alpha_is_one_number() -> None:
+    t = FeatureTable.from_columns(["A", "B", "C"], {"x": [9.0, 6.0, 1.0], "y": [1.0, 5.0, 9.0]})
+    wp = WeightedPoints(
+        [Criterion("x", mapping=MinMax(0, 10)), Criterion("y", mapping=MinMax(0, 10))]
+    )
+    a = smaa(wp, t, k=1, samples=200, seed=3, alpha=np.array(2.0))
+    b = smaa(wp, t, k=1, samples=200, seed=3, alpha=2.0)
+    assert a.alpha == (2.0, 2.0)
+    assert np.array_equal(a.key_probability, b.key_probability)
+
+
+def test_rank_reversals_checks_the_type_of_its_edits() -> None:
+    t = FeatureTable.from_columns(["A", "B"], {"x0": [1.0, 5.0], "x1": [2.0, 3.0]})
+    wp = WeightedPoints([Criterion("x0"), Criterion("x1")])
+    for kw, path in (
+        ({"dominated": "x"}, "rank_reversals.dominated"),
+        ({"remove": 5}, "rank_reversals.remove"),
+        ({"duplicate": 5}, "rank_reversals.duplicate"),
+    ):
+        with pytest.raises(InvalidTypeError) as info:
+            rank_reversals(wp, t, **kw)  # type: ignore[arg-type]
+        assert info.value.path == path
+    for arg in ("remove", "duplicate"):
+        with pytest.raises(UnknownIdError) as lookup:
+            rank_reversals(wp, t, **{arg: "Z"})  # type: ignore[arg-type]
+        assert (lookup.value.path, lookup.value.value) == (f"rank_reversals.{arg}", "Z")

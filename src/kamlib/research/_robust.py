@@ -26,7 +26,7 @@ score, descending, ties broken by account id ascending: the order of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -40,6 +40,7 @@ from kamlib.errors import (
     InvalidTypeError,
     InvalidValueError,
     MissingFeatureError,
+    UnknownIdError,
 )
 from kamlib.scoring import ScoreTable, ValueMatrix, WeightedPoints
 from kamlib.scoring._kernel import LinearForm, normalised, seq_sum, sum_into
@@ -191,13 +192,21 @@ class _Subject:
         out: IntArray = np.lexsort((self.id_rank, -scores))
         return out
 
-    def scores(self, weights: Sequence[float] | FloatArray) -> FloatArray:
-        """Scores with the raw ``weights`` pinned (``score``'s bits)."""
-        out: FloatArray = self.form.many(np.asarray([weights], dtype=np.float64))[0]
+    def scores(self, weights: Sequence[float] | FloatArray, under: str) -> FloatArray:
+        """Scores with the raw ``weights`` pinned (``score``'s bits).
+
+        ``under`` names the weights in an error, in the caller's terms (``"the scorer's
+        own weights"``, ``"the shift of 'x' by +0.05"``).
+        """
+        W = np.asarray([weights], dtype=np.float64)
+        out: FloatArray = self.form.into(W, np.empty((1, self.n)), label=lambda _: under)[0]
         return out
 
 
-def _subject(where: str, scorer: object, table: object) -> _Subject:
+def _check_inputs(
+    where: str, scorer: object, table: object
+) -> tuple[WeightedPoints | ValueMatrix, FeatureTable]:
+    """A linear scorer and a table of at least two accounts, or the typed error."""
     if not isinstance(scorer, WeightedPoints | ValueMatrix):
         raise InvalidTypeError(
             f"{where}.scorer",
@@ -210,6 +219,18 @@ def _subject(where: str, scorer: object, table: object) -> _Subject:
         raise InvalidValueError(
             f"{where}.table", len(table), "must hold at least 2 accounts to rank them"
         )
+    return scorer, table
+
+
+def _id_rank(ids: NDArray[np.object_]) -> IntArray:
+    """Each row's position in ascending id order (the tie rule of every ranking here)."""
+    out = np.empty(ids.shape[0], dtype=np.intp)
+    out[np.argsort(ids, kind="stable")] = np.arange(ids.shape[0])
+    return out
+
+
+def _subject(where: str, scorer: object, table: object) -> _Subject:
+    scorer, table = _check_inputs(where, scorer, table)
     form = scorer._linear_form(table)
     classes: tuple[str, ...] = ()
     cut: float | None = None
@@ -230,9 +251,7 @@ def _subject(where: str, scorer: object, table: object) -> _Subject:
             raise InvalidValueError(
                 f"{where}.table", table.ids[i], "gives non-finite points for this account"
             )
-    id_rank = np.empty(len(table), dtype=np.intp)
-    id_rank[np.argsort(table.ids, kind="stable")] = np.arange(len(table))
-    return _Subject(scorer, form, criteria, raw, classes, cut, x_high, id_rank)
+    return _Subject(scorer, form, criteria, raw, classes, cut, x_high, _id_rank(table.ids))
 
 
 def _check_k(where: str, k: object, n: int) -> int | None:
@@ -319,6 +338,12 @@ def perturb_weights(
     enter or leave the top ``k``, and those whose class changes (the threshold of weighted
     points; the quadrant of a value matrix, with its cuts held).
 
+    A shifted set of shares is refused where `score` would refuse it pinned, and the
+    refusal stops the analysis: a non-finite score, or, under ``missing="renormalise"``,
+    an account observed only on criteria the shift leaves at weight 0 (a share moved to
+    1 leaves the others at 0). The `InvalidValueError` names the account and the shift
+    (criterion, signed ``delta`` and the shares scored).
+
     Args:
         scorer: A fitted [`WeightedPoints`][kamlib.scoring.WeightedPoints] or
             [`ValueMatrix`][kamlib.scoring.ValueMatrix] (its ``y_weights``).
@@ -333,7 +358,8 @@ def perturb_weights(
     Raises:
         InvalidTypeError: Not a linear scorer, or not a FeatureTable.
         InvalidValueError: Fewer than 2 accounts; ``delta`` or ``k`` out of range; what
-            `score` refuses (missing values against the policy).
+            `score` refuses with the scorer's weights or a shift's (missing values against
+            the policy, a non-finite score), the shift named.
         NotFittedError: The scorer needs ``fit``.
 
     Examples:
@@ -352,7 +378,7 @@ def perturb_weights(
     subject = _subject("perturb_weights", scorer, table)
     delta = check_real("perturb_weights.delta", delta, gt=0.0, le=1.0)
     k = _check_k("perturb_weights", k, subject.n)
-    base = subject.scores(subject.raw)
+    base = subject.scores(subject.raw, _OWN)
     base_order = subject.order(base)
     base_rank = _rank_of(base_order)
     base_top = _top_of(base_order, k) if k is not None else None
@@ -363,7 +389,9 @@ def perturb_weights(
         for sign in (-1.0, 1.0):
             target = 1.0 if len(shares) == 1 else min(1.0, max(0.0, shares[j] + sign * delta))
             new = _with_share(shares, j, target)
-            scores = subject.scores(new)
+            scores = subject.scores(
+                new, f"the shift of {name!r} by {sign * delta:+g} (shares {list(new)})"
+            )
             order = subject.order(scores)
             rank = _rank_of(order)
             entered: tuple[str, ...] = ()
@@ -432,12 +460,23 @@ class SMAAResult:
     class_acceptability: FloatArray | None
 
 
+_OWN = "the scorer's own weights"
+"""How an error names the scorer's weights as given."""
+
+
+def _sample(s: int, w: FloatArray) -> str:
+    """How an error names `smaa`'s sample ``s`` (0-based, the draw order of the seed)."""
+    return f"smaa sample {s} (drawn weights {w.tolist()})"
+
+
 def _filter_pays(depth: int, n: int) -> bool:
     """Whether `smaa` filters with a BLAS product: when few of the ranks need settling."""
     return 4 * depth + _PROBE_MIN <= n
 
 
 def _alpha(alpha: object, c: int) -> tuple[float, ...]:
+    if isinstance(alpha, np.ndarray) and alpha.ndim == 0:
+        alpha = alpha[()]  # a 0-d array is the one number it holds
     if isinstance(alpha, Sequence | np.ndarray) and not isinstance(alpha, str):
         a = check_real_tuple("smaa.alpha", alpha, gt=0.0, le=1e6)
         if len(a) != c:
@@ -481,29 +520,37 @@ class _Tally:
         """How many leading ranks each sample must settle exactly."""
         return max(self.k or 0, self.ranks)
 
-    def add(self, W: FloatArray, buf: FloatArray) -> None:
-        """Tally the samples ``W`` (raw weights, ``(m, c)``); ``buf`` holds ``(m, n)``."""
+    def add(self, W: FloatArray, buf: FloatArray, first: int) -> None:
+        """Tally the samples ``W`` (raw weights, ``(m, c)``), numbered from ``first``.
+
+        ``buf`` holds ``(m, n)`` scores.
+        """
         form = self.subject.form
         m, n = W.shape[0], form.n
         G = buf[: m * n].reshape(m, n)
         coef, C = form.coefficients(W)
-        if self.approx:
+        approx = self.approx
+        if approx:
             # G = coef @ P.T + C in one product. Both it and the exact kernel are within
             # gamma_{c+1} * (sum_j |coef_sj P_ij| + |C_s|) of the real sum (Higham,
             # "Accuracy and Stability of Numerical Algorithms", 2nd ed., 2002, sec. 3.1:
             # any order of summation, with or without fused multiply-adds); delta bounds
             # their difference with a margin of 4, and its last term covers underflow.
             A = coef if C is None else np.column_stack([coef, C])
-            np.matmul(A, self.PT1, out=G)
-            bound = np.abs(A) @ self.bound_row
-            delta: FloatArray = bound * (8.0 * (A.shape[1] + 1) * 2.0**-53) + 1e-300
-        else:
-            form.into(W, G)
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.matmul(A, self.PT1, out=G)
+                bound = np.abs(A) @ self.bound_row
+                delta: FloatArray = bound * (8.0 * (A.shape[1] + 1) * 2.0**-53) + 1e-300
+            # An overflow leaves no bound to filter with: score the chunk exactly (which
+            # refuses a non-finite score, as `score` does).
+            approx = bool(np.isfinite(delta).all() and np.isfinite(G).all())
+        if not approx:
+            form.into(W, G, label=lambda s: _sample(first + s, W[s]))
             delta = np.zeros(m)
         if self.depth:
-            self._ranks(G, coef, C, delta)
+            self._ranks(G, coef, C, delta, approx)
         if self.subject.cut is not None:
-            self._classes(G, coef, C, delta)
+            self._classes(G, coef, C, delta, approx)
 
     def _exact(
         self,
@@ -512,9 +559,13 @@ class _Tally:
         coef: FloatArray,
         C: FloatArray | None,
         G: FloatArray,
+        approx: bool,
     ) -> FloatArray:
-        """The exact kernel's scores of ``(sample, account)`` pairs (the bits of `score`)."""
-        if not self.approx:
+        """The exact kernel's scores of ``(sample, account)`` pairs (the bits of `score`).
+
+        ``approx``: ``G`` holds the BLAS product's scores (else the exact ones).
+        """
+        if not approx:
             out: FloatArray = G.reshape(-1)[rows * G.shape[1] + cols]
             return out
         points = self.PT[:, cols]
@@ -530,7 +581,12 @@ class _Tally:
         return vals
 
     def _ranks(
-        self, G: FloatArray, coef: FloatArray, C: FloatArray | None, delta: FloatArray
+        self,
+        G: FloatArray,
+        coef: FloatArray,
+        C: FloatArray | None,
+        delta: FloatArray,
+        approx: bool,
     ) -> None:
         """Settle the leading ``depth`` ranks of every sample exactly.
 
@@ -546,7 +602,7 @@ class _Tally:
         sub = np.partition(probe, probe.shape[1] - d, axis=1)[:, probe.shape[1] - d]
         flat = np.flatnonzero((sub - 2.0 * delta)[:, None] <= G)
         rows, cols = np.divmod(flat, n)  # rows ascending: flatnonzero is row-major
-        vals = self._exact(rows, cols, coef, C, G)
+        vals = self._exact(rows, cols, coef, C, G, approx)
         order = np.lexsort((self.subject.id_rank[cols], -vals, rows))
         rows, cols = rows[order], cols[order]
         pos = np.arange(rows.size) - np.searchsorted(rows, np.arange(m))[rows]
@@ -571,17 +627,22 @@ class _Tally:
             self.rank += counts[:, : self.ranks]
 
     def _classes(
-        self, G: FloatArray, coef: FloatArray, C: FloatArray | None, delta: FloatArray
+        self,
+        G: FloatArray,
+        coef: FloatArray,
+        C: FloatArray | None,
+        delta: FloatArray,
+        approx: bool,
     ) -> None:
         """Count the samples in which each account's score is at or above the cut."""
         cut = self.subject.cut
         assert cut is not None
         self.high += np.count_nonzero((cut + delta)[:, None] <= G, axis=0)
-        if not self.approx:
+        if not approx:
             return
         band = np.flatnonzero(np.abs(G - cut) < delta[:, None])  # too close to call
         rows, cols = np.divmod(band, G.shape[1])
-        vals = self._exact(rows, cols, coef, C, G)
+        vals = self._exact(rows, cols, coef, C, G, approx)
         self.high += np.bincount(cols[vals >= cut], minlength=G.shape[1])
 
 
@@ -627,7 +688,13 @@ def smaa(
     of it (and of the cut) are scored again with the exact kernel, which decides. So the
     counts are those of the exact scores, to the bit, at about the cost of the product
     (kamlib's own design). Otherwise (missing values, many ranks) the exact kernel scores
-    every pair.
+    every pair; so does a chunk whose product overflows (no bound to filter with).
+
+    **Refusals.** Each drawn vector is refused where `score` would refuse it pinned, and
+    the refusal stops the analysis: a non-finite score, or, under
+    ``missing="renormalise"``, an account whose observed criteria all draw weight 0 (a
+    small ``alpha`` draws exact zeros). The `InvalidValueError` names the account and the
+    sample, by its number (0-based, in the seed's draw order) and its drawn weights.
 
     Args:
         scorer: A fitted [`WeightedPoints`][kamlib.scoring.WeightedPoints] or
@@ -636,8 +703,8 @@ def smaa(
         k: The key-account list size, in ``[1, n]``, or ``None``.
         samples: Weight vectors to draw (at least 1).
         seed: Seed of the generator (a non-negative int).
-        alpha: Dirichlet concentration: one positive number for every criterion, or one
-            per criterion.
+        alpha: Dirichlet concentration: one positive number for every criterion (a 0-d
+            array counts as one), or one per criterion.
         ranks: How many leading ranks to tally, in ``[0, n]``; default ``k`` (or 0
             without ``k``). ``ranks=len(table)`` gives the full matrix (``n * n``
             counts, and every sample fully sorted: for small tables).
@@ -652,7 +719,8 @@ def smaa(
             wrong type.
         InvalidValueError: Fewer than 2 accounts; ``k``, ``samples``, ``seed``, ``alpha``
             (or its length), ``ranks`` or ``chunk`` out of range; nothing to estimate
-            (no ``k``, no ranks and no classes); what `score` refuses.
+            (no ``k``, no ranks and no classes); what `score` refuses with a drawn
+            vector pinned, the sample named.
         NotFittedError: The scorer needs ``fit``.
 
     Examples:
@@ -690,8 +758,12 @@ def smaa(
     size = 4 * depth + _PROBE_MIN
     if approx and depth and size < n:
         # The accounts best under the mean weights: their d-th score bounds a sample's
-        # threshold from below (any d accounts do; these do it tightly). Speed only.
-        probe = np.sort(subject.order(subject.scores(a))[:size])
+        # threshold from below (any d accounts do; these do it tightly). Speed only: a
+        # score that overflows there leaves the probe to every account.
+        try:
+            probe = np.sort(subject.order(subject.scores(a, "alpha"))[:size])
+        except InvalidValueError:
+            probe = None
     PT = np.ascontiguousarray(P.T)
     PT1 = PT if subject.form.icpts is None else np.vstack([PT, np.ones((1, n))])
     tally = _Tally(
@@ -710,7 +782,7 @@ def smaa(
     for start in range(0, samples, DRAW_BLOCK):
         block = rng.dirichlet(alpha_arr, size=min(DRAW_BLOCK, samples - start))
         for s0 in range(0, block.shape[0], m):
-            tally.add(block[s0 : s0 + m], buf)
+            tally.add(block[s0 : s0 + m], buf, start + s0)
     tally.flush()
     key = None if k is None else _readonly(tally.top / samples)
     classes_acc = None
@@ -793,8 +865,17 @@ def _points_matrix(where: str, subject: _Subject) -> FloatArray:
     for p, s, b in zip(
         form.points, form.slopes, form.icpts or (0.0,) * len(form.points), strict=True
     ):
-        cols.append(p if s is None else p * s + b)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            cols.append(p if s is None else p * s + b)
     Q = np.column_stack(cols)
+    if not np.isfinite(Q).all():
+        i, j = (int(v[0]) for v in np.nonzero(~np.isfinite(Q)))
+        raise InvalidValueError(
+            f"{where}.table[{subject.criteria[j]!r}]",
+            form.ids[i],
+            f"gives this account non-finite points ({float(Q[i, j])}): its score overflows "
+            "when the criterion holds the whole weight, the end of every interval",
+        )
     if form.missing is not None:
         if form.renormalise:
             i, j = (int(v[0]) for v in np.nonzero(form.missing))
@@ -903,8 +984,8 @@ def stability_intervals(
             None,
             "must be given: the scorer has no classes (set a threshold, or give the cuts)",
         )
+    base = subject.scores(subject.raw, _OWN)
     Q = _points_matrix("stability_intervals", subject)
-    base = subject.scores(subject.raw)
     shares = normalised(subject.raw)
     c = len(shares)
     of = "top_k" if k is not None else "class"
@@ -1105,10 +1186,13 @@ def rank_reversals(
         Three [`RankReversal`][kamlib.research.RankReversal]: added, removed, duplicated.
 
     Raises:
-        InvalidTypeError: Not a linear scorer, or not a FeatureTable; an id not a str.
+        InvalidTypeError: Not a linear scorer, or not a FeatureTable; an id (``remove``,
+            ``duplicate``, ``dominated_id``, ``duplicate_id``) not a str; ``dominated``
+            not a mapping.
         InvalidValueError: Fewer than 2 accounts; ``k`` out of range; what ``fit`` or
             `score` refuses.
-        UnknownIdError: ``remove`` or ``duplicate`` is not in the table.
+        UnknownIdError: ``remove`` or ``duplicate`` is not in the table (under its own
+            path, ``rank_reversals.remove`` or ``rank_reversals.duplicate``).
         MissingFeatureError: ``dominated`` names a column the table does not have.
         DuplicateIdError: ``dominated_id`` or ``duplicate_id`` is already in the table.
 
@@ -1126,20 +1210,20 @@ def rank_reversals(
         >>> [(r.edit, r.moved, r.score_changed) for r in rank_reversals(pinned, t)]
         [('add_dominated', (), ()), ('remove', (), ()), ('duplicate', (), ())]
     """
-    if not isinstance(scorer, WeightedPoints | ValueMatrix):
-        raise InvalidTypeError(
-            "rank_reversals.scorer",
-            scorer,
-            "must be a WeightedPoints or a ValueMatrix (a scorer linear in its weights)",
-        )
-    if not isinstance(table, FeatureTable):
-        raise InvalidTypeError("rank_reversals.table", table, "must be a kamlib.FeatureTable")
+    scorer, table = _check_inputs("rank_reversals", scorer, table)
     n = len(table)
-    if n < 2:
-        raise InvalidValueError(
-            "rank_reversals.table", n, "must hold at least 2 accounts to rank them"
-        )
     k = _check_k("rank_reversals", k, n)
+    for arg, chosen in (("remove", remove), ("duplicate", duplicate)):
+        if chosen is not None and not isinstance(chosen, str):
+            raise InvalidTypeError(
+                f"rank_reversals.{arg}", chosen, "must be an account id (a str) or None"
+            )
+    if dominated is not None and not isinstance(dominated, Mapping):
+        raise InvalidTypeError(
+            "rank_reversals.dominated",
+            dominated,
+            "must be a mapping of column name to value, or None",
+        )
     for arg, new_id in (("dominated_id", dominated_id), ("duplicate_id", duplicate_id)):
         check_name(f"rank_reversals.{arg}", new_id)
         if new_id in set(table.ids.tolist()):
@@ -1156,8 +1240,8 @@ def rank_reversals(
     order = _by_rank(base)
     remove_id = str(base.ids[order[-1]]) if remove is None else remove
     dup_id = str(base.ids[order[0]]) if duplicate is None else duplicate
-    r_row = table.row_of(remove_id)
-    d_row = table.row_of(dup_id)
+    r_row = _row_of(table, "rank_reversals.remove", remove_id)
+    d_row = _row_of(table, "rank_reversals.duplicate", dup_id)
     dup_values: dict[str, float | None] = {
         name: (None if table.is_missing(name)[d_row] else float(table.column(name)[d_row]))
         for name in table.names
@@ -1185,11 +1269,17 @@ def rank_reversals(
     return tuple(out)
 
 
+def _row_of(table: FeatureTable, path: str, account: str) -> int:
+    """``account``'s row, or `UnknownIdError` under ``path`` (the argument that named it)."""
+    try:
+        return table.row_of(account)
+    except UnknownIdError:
+        raise UnknownIdError(path, account, "is not an account of the table") from None
+
+
 def _by_rank(result: ScoreTable) -> IntArray:
     """Rows of ``result`` best first: score descending, ties by id ascending."""
-    id_rank = np.empty(len(result.ids), dtype=np.intp)
-    id_rank[np.argsort(result.ids, kind="stable")] = np.arange(len(result.ids))
-    out: IntArray = np.lexsort((id_rank, -result.scores))
+    out: IntArray = np.lexsort((_id_rank(result.ids), -result.scores))
     return out
 
 
@@ -1204,12 +1294,7 @@ def _compare(
     ids = [str(base.ids[i]) for i in common]
 
     def ranks(result: ScoreTable, rows: IntArray) -> IntArray:
-        sub_ids = result.ids[rows]
-        id_rank = np.empty(rows.size, dtype=np.intp)
-        id_rank[np.argsort(sub_ids, kind="stable")] = np.arange(rows.size)
-        r = np.empty(rows.size, dtype=np.intp)
-        r[np.lexsort((id_rank, -result.scores[rows]))] = np.arange(rows.size)
-        return r
+        return _rank_of(np.lexsort((_id_rank(result.ids[rows]), -result.scores[rows])))
 
     rb, rn = ranks(base, b_rows), ranks(new, n_rows)
 
