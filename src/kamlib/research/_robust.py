@@ -487,6 +487,17 @@ def _alpha(alpha: object, c: int) -> tuple[float, ...]:
     return (check_real("smaa.alpha", alpha, gt=0.0, le=1e6),) * c
 
 
+@attrs.frozen(eq=False)
+class _Chunk:
+    """One chunk of `smaa`'s samples, scored."""
+
+    G: FloatArray  # (m, n) scores: the BLAS product's if approx, else the exact kernel's
+    coef: FloatArray  # (m, c) factors of the points (`LinearForm.coefficients`)
+    C: FloatArray | None  # (m,) intercepts, or None
+    delta: FloatArray  # (m,) bound on |G - exact| per sample (0 when exact)
+    approx: bool
+
+
 _FLUSH = 1 << 20
 """Rank cells `_Tally` collects before it adds them to its counters in one pass."""
 
@@ -547,47 +558,31 @@ class _Tally:
         if not approx:
             form.into(W, G, label=lambda s: _sample(first + s, W[s]))
             delta = np.zeros(m)
+        chunk = _Chunk(G, coef, C, delta, approx)
         if self.depth:
-            self._ranks(G, coef, C, delta, approx)
+            self._ranks(chunk)
         if self.subject.cut is not None:
-            self._classes(G, coef, C, delta, approx)
+            self._classes(chunk)
 
-    def _exact(
-        self,
-        rows: IntArray,
-        cols: IntArray,
-        coef: FloatArray,
-        C: FloatArray | None,
-        G: FloatArray,
-        approx: bool,
-    ) -> FloatArray:
-        """The exact kernel's scores of ``(sample, account)`` pairs (the bits of `score`).
-
-        ``approx``: ``G`` holds the BLAS product's scores (else the exact ones).
-        """
-        if not approx:
+    def _exact(self, rows: IntArray, cols: IntArray, chunk: _Chunk) -> FloatArray:
+        """The exact kernel's scores of ``(sample, account)`` pairs (the bits of `score`)."""
+        G = chunk.G
+        if not chunk.approx:
             out: FloatArray = G.reshape(-1)[rows * G.shape[1] + cols]
             return out
         points = self.PT[:, cols]
-        factors = coef[rows].T
+        factors = chunk.coef[rows].T
         vals = np.empty(rows.size, dtype=np.float64)
         sum_into(
             list(points),
             list(factors),
-            None if C is None else C[rows],
+            None if chunk.C is None else chunk.C[rows],
             vals,
             np.empty(rows.size, dtype=np.float64),
         )
         return vals
 
-    def _ranks(
-        self,
-        G: FloatArray,
-        coef: FloatArray,
-        C: FloatArray | None,
-        delta: FloatArray,
-        approx: bool,
-    ) -> None:
+    def _ranks(self, chunk: _Chunk) -> None:
         """Settle the leading ``depth`` ranks of every sample exactly.
 
         A sample's ``d``-th exact score ``T`` and its ``d``-th approximate one ``t`` differ
@@ -596,13 +591,14 @@ class _Tally:
         score is at least ``T`` has an approximate one at least ``sub - 2 * delta``: the
         candidates hold every account that ranks ``d`` or better, and its ties.
         """
+        G, delta = chunk.G, chunk.delta
         m, n = G.shape
         d = self.depth
         probe = G if self.probe is None else G[:, self.probe]
         sub = np.partition(probe, probe.shape[1] - d, axis=1)[:, probe.shape[1] - d]
         flat = np.flatnonzero((sub - 2.0 * delta)[:, None] <= G)
         rows, cols = np.divmod(flat, n)  # rows ascending: flatnonzero is row-major
-        vals = self._exact(rows, cols, coef, C, G, approx)
+        vals = self._exact(rows, cols, chunk)
         order = np.lexsort((self.subject.id_rank[cols], -vals, rows))
         rows, cols = rows[order], cols[order]
         pos = np.arange(rows.size) - np.searchsorted(rows, np.arange(m))[rows]
@@ -626,23 +622,17 @@ class _Tally:
         if self.ranks:
             self.rank += counts[:, : self.ranks]
 
-    def _classes(
-        self,
-        G: FloatArray,
-        coef: FloatArray,
-        C: FloatArray | None,
-        delta: FloatArray,
-        approx: bool,
-    ) -> None:
+    def _classes(self, chunk: _Chunk) -> None:
         """Count the samples in which each account's score is at or above the cut."""
         cut = self.subject.cut
         assert cut is not None
+        G, delta = chunk.G, chunk.delta
         self.high += np.count_nonzero((cut + delta)[:, None] <= G, axis=0)
-        if not approx:
+        if not chunk.approx:
             return
         band = np.flatnonzero(np.abs(G - cut) < delta[:, None])  # too close to call
         rows, cols = np.divmod(band, G.shape[1])
-        vals = self._exact(rows, cols, coef, C, G, approx)
+        vals = self._exact(rows, cols, chunk)
         self.high += np.bincount(cols[vals >= cut], minlength=G.shape[1])
 
 
