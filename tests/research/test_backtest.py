@@ -16,9 +16,12 @@ from kamlib.research import (
     backtest_classes,
     backtest_scores,
     calibration_table,
+    precision_at_k,
     recovery_experiment,
+    top_k,
 )
-from kamlib.scoring import ValueMatrix, WeightedPoints
+from kamlib.scoring import ScoreTable, ValueMatrix, WeightedPoints
+from kamlib.synthetic import ground_truth_table
 
 
 def bad(value: object) -> Any:
@@ -332,6 +335,29 @@ def test_recovery_with_missing_cells_and_score_ranking() -> None:
     with pytest.raises(InvalidValueError, match="value_matrix"):  # profit may miss now
         recovery_experiment([0.5], seed=2, n=200, k=10, replications=2, missing=0.3,
                             complete=(), scorers=[ValueMatrix(missing="renormalise")])  # fmt: skip
+
+
+@pytest.mark.parametrize("rank_by", ["score", "class"])
+def test_recovery_is_the_public_precision_at_k_with_ties_by_id(rank_by: str) -> None:
+    res = recovery_experiment([1.0], seed=6, n=80, k=8, replications=2,
+                              scorers={"vm": ValueMatrix()}, rank_by=rank_by)  # fmt: skip
+    s_0 = int(np.random.SeedSequence(6).generate_state(2)[0])
+    gt = ground_truth_table(80, seed=s_0, noise=1.0)
+    st = ValueMatrix().fit(gt.table).score(gt.table)
+    if rank_by == "class":  # quadrant first (the strategic one best), then score, then id
+        assert st.labels is not None
+        labels = st.labels.tolist()
+        pos = {c: j for j, c in enumerate(st.classes)}
+        rows = sorted(range(80), key=lambda i: (pos[labels[i]], -st.scores[i], st.ids[i]))
+        found = {str(st.ids[i]) for i in rows[:8]}
+    else:
+        found = set(top_k(st, 8, ties="by_id"))
+    common = len(found & set(gt.true_top(8)))
+    assert res.precision[0, 0, 0] == common / 8
+    assert res.jaccard[0, 0, 0] == common / (16 - common)
+    if rank_by == "score":
+        truth = ScoreTable.from_scores(gt.ids, gt.latent, scorer="latent")
+        assert res.precision[0, 0, 0] == precision_at_k(st, truth, 8, ties="by_id")
 
 
 @pytest.mark.parametrize(

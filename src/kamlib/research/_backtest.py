@@ -42,6 +42,7 @@ from kamlib._ids import check_id_list
 from kamlib._table import MAX_MAGNITUDE
 from kamlib._validators import check_choice, check_int, check_name, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.research._agreement import precision_at_k, top_k_jaccard
 from kamlib.scoring import (
     EmpiricalEstimate,
     HealthModel,
@@ -693,26 +694,22 @@ not the score).
 """
 
 
-def _top_ids(st: ScoreTable, k: int, rank_by: str) -> list[str]:
-    """The first ``k`` ids of ``st``'s ranking (class, then score, then id)."""
-    ids = st.ids.tolist()
-    keys: list[NDArray[Any]] = [-np.asarray(st.scores)]
-    if rank_by == "class" and st.labels is not None and st.classes:
-        pos = {c: j for j, c in enumerate(st.classes)}
-        keys.insert(0, np.fromiter((pos[c] for c in st.labels.tolist()), dtype=np.intp))
-    order = _ranked(ids, keys)[:k]
-    return [ids[i] for i in order.tolist()]
+def _recovery_ranking(st: ScoreTable, rank_by: str) -> ScoreTable:
+    """``st`` as the scores whose descending order is its recovery ranking.
 
-
-def _overlap(found: Sequence[str], truth: set[str]) -> tuple[float, float]:
-    """Precision@k and Jaccard of a found top-k against the true top-k.
-
-    A private helper: the public rank statistics live in ``_agreement`` (another change);
-    the two could share one implementation later.
+    ``"score"``: ``st`` itself. ``"class"`` with labels: a score of minus the position in
+    the order class (in the order of ``st.classes``), then score (highest first), then id,
+    so that `top_k` with ``ties="by_id"`` takes the first ``k`` of that order.
     """
-    common = len(truth.intersection(found))
-    union = len(truth.union(found))
-    return common / len(found), common / union
+    if rank_by == "score" or st.labels is None or not st.classes:
+        return st
+    ids = st.ids.tolist()
+    pos = {c: j for j, c in enumerate(st.classes)}
+    cls = np.fromiter((pos[c] for c in st.labels.tolist()), dtype=np.intp, count=len(ids))
+    order = _ranked(ids, [cls, -np.asarray(st.scores)])
+    key = np.empty(len(ids), dtype=np.float64)
+    key[order] = -np.arange(len(ids), dtype=np.float64)
+    return ScoreTable.from_scores(ids, key, scorer=st.scorer)
 
 
 @attrs.frozen(eq=False)
@@ -887,7 +884,11 @@ def recovery_experiment(
     by class first when its result has labels, in the order of its ``classes`` (every
     built-in lists its best class first: the value matrix's ``strategic`` quadrant, a key
     account, a green light), then by score, highest first; ``"score"`` by score alone.
-    Ties are broken by id. The value matrix's score is its strategic-importance axis
+    Ties are broken by id. Precision and Jaccard are then the public
+    [`precision_at_k`][kamlib.research.precision_at_k] and
+    [`top_k_jaccard`][kamlib.research.top_k_jaccard] with ``ties="by_id"`` between that
+    ranking and the latent values (whose top ``k``, ties by id, is ``true_top(k)``).
+    The value matrix's score is its strategic-importance axis
     alone, so ranking it by score alone ignores its contribution axis.
 
     The defaults (n = 500, k = 25) read source [004]'s rule of thumb, a key-account list
@@ -959,10 +960,11 @@ def recovery_experiment(
                 loadings=loadings,
                 complete=complete,
             )
-            truth = set(gt.true_top(k_))
+            truth = ScoreTable.from_scores(gt.ids, gt.latent, scorer="latent")
             for a, scorer in enumerate(methods.values()):
-                st = scorer.fit(gt.table).score(gt.table)
-                prec[a, b, r], jacc[a, b, r] = _overlap(_top_ids(st, k_, rank), truth)
+                found = _recovery_ranking(scorer.fit(gt.table).score(gt.table), rank)
+                prec[a, b, r] = precision_at_k(found, truth, k_, ties="by_id")
+                jacc[a, b, r] = top_k_jaccard(found, truth, k_, ties="by_id")
     return RecoveryResult(
         scorers=tuple(methods),
         noise=grid,
