@@ -155,14 +155,15 @@ def synthetic_portfolio(
     )
 
 
-class _Generator:
-    """Accumulates the records of one synthetic portfolio (private, not thread-safe)."""
+class _Records:
+    """The record lists and the ``nq`` quarters up to ``last`` that both writers share."""
 
-    def __init__(self, rng: np.random.Generator, as_of: dt.datetime, cur: str, nq: int) -> None:
+    def __init__(
+        self, rng: np.random.Generator, as_of: dt.datetime, cur: str, last: Quarter, nq: int
+    ) -> None:
         self.rng = rng
         self.as_of = as_of
         self.cur = cur
-        last = Quarter.containing(as_of.date()).previous()
         qs = [last]
         for _ in range(nq - 1):
             qs.append(qs[-1].previous())
@@ -172,6 +173,13 @@ class _Generator:
         self.relationships: list[Relationship] = []
         self.commitments: list[Commitment] = []
         self.interactions: list[Interaction] = []
+
+
+class _Generator(_Records):
+    """Accumulates the records of one synthetic portfolio (private, not thread-safe)."""
+
+    def __init__(self, rng: np.random.Generator, as_of: dt.datetime, cur: str, nq: int) -> None:
+        super().__init__(rng, as_of, cur, Quarter.containing(as_of.date()).previous(), nq)
         self.opportunities: list[Opportunity] = []
 
     def _at(self, max_days: float) -> dt.datetime:
@@ -1141,24 +1149,13 @@ def ground_truth_portfolio(
     return GroundTruthPortfolio(portfolio=portfolio, truth=truth, as_of=as_of)
 
 
-class _TruthWriter:
+class _TruthWriter(_Records):
     """Writes the records of a `GroundTruthPortfolio`, account by account (private)."""
 
     def __init__(self, rng: np.random.Generator, as_of: dt.datetime, cur: str) -> None:
-        self.rng = rng
-        self.as_of = as_of
-        self.cur = cur
         q = Quarter.containing(as_of.date())
         last = q if as_of.date() == q.end else q.previous()  # extract_features' window rule
-        qs = [last]
-        for _ in range(2 * _WINDOW_QUARTERS - 1):
-            qs.append(qs[-1].previous())
-        self.quarters = qs[::-1]
-        self.accounts: list[Account] = []
-        self.people: list[KeyPerson] = []
-        self.relationships: list[Relationship] = []
-        self.commitments: list[Commitment] = []
-        self.interactions: list[Interaction] = []
+        super().__init__(rng, as_of, cur, last, 2 * _WINDOW_QUARTERS)
         self.purchases: list[Purchase] = []
 
     def _at(self, lo: float, hi: float) -> dt.datetime:
