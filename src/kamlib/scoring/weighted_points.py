@@ -683,22 +683,8 @@ class WeightedPoints:
             kamlib.errors.NotFittedError: WeightedPoints.criteria[0].mapping: is not fitted; \
 call fit() or pin the range; got 'x'
         """
-        for i, c in enumerate(self.criteria):
-            if not c.mapping.is_fitted:
-                raise NotFittedError(
-                    f"WeightedPoints.criteria[{i}].mapping",
-                    c.feature,
-                    "is not fitted; call fit() or pin the range",
-                )
-        require_columns(table, self.required_features, self.name)
-        names = list(self.required_features)
-        X, M = table.matrix(names)
+        X, M, terms, clip = self._checked_matrix(table)
         n = X.shape[0]
-        terms = _terms(self.criteria)
-        lo, hi = table.bounds(names)
-        clip = tuple(
-            t.needs_clip(float(a), float(b)) for t, a, b in zip(terms, lo, hi, strict=True)
-        )
         raw = [c.weight for c in self.criteria]
         component_missing: NDArray[np.bool_] | None = None
         fill: FloatArray | None = None
@@ -710,13 +696,6 @@ call fit() or pin the range; got 'x'
             coverage = np.broadcast_to(np.float64(1.0), (n,))
             partial = np.broadcast_to(np.False_, (n,))
         else:
-            if self.missing == "raise":
-                i, j = (int(v[0]) for v in np.nonzero(M))
-                raise InvalidValueError(
-                    f"{self.name}.table[{self.required_features[j]!r}]",
-                    table.ids[i],
-                    "is missing for this account (missing='raise')",
-                )
             renorm = self.missing == "renormalise"
             E = row_weights(raw, M, renormalise=renorm)
             X = np.where(M, 0.0, X)  # weight 0 there; any finite value gives 0 points
@@ -826,12 +805,13 @@ must be a real number in [0, 1e+15]; got -1.0
         W = weight_rows(f"{type(self).__name__}.score_many.weights", weights, len(self.criteria))
         return self._linear_form(table).many(W)
 
-    def _linear_form(self, table: FeatureTable) -> LinearForm:
-        """The arithmetic of `score` on ``table`` for any raw weights (see `score_many`).
+    def _checked_matrix(
+        self, table: FeatureTable
+    ) -> tuple[FloatArray, NDArray[np.bool_] | None, tuple[_Term, ...], tuple[bool, ...]]:
+        """The criteria's columns, missing cells, folded terms and clip flags, checked.
 
-        The same checks as `score`, in the same order; the points columns are what the
-        kernel multiplies by each criterion's weight (clipped where `score` clips,
-        missing cells as `score` reads them).
+        The checks `score` and `_linear_form` share, in this order: every mapping fitted;
+        the required columns; no missing cell under ``missing="raise"``.
         """
         for i, c in enumerate(self.criteria):
             if not c.mapping.is_fitted:
@@ -848,14 +828,24 @@ must be a real number in [0, 1e+15]; got -1.0
         clip = tuple(
             t.needs_clip(float(a), float(b)) for t, a, b in zip(terms, lo, hi, strict=True)
         )
+        if M is not None and self.missing == "raise":
+            i, j = (int(v[0]) for v in np.nonzero(M))
+            raise InvalidValueError(
+                f"{self.name}.table[{self.required_features[j]!r}]",
+                table.ids[i],
+                "is missing for this account (missing='raise')",
+            )
+        return X, M, terms, clip
+
+    def _linear_form(self, table: FeatureTable) -> LinearForm:
+        """The arithmetic of `score` on ``table`` for any raw weights (see `score_many`).
+
+        The same checks as `score`, in the same order; the points columns are what the
+        kernel multiplies by each criterion's weight (clipped where `score` clips,
+        missing cells as `score` reads them).
+        """
+        X, M, terms, clip = self._checked_matrix(table)
         if M is not None:
-            if self.missing == "raise":
-                i, j = (int(v[0]) for v in np.nonzero(M))
-                raise InvalidValueError(
-                    f"{self.name}.table[{self.required_features[j]!r}]",
-                    table.ids[i],
-                    "is missing for this account (missing='raise')",
-                )
             X = np.where(M, 0.0, X)  # as score reads them: weight 0 there
         points: list[FloatArray] = []
         with np.errstate(over="ignore", invalid="ignore"):
