@@ -44,6 +44,7 @@ from kamlib.research import (
 )
 from kamlib.research import _agreement as impl
 from kamlib.scoring import Criterion, ScoreTable, ValueMatrix, WeightedPoints
+from kamlib.synthetic import ground_truth_table
 
 Floats = NDArray[np.float64]
 Pair = tuple[Floats, Floats]
@@ -388,6 +389,29 @@ def test_rbo_with_a_tiny_or_subnormal_p_is_the_first_place_agreement(p: float) -
     # (1 - p) / p overflowed for a subnormal p and the value clipped to 1.0
     got = rank_biased_overlap([4.0, 3.0, 2.0, 1.0], [4.0, 4.0, 2.0, 1.0], p=p)
     assert got == pytest.approx(2 / 3, abs=1e-8)
+
+
+def test_precision_at_k_against_the_true_top_as_account_ids() -> None:
+    gt = ground_truth_table(120, seed=4)
+    wp = WeightedPoints().fit(gt.table).score(gt.table)
+    latent = ScoreTable.from_scores(gt.ids, gt.latent, scorer="latent")
+    want = precision_at_k(wp, latent, 10, ties="by_id")
+    assert precision_at_k(wp, gt.true_top(10), 10, ties="by_id") == want
+    assert precision_at_k(wp, set(gt.true_top(10)), 10, ties="by_id") == want
+    assert precision_at_k(wp, frozenset(gt.true_top(10)), 10, ties="by_id") == want
+    ids = ["A", "B", "C", "D"]
+    assert precision_at_k([9.0, 8.0, 8.0, 1.0], ["A", "D"], 2, ids=ids) == 1 / 3  # 3 listed
+    assert precision_at_k([9.0, 8.0, 8.0, 1.0], ("A", "C"), 2, ids=ids, ties="by_id") == 0.5
+    first = str(gt.ids[0])
+    err = _raises(UnknownIdError, lambda: precision_at_k(wp, [first, "nope"], 3), "truth")
+    assert err.path == "precision_at_k.truth[1]"
+    assert err.value == "nope"
+    _raises(DuplicateIdError, lambda: precision_at_k([1.0, 2.0], ["A", "A"], 1, ids=["A", "B"]),
+            r"truth\[1\]")  # fmt: skip
+    _raises(InvalidTypeError, lambda: precision_at_k([1.0, 2.0], ["A"], 1), "ids=")
+    _raises(InvalidValueError, lambda: precision_at_k(wp, set[str](), 1), "at least one")
+    mixed: Any = {"A", 1}
+    _raises(InvalidTypeError, lambda: precision_at_k(wp, mixed, 1), "truth")
 
 
 def test_rbo_by_hand() -> None:

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any, Final, Literal
 
 import attrs
@@ -636,9 +636,40 @@ def top_k_jaccard(
     return int(np.count_nonzero(ta & tb)) / int(np.count_nonzero(ta | tb))
 
 
+def _id_collection(value: object) -> list[str] | None:
+    """``value`` as a list of account ids when it is a set or a non-empty sequence of str."""
+    if isinstance(value, Set):
+        items = [v for v in value if isinstance(v, str)]
+        return sorted(items) if len(items) == len(value) else None
+    if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _truth_mask(fn: str, truth: list[str], ref_ids: ObjectArray | None) -> NDArray[np.bool_]:
+    """The accounts named by ``truth``, as a mask over ``ref_ids``."""
+    path = f"{fn}.truth"
+    if ref_ids is None:
+        raise InvalidTypeError(
+            path,
+            truth,
+            "must be real numbers (scores); ids need predicted as a ScoreTable or ids= to match",
+        )
+    if not truth:
+        raise InvalidValueError(path, [], "must name at least one account")
+    check_id_list(path, list[object](truth))
+    row = {a: i for i, a in enumerate(ref_ids.tolist())}
+    mask = np.zeros(ref_ids.shape[0], dtype=np.bool_)
+    for i, a in enumerate(truth):
+        if a not in row:
+            raise UnknownIdError(f"{path}[{i}]", a, "is not an account of predicted")
+        mask[row[a]] = True
+    return mask
+
+
 def precision_at_k(
     predicted: ScoreTable | ArrayLike,
-    truth: ScoreTable | ArrayLike,
+    truth: ScoreTable | ArrayLike | Set[str] | Sequence[str],
     k: int,
     *,
     ids: Sequence[str] | None = None,
@@ -651,9 +682,15 @@ def precision_at_k(
     Without ties at the k-th place ``len(P) = k``, the usual definition (Manning, Raghavan &
     Schütze, 2008, "Introduction to Information Retrieval", ch. 8).
 
+    ``truth`` may also be the true top list itself, as account ids: a set, or a non-empty
+    list or tuple of ``str`` (e.g.
+    [`GroundTruth.true_top(k)`][kamlib.synthetic.GroundTruth.true_top]).
+    ``T`` is then that set as given, of any size; every id must be one of ``predicted``'s
+    accounts (a ScoreTable, or an array with ``ids``).
+
     Args:
         predicted: The method under test.
-        truth: The reference scores, for the same accounts.
+        truth: The reference scores, for the same accounts; or the true top accounts' ids.
         k: The list size, in ``[1, m]``.
         ids: Account ids of array inputs.
         ties: ``"include"`` (default) or ``"by_id"``.
@@ -665,7 +702,9 @@ def precision_at_k(
         InvalidTypeError: An input is not scores, or ``k`` is not an int.
         InvalidValueError: No accounts, a non-finite score, mismatched lengths, ``k``
             outside ``[1, m]``, or ``ties="by_id"`` without ids.
-        UnknownIdError: Two ScoreTables that do not score the same accounts.
+        UnknownIdError: Two ScoreTables that do not score the same accounts; a truth id
+            that is not one of ``predicted``'s accounts.
+        DuplicateIdError: A truth id given twice.
 
     Examples:
         >>> from kamlib.research import precision_at_k
@@ -673,8 +712,18 @@ def precision_at_k(
         0.5
         >>> precision_at_k([9.0, 8.0, 8.0, 1.0], [9.0, 8.0, 1.0, 7.0], 2)  # 2 of 3 listed
         0.6666666666666666
+        >>> precision_at_k([9.0, 8.0, 7.0, 1.0], {"A", "C"}, 2, ids=["A", "B", "C", "D"])
+        0.5
     """
-    tp, tt = _two_tops("precision_at_k", ("predicted", "truth"), predicted, truth, k, ids, ties)
+    fn = "precision_at_k"
+    named = _id_collection(truth)
+    if named is None:
+        tp, tt = _two_tops(fn, ("predicted", "truth"), predicted, truth, k, ids, ties)
+    else:
+        ref_ids, (x,) = _resolve_scores(fn, (("predicted", predicted),), ids, at_least=1)
+        kk = _k(fn, k, x.shape[0])
+        tt = _truth_mask(fn, named, ref_ids)
+        tp = _top_mask(x, ref_ids, kk, _check_ties(fn, ties, ref_ids))
     return int(np.count_nonzero(tp & tt)) / int(np.count_nonzero(tp))
 
 
