@@ -87,33 +87,29 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
     x, y = a.scores, b.scores
     base_name = "scipy.stats.kendalltau(a.scores, b.scores)"
 
-    def row(case: str, cand: Any, base: Any, name: str, **kw: Any) -> Row:
+    def kendall() -> Any:
+        return ss.kendalltau(x, y)
+
+    def row(case: str, cand: Any, base: Any = kendall, name: str = base_name, **kw: Any) -> Row:
+        """One comparison; by default against scipy's kendalltau, best of ``k``."""
+        kw.setdefault("k", k)
         return compare(BENCH, case, n, cand, base, baseline_name=name, verdict=verdict, **kw)
 
     rows = [
         row(
             "(a) kendall_tau(ScoreTable, ScoreTable), tied scores",
             lambda: kendall_tau(a, b),
-            lambda: ss.kendalltau(x, y),
-            base_name,
-            k=k,
             target=1.2,
             note="tau-b by scipy; checks, id alignment (shared ids) and tie check on top",
         ),
         row(
             "kendall_tau: b in another row order (aligned by id)",
             lambda: kendall_tau(a, b_other),
-            lambda: ss.kendalltau(x, y),
-            base_name,
-            k=k,
             note="informative: one dict of n ids and a gather",
         ),
         row(
             "kendall_tau: bare arrays",
             lambda: kendall_tau(x, y),
-            lambda: ss.kendalltau(x, y),
-            base_name,
-            k=k,
             note="informative: finiteness and tie checks only",
         ),
         row(
@@ -121,7 +117,6 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
             lambda: spearman_rho(a, b),
             lambda: ss.spearmanr(x, y),
             "scipy.stats.spearmanr(a.scores, b.scores)",
-            k=k,
             note="informative",
         ),
         row(
@@ -135,17 +130,11 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
         row(
             "rank_biased_overlap(a, b), p = 0.9, every account",
             lambda: rank_biased_overlap(a, b),
-            lambda: ss.kendalltau(x, y),
-            base_name,
-            k=k,
             note="informative: RBO_ext, ties as Webber et al. (one sort per side)",
         ),
         row(
             "top_k_jaccard(a, b, 25)",
             lambda: top_k_jaccard(a, b, 25),
-            lambda: ss.kendalltau(x, y),
-            base_name,
-            k=k,
             note="informative: one partition per side",
         ),
     ]
