@@ -142,6 +142,26 @@ account id (2); got 1
             object.__setattr__(self, "_codes", codes)
             object.__setattr__(self, "_names", names)
 
+    @classmethod
+    def _checked(
+        cls,
+        ids: NDArray[np.object_],
+        micros: IntArray,
+        values: FloatArray,
+        currency: str | None,
+        names: tuple[str, ...],
+        codes: NDArray[np.intp],
+    ) -> PurchaseColumns:
+        """Columns already validated (and owned): made read-only, with their id codes."""
+        return cls(
+            _readonly(ids),
+            _readonly(micros),
+            _readonly(values),
+            currency,
+            _codes=codes,
+            _names=names,
+        )
+
     def _coded(self) -> tuple[tuple[str, ...], NDArray[np.intp]]:
         """The distinct account ids and each purchase's code into them."""
         assert self._codes is not None  # set by __attrs_post_init__
@@ -212,14 +232,7 @@ per account id (2); got 1
         values = _amounts(amounts, n)
         if currency is not None:
             check_currency("PurchaseColumns.currency", currency)
-        return cls(
-            _readonly(ids),
-            _readonly(micros),
-            _readonly(values),
-            currency,
-            _codes=codes,
-            _names=names,
-        )
+        return cls._checked(ids, micros, values, currency, names, codes)
 
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio) -> PurchaseColumns:
@@ -275,14 +288,7 @@ per account id (2); got 1
                 "must be at most 1e15 to be summed as a feature",
             )
         names, codes = _code(ids.tolist())  # the portfolio validated its ids and times
-        return cls(
-            _readonly(ids),
-            _readonly(micros),
-            _readonly(values),
-            currency,
-            _codes=codes,
-            _names=names,
-        )
+        return cls._checked(ids, micros, values, currency, names, codes)
 
 
 def _float_or_inf(value: Any) -> float:

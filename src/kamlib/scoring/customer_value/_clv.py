@@ -42,15 +42,15 @@ from kamlib._validators import (
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._kernel import quantiles
-from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.customer_value._common import (
     BoolArray,
-    missing_of,
+    check_fill,
+    filled_column,
     optional_floats,
-    refuse_missing,
     sequence,
     tier_codes,
+    zero_fill,
 )
 
 __all__ = [
@@ -81,10 +81,6 @@ _REASON_TEXTS = MappingProxyType(
     }
 )
 _MISSING = ("fill", "raise")
-
-
-def _default_fill(self: CustomerLifetimeValue) -> float | None:
-    return 0.0 if self.missing == "fill" else None
 
 
 def margin_multiple(retention: float, discount: float, horizon: int | None = None) -> float:
@@ -264,7 +260,7 @@ class CustomerLifetimeValue:
     )
     missing: str = attrs.field(default="fill", kw_only=True, validator=one_of(*_MISSING))
     fill_value: float | None = attrs.field(
-        default=attrs.Factory(_default_fill, takes_self=True),
+        default=attrs.Factory(zero_fill, takes_self=True),
         kw_only=True,
         converter=as_float,
         validator=optional(real(**MAGNITUDE)),
@@ -276,12 +272,12 @@ class CustomerLifetimeValue:
             raise InvalidValueError(
                 "CustomerLifetimeValue.tier_quantiles", list(q), "must lie in (0, 1)"
             )
-        if (self.missing == "fill") != (self.fill_value is not None):
-            raise InvalidValueError(
-                "CustomerLifetimeValue.fill_value",
-                self.fill_value,
-                "is given exactly when missing='fill' (the margin of an account without one)",
-            )
+        check_fill(
+            "CustomerLifetimeValue.fill_value",
+            self.missing,
+            self.fill_value,
+            "the margin of an account without one",
+        )
         if self.horizon is None and (1.0 + self.discount) - self.retention <= 0.0:
             raise InvalidValueError(
                 "CustomerLifetimeValue.horizon",
@@ -338,16 +334,9 @@ class CustomerLifetimeValue:
 
     def _clv(self, table: FeatureTable) -> tuple[FloatArray, FloatArray, BoolArray | None]:
         """The margin column (filled), each account's CLV and the missing margins."""
-        require_columns(table, self.required_features, self.name)
-        if self.missing == "raise":
-            refuse_missing(
-                table, self.margin_feature, self.name, "pass missing='fill' to score it anyway"
-            )
-        gone = missing_of(table, self.margin_feature)
-        m = table.column(self.margin_feature)
-        if gone is not None:
-            assert self.fill_value is not None  # "raise" refused the missing cells above
-            m = np.where(gone, self.fill_value, m)
+        m, gone = filled_column(
+            table, self.margin_feature, self.name, self.missing, self.fill_value
+        )
         out: FloatArray = m * self.multiple
         return m, out, gone
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from kamlib._table import FeatureTable
 from kamlib._validators import as_float_tuple, check_real_tuple, field_path
 from kamlib.errors import InvalidValueError
+from kamlib.scoring._protocol import require_columns
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -53,6 +54,42 @@ def refuse_below(table: FeatureTable, name: str, col: FloatArray, lo: float, sco
             table.ids[i],
             f"is {float(col[i])!r} for this account; must be >= {lo:g}",
         )
+
+
+def zero_fill(self: Any) -> float | None:
+    """The default ``fill_value``: 0 with ``missing="fill"``, ``None`` otherwise."""
+    return 0.0 if self.missing == "fill" else None
+
+
+def check_fill(path: str, missing: str, fill_value: float | None, what: str) -> None:
+    """Raise unless ``fill_value`` is given exactly when ``missing="fill"``.
+
+    ``what`` says what the fill stands for, e.g. ``"the margin of an account without one"``.
+    """
+    if (missing == "fill") != (fill_value is not None):
+        raise InvalidValueError(path, fill_value, f"is given exactly when missing='fill' ({what})")
+
+
+def filled_column(
+    table: FeatureTable, name: str, scorer: str, missing: str, fill_value: float | None
+) -> tuple[FloatArray, BoolArray | None]:
+    """Column ``name`` with its declared-missing cells set to ``fill_value``, and the mask.
+
+    With ``missing="raise"`` a declared-missing cell is refused, naming the account.
+
+    Raises:
+        MissingFeatureError: The column is not in the table.
+        InvalidValueError: A missing cell under ``missing="raise"``.
+    """
+    require_columns(table, (name,), scorer)
+    if missing == "raise":
+        refuse_missing(table, name, scorer, "pass missing='fill' to score it anyway")
+    gone = missing_of(table, name)
+    col = table.column(name)
+    if gone is not None:
+        assert fill_value is not None  # "raise" refused the missing cells above
+        col = np.where(gone, fill_value, col)
+    return col, gone
 
 
 def tier_codes(x: FloatArray, cuts: Sequence[float]) -> tuple[NDArray[np.uint8], FloatArray]:

@@ -40,7 +40,7 @@ from kamlib.model import NpsCategory, NpsResponse
 from kamlib.scoring._config import scorer_config, scorer_from_config
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
-from kamlib.scoring.customer_value._common import refuse_below
+from kamlib.scoring.customer_value._common import check_fill, refuse_below
 
 __all__ = ["NPS_FILL_VALUE", "NPS_COLUMNS", "NetPromoterScore", "NpsSummary", "nps_summary"]
 
@@ -319,12 +319,12 @@ class NetPromoterScore:
                 list(cols),
                 "must name 3 distinct columns: promoters, passives, detractors",
             )
-        if (self.missing == "fill") != (self.fill_value is not None):
-            raise InvalidValueError(
-                "NetPromoterScore.fill_value",
-                self.fill_value,
-                "is given exactly when missing='fill' (the score of an account without a response)",
-            )
+        check_fill(
+            "NetPromoterScore.fill_value",
+            self.missing,
+            self.fill_value,
+            "the score of an account without a response",
+        )
 
     # ------------------------------------------------------------------ protocol
     @property

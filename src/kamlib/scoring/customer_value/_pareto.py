@@ -25,13 +25,13 @@ from kamlib._table import MAGNITUDE, FeatureTable
 from kamlib._validators import as_float, check_real, non_empty_str, one_of, optional, real
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
-from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.customer_value._common import (
     BoolArray,
-    missing_of,
-    refuse_missing,
+    check_fill,
+    filled_column,
     tier_codes,
+    zero_fill,
 )
 
 __all__ = ["ABC_CLASSES", "Concentration", "ParetoABC"]
@@ -45,10 +45,6 @@ _MISSING = ("fill", "raise")
 _REASON_TEXTS = MappingProxyType(
     {"missing_value": "no value recorded: scored with fill_value (coverage 0)"}
 )
-
-
-def _default_fill(self: ParetoABC) -> float | None:
-    return 0.0 if self.missing == "fill" else None
 
 
 @attrs.frozen
@@ -197,19 +193,19 @@ class ParetoABC:
     )
     missing: str = attrs.field(default="fill", kw_only=True, validator=one_of(*_MISSING))
     fill_value: float | None = attrs.field(
-        default=attrs.Factory(_default_fill, takes_self=True),
+        default=attrs.Factory(zero_fill, takes_self=True),
         kw_only=True,
         converter=as_float,
         validator=optional(real(**MAGNITUDE)),
     )
 
     def __attrs_post_init__(self) -> None:
-        if (self.missing == "fill") != (self.fill_value is not None):
-            raise InvalidValueError(
-                "ParetoABC.fill_value",
-                self.fill_value,
-                "is given exactly when missing='fill' (the value of an account without one)",
-            )
+        check_fill(
+            "ParetoABC.fill_value",
+            self.missing,
+            self.fill_value,
+            "the value of an account without one",
+        )
         if self.b_share < self.a_share:
             raise InvalidValueError(
                 "ParetoABC.b_share", self.b_share, f"must be >= a_share ({self.a_share:g})"
@@ -255,17 +251,7 @@ class ParetoABC:
 
     def _value(self, table: FeatureTable) -> tuple[FloatArray, BoolArray | None]:
         """The value column (missing cells filled) and its missing mask."""
-        require_columns(table, self.required_features, self.name)
-        if self.missing == "raise":
-            refuse_missing(
-                table, self.value_feature, self.name, "pass missing='fill' to score it anyway"
-            )
-        gone = missing_of(table, self.value_feature)
-        v = table.column(self.value_feature)
-        if gone is not None:
-            assert self.fill_value is not None  # "raise" refused the missing cells above
-            v = np.where(gone, self.fill_value, v)
-        return v, gone
+        return filled_column(table, self.value_feature, self.name, self.missing, self.fill_value)
 
     def fit(self, table: FeatureTable) -> ParetoABC:
         """Learn the value cuts still unset from the cumulative shares.
