@@ -888,9 +888,11 @@ def test_a_zero_dimensional_alpha_is_one_number() -> None:
     wp = WeightedPoints(
         [Criterion("x", mapping=MinMax(0, 10)), Criterion("y", mapping=MinMax(0, 10))]
     )
-    a = smaa(wp, t, k=1, samples=200, seed=3, alpha=np.array(2.0))
+    a = smaa(wp, t, k=1, samples=200, seed=3, alpha=np.array(2.0))  # type: ignore[arg-type]
     b = smaa(wp, t, k=1, samples=200, seed=3, alpha=2.0)
     assert a.alpha == (2.0, 2.0)
+    assert a.key_probability is not None
+    assert b.key_probability is not None
     assert np.array_equal(a.key_probability, b.key_probability)
 
 
@@ -903,7 +905,7 @@ def test_rank_reversals_checks_the_type_of_its_edits() -> None:
         ({"duplicate": 5}, "rank_reversals.duplicate"),
     ):
         with pytest.raises(InvalidTypeError) as info:
-            rank_reversals(wp, t, **kw)  # type: ignore[arg-type]
+            rank_reversals(wp, t, **kw)
         assert info.value.path == path
     for arg in ("remove", "duplicate"):
         with pytest.raises(UnknownIdError) as lookup:
