@@ -34,7 +34,9 @@ the ranked list with the id tie rule; the FeatureTable is built outside the timi
   WeightedSumModel()).evaluate`` (its ranking included).
 
 All informative (ratios, no targets); a peer that is not installed is skipped. The same
-rankings are checked for equality in ``tests/research/test_robust.py``. The 1M pymcdm row
+rankings are checked for equality in ``tests/research/test_robust.py`` (10k x 10), and every
+peer row counts, untimed, the accounts the peer ranks at another place
+(``rank_differences``; issue 10 keeps it at zero, 1M x 12 included). The 1M pymcdm row
 with validation takes about 20 s a run, so it runs ``k = 1`` without a warm-up.
 
 Informative, at 10 000 accounts: ``perturb_weights`` (two shifts per criterion) vs as
@@ -271,6 +273,8 @@ def _peer_rows(smoke: bool, k: int) -> list[Row]:
         mkdm = skcriteria.mkdm
     rows: list[Row] = []
     for n, c in sizes:
+        start = len(rows)
+        rank_differences: dict[str, int] = {}
         table, X, cost = _table(n, c, seed=3)
         w = np.random.default_rng(4).uniform(0.5, 3.0, c)
         wp = _scorer(table, cost, w)
@@ -294,6 +298,8 @@ def _peer_rows(smoke: bool, k: int) -> list[Row]:
                     return rankdata(wsm(X, share, types, validation=v), reverse=True)
 
                 label = "default (validation on)" if validation else "validation=False"
+                if not validation:  # untimed: the two rankings, account by account
+                    rank_differences["pymcdm"] = _differences(ours(), table, theirs())
                 rows.append(
                     compare(
                         BENCH,
@@ -313,6 +319,7 @@ def _peer_rows(smoke: bool, k: int) -> list[Row]:
             def sk(X: Any = X, w: Any = w, objectives: Any = objectives) -> Any:
                 return pipe.evaluate(mkdm(X, objectives, weights=w)).rank_
 
+            rank_differences["scikit-criteria"] = _differences(ours(), table, sk())
             rows.append(
                 compare(
                     BENCH,
@@ -325,7 +332,18 @@ def _peer_rows(smoke: bool, k: int) -> list[Row]:
                     note=f"candidate: {ours_name}",
                 )
             )
+        for row in rows[start:]:  # issue 10: zero rank differences at both sizes
+            peer = "pymcdm" if "pymcdm" in row["case"] else "scikit-criteria"
+            row["rank_differences"] = rank_differences[peer]
+            row["note"] += f"; accounts ranked differently from {peer}: {rank_differences[peer]}"
     return rows
+
+
+def _differences(ours: Any, table: FeatureTable, theirs: Any) -> int:
+    """How many accounts the peer ranks at another place than kamlib's ranked list does."""
+    place = {account: i + 1 for i, account in enumerate(ours.ids)}
+    mine = np.array([place[account] for account in table.ids.tolist()])
+    return int(np.count_nonzero(mine != np.asarray(theirs, dtype=np.float64)))
 
 
 def _analysis_rows(smoke: bool, k: int) -> list[Row]:
