@@ -8,7 +8,9 @@ imported by kamlib at all (narwhals reads whichever frame it is given).
 - `from_frame` reads a frame into a [`FeatureTable`][kamlib.FeatureTable];
 - `score_frame` scores a frame and returns the same kind of frame with the result's
   columns added (pandas in, pandas out; polars in, polars out);
-- `to_frame` turns a [`ScoreTable`][kamlib.scoring.ScoreTable] into a frame.
+- `to_frame` turns a [`ScoreTable`][kamlib.scoring.ScoreTable] into a frame;
+- `purchases_from_frame` reads a transaction table into
+  [`PurchaseColumns`][kamlib.features.PurchaseColumns], the column door of RFM.
 
 **Null and NaN.** A *null* (``None``, ``pd.NA``, a polars null) is a missing value: it is
 declared in the table's missing mask. A *NaN* is refused with
@@ -51,6 +53,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from kamlib._ids import check_id_list
+from kamlib._purchases import PurchaseColumns
 from kamlib._table import FeatureTable
 from kamlib._validators import check_flag, check_name
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, MissingFeatureError
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
 
     from kamlib.scoring._protocol import Scorer
 
-__all__ = ["from_frame", "score_frame", "to_frame"]
+__all__ = ["from_frame", "purchases_from_frame", "score_frame", "to_frame"]
 
 BoolArray = NDArray[np.bool_]
 
@@ -605,3 +608,103 @@ library: 'pandas', 'polars', 'pyarrow', 'modin' or 'cudf' (or its module); got '
     except ImportError:
         raise InvalidValueError(f"{where}.backend", backend, "is not installed") from None
     return frame.to_native()
+
+
+def purchases_from_frame(
+    df: Any,
+    *,
+    account_id: str = "account_id",
+    at: str = "at",
+    amount: str = "amount",
+    currency: str | None = None,
+) -> PurchaseColumns:
+    """Read a transaction table (one row a purchase) into `PurchaseColumns`.
+
+    The frame door of
+    [`PurchaseColumns.from_columns`][kamlib.features.PurchaseColumns.from_columns]: the
+    same checks and the same columns, then
+    [`purchase_features`][kamlib.features.purchase_features] gives the RFM inputs. The
+    time column must be a timezone-aware datetime column (a naive one says nothing about
+    when in UTC a purchase happened, so it is refused: kamlib's rule for every moment);
+    amounts are numbers ``>= 0`` (a refund is netted into the purchase it reverses). The
+    frame is only read, never changed; rows are read in order, and the index (pandas)
+    plays no part.
+
+    Args:
+        df: An eager frame narwhals reads (pandas, polars, pyarrow, ...).
+        account_id: Name of the column of account ids (``str``, non-null).
+        at: Name of the column of purchase moments (timezone-aware datetimes, non-null).
+        amount: Name of the column of amounts (numeric, non-null).
+        currency: The amounts' currency (ISO 4217), if it should be checked against a
+            portfolio's.
+
+    Returns:
+        The validated [`PurchaseColumns`][kamlib.features.PurchaseColumns].
+
+    Raises:
+        InvalidTypeError: ``df`` is not an eager frame; a column of the wrong dtype
+            (named with it).
+        InvalidValueError: A null cell (named by column and row); a naive time column;
+            a negative, NaN or too large amount (as in ``from_columns``).
+        MissingFeatureError: A named column is not in the frame.
+
+    Examples:
+        >>> import datetime as dt
+        >>> import pandas as pd
+        >>> from kamlib.features import purchase_features
+        >>> from kamlib.frames import purchases_from_frame
+        >>> df = pd.DataFrame({
+        ...     "account_id": ["A1", "A1", "A2"],
+        ...     "at": pd.to_datetime(["2025-11-02", "2025-12-01", "2025-06-30"], utc=True),
+        ...     "amount": [1200.0, 300.0, 80.0],
+        ... })
+        >>> cols = purchases_from_frame(df)
+        >>> t = purchase_features(cols, as_of=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        >>> t.ids.tolist(), t.column("purchase_total").tolist()
+        (['A1', 'A2'], [1500.0, 80.0])
+        >>> purchases_from_frame(df.assign(at=df["at"].dt.tz_localize(None)))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: purchases_from_frame.df['at']: must be a \
+timezone-aware datetime column (a naive time says nothing of when in UTC); got \
+"Datetime(time_unit=..., time_zone=None)"
+    """
+    where = "purchases_from_frame"
+    frame = _eager(df, where)
+    names = []
+    for arg, value in (("account_id", account_id), ("at", at), ("amount", amount)):
+        names.append(check_name(f"{where}.{arg}", value))
+        _check_present(f"{where}.{arg}", names[-1:], frame)
+    for name in names:
+        null = np.array(frame.get_column(name).is_null().to_numpy(), dtype=np.bool_)
+        if null.any():
+            raise InvalidValueError(
+                _cell(where, name, int(np.flatnonzero(null)[0])), None, "is null"
+            )
+    ids = frame.get_column(names[0])
+    if not _is_text(ids.dtype):
+        raise InvalidTypeError(
+            f"{where}.df[{names[0]!r}]", str(ids.dtype), "must be a column of str account ids"
+        )
+    times = frame.get_column(names[1])
+    if not isinstance(times.dtype, nw.Datetime):
+        raise InvalidTypeError(
+            f"{where}.df[{names[1]!r}]", str(times.dtype), "must be a datetime column"
+        )
+    if times.dtype.time_zone is None:
+        raise InvalidValueError(
+            f"{where}.df[{names[1]!r}]",
+            str(times.dtype),
+            "must be a timezone-aware datetime column (a naive time says nothing of when in UTC)",
+        )
+    amounts = frame.get_column(names[2])
+    if not amounts.dtype.is_numeric():
+        raise InvalidTypeError(
+            f"{where}.df[{names[2]!r}]", str(amounts.dtype), "must be a numeric column"
+        )
+    return PurchaseColumns.from_columns(
+        ids.to_list(),
+        times.to_list(),
+        np.asarray(amounts.to_numpy(), dtype=np.float64),
+        currency=currency,
+    )
