@@ -61,10 +61,28 @@ __all__ = [
     "one_of",
     "optional",
     "real",
+    "unwrap_0d",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """What attrs calls: ``validator(instance, attribute, value)``."""
+
+
+def unwrap_0d(value: object) -> object:
+    """A 0-d numpy array as the scalar it holds (``np.array(3)`` reads as ``3``); else ``value``.
+
+    For arguments that take a number or a sequence: a 0-d array is neither to the
+    sequence checks (iterating it raises a bare ``TypeError``), so it is read as its one
+    value before them.
+
+    Examples:
+        >>> import numpy as np
+        >>> unwrap_0d(np.array(2.5)), unwrap_0d([1, 2])
+        (2.5, [1, 2])
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    return value
 
 
 def field_path(instance: object, attribute: attrs.Attribute[Any]) -> str:

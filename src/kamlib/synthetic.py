@@ -42,6 +42,7 @@ from kamlib._validators import (
     check_int,
     check_name,
     check_real,
+    unwrap_0d,
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import (
@@ -511,16 +512,9 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
-def _scalar(value: object) -> object:
-    """A 0-d numpy array is the scalar it holds (``np.array(1.0)`` reads as ``1.0``)."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value.item()
-    return value
-
-
 def _class_cuts(path: str, shares: object, labels: object) -> tuple[list[float], list[str]]:
     """Validate tier shares and labels; return the latent cuts, best tier first."""
-    shares, labels = _scalar(shares), _scalar(labels)
+    shares, labels = unwrap_0d(shares), unwrap_0d(labels)
     if isinstance(shares, str) or not isinstance(shares, Sequence | np.ndarray):
         raise InvalidTypeError(f"{path}.shares", shares, "must be a sequence of shares")
     vals = [check_real(f"{path}.shares[{i}]", v, gt=0.0, le=1.0) for i, v in enumerate(shares)]
@@ -689,7 +683,7 @@ got [0.5, 0.6]
 
 
 def _names(path: str, value: object) -> tuple[str, ...]:
-    value = _scalar(value)
+    value = unwrap_0d(value)
     if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
         raise InvalidTypeError(path, value, "must be a sequence of column names")
     names = tuple(check_name(f"{path}[{i}]", v) for i, v in enumerate(value))
@@ -699,7 +693,7 @@ def _names(path: str, value: object) -> tuple[str, ...]:
 
 
 def _loadings(path: str, value: object, k: int, noise: float) -> tuple[float, ...]:
-    value = _scalar(value)
+    value = unwrap_0d(value)
     if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
         lam = tuple(
             check_real(f"{path}[{i}]", v, ge=0.0, le=_MAX_LOADING) for i, v in enumerate(value)
@@ -720,7 +714,7 @@ def _correlation(path: str, value: object, k: int) -> tuple[float | None, FloatA
 
     Returns ``(rho, R)``: ``rho`` is ``None`` for a full matrix.
     """
-    value = _scalar(value)
+    value = unwrap_0d(value)
     if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
         try:
             R = np.array(value, dtype=np.float64)

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from kamlib._ids import check_id_list
 from kamlib._table import MAX_MAGNITUDE
-from kamlib._validators import check_choice, check_int, check_name, check_real
+from kamlib._validators import check_choice, check_int, check_name, check_real, unwrap_0d
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.research._agreement import precision_at_k, top_k_jaccard
 from kamlib.scoring import (
@@ -89,15 +89,8 @@ def _ratio(num: NDArray[Any], den: NDArray[Any] | float) -> FloatArray:
 
 
 # ---------------------------------------------------------------------------- inputs
-def _scalar(value: object) -> object:
-    """A 0-d numpy array is the scalar it holds (so ``np.array(3)`` reads as ``3``)."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return value.item()
-    return value
-
-
 def _ids(path: str, ids: object) -> list[str]:
-    ids = _scalar(ids)
+    ids = unwrap_0d(ids)
     if isinstance(ids, str | bytes) or not isinstance(ids, Sequence | np.ndarray):
         raise InvalidTypeError(path, ids, "must be a sequence of account ids")
     seq: list[object] = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
@@ -108,7 +101,7 @@ def _ids(path: str, ids: object) -> list[str]:
 
 
 def _sequence(path: str, values: object, n: int, what: str) -> list[object] | NDArray[Any]:
-    values = _scalar(values)
+    values = unwrap_0d(values)
     if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
         raise InvalidTypeError(path, values, f"must be a sequence of {what}")
     if len(values) != n:
@@ -434,7 +427,7 @@ class CalibrationTable:
 
 
 def _edges(path: str, bins: object, scores: FloatArray, ids: list[str]) -> FloatArray:
-    bins = _scalar(bins)
+    bins = unwrap_0d(bins)
     if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
         b = check_int(path, bins, ge=1, le=10_000)
         try:
@@ -933,7 +926,7 @@ def recovery_experiment(
         True
     """
     where = "recovery_experiment"
-    levels: object = _scalar(noise)
+    levels: object = unwrap_0d(noise)
     if isinstance(levels, str) or not isinstance(levels, Sequence | np.ndarray):
         raise InvalidTypeError(f"{where}.noise", levels, "must be a sequence of noise levels")
     grid = tuple(check_real(f"{where}.noise[{i}]", s, ge=0.0) for i, s in enumerate(levels))

@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._table import MAX_MAGNITUDE, FeatureTable
-from kamlib._validators import check_int, check_name, check_real, check_real_tuple
+from kamlib._validators import check_int, check_name, check_real, check_real_tuple, unwrap_0d
 from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -475,8 +475,7 @@ def _filter_pays(depth: int, n: int) -> bool:
 
 
 def _alpha(alpha: object, c: int) -> tuple[float, ...]:
-    if isinstance(alpha, np.ndarray) and alpha.ndim == 0:
-        alpha = alpha[()]  # a 0-d array is the one number it holds
+    alpha = unwrap_0d(alpha)  # a 0-d array is the one number it holds
     if isinstance(alpha, Sequence | np.ndarray) and not isinstance(alpha, str):
         a = check_real_tuple("smaa.alpha", alpha, gt=0.0, le=1e6)
         if len(a) != c:
