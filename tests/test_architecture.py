@@ -132,11 +132,16 @@ def test_checker_allows_seeded_rng(tmp_path: Path) -> None:
 # signals build on scoring (scores over time), so scoring never imports signals; the
 # domain model sits below everything that scores it; research compares scorers and
 # networks, so nothing it studies imports it (nor scipy, its extra).
+# operations read everything below them (scores, signals, the network) to gather the review,
+# so none of those imports operations; operations never needs scipy.
+_ABOVE = ("kamlib.research", "kamlib.operations", "scipy")
 FORBIDDEN_IMPORTS: dict[str, tuple[str, ...]] = {
-    "scoring": ("kamlib.signals", "kamlib.research", "scipy"),
-    "model": ("kamlib.scoring", "kamlib.signals", "kamlib.network", "kamlib.research", "scipy"),
-    "network": ("kamlib.research", "scipy"),
-    "signals": ("kamlib.research", "scipy"),
+    "scoring": ("kamlib.signals", *_ABOVE),
+    "model": ("kamlib.scoring", "kamlib.signals", "kamlib.network", *_ABOVE),
+    "network": _ABOVE,
+    "signals": _ABOVE,
+    "research": ("kamlib.operations",),
+    "operations": ("kamlib.research", "scipy"),
 }
 
 

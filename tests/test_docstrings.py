@@ -26,6 +26,7 @@ PUBLIC_MODULES = (
     "kamlib.signals",
     "kamlib.network",
     "kamlib.research",
+    "kamlib.operations",
     "kamlib.testing",
     "kamlib.testing.strategies",
 )

@@ -1,0 +1,49 @@
+"""Account operations: the sources' operating rules as pure, dated functions.
+
+Given a [`Portfolio`][kamlib.model.Portfolio] and ``as_of``, what is overdue, what is at
+risk, which promises are being broken, which complaints breach their clock, which accounts
+should enter or leave the key-account list, gathered in one typed review a CRM can show
+as an inbox.
+
+Every function here is pure: ``as_of`` is a parameter, nothing reads the clock, a record
+dated after ``as_of`` is refused, and the order of the input records never changes an
+answer. Every source number is the default of a parameter.
+
+Layering: operations imports model, features, scoring, signals and network; none of
+those imports operations.
+
+Examples:
+    >>> from kamlib.operations import Alert
+    >>> Alert("A1", "cadence", "cadence_overdue", "watch", "no weekly contact").severity
+    <Severity.WATCH: 'watch'>
+"""
+
+from __future__ import annotations
+
+from kamlib.operations._alerts import *  # noqa: F403
+from kamlib.operations._alerts import __all__ as _alerts
+from kamlib.operations._cadence import *  # noqa: F403
+from kamlib.operations._cadence import __all__ as _cadence
+from kamlib.operations._calendar import *  # noqa: F403
+from kamlib.operations._calendar import __all__ as _calendar
+from kamlib.operations._commitments import *  # noqa: F403
+from kamlib.operations._commitments import __all__ as _commitments
+from kamlib.operations._complaints import *  # noqa: F403
+from kamlib.operations._complaints import __all__ as _complaints
+from kamlib.operations._demand import *  # noqa: F403
+from kamlib.operations._demand import __all__ as _demand
+from kamlib.operations._requalify import *  # noqa: F403
+from kamlib.operations._requalify import __all__ as _requalify
+from kamlib.operations._review import *  # noqa: F403
+from kamlib.operations._review import __all__ as _review
+
+__all__ = [
+    *_alerts,
+    *_commitments,
+    *_complaints,
+    *_cadence,
+    *_calendar,
+    *_demand,
+    *_requalify,
+    *_review,
+]

@@ -1,0 +1,105 @@
+"""Small shared checks of the operations rules: ``as_of``, events not after it, clocks.
+
+Every operations function is a pure function of its records and ``as_of``: nothing reads
+the clock. A record dated after ``as_of`` is refused rather than silently read or
+dropped: a review describes what has happened by ``as_of``, and a record from the future
+means the caller passed the wrong ``as_of`` or the wrong records.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Final
+
+from kamlib._validators import check_aware_datetime, check_real
+from kamlib.errors import InvalidValueError
+
+__all__ = ["MAX_HOURS", "add_months", "check_as_of", "check_hours", "not_after"]
+
+MAX_HOURS: Final = 24.0 * 36_525
+"""Largest clock in hours a rule accepts: a century."""
+
+
+def check_as_of(where: str, as_of: object) -> dt.datetime:
+    """``as_of`` checked to be a timezone-aware datetime, the error naming ``where``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.operations._common import check_as_of
+        >>> check_as_of("review", dt.datetime(2025, 1, 1, tzinfo=dt.UTC)).year
+        2025
+        >>> check_as_of("review", dt.datetime(2025, 1, 1))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: review.as_of: must be timezone-aware; \
+got datetime.datetime(2025, 1, 1, 0, 0)
+    """
+    return check_aware_datetime(f"{where}.as_of", as_of)
+
+
+def not_after(path: str, at: dt.datetime, as_of: dt.datetime) -> None:
+    """Raise if the record time ``at`` (at field ``path``) is after ``as_of``.
+
+    Raises:
+        InvalidValueError: ``at > as_of``, naming ``path``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.operations._common import not_after
+        >>> t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        >>> not_after("Complaint.received_at", t, t)
+        >>> not_after("Complaint.received_at", t + dt.timedelta(seconds=1), t)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Complaint.received_at: is after as_of \
+(2025-01-01T00:00:00+00:00): a review reads only what happened by as_of; got ...
+    """
+    if at > as_of:
+        raise InvalidValueError(
+            path,
+            at,
+            f"is after as_of ({as_of.isoformat()}): a review reads only what happened by as_of",
+        )
+
+
+def check_hours(path: str, value: object, *, positive: bool = False) -> dt.timedelta:
+    """A clock given in hours (a real number, ``>= 0`` or ``> 0``), as a timedelta.
+
+    Raises:
+        InvalidTypeError: Not a real number.
+        InvalidValueError: Negative (or zero with ``positive``), not finite, over a century.
+
+    Examples:
+        >>> from kamlib.operations._common import check_hours
+        >>> check_hours("ack_hours", 2)
+        datetime.timedelta(seconds=7200)
+    """
+    if positive:
+        hours = check_real(path, value, gt=0.0, le=MAX_HOURS)
+    else:
+        hours = check_real(path, value, ge=0.0, le=MAX_HOURS)
+    return dt.timedelta(hours=hours)
+
+
+def add_months(t: dt.datetime, months: int) -> dt.datetime:
+    """``t`` moved by whole calendar months, the day clamped to the month's last day.
+
+    Jan 31 + 1 month is Feb 28 (or 29); the time of day and the offset are kept. Used
+    for "every 3 months" rules: the next review is due on the same day-of-month.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.operations._common import add_months
+        >>> add_months(dt.datetime(2025, 1, 31, 9, tzinfo=dt.UTC), 1).date()
+        datetime.date(2025, 2, 28)
+        >>> add_months(dt.datetime(2025, 11, 15, tzinfo=dt.UTC), 3).date()
+        datetime.date(2026, 2, 15)
+    """
+    index = t.year * 12 + (t.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise InvalidValueError("add_months.months", months, f"moves {t.isoformat()} out of range")
+    day = min(t.day, calendar.monthrange(year, month)[1])
+    return t.replace(year=year, month=month, day=day)

@@ -1,0 +1,5 @@
+"""In progress."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
