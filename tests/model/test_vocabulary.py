@@ -41,7 +41,7 @@ def allowed(hint: object) -> bool:
 
 
 def test_every_public_class_found() -> None:
-    assert len(CLASSES) == 20  # 19 + Purchase (issue 10)
+    assert len(CLASSES) == 22  # 19 + Purchase (issue 10) + ProgressUpdate, Complaint (11)
     assert all(issubclass(e, enum.StrEnum) for e in ENUMS)
 
 
@@ -96,6 +96,8 @@ def test_every_instance_refuses_setattr() -> None:
         model.Interaction("I", "A", t, ["U"], [], "email", "operational", "neutral"),
         model.Opportunity("O", "A", "x", usd, "lead"),
         model.Purchase("S", "A", t, usd),
+        model.ProgressUpdate(t),
+        model.Complaint("Q", "A", "U", t, "x"),
         model.Portfolio(),
     ]
     assert {type(i) for i in instances} == set(CLASSES)

@@ -40,12 +40,16 @@ from kamlib.model._commitment import (
     TERMINAL_STATES,
     Acceptance,
     Commitment,
+    ProgressUpdate,
     RiskWarning,
     Transition,
 )
+from kamlib.model._complaint import Complaint
 from kamlib.model._enums import (
     Channel,
     CommitmentState,
+    ComplaintChannel,
+    ComplaintSeverity,
     DecisionRole,
     InteractionLevel,
     NeedKind,
@@ -100,8 +104,13 @@ __all__ = [
     "TERMINAL_STATES",
     "Transition",
     "RiskWarning",
+    "ProgressUpdate",
     "Acceptance",
     "Commitment",
+    # complaints (3R, the red channel)
+    "ComplaintChannel",
+    "ComplaintSeverity",
+    "Complaint",
     # interactions and opportunities
     "Channel",
     "InteractionLevel",

@@ -1,7 +1,8 @@
 """Commitments and their state machine: the commit-execute-feedback loop (source [000]).
 
 Source rules [000] (承诺-执行-反馈闭环): fix scope and delivery time before signing and do
-not over-commit (``required_capacity``); during execution warn the customer of a risk
+not over-commit (``required_capacity``); during execution sync progress with the customer
+weekly (`ProgressUpdate`) and warn the customer of a risk
 **at least 48 hours** before it hits (`RiskWarning.gives_notice`); after delivery
 the customer takes part in acceptance and the feedback goes into the next plan
 (`Acceptance`).
@@ -38,6 +39,7 @@ __all__ = [
     "TERMINAL_STATES",
     "Transition",
     "RiskWarning",
+    "ProgressUpdate",
     "Acceptance",
     "Commitment",
 ]
@@ -202,6 +204,29 @@ class RiskWarning:
 
 @fast_init
 @attrs.frozen
+class ProgressUpdate:
+    """A progress sync with the customer while the commitment is being carried out.
+
+    Source rule [000]: during execution, sync progress **weekly** (每周同步进度, with a
+    Gantt view of the key milestones). Whether the syncs came often enough is checked by
+    [`kamlib.operations`][kamlib.operations] (default: no gap over 7 days).
+
+    Attributes:
+        at: When progress was shared (timezone-aware).
+        note: What was shared (milestones reached, next steps).
+
+    Examples:
+        >>> import datetime as dt
+        >>> ProgressUpdate(dt.datetime(2024, 1, 15, tzinfo=dt.UTC), "migration 40% done").note
+        'migration 40% done'
+    """
+
+    at: dt.datetime = attrs.field(validator=aware_datetime())
+    note: str = attrs.field(default="", validator=instance_of(str))
+
+
+@fast_init
+@attrs.frozen
 class Acceptance:
     """The customer's acceptance of a delivered commitment (source [000]).
 
@@ -253,6 +278,8 @@ class Commitment:
         history: `Transition` steps, oldest first.
         risk_warnings: `RiskWarning` given to the customer.
         acceptance: `Acceptance`, iff the state is ``accepted``.
+        progress_updates: `ProgressUpdate` syncs with the customer (source [000]:
+            weekly during execution), none before the commitment was proposed.
 
     Raises:
         IllegalTransitionError: Bad start state or an illegal step (names from -> to).
@@ -290,6 +317,9 @@ class Commitment:
     acceptance: Acceptance | None = attrs.field(
         default=None, validator=optional(instance_of(Acceptance))
     )
+    progress_updates: tuple[ProgressUpdate, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(ProgressUpdate))
+    )
 
     def __attrs_post_init__(self) -> None:
         hist = self.history
@@ -323,6 +353,14 @@ class Commitment:
                 self.acceptance,
                 f"must be None unless the state is accepted (state is {hist[-1].to_state.value})",
             )
+        start = hist[0].at
+        for i, update in enumerate(self.progress_updates):
+            if update.at < start:
+                raise InvalidValueError(
+                    f"Commitment.progress_updates[{i}].at",
+                    update.at,
+                    f"must not be before the commitment began ({start.isoformat()})",
+                )
 
     @property
     def state(self) -> CommitmentState:
@@ -478,6 +516,32 @@ class Commitment:
             self._check_step(CommitmentState.AT_RISK, at, "warn")
             history = (*history, Transition(CommitmentState.AT_RISK, at, note))
         return attrs.evolve(self, history=history, risk_warnings=(*self.risk_warnings, warning))
+
+    def report_progress(self, at: dt.datetime, note: str = "") -> Commitment:
+        """Return a copy with a progress sync recorded (source [000]: weekly in execution).
+
+        Allowed in any state that is not terminal; the state does not change.
+
+        Raises:
+            IllegalTransitionError: The commitment is accepted, broken or cancelled.
+            InvalidValueError: ``at`` is naive or before the commitment began.
+
+        Examples:
+            >>> import datetime as dt
+            >>> t = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+            >>> c = Commitment.propose("C", "A", "x", "U", t, 1, at=t).transition("committed", t)
+            >>> c = c.report_progress(t + dt.timedelta(days=7), "design signed off")
+            >>> c.progress_updates[0].note, c.state.value
+            ('design signed off', 'committed')
+        """
+        update = ProgressUpdate(at, note)
+        if self.is_closed:
+            raise IllegalTransitionError(
+                f"Commitment.progress_updates[{len(self.progress_updates)}]",
+                self.state.value,
+                f"a {self.state.value} commitment takes no progress update",
+            )
+        return attrs.evolve(self, progress_updates=(*self.progress_updates, update))
 
     def accept(
         self, at: dt.datetime, feedback: str, accepted_by_id: str | None = None

@@ -23,6 +23,8 @@ __all__ = [
     "InteractionLevel",
     "Outcome",
     "OpportunityStage",
+    "ComplaintChannel",
+    "ComplaintSeverity",
 ]
 
 
@@ -229,3 +231,32 @@ class OpportunityStage(enum.StrEnum):
     NEGOTIATION = "negotiation"
     WON = "won"
     LOST = "lost"
+
+
+class ComplaintChannel(enum.StrEnum):
+    """How a complaint reached us: the ordinary way or the red channel (source [003]).
+
+    A red-channel complaint brings senior people on site within 24 hours, without blame,
+    and a written improvement commitment (source [003]).
+
+    Examples:
+        >>> ComplaintChannel("red") is ComplaintChannel.RED
+        True
+    """
+
+    STANDARD = "standard"
+    RED = "red"
+
+
+class ComplaintSeverity(enum.StrEnum):
+    """How serious a complaint is, mildest first (kamlib's own scale; the sources give none).
+
+    Examples:
+        >>> [s.value for s in ComplaintSeverity]
+        ['low', 'medium', 'high', 'critical']
+    """
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"

@@ -26,6 +26,7 @@ from kamlib.errors import (
 )
 from kamlib.model._account import Account
 from kamlib.model._commitment import Commitment
+from kamlib.model._complaint import Complaint
 from kamlib.model._enums import RelationshipKind, Side
 from kamlib.model._interaction import Interaction
 from kamlib.model._opportunity import Opportunity
@@ -66,6 +67,7 @@ class _Index:
         "accounts",
         "addresses",
         "commitments",
+        "complaints",
         "derived",
         "ends",
         "groups",
@@ -83,6 +85,7 @@ class _Index:
         self.derived: dict[str, object] = {}
         self.people: dict[str, KeyPerson] = _first_by_id(p.people)
         self.commitments: dict[str, Commitment] = _first_by_id(p.commitments)
+        self.complaints: dict[str, Complaint] = _first_by_id(p.complaints)
         self.interactions: dict[str, Interaction] = _first_by_id(p.interactions)
         self.opportunities: dict[str, Opportunity] = _first_by_id(p.opportunities)
         self.purchases: dict[str, Purchase] = _first_by_id(p.purchases)
@@ -111,6 +114,7 @@ class _Groups:
 
     __slots__ = (
         "commitments_of",
+        "complaints_of",
         "interactions_of",
         "opportunities_of",
         "people_of",
@@ -120,6 +124,7 @@ class _Groups:
     def __init__(self, p: Portfolio, ix: _Index) -> None:
         self.people_of = _group(p.people)
         self.commitments_of = _group(p.commitments)
+        self.complaints_of = _group(p.complaints)
         self.interactions_of = _group(p.interactions)
         self.opportunities_of = _group(p.opportunities)
         self.relationships_of = _relationships_of(
@@ -218,14 +223,14 @@ class Portfolio:
       ``Account.executive_sponsor_id``, NPS ``person_id``, relationship ends and
       ``opportunity_id``, commitment account, owner and ``accepted_by_id``,
       interaction account and people, opportunity account and decision chain,
-      purchase account;
-    * executive sponsors, commitment owners and ``Interaction.our_people`` are
-      ``our_staff`` (source [004]: every key account has an executive sponsor on
-      our side);
+      purchase account, complaint account, owner and ``person_id``;
+    * executive sponsors, commitment owners, complaint owners and
+      ``Interaction.our_people`` are ``our_staff`` (source [004]: every key account has
+      an executive sponsor on our side; a complaint's first responder owns it);
     * customer people named by an interaction (``their_people``), an opportunity
-      (``decision_chain``), an NPS answer (``Account.nps[j].person_id``) or an
-      acceptance (``Commitment.acceptance.accepted_by_id``) exist and belong to that
-      record's account;
+      (``decision_chain``), an NPS answer (``Account.nps[j].person_id``), an
+      acceptance (``Commitment.acceptance.accepted_by_id``) or a complaint
+      (``Complaint.person_id``) exist and belong to that record's account;
     * reporting lines (``reports_to``) have no cycle, in the standing network
       (``opportunity_id is None``) and within each opportunity's own relationships.
 
@@ -242,6 +247,8 @@ class Portfolio:
         opportunities: `Opportunity` records.
         purchases: [`Purchase`][kamlib.model.Purchase] records (what each account bought;
             the data of RFM, source [003]).
+        complaints: [`Complaint`][kamlib.model.Complaint] records (3R and the red
+            channel, sources [000], [003]).
 
     Raises:
         KamlibValidationError: One or more integrity failures.
@@ -285,6 +292,9 @@ class Portfolio:
     )
     purchases: tuple[Purchase, ...] = attrs.field(
         default=(), converter=as_tuple, validator=each(instance_of(Purchase))
+    )
+    complaints: tuple[Complaint, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(Complaint))
     )
     _index: _Index = attrs.field(init=False, eq=False, repr=False, alias="_index")
 
@@ -374,6 +384,19 @@ class Portfolio:
         """
         return _get(self._index.commitments, id, "commitment")
 
+    def complaint(self, id: str) -> Complaint:
+        """The complaint with ``id``.
+
+        Raises:
+            UnknownIdError: No such complaint.
+
+        Examples:
+            >>> import pytest
+            >>> with pytest.raises(UnknownIdError):
+            ...     Portfolio().complaint("Q1")
+        """
+        return _get(self._index.complaints, id, "complaint")
+
     def interaction(self, id: str) -> Interaction:
         """The interaction with ``id``.
 
@@ -451,6 +474,23 @@ class Portfolio:
         """
         self._known(account_id, "commitments_of")
         return self._groups().commitments_of.get(account_id, ())
+
+    def complaints_of(self, account_id: str) -> tuple[Complaint, ...]:
+        """Complaints of ``account_id``, in portfolio order.
+
+        Raises:
+            UnknownIdError: No such account.
+
+        Examples:
+            >>> import datetime as dt
+            >>> acc = Account("A1", "Acme",
+            ...     industry="retail", region="north",
+            ...     size_band="large", cooperation_start=dt.date(2023, 1, 1))
+            >>> Portfolio([acc]).complaints_of("A1")
+            ()
+        """
+        self._known(account_id, "complaints_of")
+        return self._groups().complaints_of.get(account_id, ())
 
     def interactions_of(self, account_id: str) -> tuple[Interaction, ...]:
         """Interactions with ``account_id``, in portfolio order.
@@ -627,6 +667,7 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
         ("interactions", p.interactions, ix.interactions),
         ("opportunities", p.opportunities, opportunities),
         ("purchases", p.purchases, ix.purchases),
+        ("complaints", p.complaints, ix.complaints),
     ):
         if len(index) != len(records):
             errors += _duplicate_ids(name, records)
@@ -724,6 +765,14 @@ def _integrity_errors(p: Portfolio, ix: _Index) -> list[KamlibError]:
         for i, s in enumerate(p.purchases):
             if s.account_id not in accounts:
                 dangling(f"Portfolio.purchases[{i}].account_id", s.account_id, "account")
+
+    for i, q in enumerate(p.complaints):
+        if q.account_id not in accounts:
+            dangling(f"Portfolio.complaints[{i}].account_id", q.account_id, "account")
+        if not_staff(q.owner_id):
+            staff(f"Portfolio.complaints[{i}].owner_id", q.owner_id, "a complaint owner")
+        if q.person_id is not None and not_customer_of(q.person_id, q.account_id):
+            customer_of(f"Portfolio.complaints[{i}].person_id", q.person_id, q.account_id)
 
     # 3. reporting lines are acyclic (standing network, then each opportunity's own)
     by_scope: dict[str | None, NDArray[np.intp]] = {}
