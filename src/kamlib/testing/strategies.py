@@ -49,6 +49,9 @@ from kamlib.model import (
     Channel,
     Commitment,
     CommitmentState,
+    Complaint,
+    ComplaintChannel,
+    ComplaintSeverity,
     DecisionRole,
     Interaction,
     InteractionLevel,
@@ -63,6 +66,7 @@ from kamlib.model import (
     PeriodFigures,
     Portfolio,
     Portrait,
+    ProgressUpdate,
     Purchase,
     Quarter,
     Relationship,
@@ -96,10 +100,12 @@ __all__ = [
     "transitions",
     "risk_warnings",
     "acceptances",
+    "progress_updates",
     "commitments",
     "interactions",
     "opportunities",
     "purchases",
+    "complaints",
     "portfolios",
     "register",
 ]
@@ -798,6 +804,29 @@ def acceptances(
     )
 
 
+def progress_updates(
+    *, at: SearchStrategy[dt.datetime] | None = None
+) -> SearchStrategy[ProgressUpdate]:
+    """[`ProgressUpdate`][kamlib.model.ProgressUpdate] syncs with the customer.
+
+    For updates that fit a commitment's history use ``commitments(max_updates=...)``.
+
+    Args:
+        at: Strategy of the sync times (default `aware_datetimes`).
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from kamlib.testing.strategies import progress_updates
+        >>> @settings(max_examples=5, database=None)
+        ... @given(progress_updates())
+        ... def check(x):
+        ...     assert x.at.tzinfo is not None
+        ...     assert isinstance(x.note, str)
+        >>> check()
+    """
+    return st.builds(ProgressUpdate, _strategy(at, aware_datetimes()), _notes())
+
+
 def commitments(
     *,
     ids: SearchStrategy[str] | None = None,
@@ -805,6 +834,7 @@ def commitments(
     owner_ids: SearchStrategy[str] | None = None,
     max_transitions: int = 6,
     max_warnings: int = 2,
+    max_updates: int = 0,
 ) -> SearchStrategy[Commitment]:
     """[`Commitment`][kamlib.model.Commitment] records with legal, time-ordered histories.
 
@@ -813,28 +843,38 @@ def commitments(
     legal next states (stopping at a terminal state). An ``accepted`` commitment gets an
     [`Acceptance`][kamlib.model.Acceptance]. Times never go backwards.
 
+    Progress updates ([`ProgressUpdate`][kamlib.model.ProgressUpdate]) are each drawn at
+    or after the first transition (by up to 120 days, in a drawn UTC offset), each
+    independently, so they come in any order: the model does not require them sorted.
+
     Args:
         ids: Strategy of commitment ids.
         account_ids: Strategy of account ids.
         owner_ids: Strategy of owner (our staff) ids.
         max_transitions: Longest history, at least 1.
         max_warnings: Most risk warnings.
+        max_updates: Most progress updates. 0 by default, which draws nothing more, so
+            that suites written before progress updates existed draw what they always
+            drew.
 
     Raises:
-        InvalidArgument: ``max_transitions < 1`` or ``max_warnings < 0``.
+        InvalidArgument: ``max_transitions < 1``, ``max_warnings < 0`` or
+            ``max_updates < 0``.
 
     Examples:
         >>> from hypothesis import given, settings
         >>> from kamlib.testing.strategies import commitments
         >>> @settings(max_examples=5, database=None)
-        ... @given(commitments(max_transitions=4))
+        ... @given(commitments(max_transitions=4, max_updates=2))
         ... def check(x):
         ...     assert 1 <= len(x.history) <= 4
         ...     assert (x.acceptance is not None) == (x.state.value == "accepted")
+        ...     assert all(u.at >= x.history[0].at for u in x.progress_updates)
         >>> check()
     """
     n = _check_int("max_transitions", max_transitions, ge=1)
     w = _check_int("max_warnings", max_warnings)
+    u = _check_int("max_updates", max_updates)
     fields = st.fixed_dictionaries(
         {
             "id": _strategy(ids, _ids()),
@@ -854,7 +894,14 @@ def commitments(
         aware_datetimes(max_value=dt.datetime(2090, 1, 1)),
         _notes(),
     )
-    return st.builds(_commitment_from, fields, steps, acceptances())
+    # with no updates asked for, nothing is drawn (``st.just`` makes no choice), so every
+    # other part of the commitment is drawn from the same choices as before
+    updates: SearchStrategy[list[_Update]] = (
+        st.lists(st.tuples(_deltas(120), _utc_offsets(), _notes()), max_size=u)
+        if u
+        else st.just([])
+    )
+    return st.builds(_commitment_from, fields, steps, acceptances(), updates)
 
 
 _S = CommitmentState
@@ -877,9 +924,12 @@ _NEXT: Final = {
 }
 
 _Steps = tuple[CommitmentState, list[tuple[int, dt.timedelta, dt.tzinfo, str]], dt.datetime, str]
+_Update = tuple[dt.timedelta, dt.tzinfo, str]
 
 
-def _commitment_from(fields: dict[str, Any], steps: _Steps, acceptance: Acceptance) -> Commitment:
+def _commitment_from(
+    fields: dict[str, Any], steps: _Steps, acceptance: Acceptance, updates: list[_Update]
+) -> Commitment:
     """Walk ``LEGAL_TRANSITIONS`` from the drawn start, one drawn choice per step."""
     start, moves, at, note = steps
     history = [Transition(start, at, note)]
@@ -892,7 +942,9 @@ def _commitment_from(fields: dict[str, Any], steps: _Steps, acceptance: Acceptan
     accepted = None
     if history[-1].to_state is CommitmentState.ACCEPTED:
         accepted = attrs.evolve(acceptance, at=at)
-    return Commitment(history=history, acceptance=accepted, **fields)
+    began = history[0].at
+    synced = [ProgressUpdate((began + d).astimezone(tz), text) for d, tz, text in updates]
+    return Commitment(history=history, acceptance=accepted, progress_updates=synced, **fields)
 
 
 # ------------------------------------------------------------------ interactions, deals
@@ -1047,6 +1099,93 @@ def purchases(
     )
 
 
+# ------------------------------------------------------------------ complaints
+
+
+def complaints(
+    *,
+    ids: SearchStrategy[str] | None = None,
+    account_ids: SearchStrategy[str] | None = None,
+    owner_ids: SearchStrategy[str] | None = None,
+    person_ids: SearchStrategy[str | None] | None = None,
+    received_at: SearchStrategy[dt.datetime] | None = None,
+    max_options: int = 3,
+) -> SearchStrategy[Complaint]:
+    """[`Complaint`][kamlib.model.Complaint] records, open or resolved, red or standard.
+
+    Every recorded time (``acknowledged_at``, ``first_plan_at``, ``options_at``,
+    ``senior_on_site_at``, ``resolved_at``) is ``None`` or at or after ``received_at`` (by
+    up to 30 days, in a drawn UTC offset), each drawn independently: the model asks no
+    order among them, so neither do the strategies (a complaint may be resolved before it
+    was acknowledged). ``options_at`` is drawn exactly when options are. Every channel
+    and severity is drawn; each shrinks towards a standard, low-severity complaint with
+    nothing recorded after its receipt.
+
+    Args:
+        ids: Strategy of complaint ids.
+        account_ids: Strategy of account ids.
+        owner_ids: Strategy of owner (our staff) ids.
+        person_ids: Strategy of the complaining customer's id or ``None`` (default: an
+            id or ``None``).
+        received_at: Strategy of the receipt times (default `aware_datetimes`).
+        max_options: Most options offered (distinct).
+
+    Raises:
+        InvalidArgument: ``max_options < 0``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from kamlib.testing.strategies import complaints
+        >>> @settings(max_examples=5, database=None)
+        ... @given(complaints(max_options=2))
+        ... def check(x):
+        ...     assert all(at >= x.received_at for _, at in x.times())
+        ...     assert (x.options_at is None) == (not x.options) and len(x.options) <= 2
+        >>> check()
+    """
+    m = _check_int("max_options", max_options)
+    fields = st.fixed_dictionaries(
+        {
+            "id": _strategy(ids, _ids()),
+            "account_id": _strategy(account_ids, _ids()),
+            "owner_id": _strategy(owner_ids, _ids()),
+            "summary": _names(),
+            "channel": _members(ComplaintChannel),
+            "severity": _members(ComplaintSeverity),
+            "improvement_commitment": _notes(),
+            "person_id": _strategy(person_ids, _optional(_ids())),
+        }
+    )
+    return _complaints(
+        fields,
+        _strategy(received_at, aware_datetimes()),
+        st.lists(_names(), max_size=m, unique=True),
+    )
+
+
+# the recorded times of a Complaint other than received_at (options_at goes with options)
+_COMPLAINT_TIMES: Final = ("acknowledged_at", "first_plan_at", "senior_on_site_at", "resolved_at")
+
+
+@st.composite
+def _complaints(
+    draw: st.DrawFn,
+    fields: SearchStrategy[dict[str, Any]],
+    received_at: SearchStrategy[dt.datetime],
+    options: SearchStrategy[list[str]],
+) -> Complaint:
+    received = draw(received_at)
+    times: dict[str, Any] = {
+        name: _later(draw, received, max_days=30) if draw(st.booleans()) else None
+        for name in _COMPLAINT_TIMES
+    }
+    offered = draw(options)
+    offered_at = _later(draw, received, max_days=30) if offered else None
+    return Complaint(
+        received_at=received, options=offered, options_at=offered_at, **times, **draw(fields)
+    )
+
+
 # ------------------------------------------------------------------ portfolios
 
 
@@ -1068,6 +1207,7 @@ class _RawBlock:
     interactions: list[tuple[list[int], list[int], dict[str, Any]]]
     opportunities: list[tuple[list[int], Opportunity]]
     purchases: list[Purchase]
+    complaints: list[tuple[int, int | None, Complaint]]
 
 
 def portfolios(
@@ -1084,6 +1224,8 @@ def portfolios(
     with_interactions: bool = True,
     with_opportunities: bool = True,
     with_purchases: bool = False,
+    with_complaints: bool = False,
+    max_updates: int = 0,
 ) -> SearchStrategy[Portfolio]:
     """Whole [`Portfolio`][kamlib.model.Portfolio] objects, referentially consistent.
 
@@ -1094,12 +1236,14 @@ def portfolios(
     to person ``j < i``, so the reporting graph is a DAG by construction), influence
     ties as distinct ordered index pairs among the account's people and from our or a
     competitor's staff, commitment owners and interaction participants as indices into
-    our staff, decision chains as indices into the account's people. Every portfolio
-    passes the model's integrity checks.
+    our staff, decision chains as indices into the account's people, a complaint's owner
+    as an index into our staff and its person as ``None`` or an index into the account's
+    people. Every portfolio passes the model's integrity checks.
 
     Ids are positional: ``"U<k>"`` (our staff), ``"X<k>"`` (competitors' staff),
     ``"<account id>.P<k>"`` (customers) and ``"<account id>.C<k>"``, ``.I<k>``,
-    ``.O<k>``, ``.S<k>`` for commitments, interactions, opportunities and purchases.
+    ``.O<k>``, ``.S<k>``, ``.Q<k>`` for commitments, interactions, opportunities,
+    purchases and complaints.
 
     Args:
         min_accounts: Fewest accounts.
@@ -1111,14 +1255,20 @@ def portfolios(
         max_figures: Most quarters of figures per account.
         max_items: Most surveys, NPS answers, risk signals, needs and cooperation areas
             per account (each list separately; see `accounts`).
-        max_records_per_account: Most commitments, interactions, opportunities and
-            purchases per account (each separately).
+        max_records_per_account: Most commitments, interactions, opportunities,
+            purchases and complaints per account (each separately).
         with_commitments: Whether to draw commitments.
         with_interactions: Whether to draw interactions.
         with_opportunities: Whether to draw opportunities.
         with_purchases: Whether to draw purchases (`Purchase`, ids ``"<account
             id>.S<k>"``, in the account's currency when it has figures). Off by default,
             so that suites written before purchases existed draw what they always drew.
+        with_complaints: Whether to draw complaints (`complaints`, ids ``"<account
+            id>.Q<k>"``, owned by one of our staff, ``person_id`` ``None`` or one of the
+            account's people; none when there is no staff). Off by default, as
+            ``with_purchases``.
+        max_updates: Most progress updates per commitment (see `commitments`); 0 by
+            default, so that earlier suites draw what they always drew.
 
     Raises:
         InvalidArgument: ``min_accounts > max_accounts``, a negative size, or a
@@ -1132,6 +1282,13 @@ def portfolios(
         ... def check(pf):
         ...     assert 2 <= len({a.id for a in pf.accounts}) == len(pf.accounts) <= 3
         >>> check()
+        >>> @settings(max_examples=5, database=None)
+        ... @given(portfolios(min_accounts=1, with_complaints=True, max_updates=2))
+        ... def check_complaints(pf):
+        ...     for q in pf.complaints:
+        ...         assert pf.person(q.owner_id).side.value == "our_staff"
+        ...         assert q.id.startswith(q.account_id + ".Q")
+        >>> check_complaints()
     """
     lo, hi = _check_size("min_accounts", min_accounts, "max_accounts", max_accounts)
     n_people = _check_int("max_people_per_account", max_people_per_account)
@@ -1146,6 +1303,8 @@ def portfolios(
     with_i = _bool_option("with_interactions", with_interactions)
     with_o = _bool_option("with_opportunities", with_opportunities)
     with_p = _bool_option("with_purchases", with_purchases)
+    with_q = _bool_option("with_complaints", with_complaints)
+    n_upd = _check_int("max_updates", max_updates)
 
     index = st.integers(0, max(n_people, n_staff + n_comp, 1) - 1)
     edges = st.lists(st.tuples(index, index, _unit()), max_size=n_people)
@@ -1169,6 +1328,7 @@ def portfolios(
                     owner_ids=placeholder,
                     max_transitions=5,
                     max_warnings=1,
+                    max_updates=n_upd,
                 ),
             ),
             max_size=n_rec,
@@ -1192,6 +1352,21 @@ def portfolios(
         else nothing,
         purchases=st.lists(purchases(ids=placeholder, account_ids=placeholder), max_size=n_rec)
         if with_p
+        else nothing,
+        complaints=st.lists(
+            st.tuples(
+                index,
+                _optional(index),
+                complaints(
+                    ids=placeholder,
+                    account_ids=placeholder,
+                    owner_ids=placeholder,
+                    person_ids=st.none(),
+                ),
+            ),
+            max_size=n_rec,
+        )
+        if with_q
         else nothing,
     )
     return st.builds(
@@ -1257,6 +1432,7 @@ def _assemble(
     talks: list[Interaction] = []
     deals: list[Opportunity] = []
     bought: list[Purchase] = []
+    raised: list[Complaint] = []
     for b in blocks:
         aid = b.account.id
         account = b.account
@@ -1321,7 +1497,18 @@ def _assemble(
             )
             for k, s in enumerate(b.purchases)
         ]
-    return Portfolio(accounts_out, people, rels, commits, talks, deals, bought)
+        if staff_ids:
+            raised += [
+                attrs.evolve(
+                    q,
+                    id=f"{aid}.Q{k}",
+                    account_id=aid,
+                    owner_id=_pick(staff_ids, [owner])[0],
+                    person_id=None if person is None or not pids else pids[person % len(pids)],
+                )
+                for k, (owner, person, q) in enumerate(b.complaints)
+            ]
+    return Portfolio(accounts_out, people, rels, commits, talks, deals, bought, raised)
 
 
 # ------------------------------------------------------------------ st.from_type
@@ -1344,10 +1531,12 @@ def _registry() -> dict[type, Callable[[], SearchStrategy[Any]]]:
         Transition: transitions,
         RiskWarning: risk_warnings,
         Acceptance: acceptances,
+        ProgressUpdate: progress_updates,
         Commitment: commitments,
         Interaction: interactions,
         Opportunity: opportunities,
         Purchase: purchases,
+        Complaint: complaints,
         Portfolio: portfolios,
     }
 
