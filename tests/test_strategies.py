@@ -22,6 +22,7 @@ from kamlib.model import (
     Account,
     Commitment,
     CommitmentState,
+    Complaint,
     Interaction,
     KeyPerson,
     Money,
@@ -31,6 +32,7 @@ from kamlib.model import (
     PeriodFigures,
     Portfolio,
     Portrait,
+    ProgressUpdate,
     Quarter,
     Relationship,
     RelationshipKind,
@@ -59,9 +61,11 @@ ALL: list[tuple[Callable[[], st.SearchStrategy[Any]], type]] = [
     (ks.transitions, Transition),
     (ks.risk_warnings, RiskWarning),
     (ks.acceptances, Acceptance),
+    (ks.progress_updates, ProgressUpdate),
     (ks.commitments, Commitment),
     (ks.interactions, Interaction),
     (ks.opportunities, Opportunity),
+    (ks.complaints, Complaint),
     (ks.portfolios, Portfolio),
 ]
 QUIET = settings(database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -165,6 +169,34 @@ def _collect_states(c: Commitment) -> None:
 def test_commitments_reach_every_state() -> None:
     _collect_states()
     assert set(CommitmentState) == _SEEN_STATES
+
+
+@given(ks.progress_updates(at=st.just(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))))
+def test_progress_update_options(u: ProgressUpdate) -> None:
+    assert u.at == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+@given(
+    ks.complaints(
+        ids=st.just("Q1"),
+        account_ids=st.just("A1"),
+        owner_ids=st.just("U1"),
+        person_ids=st.just("P1"),
+        received_at=st.just(dt.datetime(2024, 1, 1, tzinfo=dt.UTC)),
+        max_options=0,
+    )
+)
+def test_complaint_options(q: Complaint) -> None:
+    assert (q.id, q.account_id, q.owner_id, q.person_id) == ("Q1", "A1", "U1", "P1")
+    assert q.received_at == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    assert q.options == ()
+    assert q.options_at is None
+
+
+def test_minimal_complaint_records_only_its_receipt() -> None:
+    q = find(ks.complaints(), lambda q: True, settings=QUIET)
+    assert q.times() == (("received_at", q.received_at),)
+    assert (q.channel.value, q.severity.value, q.options) == ("standard", "low", ())
 
 
 def test_minimal_commitment_is_just_committed() -> None:
@@ -327,6 +359,10 @@ BAD_OPTIONS: list[Callable[[], object]] = [
     lambda: ks.accounts(max_figures=True),
     lambda: ks.commitments(max_transitions=0),
     lambda: ks.commitments(max_warnings=-1),
+    lambda: ks.commitments(max_updates=-1),
+    lambda: ks.commitments(max_updates=True),
+    lambda: ks.complaints(max_options=-1),
+    lambda: ks.complaints(max_options=2.0),  # type: ignore[arg-type]
     lambda: ks.interactions(max_people=0),
     lambda: ks.portfolios(min_accounts=3, max_accounts=2),
     lambda: ks.portfolios(max_people_per_account=-1),
@@ -334,6 +370,8 @@ BAD_OPTIONS: list[Callable[[], object]] = [
     lambda: ks.portfolios(max_figures=100),
     lambda: ks.portfolios(max_items=-1),
     lambda: ks.portfolios(with_commitments=1),  # type: ignore[arg-type]
+    lambda: ks.portfolios(with_complaints="yes"),  # type: ignore[arg-type]
+    lambda: ks.portfolios(max_updates=-1),
 ]
 
 
