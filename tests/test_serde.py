@@ -25,6 +25,7 @@ from kamlib.errors import (
     DanglingReferenceError,
     FieldError,
     IllegalTransitionError,
+    IntegrityError,
     InvalidTypeError,
     InvalidValueError,
     KamlibError,
@@ -33,11 +34,13 @@ from kamlib.errors import (
 from kamlib.model import (
     Account,
     Commitment,
+    Complaint,
     KeyPerson,
     Money,
     NpsResponse,
     PeriodFigures,
     Portfolio,
+    ProgressUpdate,
     Quarter,
     Relationship,
     RiskKind,
@@ -148,6 +151,9 @@ PER_TYPE = [
     ks.commitments(),
     ks.interactions(),
     ks.opportunities(),
+    ks.progress_updates(),
+    ks.commitments(max_updates=3),
+    ks.complaints(),
 ]
 
 
@@ -649,6 +655,8 @@ MODEL_TYPES = [
     KeyPerson,
     Relationship,
     Commitment,
+    ProgressUpdate,
+    Complaint,
     Portfolio,
 ]
 
@@ -978,3 +986,116 @@ def test_to_dict_of_numpy_scalars_is_plain() -> None:
     assert from_dict(Relationship, out) == rel
     money = Money(np.float64(3.25), "USD")
     assert type(to_dict(money)["amount"]) is float
+
+
+# ------------------------------------------------------------------ complaints and progress updates
+
+H = dt.timedelta(hours=1)
+
+
+def _complaint_portfolio() -> Portfolio:
+    """The small portfolio with a progress update and a red-channel complaint."""
+    pf = _small_portfolio()
+    c = pf.commitments[0].transition("committed", T0 + H).report_progress(T0 + 168 * H, "week 1")
+    q = Complaint(
+        "Q1",
+        "A1",
+        "U1",
+        T0,
+        "Invoice run failed",
+        channel="red",
+        severity="high",
+        acknowledged_at=(T0 + H).astimezone(UTC),
+        options=("refund", "credit note"),
+        options_at=T0 + 20 * H,
+        improvement_commitment="nightly reconciliation",
+        person_id="P1",
+    )
+    return attrs.evolve(pf, commitments=[c], complaints=[q])
+
+
+def test_complaints_and_progress_updates_round_trip_through_json() -> None:
+    pf = _complaint_portfolio()
+    out: Any = to_dict(pf)
+    assert _plain(out)
+    q = out["complaints"][0]
+    assert (q["channel"], q["severity"]) == ("red", "high")
+    assert q["options"] == ["refund", "credit note"]
+    assert q["acknowledged_at"] == "2024-03-01T02:30:00+00:00"
+    assert q["resolved_at"] is None
+    assert out["commitments"][0]["progress_updates"] == [
+        {"at": "2024-03-08T09:30:00+08:00", "note": "week 1"}
+    ]
+    back = from_dict(Portfolio, _via_json(out))
+    assert back == pf
+    acknowledged = back.complaints[0].acknowledged_at
+    assert acknowledged is not None
+    assert acknowledged.utcoffset() == dt.timedelta(0)
+    assert to_dict(back) == out
+
+
+def test_a_portfolio_written_before_complaints_existed_still_loads() -> None:
+    doc = _doc()
+    del doc["complaints"]
+    for commitment in doc["commitments"]:
+        del commitment["progress_updates"]
+    pf = from_dict(Portfolio, doc)
+    assert pf == _small_portfolio()
+    assert pf.complaints == ()
+    assert pf.commitments[0].progress_updates == ()
+
+
+def _complaint_doc() -> Any:
+    return _via_json(to_dict(_complaint_portfolio()))
+
+
+def test_a_complaint_time_before_its_receipt_is_re_pathed() -> None:
+    doc = _complaint_doc()
+    doc["complaints"][0]["resolved_at"] = (T0 - H).isoformat()
+    with pytest.raises(InvalidValueError) as info:
+        from_dict(Portfolio, doc)
+    _check(info, InvalidValueError, "Portfolio.complaints[0].resolved_at", T0 - H)
+
+
+def test_options_without_their_time_are_re_pathed() -> None:
+    doc = _complaint_doc()
+    del doc["complaints"][0]["options_at"]
+    with pytest.raises(InvalidValueError) as info:
+        from_dict(Portfolio, doc)
+    _check(info, InvalidValueError, "Portfolio.complaints[0].options_at", None)
+
+
+def test_an_unknown_complaint_channel_is_re_pathed() -> None:
+    doc = _complaint_doc()
+    doc["complaints"][0]["channel"] = "purple"
+    with pytest.raises(InvalidValueError) as info:
+        from_dict(Portfolio, doc)
+    _check(info, InvalidValueError, "Portfolio.complaints[0].channel", "purple")
+
+
+def test_a_progress_update_before_the_commitment_began_is_re_pathed() -> None:
+    doc = _complaint_doc()
+    doc["commitments"][0]["progress_updates"][0]["at"] = (T0 - H).isoformat()
+    with pytest.raises(InvalidValueError) as info:
+        from_dict(Portfolio, doc)
+    _check(info, InvalidValueError, "Portfolio.commitments[0].progress_updates[0].at", T0 - H)
+
+
+def test_complaint_integrity_failures_stay_a_group() -> None:
+    doc = _complaint_doc()
+    doc["complaints"][0]["owner_id"] = "P2"
+    with pytest.raises(KamlibValidationError) as info:
+        from_dict(Portfolio, doc)
+    (err,) = info.value.exceptions
+    assert isinstance(err, IntegrityError)
+    assert (err.path, err.value) == ("Portfolio.complaints[0].owner_id", "P2")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(ks.portfolios(max_accounts=3, with_complaints=True, max_updates=2))
+def test_portfolios_with_complaints_round_trip_through_json(pf: Portfolio) -> None:
+    out = to_dict(pf)
+    assert _plain(out)
+    back = from_dict(Portfolio, json.loads(json.dumps(out, allow_nan=False)))
+    assert back == pf
+    assert to_dict(back) == out
