@@ -200,7 +200,9 @@ def test_json_review(capsys: pytest.CaptureFixture[str]) -> None:
     assert "NaN" not in out
     assert "Infinity" not in out
     doc = json.loads(out)
-    assert list(doc) == ["kamlib", "data", "value_matrix", "key_accounts", "health", "red_flags"]
+    assert list(doc) == [
+        "kamlib", "data", "value_matrix", "key_accounts", "health", "red_flags", "inbox",
+    ]  # fmt: skip
     assert doc["data"] == {
         "source": "synthetic",
         "seed": 3,
@@ -219,7 +221,24 @@ def test_json_review(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(doc["health"]) == {"lights", "reason_texts", "two_quarter_decline"}
     assert sum(light["count"] for light in doc["health"]["lights"]) == 60
     assert set(doc["red_flags"]) == {"accounts", "flagged", "by_code", "worst"}
+    inbox = doc["inbox"]
+    assert set(inbox) == {
+        "as_of", "accounts", "alerts", "by_severity", "by_kind", "key_accounts", "guardrail",
+        "worst",
+    }  # fmt: skip
+    assert inbox["accounts"] == 60
+    assert sum(inbox["by_severity"].values()) == inbox["alerts"]
+    assert sum(sum(row.values()) for row in inbox["by_kind"].values()) == inbox["alerts"]
+    # the demo's key accounts are the review's: one scoring run feeds both
+    assert inbox["key_accounts"] == [row["id"] for row in doc["key_accounts"]["rows"]]
     assert _no_nan(doc)
+
+
+def test_text_review_has_the_inbox(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, *SMALL)
+    assert code == 0, err
+    assert "5. Alerts inbox (kamlib.operations.review)" in out
+    assert "attention first" in out
 
 
 def test_json_account(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,10 @@ stakeholder-network analyses, and prints a review a key-account team can read:
    meet next on each;
 3. health and the three-colour lights: counts, the accounts behind each warning light,
    and the two-quarter purchase decline alert;
-4. stakeholder red flags across all accounts: counts by flag code, the worst accounts.
+4. stakeholder red flags across all accounts: counts by flag code, the worst accounts;
+5. the alerts inbox of [`kamlib.operations.review`][kamlib.operations.review]: every
+   operating rule's alerts (commitments, complaints, cadence, health, stakeholders, ...)
+   counted by kind and severity, and the accounts that need attention first.
 
 Usage::
 
@@ -44,11 +47,17 @@ in JSON; the text output cuts long ones and says "… and N more". The review::
                 "two_quarter_decline": [ids]},
      "red_flags": {"accounts", "flagged",
                    "by_code": [{"code", "count", "key_accounts"}],
-                   "worst": [{"id", "name", "codes", "light", "key_account"}]}}
+                   "worst": [{"id", "name", "codes", "light", "key_account"}]},
+     "inbox": {"as_of", "accounts", "alerts", "by_severity": {severity: n},
+               "by_kind": {kind: {severity: n}}, "key_accounts": [ids], "guardrail",
+               "worst": [{"account_id", "name", "light", "key_account", "alerts",
+                          "top": alert}]}}
 
 Lights are listed worst first; ``quadrant`` is ``null`` for an account without a
 strategic assessment; a ``meeting`` is ``{"person_id", "name", "role",
-"coverage_before", "coverage_after", "gain"}``. With ``--account`` the object is
+"coverage_before", "coverage_after", "gain"}``; an ``alert`` is ``{"account_id",
+"kind", "code", "severity", "reason", "evidence", "due", "subject_id"}``
+([`Alert.to_dict`][kamlib.operations.Alert.to_dict]). With ``--account`` the object is
 ``{"kamlib", "data", "account"}``, ``account`` as returned by `explain_account`.
 """
 
@@ -69,20 +78,19 @@ import numpy as np
 import kamlib
 from kamlib import FeatureTable
 from kamlib.errors import KamlibError, UnknownIdError
-from kamlib.features import extract_features
 from kamlib.model import Portfolio
 from kamlib.network import (
     FlagCode,
     MeetingSuggestion,
     RedFlags,
     meeting_priorities,
-    portfolio_red_flags,
     stakeholder_graph,
 )
+from kamlib.operations import PortfolioReview, ReviewScorers
+from kamlib.operations._review import run_review
 from kamlib.scoring import (
     QUADRANT_POLICY,
     Explanation,
-    HealthModel,
     KeyAccountList,
     ScoreTable,
     ValueMatrix,
@@ -160,31 +168,30 @@ class _Scored(NamedTuple):
     kal: KeyAccountList
     health: ScoreTable
     flags: dict[str, RedFlags]
+    inbox: PortfolioReview
 
 
 def _score(portfolio: Portfolio, as_of: dt.datetime, threshold: float) -> _Scored:
-    scorer = WeightedPoints(threshold=threshold)  # validates the threshold first
-    table = extract_features(portfolio, as_of=as_of)
-    # An account without any strategic assessment cannot be placed: the matrix refuses it
-    # rather than guess, so the review lists those accounts for assessment instead.
-    unassessed = np.logical_and.reduce([table.is_missing(c) for c in _STRATEGIC])
-    placed = table.take(np.flatnonzero(~unassessed))
-    matrix = ValueMatrix(missing="renormalise").fit(placed)
-    scorer = scorer.fit(table)
-    points = scorer.score(table)
-    flags = portfolio_red_flags(portfolio, as_of=as_of)
+    # One run of kamlib.operations.review: the scorers are fitted there (an account without
+    # any strategic assessment cannot be placed: the matrix refuses it rather than guess,
+    # so the review lists those accounts for assessment instead), and its alerts are the
+    # inbox of section 5.
+    scorers = ReviewScorers(identification=WeightedPoints(threshold=threshold))
+    run = run_review(portfolio, as_of=as_of, scorers=scorers)
+    s = run.scored
     return _Scored(
         portfolio=portfolio,
         as_of=as_of,
-        table=table,
-        unassessed=[str(a) for a in table.ids[unassessed]],
-        quadrants=matrix.score(placed),
-        profit=placed.column("profit"),
-        matrix_config=matrix.get_config(),
-        points=points,
-        kal=scorer.key_accounts(points),
-        health=HealthModel().fit(table).score(table),
-        flags={str(f.account_id): f for f in flags},
+        table=s.table,
+        unassessed=sorted(s.unassessed, key=[str(a) for a in s.table.ids].index),
+        quadrants=s.quadrants,
+        profit=s.placed.column("profit"),
+        matrix_config=dict(s.configs[ValueMatrix.name]),
+        points=s.points,
+        kal=s.kal,
+        health=s.health,
+        flags={str(f.account_id): f for f in run.flags},
+        inbox=run.review,
     )
 
 
@@ -374,7 +381,7 @@ def build_review(
 
     Returns:
         The review: ``{"kamlib", "data", "value_matrix", "key_accounts", "health",
-        "red_flags"}``.
+        "red_flags", "inbox"}``.
 
     Raises:
         KamlibError: A scorer cannot be fitted on this portfolio (too few accounts), or
@@ -386,7 +393,7 @@ def build_review(
         >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         >>> review = build_review(synthetic_portfolio(30, seed=3, as_of=as_of), as_of=as_of)
         >>> list(review)
-        ['kamlib', 'data', 'value_matrix', 'key_accounts', 'health', 'red_flags']
+        ['kamlib', 'data', 'value_matrix', 'key_accounts', 'health', 'red_flags', 'inbox']
         >>> row = review["key_accounts"]["rows"][0]
         >>> sorted(row)[:5]
         ['coverage', 'health', 'id', 'light', 'meet_next']
@@ -401,6 +408,7 @@ def build_review(
         "key_accounts": _key_accounts(s),
         "health": _health(s),
         "red_flags": _red_flags(s),
+        "inbox": s.inbox.summary(),
     }
 
 
@@ -655,6 +663,30 @@ def _render_flags(rf: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _render_inbox(inbox: Mapping[str, Any]) -> list[str]:
+    lines = _rule("5. Alerts inbox (kamlib.operations.review)")
+    sev = inbox["by_severity"]
+    counts = ", ".join(f"{n} {s}" for s, n in sev.items())
+    lines.append(
+        f"{plural(inbox['alerts'], 'alert')} on {plural(inbox['accounts'], 'account')}: {counts}"
+    )
+    for kind, row in inbox["by_kind"].items():
+        cells = ", ".join(f"{n} {s}" for s, n in row.items())
+        lines.append(f"  {kind:<14} {cells}")
+    if inbox["worst"]:
+        lines.append("attention first (most severe, then most alerts at that severity):")
+    for w in inbox["worst"][:_SHOW_WORST]:
+        top = w["top"]
+        key = ", key account" if w["key_account"] else ""
+        lines.append(
+            f"  {w['account_id']} {w['name']} ({plural(w['alerts'], 'alert')}{key}): "
+            f"[{top['severity']}] {top['code']}: {top['reason']}"
+        )
+    if len(inbox["worst"]) > _SHOW_WORST:
+        lines.append(f"  … and {len(inbox['worst']) - _SHOW_WORST} more")
+    return lines
+
+
 def render_review(review: Mapping[str, Any]) -> str:
     """Format a review from `build_review` as the text report (no printing).
 
@@ -681,6 +713,7 @@ def render_review(review: Mapping[str, Any]) -> str:
     lines += _render_table(ka)
     lines += _render_health(review["health"])
     lines += _render_flags(review["red_flags"])
+    lines += _render_inbox(review["inbox"])
     if ka["rows"]:
         first = ka["rows"][0]["id"]
         lines += ["", f"One account end to end: python -m kamlib demo --account {first}"]

@@ -21,29 +21,29 @@ Examples:
 from __future__ import annotations
 
 from kamlib.operations._alerts import *  # noqa: F403
-from kamlib.operations._alerts import __all__ as _alerts
+from kamlib.operations._alerts import __all__ as _alerts_names
 from kamlib.operations._cadence import *  # noqa: F403
-from kamlib.operations._cadence import __all__ as _cadence
+from kamlib.operations._cadence import __all__ as _cadence_names
 from kamlib.operations._calendar import *  # noqa: F403
-from kamlib.operations._calendar import __all__ as _calendar
+from kamlib.operations._calendar import __all__ as _calendar_names
 from kamlib.operations._commitments import *  # noqa: F403
-from kamlib.operations._commitments import __all__ as _commitments
+from kamlib.operations._commitments import __all__ as _commitments_names
 from kamlib.operations._complaints import *  # noqa: F403
-from kamlib.operations._complaints import __all__ as _complaints
+from kamlib.operations._complaints import __all__ as _complaints_names
 from kamlib.operations._demand import *  # noqa: F403
-from kamlib.operations._demand import __all__ as _demand
+from kamlib.operations._demand import __all__ as _demand_names
 from kamlib.operations._requalify import *  # noqa: F403
-from kamlib.operations._requalify import __all__ as _requalify
+from kamlib.operations._requalify import __all__ as _requalify_names
 from kamlib.operations._review import *  # noqa: F403
-from kamlib.operations._review import __all__ as _review
+from kamlib.operations._review import __all__ as _review_names
 
 __all__ = [
-    *_alerts,
-    *_commitments,
-    *_complaints,
-    *_cadence,
-    *_calendar,
-    *_demand,
-    *_requalify,
-    *_review,
+    *_alerts_names,
+    *_commitments_names,
+    *_complaints_names,
+    *_cadence_names,
+    *_calendar_names,
+    *_demand_names,
+    *_requalify_names,
+    *_review_names,
 ]

@@ -181,6 +181,10 @@ class Alert:
     evidence: _Evidence = attrs.field(factory=dict, converter=_freeze_evidence, hash=False)
     due: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime()))
     subject_id: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
+    _key: tuple[Any, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_key", _sort_key(self))
 
     def sort_key(self) -> tuple[Any, ...]:
         """The canonical order: most severe first, then earliest due, then by names.
@@ -195,17 +199,7 @@ class Alert:
             >>> a.sort_key()[0]
             -1
         """
-        due = self.due
-        return (
-            -self.severity.rank,
-            due is None,
-            _utc_key(due),
-            self.account_id or "",
-            self.kind.value,
-            self.code,
-            self.subject_id or "",
-            self.reason,
-        )
+        return self._key
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: times as ISO strings, tuples as lists.
@@ -225,6 +219,53 @@ class Alert:
             "due": None if self.due is None else self.due.isoformat(),
             "subject_id": self.subject_id,
         }
+
+
+def _sort_key(a: Alert) -> tuple[Any, ...]:
+    due = a.due
+    return (
+        -_RANK[a.severity],
+        due is None,
+        _utc_key(due),
+        a.account_id or "",
+        a.kind.value,
+        a.code,
+        a.subject_id or "",
+        a.reason,
+    )
+
+
+_SET = object.__setattr__
+
+
+def make_alert(
+    account_id: str | None,
+    kind: AlertKind,
+    code: str,
+    severity: Severity,
+    reason: str,
+    evidence: Mapping[str, Any],
+    due: dt.datetime | None = None,
+    subject_id: str | None = None,
+) -> Alert:
+    """An `Alert` from values kamlib's own rules made (no validation: they are known good).
+
+    The rules raise tens of thousands of alerts on a large portfolio; the public
+    constructor's checks would cost more than the rules. Evidence values must already be
+    plain (tuples, not lists). The result equals ``Alert(...)`` of the same values (a test
+    holds every rule to it).
+    """
+    a = object.__new__(Alert)
+    _SET(a, "account_id", account_id)
+    _SET(a, "kind", kind)
+    _SET(a, "code", code)
+    _SET(a, "severity", severity)
+    _SET(a, "reason", reason)
+    _SET(a, "evidence", MappingProxyType(dict(sorted(evidence.items()))))
+    _SET(a, "due", due)
+    _SET(a, "subject_id", subject_id)
+    _SET(a, "_key", _sort_key(a))
+    return a
 
 
 def _utc_key(t: dt.datetime | None) -> tuple[int, int]:
@@ -266,4 +307,11 @@ def sort_alerts(alerts: Iterable[Alert]) -> tuple[Alert, ...]:
     for i, a in enumerate(items):
         if not isinstance(a, Alert):
             raise InvalidTypeError(f"sort_alerts.alerts[{i}]", a, "must be an Alert")
-    return tuple(sorted(items, key=Alert.sort_key))
+    return tuple(sorted(items, key=_KEY))
+
+
+def _key_of(a: Alert) -> tuple[Any, ...]:
+    return a._key
+
+
+_KEY: Final = _key_of

@@ -31,7 +31,7 @@ from kamlib._table import FeatureTable
 from kamlib._validators import check_aware_datetime, check_flag, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Commitment, CommitmentState, Portfolio
-from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
+from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
 from kamlib.operations._common import check_as_of, check_hours, not_after
 
 __all__ = [
@@ -379,7 +379,7 @@ def capacity_alerts(loads: Iterable[CapacityLoad]) -> tuple[Alert, ...]:
         if not load.over:
             continue
         out.append(
-            Alert(
+            make_alert(
                 None,
                 AlertKind.CAPACITY,
                 "over_committed",
@@ -599,7 +599,7 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
         code: str, severity: Severity, reason: str, due: dt.datetime | None, **more: Any
     ) -> None:
         out.append(
-            Alert(
+            make_alert(
                 k.account_id,
                 AlertKind.COMMITMENT,
                 code,
