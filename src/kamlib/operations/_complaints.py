@@ -243,7 +243,9 @@ in (0, 876600]; got 0.0
 _DEFAULT_POLICY: Final = ComplaintPolicy()
 
 
-def _to_by_severity(value: object) -> Mapping[ComplaintSeverity, ComplaintPolicy]:
+def _to_by_severity(
+    value: Mapping[ComplaintSeverity | str, ComplaintPolicy],
+) -> Mapping[ComplaintSeverity, ComplaintPolicy]:
     """Converter of `ComplaintPolicies.by_severity`: checked, keys as members, read-only."""
     path = "ComplaintPolicies.by_severity"
     if not isinstance(value, Mapping):
@@ -514,12 +516,22 @@ def _timed(name: str, due: dt.datetime, met: dt.datetime | None, as_of: dt.datet
     return ClockCheck(name, "running", due, None)
 
 
+# the checks without a time are the same values for every complaint: built once
+_OPTIONS_RUNNING: Final = ClockCheck("options", "running")
+_OPTIONS_NONE: Final = ClockCheck("options", "breached", code="options_too_few")
+_COMMITMENT_MET: Final = ClockCheck("improvement_commitment", "met")
+_COMMITMENT_RUNNING: Final = ClockCheck("improvement_commitment", "running")
+_COMMITMENT_MISSING: Final = ClockCheck(
+    "improvement_commitment", "breached", code="improvement_commitment_missing"
+)
+
+
 def _options(c: Complaint, policy: ComplaintPolicy) -> ClockCheck:
     n = len(c.options)
     if n == 0:
         if c.resolved_at is None:
-            return ClockCheck("options", "running")
-        return ClockCheck("options", "breached", code="options_too_few")
+            return _OPTIONS_RUNNING
+        return _OPTIONS_NONE
     if n < policy.min_options:
         return ClockCheck("options", "breached", met_at=c.options_at, code="options_too_few")
     if n > policy.max_options:
@@ -530,7 +542,8 @@ def _options(c: Complaint, policy: ComplaintPolicy) -> ClockCheck:
 def _judge(c: Complaint, as_of: dt.datetime, w: _Windows, prefix: str) -> ComplaintCheck:
     """Check one complaint: every recorded time by ``as_of``, then each rule."""
     for field, at in c.times():
-        not_after(f"{prefix}.{field}", at, as_of)
+        if at > as_of:  # the path is built only for the error
+            not_after(f"{prefix}.{field}", at, as_of)
     received, resolved = c.received_at, c.resolved_at
     clocks = [
         _timed("acknowledge", received + w.ack, _earlier(c.acknowledged_at, resolved), as_of),
@@ -541,17 +554,11 @@ def _judge(c: Complaint, as_of: dt.datetime, w: _Windows, prefix: str) -> Compla
         clocks.append(_timed("senior_on_site", received + w.senior, c.senior_on_site_at, as_of))
         if w.policy.require_improvement_commitment:
             if c.improvement_commitment.strip():
-                clocks.append(ClockCheck("improvement_commitment", "met"))
+                clocks.append(_COMMITMENT_MET)
             elif resolved is None:
-                clocks.append(ClockCheck("improvement_commitment", "running"))
+                clocks.append(_COMMITMENT_RUNNING)
             else:
-                clocks.append(
-                    ClockCheck(
-                        "improvement_commitment",
-                        "breached",
-                        code="improvement_commitment_missing",
-                    )
-                )
+                clocks.append(_COMMITMENT_MISSING)
     return ComplaintCheck(
         c.account_id,
         c.id,
