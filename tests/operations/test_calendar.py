@@ -329,6 +329,10 @@ def test_a_due_time_past_year_9999_is_refused_by_path() -> None:
     with pytest.raises(InvalidValueError) as err:
         review_calendar([rec("account_plan", "A1", last)], as_of=last)
     assert err.value.path == "review_calendar.records[0].at"
+    subject = ReviewSubject("yearly_assessment", "T1", dt.datetime(9999, 6, 1, tzinfo=UTC))
+    with pytest.raises(InvalidValueError) as err:
+        review_calendar([], subjects=[subject], as_of=last)
+    assert err.value.path == "review_calendar.subjects[0].since"
 
 
 @pytest.mark.parametrize(

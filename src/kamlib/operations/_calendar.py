@@ -371,14 +371,21 @@ def _time_key(t: dt.datetime) -> tuple[dt.datetime, dt.timedelta, str]:
 
 @attrs.define
 class _Slot:
-    """What is known of one (kind, subject) while the records and subjects are read."""
+    """What is known of one (kind, subject) while the records and subjects are read.
+
+    Paths are kept as ``(list name, index)`` and written out only for an error.
+    """
 
     account_id: str | None
-    account_path: str
+    account_at: tuple[str, int]
     last: dt.datetime | None = None
-    last_path: str = ""
+    last_at: tuple[str, int] = ("records", -1)
     since: dt.datetime | None = None
-    since_path: str = ""
+    since_at: tuple[str, int] = ("subjects", -1)
+
+
+def _path(at: tuple[str, int], field: str) -> str:
+    return f"review_calendar.{at[0]}[{at[1]}].{field}"
 
 
 def _items(where: str, values: object, cls: type[Any]) -> tuple[Any, ...]:
@@ -386,7 +393,7 @@ def _items(where: str, values: object, cls: type[Any]) -> tuple[Any, ...]:
         raise InvalidTypeError(where, values, f"must be an iterable of {cls.__name__}")
     items = tuple(values)
     for i, item in enumerate(items):
-        if not isinstance(item, cls):
+        if item.__class__ is not cls and not isinstance(item, cls):
             raise InvalidTypeError(f"{where}[{i}]", item, f"must be a {cls.__name__}")
     return items
 
@@ -396,17 +403,17 @@ def _slot(
     kind: ReviewKind,
     subject_id: str,
     account_id: str | None,
-    path: str,
+    at: tuple[str, int],
 ) -> _Slot:
     slot = slots.get((kind, subject_id))
     if slot is None:
-        slot = slots[(kind, subject_id)] = _Slot(account_id, path)
+        slot = slots[(kind, subject_id)] = _Slot(account_id, at)
     elif slot.account_id != account_id:
         raise InvalidValueError(
-            path,
+            _path(at, "account_id"),
             account_id,
-            f"differs from {slot.account_id!r} given at {slot.account_path} for the same "
-            f"{kind.value} review of {subject_id!r}: a subject concerns one account",
+            f"differs from {slot.account_id!r} given at {_path(slot.account_at, 'account_id')} "
+            f"for the same {kind.value} review of {subject_id!r}: a subject concerns one account",
         )
     return slot
 
@@ -476,30 +483,37 @@ def review_calendar(
         raise InvalidTypeError("review_calendar.policy", policy, "must be a ReviewPolicy")
     slots: dict[tuple[ReviewKind, str], _Slot] = {}
     for i, r in enumerate(items):
-        path = f"review_calendar.records[{i}]"
-        not_after(f"{path}.at", r.at, when)
-        slot = _slot(slots, r.kind, r.subject_id, r.account_id, f"{path}.account_id")
-        if slot.last is None or _time_key(r.at) > _time_key(slot.last):
-            slot.last, slot.last_path = r.at, f"{path}.at"
+        t = r.at
+        if t > when:
+            not_after(f"review_calendar.records[{i}].at", t, when)
+        slot = _slot(slots, r.kind, r.subject_id, r.account_id, ("records", i))
+        last = slot.last
+        if last is None or t > last or (t == last and _time_key(t) > _time_key(last)):
+            slot.last, slot.last_at = t, ("records", i)
     for j, s in enumerate(listed):
-        path = f"review_calendar.subjects[{j}]"
-        not_after(f"{path}.since", s.since, when)
-        slot = _slot(slots, s.kind, s.subject_id, s.account_id, f"{path}.account_id")
-        if slot.since is None or _time_key(s.since) < _time_key(slot.since):
-            slot.since, slot.since_path = s.since, f"{path}.since"
+        t = s.since
+        if t > when:
+            not_after(f"review_calendar.subjects[{j}].since", t, when)
+        slot = _slot(slots, s.kind, s.subject_id, s.account_id, ("subjects", j))
+        since = slot.since
+        if since is None or t < since or (t == since and _time_key(t) < _time_key(since)):
+            slot.since, slot.since_at = t, ("subjects", j)
     soon = dt.timedelta(days=policy.due_soon_days)
     out = []
     for (kind, subject_id), slot in sorted(slots.items(), key=lambda kv: (kv[0][0].rank, kv[0][1])):
         months = policy.months[kind]
-        start, start_path = (
-            (slot.last, slot.last_path) if slot.last is not None else (slot.since, slot.since_path)
-        )
+        start = slot.last if slot.last is not None else slot.since
         assert start is not None  # every slot holds a record or a subject
         try:
             due = add_months(start, months)
         except FieldError:
+            where = (
+                _path(slot.last_at, "at")
+                if slot.last is not None
+                else _path(slot.since_at, "since")
+            )
             raise InvalidValueError(
-                start_path, start, f"plus {months} months is past year 9999"
+                where, start, f"plus {months} months is past year 9999"
             ) from None
         if when > due:
             status = ReviewStatus.OVERDUE

@@ -213,7 +213,7 @@ CUSTOMISATION_LIMIT: Final = 0.15
 CUSTOMISATION_TOLERANCE: Final = DECLINE_TOLERANCE
 """Relative tolerance of the 15 % comparison (kamlib's own choice, 1e-12).
 
-The same as [`DECLINE_TOLERANCE`][kamlib.scoring.health.DECLINE_TOLERANCE]: a cost
+The same as ``kamlib.scoring.health.DECLINE_TOLERANCE``: a cost
 of exactly 15 % in decimal money (15.15 of 101, whose ``0.15 * 101`` is
 ``15.149999999999999`` in floats) is never flagged by float rounding; a cost above the
 limit by more than one part in 10**12 is.
@@ -389,7 +389,7 @@ def customisation_guard(
             account's currency, or a real number in it; ``>= 0``.
         as_of: Timezone-aware moment of the check.
         periods: Quarters in the window, 1 to
-            [`MAX_PERIODS`][kamlib.features.MAX_PERIODS] (default 4).
+            ``kamlib.features.MAX_PERIODS`` (default 4).
         limit: The share the cost may reach, ``>= 0`` (source [003]: 0.15).
 
     Returns:
@@ -599,7 +599,7 @@ DEFAULT_LADDER_AREAS: Final[Mapping[str, str]] = MappingProxyType(
 
 Built on source [000]'s examples (basic: stable delivery under an SLA; value-added: free
 training, regular data-analysis reports; ecosystem: industry salons, joint R&D, a joint
-lab) and on the area names of [`kamlib.synthetic`][kamlib.synthetic] (``erp``, ``crm``,
+lab) and on the area names of ``kamlib.synthetic`` (``erp``, ``crm``,
 ``cloud``, ``security``, ``support``, ``iot`` are products delivered: basic;
 ``training`` and ``analytics`` are value-added).
 """
