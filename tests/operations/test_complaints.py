@@ -17,6 +17,7 @@ from kamlib.operations import (
     CLOCK_NAMES,
     CLOCK_STATES,
     COMPLAINT_CODES,
+    Alert,
     AlertKind,
     ClockCheck,
     ComplaintCheck,
@@ -27,6 +28,7 @@ from kamlib.operations import (
     complaint_check,
     complaint_checks,
 )
+from kamlib.testing.strategies import portfolios
 
 UTC = dt.UTC
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -502,7 +504,14 @@ def test_every_check_is_consistent_with_its_record(
     by_id = {q.id: q for q in qs}
     checks = complaint_checks(pf(qs), as_of=as_of)
     assert len(checks) == len(qs)
-    emitted = {(a.subject_id, a.code) for a in complaint_alerts(pf(qs), as_of=as_of)}
+    alerts = complaint_alerts(pf(qs), as_of=as_of)
+    emitted = {(a.subject_id, a.code) for a in alerts}
+    for a in alerts:  # the fast construction equals the validated one
+        again = Alert(a.account_id, a.kind, a.code, a.severity, a.reason, dict(a.evidence),
+                      due=a.due, subject_id=a.subject_id)  # fmt: skip
+        assert again == a
+        assert again.sort_key() == a.sort_key()
+        assert (a.account_id, a.subject_id) == (by_id[a.subject_id or ""].account_id, a.subject_id)
     assert emitted == {(c.complaint_id, b.code) for c in checks for b in c.breaches}
     for chk in checks:
         q = by_id[chk.complaint_id]
@@ -517,6 +526,19 @@ def test_every_check_is_consistent_with_its_record(
             assert (c.code is not None) is c.is_breach
             if c.due_at is not None and c.met_at is None:
                 assert (c.state == "overdue") is (as_of > c.due_at)
+
+
+@given(portfolios(min_accounts=1, with_complaints=True), st.randoms(use_true_random=False))
+def test_drawn_portfolios_give_sorted_checks_whatever_the_order(pf_: Portfolio, rnd: Any) -> None:
+    as_of = latest(pf_.complaints)
+    checks = complaint_checks(pf_, as_of=as_of)
+    keys = [(c.account_id, c.received_at, c.complaint_id) for c in checks]
+    assert keys == sorted(keys)
+    shuffled = list(pf_.complaints)
+    rnd.shuffle(shuffled)
+    other = attrs.evolve(pf_, complaints=shuffled)
+    assert complaint_checks(other, as_of=as_of) == checks
+    assert complaint_alerts(other, as_of=as_of) == complaint_alerts(pf_, as_of=as_of)
 
 
 # ---------------------------------------------------------------------- bad input

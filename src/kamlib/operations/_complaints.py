@@ -56,7 +56,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import Complaint, ComplaintChannel, ComplaintSeverity, Portfolio
-from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
+from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
 from kamlib.operations._common import MAX_HOURS, check_as_of, not_after
 
 __all__ = [
@@ -750,7 +750,7 @@ def _alert(c: Complaint, p: ComplaintPolicy, chk: ComplaintCheck, clock: ClockCh
         evidence.update(
             options_offered=len(c.options), min_options=p.min_options, max_options=p.max_options
         )
-    return Alert(
+    return make_alert(
         chk.account_id,
         AlertKind.COMPLAINT,
         code,
