@@ -1,12 +1,15 @@
 """Seeded synthetic portfolios: the built-in data of the demo, the docs and the benchmarks.
 
-Everything is drawn from ``numpy.random.default_rng(seed)``: the same ``(n_accounts, seed,
-as_of)`` always gives the same portfolio, on any machine. Nothing is read from files.
+Everything is drawn from ``numpy.random.default_rng(seed)`` (the progress updates and
+complaints of `synthetic_portfolio` from a second generator, ``default_rng([seed, 11])``, so
+that adding them moved no earlier draw): the same ``(n_accounts, seed, as_of)`` always gives
+the same portfolio, on any machine. Nothing is read from files.
 
 The data is plausible, not realistic: sizes follow the size band, a few accounts decline
 two quarters running, some carry the source's red/yellow triggers (a key decision-maker who
 left, a frozen budget, a competitor, satisfaction below 70, unclear renewal intent), so every
-rule of the scorers has something to fire on.
+rule of the scorers has something to fire on; commitments miss some weekly syncs and some
+complaints miss their 3R or red-channel clocks, so the operating rules fire too.
 
 **Ground truth.** `ground_truth_table` and `ground_truth_portfolio` draw portfolios from a
 *latent true value* per account, with controllable noise, correlation between the
@@ -48,6 +51,9 @@ from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import (
     Account,
     Commitment,
+    Complaint,
+    ComplaintChannel,
+    ComplaintSeverity,
     DecisionRole,
     Interaction,
     KeyPerson,
@@ -57,6 +63,7 @@ from kamlib.model import (
     PeriodFigures,
     Portfolio,
     Portrait,
+    ProgressUpdate,
     Purchase,
     Quarter,
     Relationship,
@@ -95,6 +102,26 @@ _BANDS = tuple(SizeBand)
 _CHANNELS = ("meeting", "phone", "email", "video", "visit")
 _LEVELS = ("executive", "management", "operational")
 _OUTCOMES = ("positive", "neutral", "negative")
+_COMPLAINTS = (
+    "invoice run failed",
+    "delivery arrived late",
+    "support ticket unanswered",
+    "data migration lost records",
+    "service outage during peak hours",
+    "wrong configuration shipped",
+)
+_OPTIONS = (
+    "on-site fix",
+    "service credit",
+    "partial refund",
+    "replacement",
+    "extended support",
+    "free training",
+)
+_SEVERITIES = tuple(ComplaintSeverity)
+_PLEDGE = "written improvement commitment: root cause, fix and follow-up review"
+# the second generator's key next to the seed: default_rng([seed, _EXTRA_STREAM])
+_EXTRA_STREAM: Final = 11
 
 
 def synthetic_portfolio(
@@ -107,6 +134,23 @@ def synthetic_portfolio(
 ) -> Portfolio:
     """Draw a referentially consistent synthetic portfolio.
 
+    The commitments carry [`ProgressUpdate`][kamlib.model.ProgressUpdate] syncs while they
+    are carried out: one to seven days after work starts, then every five to seven days,
+    with a gap of 8 to 21 days in 15 % of the intervals and no sync at all on 10 % of the
+    commitments (source [000] asks for weekly syncs: the gaps give the sync rule something
+    to find). About 20 % of the accounts have one or two
+    [`Complaint`][kamlib.model.Complaint] records, received within the last 120 days and
+    owned by the account's first person of our staff (first-responder ownership, source
+    [004]): 15 % through the red channel; acknowledged after 0.5 to 4 hours, a first plan
+    after 6 to 36 hours, 1 to 4 options offered 0 to 48 hours after the plan (source
+    [000]: within 2 h, within 24 h, 2-3 options), a red one with senior people on site
+    after 6 to 40 hours (source [003]: within 24 h); 80 % resolved 1 to 15 days after the
+    options, a resolved red one with a written improvement commitment 80 % of the time. A
+    step that would come after ``as_of`` has not happened yet (it and every later step are
+    left out), so recent complaints are open. These shares and delays are kamlib's own
+    choice; they come from the second generator, so every other record is the same as
+    without them.
+
     Args:
         n_accounts: Number of accounts (>= 0).
         seed: Seed of the random generator (the only source of randomness).
@@ -117,7 +161,7 @@ def synthetic_portfolio(
     Returns:
         A [`Portfolio`][kamlib.model.Portfolio] with accounts, people (customer side, our staff,
         competitor staff), reporting and influence relationships, interactions,
-        commitments and opportunities.
+        commitments (with progress updates), opportunities and complaints.
 
     Raises:
         InvalidTypeError: A non-int count or seed, a naive or non-datetime ``as_of``.
@@ -130,6 +174,9 @@ def synthetic_portfolio(
         >>> p = synthetic_portfolio(5, seed=7, as_of=as_of)
         >>> len(p.accounts), p == synthetic_portfolio(5, seed=7, as_of=as_of)
         (5, True)
+        >>> q = synthetic_portfolio(60, seed=3, as_of=as_of).complaints
+        >>> all(c.owner_id == c.account_id + "-S0" and c.received_at <= as_of for c in q)
+        True
     """
     for name, value in (("n_accounts", n_accounts), ("seed", seed), ("quarters", quarters)):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -143,7 +190,8 @@ def synthetic_portfolio(
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise InvalidValueError("synthetic_portfolio.as_of", as_of, "must be timezone-aware")
     rng = np.random.default_rng(seed)
-    gen = _Generator(rng, as_of, currency, quarters)
+    extra = np.random.default_rng([seed, _EXTRA_STREAM])
+    gen = _Generator(rng, as_of, currency, quarters, extra)
     for i in range(n_accounts):
         gen.account(i)
     return Portfolio(
@@ -153,6 +201,7 @@ def synthetic_portfolio(
         commitments=gen.commitments,
         interactions=gen.interactions,
         opportunities=gen.opportunities,
+        complaints=gen.complaints,
     )
 
 
@@ -179,9 +228,20 @@ class _Records:
 class _Generator(_Records):
     """Accumulates the records of one synthetic portfolio (private, not thread-safe)."""
 
-    def __init__(self, rng: np.random.Generator, as_of: dt.datetime, cur: str, nq: int) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        as_of: dt.datetime,
+        cur: str,
+        nq: int,
+        extra: np.random.Generator,
+    ) -> None:
         super().__init__(rng, as_of, cur, Quarter.containing(as_of.date()).previous(), nq)
         self.opportunities: list[Opportunity] = []
+        self.complaints: list[Complaint] = []
+        # the progress updates and complaints: a generator of their own, so that every
+        # draw of ``rng`` (and every record drawn before they existed) stays the same
+        self.extra = extra
 
     def _at(self, max_days: float) -> dt.datetime:
         """A moment within ``max_days`` before as_of."""
@@ -257,6 +317,7 @@ class _Generator(_Records):
         )
         self._interactions(aid, customers, ours)
         self._commitments(aid, ours[0])
+        self._complaints(aid, customers, ours[0])
         if self._chance(0.3):
             chain = tuple(customers[: int(rng.integers(1, len(customers) + 1))])
             size = float(np.round(_SIZE_REVENUE[band] * rng.uniform(0.2, 2.0), 2))
@@ -383,13 +444,83 @@ class _Generator(_Records):
             )
             c = c.transition("committed", t0 + day).transition("in_progress", t0 + 2 * day)
             end = rng.random()
+            until = self.as_of  # still being carried out (in progress or at risk)
             if end < 0.6:
                 c = c.transition("delivered", t0 + 20 * day).accept(t0 + 22 * day, "ok")
+                until = t0 + 20 * day
             elif end < 0.75:
                 c = c.transition("broken", t0 + 26 * day)
+                until = t0 + 26 * day
             elif end < 0.9:
                 c = c.warn(t0 + 10 * day, t0 + 15 * day, "supplier delay")
-            self.commitments.append(c)
+            self.commitments.append(self._synced(c, t0 + 2 * day, until))
+
+    def _synced(self, c: Commitment, start: dt.datetime, until: dt.datetime) -> Commitment:
+        """``c`` with weekly-ish progress syncs from ``start`` up to ``until`` (extra draws)."""
+        x = self.extra
+        if x.random() < 0.1:  # never synced
+            return c
+        day = dt.timedelta(days=1)
+        at = start + float(x.uniform(1, 7)) * day
+        updates: list[ProgressUpdate] = []
+        while at <= until:
+            updates.append(ProgressUpdate(at, f"progress sync {len(updates) + 1}"))
+            gap = x.uniform(8, 21) if x.random() < 0.15 else x.uniform(5, 7)
+            at += float(gap) * day
+        return attrs.evolve(c, progress_updates=updates) if updates else c
+
+    def _by_now(self, at: dt.datetime | None) -> dt.datetime | None:
+        """``at`` if it has happened by as_of, else ``None`` (not yet)."""
+        return at if at is not None and at <= self.as_of else None
+
+    def _complaints(self, aid: str, customers: list[str], owner: str) -> None:
+        """One or two complaints on about 20 % of the accounts (extra draws)."""
+        x = self.extra
+        if x.random() >= 0.2:
+            return
+        hour = dt.timedelta(hours=1)
+        for k in range(int(x.integers(1, 3))):
+            red = bool(x.random() < 0.15)
+            if red:
+                severity = _SEVERITIES[int(x.integers(2, 4))]  # high or critical
+            else:
+                severity = _SEVERITIES[int(x.choice(3, p=[0.35, 0.45, 0.2]))]
+            received = self.as_of - float(x.uniform(0.5, 120)) * 24 * hour
+            person = customers[int(x.integers(len(customers)))] if x.random() < 0.8 else None
+            # each step comes after the one before (acknowledged by 4 h, a plan from 6 h,
+            # options after the plan, resolution after the options)
+            acknowledged = received + float(x.uniform(0.5, 4)) * hour
+            plan = received + float(x.uniform(6, 36)) * hour
+            options = tuple(x.choice(_OPTIONS, int(x.integers(1, 5)), replace=False).tolist())
+            options_at = plan + float(x.uniform(0, 48)) * hour
+            senior = received + float(x.uniform(6, 40)) * hour if red else None
+            resolved: dt.datetime | None = options_at + float(x.uniform(1, 15)) * 24 * hour
+            if x.random() >= 0.8:  # never resolved: open however long ago it came
+                resolved = None
+            pledge = red and bool(x.random() < 0.8)
+            summary = _COMPLAINTS[int(x.integers(len(_COMPLAINTS)))]
+            by_now = self._by_now
+            solved = by_now(resolved)
+            offered = by_now(options_at)
+            self.complaints.append(
+                Complaint(
+                    id=f"{aid}-Q{k}",
+                    account_id=aid,
+                    owner_id=owner,
+                    received_at=received,
+                    summary=summary,
+                    channel=ComplaintChannel.RED if red else ComplaintChannel.STANDARD,
+                    severity=severity,
+                    acknowledged_at=by_now(acknowledged),
+                    first_plan_at=by_now(plan),
+                    options=options if offered else (),
+                    options_at=offered,
+                    senior_on_site_at=by_now(senior),
+                    improvement_commitment=_PLEDGE if pledge and solved else "",
+                    resolved_at=solved,
+                    person_id=person,
+                )
+            )
 
 
 # ---------------------------------------------------------------------- ground truth
