@@ -52,12 +52,13 @@ _S = CommitmentState
 _OPEN: Final = frozenset({_S.PROPOSED, _S.COMMITTED, _S.IN_PROGRESS, _S.AT_RISK})
 _SIGNED: Final = frozenset({_S.COMMITTED, _S.IN_PROGRESS, _S.AT_RISK})
 _EXECUTING: Final = frozenset({_S.IN_PROGRESS, _S.AT_RISK})
+_NOT_PROMISED: Final = frozenset({_S.PROPOSED, _S.CANCELLED})
 _DAY: Final = dt.timedelta(days=1)
 
 COMMITMENT_CODES: Mapping[str, str] = MappingProxyType(
     {
-        "commitment_overdue": "Past its due time and neither delivered nor closed "
-        "(warning; critical when also unwarned).",
+        "commitment_overdue": "Signed, past its due time and not delivered (warning; "
+        "critical when no risk warning was given at all).",
         "commitment_broken": "Broken within the recent window (critical).",
         "warning_missing": "Slipped (broken, overdue, or delivered late) without any risk "
         "warning to the customer (warning).",
@@ -78,16 +79,16 @@ CAPACITY_CODES: Mapping[str, str] = MappingProxyType(
 
 COMMITMENT_FEATURES: Mapping[str, str] = MappingProxyType(
     {
-        "fulfilment_rate": "Among the account's commitments due at or before as_of and not "
-        "cancelled, the share delivered at or before their due time and accepted by the "
-        "customer by as_of (accepted on time / due). Missing when none is due. [000] "
-        "commit-execute-feedback loop; 'on time' as delivered by the due time is kamlib's "
-        "reading.",
-        "commitments_due": "Number of the account's commitments due at or before as_of, "
-        "not cancelled (the denominator of fulfilment_rate).",
-        "commitments_overdue": "Number past due and neither delivered nor closed at as_of.",
-        "commitments_unwarned": "Number that slipped without a timely risk warning "
-        "(warning_hours before due, source [000]: 48).",
+        "fulfilment_rate": "Among the account's commitments due at or before as_of that were "
+        "promised (neither still proposed nor cancelled), the share whose last delivery came "
+        "at or before the due time and that the customer accepted by as_of (accepted on "
+        "time / due). Missing when none is due. [000] commit-execute-feedback loop; 'on "
+        "time' as delivered by the due time is kamlib's reading.",
+        "commitments_due": "Number of the account's promised commitments due at or before "
+        "as_of (the denominator of fulfilment_rate).",
+        "commitments_overdue": "Number signed, past due and not delivered at as_of.",
+        "commitments_unwarned": "Number that slipped without a timely risk warning, late or "
+        "missing (warning_hours before due, source [000]: 48).",
     }
 )
 """The columns `commitment_features` produces, with their formulas."""
@@ -219,12 +220,16 @@ class CapacityLoad:
     def over(self) -> bool:
         """Whether the required capacity exceeds the capacity (equal is within).
 
+        Decided on the exact sum: ``tipping`` is not empty exactly when the exact sum of the
+        required capacities is above the capacity, even where ``required`` (the sum
+        rounded to a float) rounds down onto it.
+
         Examples:
             >>> from kamlib.operations import CapacityLoad
             >>> CapacityLoad("U1", 10.0, 10.0, ("C1",), (), ()).over
             False
         """
-        return self.required > self.capacity
+        return bool(self.tipping) or self.required > self.capacity
 
     @property
     def headroom(self) -> float:
@@ -296,10 +301,20 @@ def capacity_check(
     _check_window(where, start, end)
     if isinstance(commitments, Portfolio):
         records: tuple[object, ...] = commitments.commitments
-    else:
+    elif isinstance(commitments, Iterable):
         records = tuple(commitments)
-    if team_of is not None and not isinstance(team_of, Mapping):
-        raise InvalidTypeError(f"{where}.team_of", team_of, "must be a mapping owner -> team")
+    else:
+        raise InvalidTypeError(
+            f"{where}.commitments", commitments, "must be a Portfolio or an iterable of Commitment"
+        )
+    if team_of is not None:
+        if not isinstance(team_of, Mapping):
+            raise InvalidTypeError(f"{where}.team_of", team_of, "must be a mapping owner -> team")
+        for owner, team in team_of.items():
+            if not isinstance(team, str):
+                raise InvalidTypeError(f"{where}.team_of[{owner!r}]", team, "must be a str")
+            if not team.strip():
+                raise InvalidValueError(f"{where}.team_of[{owner!r}]", team, "must not be empty")
     if isinstance(capacity, Mapping):
         caps: Mapping[str, float] | None = {
             str(k): check_real(f"{where}.capacity[{k!r}]", v, gt=0.0) for k, v in capacity.items()
@@ -336,11 +351,19 @@ def capacity_check(
             total += Fraction(c.required_capacity)
             if tip == len(ordered) and total > limit:
                 tip = n
+        try:
+            required = float(total)
+        except OverflowError:
+            raise InvalidValueError(
+                f"{where}.commitments",
+                key,
+                "the required capacities of this key sum beyond the float range",
+            ) from None
         loads.append(
             CapacityLoad(
                 key=key,
                 capacity=cap,
-                required=float(total),
+                required=required,
                 commitments=tuple(c.id for c in ordered),
                 tipping=tuple(c.id for c in ordered[tip:]),
                 proposed=tuple(c.id for c in ordered if c.state is _S.PROPOSED),
@@ -410,10 +433,13 @@ class CommitmentCheck:
         owner_id: Who owns it (whom to route its alerts to).
         state: Its state at ``as_of``.
         due: Its due time.
-        overdue: Past due and neither delivered nor closed.
+        overdue: Signed (committed, in progress or at risk), past due and not delivered. A
+            proposal past its due time was never promised: it is not overdue (kamlib's
+            reading).
         broken_at: When it was broken, if it was.
-        delivered_at: When it was first delivered, if it was.
-        slipped: Broken, overdue, or first delivered after its due time.
+        delivered_at: When it was last delivered, if it was (after a rework the customer
+            asked for, the new delivery is the one that counts).
+        slipped: Broken, overdue, or (last) delivered after its due time.
         warning: For a slipped commitment: ``"timely"`` (a risk warning came at least
             ``warning_hours`` before due), ``"late"`` (warnings, none in time) or
             ``"missing"`` (no warning); ``None`` when it did not slip.
@@ -430,7 +456,7 @@ class CommitmentCheck:
         >>> from kamlib.model import Commitment
         >>> from kamlib.operations import CommitmentCheck
         >>> t = dt.datetime(2025, 3, 3, tzinfo=dt.UTC)
-        >>> c = Commitment.propose("C1", "A1", "x", "U1", t, 1, at=t)
+        >>> c = Commitment.propose("C1", "A1", "x", "U1", t, 1, at=t).transition("committed", t)
         >>> CommitmentCheck.of(c, as_of=t + dt.timedelta(days=1)).overdue
         True
     """
@@ -490,11 +516,11 @@ def _check_one(c: Commitment, as_of: dt.datetime, policy: CommitmentPolicy) -> C
     due = c.due
     delivered_at = broken_at = None
     for step in c.history:
-        if step.to_state is _S.DELIVERED and delivered_at is None:
-            delivered_at = step.at
+        if step.to_state is _S.DELIVERED:
+            delivered_at = step.at  # the latest delivery: after a rework, the one that counts
         elif step.to_state is _S.BROKEN:
             broken_at = step.at
-    overdue = state in _OPEN and as_of > due
+    overdue = state in _SIGNED and as_of > due
     slipped = overdue or broken_at is not None or (delivered_at is not None and delivered_at > due)
     warning = None
     if slipped:
@@ -513,9 +539,8 @@ def _check_one(c: Commitment, as_of: dt.datetime, policy: CommitmentPolicy) -> C
         last_update = max(times)
         sync_overdue = as_of - last_update > dt.timedelta(days=policy.sync_days)
     acceptance_pending = False
-    if state is _S.DELIVERED:
-        since = c.history[-1].at  # the latest delivery (after rework, the new one)
-        acceptance_pending = as_of - since > dt.timedelta(days=policy.acceptance_days)
+    if state is _S.DELIVERED and delivered_at is not None:
+        acceptance_pending = as_of - delivered_at > dt.timedelta(days=policy.acceptance_days)
     feedback_missing = (
         policy.require_feedback and c.acceptance is not None and not c.acceptance.feedback.strip()
     )
@@ -545,6 +570,20 @@ def _check_one(c: Commitment, as_of: dt.datetime, policy: CommitmentPolicy) -> C
 
 def _within(as_of: dt.datetime, at: dt.datetime, days: float) -> bool:
     return as_of - at <= dt.timedelta(days=days)
+
+
+def _checks(
+    where: str, portfolio: object, as_of: object, policy: object
+) -> tuple[CommitmentPolicy, tuple[CommitmentCheck, ...]]:
+    portfolio = _check_portfolio(where, portfolio)
+    as_of = check_as_of(where, as_of)
+    policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
+    out = []
+    for i, c in enumerate(portfolio.commitments):
+        _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
+        out.append(_check_one(c, as_of, policy))
+    out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
+    return policy, tuple(out)
 
 
 def commitment_checks(
@@ -579,16 +618,7 @@ def commitment_checks(
         >>> all(c.due <= as_of or not c.overdue for c in checks)
         True
     """
-    where = "commitment_checks"
-    portfolio = _check_portfolio(where, portfolio)
-    as_of = check_as_of(where, as_of)
-    policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
-    out = []
-    for i, c in enumerate(portfolio.commitments):
-        _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
-        out.append(_check_one(c, as_of, policy))
-    out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
-    return tuple(out)
+    return _checks("commitment_checks", portfolio, as_of, policy)[1]
 
 
 def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
@@ -656,12 +686,12 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
             k.last_update_at + dt.timedelta(days=policy.sync_days),
             last_update_at=k.last_update_at,
         )
-    if k.acceptance_pending:
+    if k.acceptance_pending and k.delivered_at is not None:
         alert(
             "acceptance_pending",
             Severity.WATCH,
             f"Commitment {k.commitment_id} was delivered but not yet accepted by the customer",
-            None,
+            k.delivered_at + dt.timedelta(days=policy.acceptance_days),
             delivered_at=k.delivered_at,
         )
     if k.feedback_missing and k.recent:
@@ -706,9 +736,9 @@ def commitment_alerts(
         >>> [a.code for a in commitment_alerts(p, as_of=t + dt.timedelta(days=2))]
         ['commitment_overdue', 'warning_missing']
     """
-    policy = _check_policy("commitment_alerts", CommitmentPolicy() if policy is None else policy)
+    policy, checks = _checks("commitment_alerts", portfolio, as_of, policy)
     out: list[Alert] = []
-    for k in commitment_checks(portfolio, as_of=as_of, policy=policy):
+    for k in checks:
         out += _alerts_of(k, policy)
     return sort_alerts(out)
 
@@ -766,7 +796,7 @@ def commitment_features(
         _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
         k = _check_one(c, as_of, policy)
         r = row[c.account_id]
-        if k.state is not _S.CANCELLED and c.due <= as_of:
+        if k.state not in _NOT_PROMISED and c.due <= as_of:
             due[r] += 1
             if k.state is _S.ACCEPTED and k.delivered_at is not None and k.delivered_at <= c.due:
                 on_time[r] += 1
