@@ -44,7 +44,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Channel, Interaction, InteractionLevel, Portfolio
-from kamlib.operations._alerts import Alert, AlertKind, Severity, _utc_key, sort_alerts
+from kamlib.operations._alerts import Alert, AlertKind, Severity, _utc_key, make_alert, sort_alerts
 from kamlib.operations._common import add_months, check_as_of, not_after
 
 __all__ = [
@@ -684,7 +684,7 @@ Examples:
 def _alert(row: CadenceDue) -> Alert:
     last = "none" if row.last_contact_at is None else row.last_contact_at.isoformat()
     severity = Severity.WARNING if row.intervals_overdue >= 1 else Severity.WATCH
-    return Alert(
+    return make_alert(
         row.account_id,
         AlertKind.CADENCE,
         "cadence_overdue",

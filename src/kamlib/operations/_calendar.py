@@ -39,7 +39,7 @@ from kamlib._validators import (
     optional,
 )
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError
-from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
+from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
 from kamlib.operations._common import add_months, check_as_of, not_after
 
 __all__ = [
@@ -605,7 +605,7 @@ def calendar_alerts(
             continue
         code, severity = found
         alerts.append(
-            Alert(
+            make_alert(
                 d.account_id,
                 AlertKind.REVIEW,
                 code,

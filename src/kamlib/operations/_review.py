@@ -21,11 +21,20 @@ import attrs
 import numpy as np
 
 from kamlib._table import FeatureTable
-from kamlib.errors import InvalidTypeError, UnknownIdError
+from kamlib._validators import check_int, check_real
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
-from kamlib.model import Portfolio
+from kamlib.model import Money, Portfolio
 from kamlib.network import FlagCode, RedFlags, portfolio_red_flags
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
+from kamlib.operations._cadence import CadencePolicy, cadence_alerts
+from kamlib.operations._calendar import (
+    ReviewKind,
+    ReviewPolicy,
+    ReviewRecord,
+    ReviewSubject,
+    calendar_alerts,
+)
 from kamlib.operations._commitments import (
     CommitmentPolicy,
     capacity_alerts,
@@ -33,11 +42,27 @@ from kamlib.operations._commitments import (
     commitment_alerts,
 )
 from kamlib.operations._common import check_as_of
+from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy, complaint_alerts
+from kamlib.operations._demand import (
+    CUSTOMISATION_LIMIT,
+    LadderPolicy,
+    customisation_guard,
+    demand_alerts,
+    rank_needs,
+    value_ladder,
+)
+from kamlib.operations._requalify import (
+    Requalification,
+    RequalificationPolicy,
+    requalification_alerts,
+    requalify,
+)
 from kamlib.scoring import HealthModel, ScoreTable, ValueMatrix, WeightedPoints
 from kamlib.signals import rescue_alerts, two_quarter_decline
 
 __all__ = [
     "HEALTH_CODES",
+    "REQUALIFICATION_GAP",
     "STAKEHOLDER_SEVERITY",
     "AccountReview",
     "OperationsPolicy",
@@ -125,30 +150,92 @@ class ReviewScorers:
     )
 
 
+REQUALIFICATION_GAP: Final = 0.5
+"""Points between entry and exit of the default re-qualification policy.
+
+kamlib's own choice: 5 % of the 0-10 points scale; the sources give no gap.
+"""
+
+
+def _is(cls: type | tuple[type, ...]) -> Any:
+    return attrs.validators.instance_of(cls)
+
+
+def _window_days(value: object) -> int:
+    return check_int("OperationsPolicy.capacity_window_days", value, ge=1, le=36_525)
+
+
+def _share(path: str, value: object) -> float:
+    return check_real(path, value, gt=0.0, lt=1.0)
+
+
+def _limit(value: object) -> float:
+    return check_real("OperationsPolicy.customisation_limit", value, gt=0.0)
+
+
+def _decline(value: object) -> float:
+    return _share("OperationsPolicy.decline", value)
+
+
+def _rescue(value: object) -> float:
+    return _share("OperationsPolicy.rescue_drop", value)
+
+
 @attrs.frozen
 class OperationsPolicy:
     """The policies of every operations rule a review applies, each with its defaults.
 
     Attributes:
         commitments: [`CommitmentPolicy`][kamlib.operations.CommitmentPolicy].
+        complaints: [`ComplaintPolicy`][kamlib.operations.ComplaintPolicy] or
+            [`ComplaintPolicies`][kamlib.operations.ComplaintPolicies] (per severity).
+        cadence: [`CadencePolicy`][kamlib.operations.CadencePolicy].
+        calendar: [`ReviewPolicy`][kamlib.operations.ReviewPolicy].
+        requalification: A
+            [`RequalificationPolicy`][kamlib.operations.RequalificationPolicy], or ``None``
+            for the identification scorer's threshold as entry and `REQUALIFICATION_GAP`
+            points below it as exit (`RequalificationPolicy.from_scorer`).
+        ladder: [`LadderPolicy`][kamlib.operations.LadderPolicy] of the value ladder.
+        customisation_limit: Share of the profit contribution customisation may cost
+            (source [003]: 0.15).
         capacity_window_days: Days ahead of ``as_of`` whose due commitments count against
             the capacity (kamlib's own choice, 28: four weeks).
         decline: The quarterly purchase fall of the two-quarter alert (source [000]: 0.15).
         rescue_drop: The fall of the health score that starts a rescue (source [003]:
             0.20).
 
+    Raises:
+        InvalidTypeError: A policy of the wrong type.
+        InvalidValueError: A share outside ``(0, 1)``, a limit ``<= 0``, a window
+            outside 1 to 36525 days.
+
     Examples:
         >>> from kamlib.operations import OperationsPolicy
         >>> OperationsPolicy().decline, OperationsPolicy().rescue_drop
         (0.15, 0.2)
+        >>> OperationsPolicy(decline=1.5)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: OperationsPolicy.decline: must be a real number \
+in (0, 1); got 1.5
     """
 
     commitments: CommitmentPolicy = attrs.field(
-        factory=CommitmentPolicy, validator=attrs.validators.instance_of(CommitmentPolicy)
+        factory=CommitmentPolicy, validator=_is(CommitmentPolicy)
     )
-    capacity_window_days: int = attrs.field(default=28)
-    decline: float = attrs.field(default=0.15)
-    rescue_drop: float = attrs.field(default=0.20)
+    complaints: ComplaintPolicy | ComplaintPolicies = attrs.field(
+        factory=ComplaintPolicy, validator=_is((ComplaintPolicy, ComplaintPolicies))
+    )
+    cadence: CadencePolicy = attrs.field(factory=CadencePolicy, validator=_is(CadencePolicy))
+    calendar: ReviewPolicy = attrs.field(factory=ReviewPolicy, validator=_is(ReviewPolicy))
+    requalification: RequalificationPolicy | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_is(RequalificationPolicy))
+    )
+    ladder: LadderPolicy = attrs.field(factory=LadderPolicy, validator=_is(LadderPolicy))
+    customisation_limit: float = attrs.field(default=CUSTOMISATION_LIMIT, converter=_limit)
+    capacity_window_days: int = attrs.field(default=28, converter=_window_days)
+    decline: float = attrs.field(default=0.15, converter=_decline)
+    rescue_drop: float = attrs.field(default=0.20, converter=_rescue)
 
 
 @attrs.frozen
@@ -165,6 +252,12 @@ class AccountReview:
         light: Its three-colour light.
         health_reasons: The reason codes of its light.
         alerts: Its alerts, in canonical order (`sort_alerts`).
+        key_decision: The re-qualification action of this review (``"promote"``,
+            ``"retain"``, ``"retire"``, ``"stay_out"``, ``"defer"``), or ``None`` when
+            the review was not given the current key-account list.
+        ladder_stage: Its value-ladder stage (``"basic"``, ``"value_added"``,
+            ``"ecosystem"``) or ``None`` when no cooperation area maps to one.
+        top_need: The id of the first need of its demand pool, if it has needs.
 
     Examples:
         >>> from kamlib.operations import AccountReview, Alert
@@ -183,6 +276,9 @@ class AccountReview:
     light: str | None
     health_reasons: tuple[str, ...]
     alerts: tuple[Alert, ...]
+    key_decision: str | None = None
+    ladder_stage: str | None = None
+    top_need: str | None = None
 
     @property
     def worst(self) -> Severity | None:
@@ -221,6 +317,8 @@ class PortfolioReview:
             else ``None``.
         configs: The configurations of the scorers as used (fitted), by scorer name: pin
             them to review the next quarter against the same cuts.
+        requalification: The re-qualification of this review (pass it as ``previous`` to
+            the next one), or ``None`` without a current key-account list.
 
     Examples:
         >>> import datetime as dt
@@ -238,6 +336,7 @@ class PortfolioReview:
     key_accounts: tuple[str, ...]
     guardrail: str | None
     configs: Mapping[str, Mapping[str, Any]] = attrs.field(eq=False)
+    requalification: Requalification | None = None
 
     def account(self, account_id: str) -> AccountReview:
         """The review of one account.
@@ -366,6 +465,9 @@ class PortfolioReview:
                     "health": r.health,
                     "light": r.light,
                     "health_reasons": list(r.health_reasons),
+                    "key_decision": r.key_decision,
+                    "ladder_stage": r.ladder_stage,
+                    "top_need": r.top_need,
                     "alerts": [a.to_dict() for a in r.alerts],
                 }
                 for r in self.accounts
@@ -393,6 +495,7 @@ class _Scored:
         self.points: ScoreTable = points.score(table)
         self.kal = points.key_accounts(self.points)
         self.health: ScoreTable = health.score(table)
+        self.identification = points
         self.unassessed = frozenset(str(a) for a in ids[unassessed])
         self.configs = {s.name: MappingProxyType(s.get_config()) for s in (matrix, points, health)}
         self.reasons = _reasons_by_row(self.health)
@@ -498,6 +601,11 @@ def review(
     as_of: dt.datetime,
     scorers: ReviewScorers | None = None,
     policy: OperationsPolicy | None = None,
+    key_accounts: Iterable[str] | None = None,
+    previous: Requalification | None = None,
+    reviews: Iterable[ReviewRecord] | None = None,
+    tiers: Mapping[str, str] | None = None,
+    customisation_costs: Mapping[str, Money | float] | None = None,
     capacity: float | Mapping[str, float] | None = None,
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
@@ -505,16 +613,44 @@ def review(
     """Review a portfolio as of ``as_of``: every account's standing and every alert.
 
     Runs the three scorers of ``scorers`` (fitting unfitted ones on this portfolio) on
-    [`extract_features`][kamlib.features.extract_features], then every rule: health lights
-    and trend alerts, the commitment loop (and the capacity check when ``capacity`` is
-    given), stakeholder red flags. Each alert is an [`Alert`][kamlib.operations.Alert];
-    the review holds them all in canonical order and per account.
+    [`extract_features`][kamlib.features.extract_features], then every rule, each raising
+    [`Alert`][kamlib.operations.Alert] records:
+
+    * health: the three-colour light of the health model, the two-quarter purchase
+      decline [000] and, with ``previous_health``, the rescue alert [003]
+      (`HEALTH_CODES`);
+    * the commitment loop [000] (`COMMITMENT_CODES`), and with ``capacity`` the
+      over-commitment check of the next ``capacity_window_days`` (`CAPACITY_CODES`);
+    * complaints: 3R [000] and the red channel [003] (`COMPLAINT_CODES`);
+    * contact cadence by phase [000] (`CADENCE_CODES`), rules per ``tiers``;
+    * with ``key_accounts``, the re-qualification of the list [002], [004]
+      (`REQUALIFICATION_CODES`): the review's key list is then the re-qualified one;
+    * with ``reviews``, the review calendar [002] (`REVIEW_CODES`): the recorded reviews,
+      and for every key account its account plan, customer evaluation and yearly
+      assessment, due since the cooperation began;
+    * with ``customisation_costs``, the customisation guard [003] (`DEMAND_CODES`);
+    * stakeholder red flags of the network ([`FlagCode`][kamlib.network.FlagCode], with
+      `STAKEHOLDER_SEVERITY`).
+
+    Every account also gets its value-ladder stage and the first need of its demand pool.
+    The review is deterministic given its inputs and independent of the order of the
+    records; with pinned scorers each account's alerts depend on that account's records
+    only (the re-qualification's 25-account cap excepted, which compares accounts).
 
     Args:
         portfolio: The portfolio.
         as_of: Timezone-aware moment; every record must be dated at or before it.
         scorers: The scorers (default `ReviewScorers`).
         policy: The rules' numbers (default `OperationsPolicy`).
+        key_accounts: The key-account list before this review; ``None``: the list is the
+            identification scorer's qualifying accounts, and no re-qualification runs.
+        previous: The previous review's `PortfolioReview.requalification` (dwell and
+            below-exit streaks carry over).
+        reviews: The review log ([`ReviewRecord`][kamlib.operations.ReviewRecord]);
+            ``None`` skips the calendar.
+        tiers: Account id -> tier for the cadence rules of ``policy.cadence.by_tier``.
+        customisation_costs: Customisation cost per account over the last four quarters;
+            ``None`` skips the guard.
         capacity: Person-days per owner (or team, with ``team_of``) for the commitments
             due in the next ``policy.capacity_window_days``; ``None`` skips the check.
         team_of: Owner id -> team for the capacity check.
@@ -527,22 +663,32 @@ def review(
     Raises:
         InvalidTypeError: Arguments of the wrong type.
         InvalidValueError: A naive ``as_of``; a record dated after it (naming the field).
+        UnknownIdError: An id in ``key_accounts``, ``tiers`` or ``customisation_costs``
+            that names no account.
 
     Examples:
         >>> import datetime as dt
         >>> from kamlib.operations import review
         >>> from kamlib.synthetic import synthetic_portfolio
         >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-        >>> r = review(synthetic_portfolio(40, seed=3, as_of=as_of), as_of=as_of)
-        >>> {a.kind.value for a in r.alerts} <= {k.value for k in __import__(
-        ...     "kamlib.operations", fromlist=["AlertKind"]).AlertKind}
-        True
+        >>> p = synthetic_portfolio(60, seed=3, as_of=as_of)
+        >>> r = review(p, as_of=as_of)
+        >>> sorted(r.counts())
+        ['cadence', 'commitment', 'complaint', 'health', 'stakeholder']
+        >>> q2 = review(p, as_of=as_of, key_accounts=r.key_accounts)
+        >>> q2.requalification is not None, q2.account(r.key_accounts[0]).key_decision
+        (True, 'retain')
     """
     return run_review(
         portfolio,
         as_of=as_of,
         scorers=scorers,
         policy=policy,
+        key_accounts=key_accounts,
+        previous=previous,
+        reviews=reviews,
+        tiers=tiers,
+        customisation_costs=customisation_costs,
         capacity=capacity,
         team_of=team_of,
         previous_health=previous_health,
@@ -557,12 +703,33 @@ class ReviewRun(NamedTuple):
     review: PortfolioReview
 
 
+def _known_ids(where: str, portfolio: Portfolio, ids: Iterable[object]) -> None:
+    for aid in ids:
+        if not isinstance(aid, str):
+            raise InvalidTypeError(where, aid, "must be an account id (a str)")
+        if aid not in _account_ids(portfolio):
+            raise UnknownIdError(where, aid, "names no account in the portfolio")
+
+
+def _account_ids(portfolio: Portfolio) -> frozenset[str]:
+    return portfolio._derived("operations.account_ids", _ids_of)
+
+
+def _ids_of(portfolio: Portfolio) -> frozenset[str]:
+    return frozenset(a.id for a in portfolio.accounts)
+
+
 def run_review(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
     scorers: ReviewScorers | None = None,
     policy: OperationsPolicy | None = None,
+    key_accounts: Iterable[str] | None = None,
+    previous: Requalification | None = None,
+    reviews: Iterable[ReviewRecord] | None = None,
+    tiers: Mapping[str, str] | None = None,
+    customisation_costs: Mapping[str, Money | float] | None = None,
     capacity: float | Mapping[str, float] | None = None,
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
@@ -578,20 +745,88 @@ def run_review(
     policy = OperationsPolicy() if policy is None else policy
     if not isinstance(policy, OperationsPolicy):
         raise InvalidTypeError(f"{where}.policy", policy, "must be an OperationsPolicy")
+    current: tuple[str, ...] | None = None
+    if key_accounts is not None:
+        if isinstance(key_accounts, str) or not isinstance(key_accounts, Iterable):
+            raise InvalidTypeError(
+                f"{where}.key_accounts", key_accounts, "must be an iterable of account ids"
+            )
+        current = tuple(key_accounts)
+        _known_ids(f"{where}.key_accounts", portfolio, current)
+    if previous is not None and current is None:
+        raise InvalidValueError(
+            f"{where}.previous", "Requalification", "needs key_accounts, the list it led to"
+        )
 
     alerts = list(commitment_alerts(portfolio, as_of=as_of, policy=policy.commitments))
+    alerts += complaint_alerts(portfolio, as_of=as_of, policy=policy.complaints)
+    alerts += cadence_alerts(portfolio, as_of=as_of, policy=policy.cadence, tiers=tiers)
     table = extract_features(portfolio, as_of=as_of)
     s = _Scored(table, scorers)
     alerts += _health_alerts(s, policy, previous_health)
     flags = portfolio_red_flags(portfolio, as_of=as_of)
     alerts += _stakeholder_alerts(flags)
+    requal = None
+    listed: tuple[str, ...] = tuple(s.kal.ids)
+    guardrail = None if s.kal.within_bounds else s.kal.message
+    if current is not None:
+        rq_policy = policy.requalification or RequalificationPolicy.from_scorer(
+            s.identification, gap=REQUALIFICATION_GAP
+        )
+        requal = requalify(current, s.points, as_of=as_of, policy=rq_policy, previous=previous)
+        alerts += requalification_alerts(requal)
+        listed = requal.key_accounts
+        guardrail = None if requal.flag is None else requal.message
+    if reviews is not None:
+        alerts += calendar_alerts(
+            reviews,
+            as_of=as_of,
+            subjects=_expected_reviews(portfolio, listed, as_of),
+            policy=policy.calendar,
+        )
+    if customisation_costs is not None:
+        if not isinstance(customisation_costs, Mapping):
+            raise InvalidTypeError(
+                f"{where}.customisation_costs",
+                customisation_costs,
+                "must be a mapping account id -> cost",
+            )
+        checks = customisation_guard(
+            portfolio, customisation_costs, as_of=as_of, limit=policy.customisation_limit
+        )
+        alerts += demand_alerts(checks)
     if capacity is not None:
         window = dt.timedelta(days=policy.capacity_window_days)
         loads = capacity_check(
             portfolio, capacity=capacity, start=as_of, end=as_of + window, team_of=team_of
         )
         alerts += capacity_alerts(loads)
-    return ReviewRun(s, flags, _assemble(portfolio, as_of, s, alerts))
+    result = _assemble(portfolio, as_of, s, alerts, listed, guardrail, requal, policy)
+    return ReviewRun(s, flags, result)
+
+
+_ACCOUNT_REVIEWS: Final = (
+    ReviewKind.ACCOUNT_PLAN,
+    ReviewKind.CUSTOMER_EVALUATION,
+    ReviewKind.YEARLY_ASSESSMENT,
+)
+
+
+def _expected_reviews(
+    portfolio: Portfolio, listed: Iterable[str], as_of: dt.datetime
+) -> list[ReviewSubject]:
+    """The reviews every key account needs: plan, evaluation, yearly assessment [002].
+
+    Each is due from the day the cooperation began (kamlib's reading: the sources give no
+    start).
+    """
+    out = []
+    for aid in sorted(listed):
+        start = portfolio.account(aid).cooperation_start
+        since = dt.datetime(start.year, start.month, start.day, tzinfo=as_of.tzinfo)
+        since = min(since, as_of)
+        out += [ReviewSubject(kind, aid, since, account_id=aid) for kind in _ACCOUNT_REVIEWS]
+    return out
 
 
 def _labels(t: ScoreTable) -> list[str | None]:
@@ -602,13 +837,20 @@ def _labels(t: ScoreTable) -> list[str | None]:
 
 
 def _assemble(
-    portfolio: Portfolio, as_of: dt.datetime, s: _Scored, alerts: list[Alert]
+    portfolio: Portfolio,
+    as_of: dt.datetime,
+    s: _Scored,
+    alerts: list[Alert],
+    listed: tuple[str, ...],
+    guardrail: str | None,
+    requal: Requalification | None,
+    policy: OperationsPolicy,
 ) -> PortfolioReview:
     ordered = sort_alerts(alerts)
     by_account: dict[str | None, list[Alert]] = {}
     for a in ordered:
         by_account.setdefault(a.account_id, []).append(a)
-    key = frozenset(s.kal.ids)
+    key = frozenset(listed)
     h, pts, q = s.health, s.points, s.quadrants
     # every table's rows follow portfolio.accounts (the matrix's: the assessed ones)
     quadrant = dict(zip(q.ids.tolist(), _labels(q), strict=True))
@@ -618,6 +860,8 @@ def _assemble(
     rows = []
     for i, acc in enumerate(portfolio.accounts):
         aid = acc.id
+        decision = None if requal is None else requal.decision_of(aid)
+        needs = rank_needs(acc) if acc.needs else ()
         rows.append(
             AccountReview(
                 account_id=aid,
@@ -629,6 +873,9 @@ def _assemble(
                 light=lights[i],
                 health_reasons=s.reasons[i],
                 alerts=tuple(by_account.get(aid, ())),
+                key_decision=None if decision is None else decision.action,
+                ladder_stage=value_ladder(acc, policy=policy.ladder).stage,
+                top_need=needs[0].need_id if needs else None,
             )
         )
     rows.sort(key=lambda r: r.account_id)
@@ -636,7 +883,8 @@ def _assemble(
         as_of=as_of,
         accounts=tuple(rows),
         alerts=ordered,
-        key_accounts=tuple(s.kal.ids),
-        guardrail=None if s.kal.within_bounds else s.kal.message,
+        key_accounts=listed,
+        guardrail=guardrail,
         configs=MappingProxyType(dict(s.configs)),
+        requalification=requal,
     )
