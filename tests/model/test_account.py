@@ -149,7 +149,10 @@ def test_needs_by_priority_ranks_demand_pool() -> None:
             Need("N3", "c", "implicit", 9, 2),  # 18
         ]
     )
-    assert [n.id for n in a.needs_by_priority()] == ["N2", "N1", "N3"]
+    # N1 and N3 tie on priority: the more urgent first, whatever the recorded order
+    assert [n.id for n in a.needs_by_priority()] == ["N2", "N3", "N1"]
+    again = account(needs=list(reversed(a.needs)))
+    assert again.needs_by_priority() == a.needs_by_priority()
 
 
 def test_need_ids_unique_in_account() -> None:

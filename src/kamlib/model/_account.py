@@ -240,7 +240,9 @@ class Need:
     """One customer need in the account's demand pool (需求池).
 
     Source rule [000]: needs are explicit, implicit or latent, and the demand pool is
-    ranked by **urgency * value** (`priority`).
+    ranked by urgency and value (按紧急度、价值量排序). The source does not say how the two
+    combine; kamlib ranks by their product, **urgency * value** (`priority`), its own
+    choice.
 
     Attributes:
         id: Unique within the account.
@@ -262,13 +264,24 @@ class Need:
 
     @property
     def priority(self) -> float:
-        """``urgency * value`` (source [000]); 0 to ``SCORE_SCALE[1] ** 2``.
+        """``urgency * value``, 0 to ``SCORE_SCALE[1] ** 2``.
+
+        Source [000] ranks the demand pool by urgency and value; combining them as the
+        product is kamlib's own choice.
 
         Examples:
             >>> Need("N", "x", "latent", 2, 3).priority
             6.0
         """
         return float(self.urgency) * float(self.value)
+
+
+_KIND_RANK = {NeedKind.EXPLICIT: 0, NeedKind.IMPLICIT: 1, NeedKind.LATENT: 2}
+
+
+def _need_rank(n: Need) -> tuple[float, float, int, str]:
+    """Sort key of the demand pool: priority, urgency (both descending), kind, id."""
+    return (-n.priority, -float(n.urgency), _KIND_RANK[n.kind], n.id)
 
 
 def _to_size_band(value: SizeBand | str) -> SizeBand:
@@ -534,9 +547,12 @@ class Account:
         return months
 
     def needs_by_priority(self) -> tuple[Need, ...]:
-        """The demand pool ranked by urgency * value, highest first (source [000]).
+        """The demand pool ranked by urgency and value (source [000]), highest first.
 
-        Ties keep their recorded order.
+        The rank of [`rank_needs`][kamlib.operations.rank_needs]: by ``priority``
+        (urgency * value, kamlib's own combination), ties by higher urgency, then explicit
+        before implicit before latent, then need id, so the order never depends on the
+        order the needs were recorded in.
 
         Examples:
             >>> import datetime as dt
@@ -547,4 +563,4 @@ class Account:
             >>> [n.id for n in a.needs_by_priority()]
             ['N2', 'N1']
         """
-        return tuple(sorted(self.needs, key=lambda n: -n.priority))
+        return tuple(sorted(self.needs, key=_need_rank))

@@ -56,9 +56,6 @@ BoolArray = NDArray[np.bool_]
 
 # ------------------------------------------------------------------ demand pool
 
-_KIND_RANK: Final = {k: i for i, k in enumerate(NeedKind)}  # explicit, implicit, latent
-
-
 @attrs.frozen
 class RankedNeed:
     """One need of the demand pool with its priority and its rank within the account.
@@ -95,10 +92,7 @@ urgency=8.0, value=5.0, priority=40.0, rank=1)
 
 
 def _ranked(account: Account) -> tuple[RankedNeed, ...]:
-    needs = sorted(
-        account.needs,
-        key=lambda n: (-n.priority, -float(n.urgency), _KIND_RANK[n.kind], n.id),
-    )
+    needs = account.needs_by_priority()  # the one rank of the demand pool, in the model
     return tuple(
         RankedNeed(account.id, n.id, n.kind, float(n.urgency), float(n.value), n.priority, i)
         for i, n in enumerate(needs, 1)
