@@ -94,10 +94,15 @@ def _commitments(rng: np.random.Generator, aid: str, owner: str) -> list[Commitm
 def _complaint(rng: np.random.Generator, aid: str, owner: str) -> Complaint:
     received = AS_OF - float(rng.uniform(1, 120)) * _DAY
     red = rng.random() < 1 / 7
-    ack = received + float(rng.uniform(0.5, 4)) * _HOUR
-    plan = received + float(rng.uniform(6, 36)) * _HOUR
-    n_options = int(rng.integers(1, 5))
-    resolved = received + float(rng.uniform(2, 20)) * _DAY
+
+    def by_as_of(t: dt.datetime) -> dt.datetime | None:
+        return t if t <= AS_OF else None  # nothing is recorded after the review
+
+    ack = by_as_of(received + float(rng.uniform(0.5, 4)) * _HOUR)
+    plan = by_as_of(received + float(rng.uniform(6, 36)) * _HOUR)
+    n_options = int(rng.integers(1, 5)) if plan is not None else 0
+    senior = by_as_of(received + float(rng.uniform(6, 40)) * _HOUR) if red else None
+    resolved = by_as_of(received + float(rng.uniform(2, 20)) * _DAY)
     return Complaint(
         f"{aid}-Q0",
         aid,
@@ -108,10 +113,10 @@ def _complaint(rng: np.random.Generator, aid: str, owner: str) -> Complaint:
         acknowledged_at=ack,
         first_plan_at=plan,
         options=tuple(f"option {j}" for j in range(n_options)),
-        options_at=plan,
-        senior_on_site_at=received + float(rng.uniform(6, 40)) * _HOUR if red else None,
+        options_at=plan if n_options else None,
+        senior_on_site_at=senior,
         improvement_commitment="written plan" if red and rng.random() < 0.8 else "",
-        resolved_at=resolved if resolved <= AS_OF else None,
+        resolved_at=resolved,
     )
 
 

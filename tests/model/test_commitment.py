@@ -185,6 +185,7 @@ def test_is_overdue() -> None:
     assert not c.is_overdue(T0)
     assert c.is_overdue(T0 + H)
     assert not build(path_to(S.DELIVERED)).is_overdue(T0 + 100 * H)
+    assert not build(path_to(S.PROPOSED)).is_overdue(T0 + 100 * H)  # never promised
 
 
 def test_required_capacity_non_negative_seed_000() -> None:

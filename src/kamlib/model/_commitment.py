@@ -388,18 +388,23 @@ class Commitment:
         return self.state in TERMINAL_STATES
 
     def is_overdue(self, as_of: dt.datetime) -> bool:
-        """Whether ``as_of`` is past ``due`` and the commitment is not yet delivered or closed.
+        """Whether ``as_of`` is past ``due`` and the commitment is signed but not delivered.
+
+        Signed: ``committed``, ``in_progress`` or ``at_risk``. A ``proposed`` commitment
+        past its due time was never promised, so it is not overdue (kamlib's reading; it
+        cannot be warned either); delivered and closed ones are done.
 
         Examples:
             >>> import datetime as dt
             >>> t = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-            >>> c = Commitment.propose("C", "A", "x", "U", t, 1, at=t)
+            >>> c = Commitment.propose("C", "A", "x", "U", t, 1, at=t).transition("committed", t)
             >>> c.is_overdue(t), c.is_overdue(t + dt.timedelta(seconds=1))
             (False, True)
+            >>> Commitment.propose("C", "A", "x", "U", t, 1, at=t).is_overdue(t + dt.timedelta(1))
+            False
         """
         check_aware_datetime("Commitment.is_overdue.as_of", as_of)
-        done = self.state is CommitmentState.DELIVERED or self.is_closed
-        return not done and as_of > self.due
+        return self.state in _WARNABLE and as_of > self.due
 
     @classmethod
     def propose(

@@ -147,7 +147,7 @@ class Alert:
         severity: `Severity`.
         reason: One sentence a manager can read.
         evidence: What it was decided on, as a read-only mapping of plain values
-            (numbers, strings, times, tuples of them); keys sorted.
+            (numbers, strings, times, tuples of them); `to_dict` lists its keys sorted.
         due: The time the rule's clock ran out (or runs out), if it has one.
         subject_id: The record it is about (a commitment, complaint, person or team id),
             if any.
@@ -215,7 +215,7 @@ class Alert:
             "code": self.code,
             "severity": self.severity.value,
             "reason": self.reason,
-            "evidence": {k: _plain(v) for k, v in self.evidence.items()},
+            "evidence": {k: _plain(self.evidence[k]) for k in sorted(self.evidence)},
             "due": None if self.due is None else self.due.isoformat(),
             "subject_id": self.subject_id,
         }
@@ -252,8 +252,10 @@ def make_alert(
 
     The rules raise tens of thousands of alerts on a large portfolio; the public
     constructor's checks would cost more than the rules. Evidence values must already be
-    plain (tuples, not lists). The result equals ``Alert(...)`` of the same values (a test
-    holds every rule to it).
+    plain (tuples, not lists), in a dict the caller does not keep (it is wrapped, not
+    copied); its keys are not sorted (equality of mappings ignores order, and `to_dict`
+    sorts). The result equals ``Alert(...)`` of the same values (a test holds every rule
+    to it).
     """
     a = object.__new__(Alert)
     _SET(a, "account_id", account_id)
@@ -261,7 +263,7 @@ def make_alert(
     _SET(a, "code", code)
     _SET(a, "severity", severity)
     _SET(a, "reason", reason)
-    _SET(a, "evidence", MappingProxyType(dict(sorted(evidence.items()))))
+    _SET(a, "evidence", MappingProxyType(evidence))  # a fresh dict of the rule's own
     _SET(a, "due", due)
     _SET(a, "subject_id", subject_id)
     _SET(a, "_key", _sort_key(a))

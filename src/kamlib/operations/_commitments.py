@@ -736,11 +736,16 @@ def commitment_alerts(
         >>> [a.code for a in commitment_alerts(p, as_of=t + dt.timedelta(days=2))]
         ['commitment_overdue', 'warning_missing']
     """
-    policy, checks = _checks("commitment_alerts", portfolio, as_of, policy)
+    return sort_alerts(alert_list("commitment_alerts", portfolio, as_of, policy))
+
+
+def alert_list(where: str, portfolio: object, as_of: object, policy: object) -> list[Alert]:
+    """The alerts of `commitment_alerts`, unsorted (the review sorts everything once)."""
+    checked, checks = _checks(where, portfolio, as_of, policy)
     out: list[Alert] = []
     for k in checks:
-        out += _alerts_of(k, policy)
-    return sort_alerts(out)
+        out += _alerts_of(k, checked)
+    return out
 
 
 # ---------------------------------------------------------------------- the features

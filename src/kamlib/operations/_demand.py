@@ -56,6 +56,7 @@ BoolArray = NDArray[np.bool_]
 
 # ------------------------------------------------------------------ demand pool
 
+
 @attrs.frozen
 class RankedNeed:
     """One need of the demand pool with its priority and its rank within the account.

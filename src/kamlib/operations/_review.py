@@ -27,7 +27,9 @@ from kamlib.features import extract_features
 from kamlib.model import Money, Portfolio
 from kamlib.network import FlagCode, RedFlags, portfolio_red_flags
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._cadence import CadencePolicy, cadence_alerts
+from kamlib.operations._cadence import CadencePolicy
+from kamlib.operations._cadence import _alert as cadence_alert
+from kamlib.operations._cadence import _status as cadence_rows
 from kamlib.operations._calendar import (
     ReviewKind,
     ReviewPolicy,
@@ -39,8 +41,8 @@ from kamlib.operations._commitments import (
     CommitmentPolicy,
     capacity_alerts,
     capacity_check,
-    commitment_alerts,
 )
+from kamlib.operations._commitments import alert_list as commitment_alert_list
 from kamlib.operations._common import check_as_of
 from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy, complaint_alerts
 from kamlib.operations._demand import (
@@ -758,9 +760,11 @@ def run_review(
             f"{where}.previous", "Requalification", "needs key_accounts, the list it led to"
         )
 
-    alerts = list(commitment_alerts(portfolio, as_of=as_of, policy=policy.commitments))
+    # each area's alerts unsorted where there are many: the review sorts all of them once
+    alerts = commitment_alert_list(where, portfolio, as_of, policy.commitments)
     alerts += complaint_alerts(portfolio, as_of=as_of, policy=policy.complaints)
-    alerts += cadence_alerts(portfolio, as_of=as_of, policy=policy.cadence, tiers=tiers)
+    rows = cadence_rows(where, portfolio, as_of, policy.cadence, tiers)
+    alerts += [cadence_alert(row) for row in rows if row.overdue]
     table = extract_features(portfolio, as_of=as_of)
     s = _Scored(table, scorers)
     alerts += _health_alerts(s, policy, previous_health)
