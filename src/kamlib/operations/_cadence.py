@@ -59,6 +59,7 @@ __all__ = [
 
 _MAX_EVERY_DAYS: Final = 36_525  # a century, as MAX_HOURS in _common: kamlib's own bound
 _DAY: Final = dt.timedelta(days=1)
+_MIDNIGHT: Final = dt.time.min  # 00:00 (a constant, not a reading of the clock)
 
 _Seen = tuple[dt.datetime, str]  # (at, interaction id) of the latest contact of a kind
 _Kind = tuple[Channel, InteractionLevel]
@@ -499,9 +500,9 @@ def _phase_start(start: dt.date, months: int, tz: dt.tzinfo | None) -> dt.dateti
     [`Account.months_since_start`][kamlib.model.Account.months_since_start] completes that
     month only on Mar 1: the phase starts on the day the months are complete.
     """
-    t = add_months(dt.datetime.combine(start, dt.time(), tzinfo=tz), months)
+    t = add_months(dt.datetime.combine(start, _MIDNIGHT, tzinfo=tz), months)
     if t.day != start.day:  # clamped to a shorter month's last day
-        t = dt.datetime.combine(t.date() + _DAY, dt.time(), tzinfo=tz)
+        t = dt.datetime.combine(t.date() + _DAY, _MIDNIGHT, tzinfo=tz)
     return t
 
 
