@@ -77,7 +77,7 @@ import numpy as np
 
 import kamlib
 from kamlib import FeatureTable
-from kamlib.errors import KamlibError, UnknownIdError
+from kamlib.errors import InvalidValueError, KamlibError, UnknownIdError
 from kamlib.model import Portfolio
 from kamlib.network import (
     FlagCode,
@@ -179,6 +179,10 @@ def _score(portfolio: Portfolio, as_of: dt.datetime, threshold: float) -> _Score
     scorers = ReviewScorers(identification=WeightedPoints(threshold=threshold))
     run = run_review(portfolio, as_of=as_of, scorers=scorers)
     s = run.scored
+    if s is None or s.quadrants is None:
+        raise InvalidValueError(
+            "demo.accounts", len(portfolio.accounts), "gives no account the value matrix can place"
+        )
     return _Scored(
         portfolio=portfolio,
         as_of=as_of,

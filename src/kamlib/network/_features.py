@@ -199,8 +199,9 @@ def _interaction_columns(
 
     Per account, over its interactions at or before ``as_of`` in portfolio order: the
     latest one with a customer participant who holds a decision role, and the sum of
-    each interaction's largest role weight among its customer participants (added one
-    by one, in portfolio order) over those after ``since``.
+    each interaction's largest role weight among its customer participants over those
+    after ``since``, added one by one in ascending order of weight: the same interactions
+    in any order give the same bits (a sum in portfolio order would round differently).
     """
     n = len(co.account_ids)
     at = co.interaction_at
@@ -212,7 +213,9 @@ def _interaction_columns(
         rw = weights.get(role.value, 0.0)
         w = np.where((bits >> code) & 1 == 1, np.maximum(w, rw), w)
     counted = seen & (at > micros(since))
-    count = segment_sum(acc[counted], w[counted], n)
+    seg, vals = acc[counted], w[counted]
+    order = np.lexsort((vals, seg))  # by account, then weight: a canonical order
+    count = segment_sum(seg[order], vals[order], n)
     keyed = seen & (bits != 0)
     latest = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(latest, acc[keyed], at[keyed])

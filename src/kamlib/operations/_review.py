@@ -21,7 +21,7 @@ import attrs
 import numpy as np
 
 from kamlib._table import FeatureTable
-from kamlib._validators import check_int, check_real
+from kamlib._validators import check_int, check_real, instance_of, optional
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
 from kamlib.model import Money, Portfolio
@@ -43,7 +43,7 @@ from kamlib.operations._commitments import (
     capacity_check,
 )
 from kamlib.operations._commitments import alert_list as commitment_alert_list
-from kamlib.operations._common import check_as_of
+from kamlib.operations._common import check_as_of, not_after
 from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy, complaint_alerts
 from kamlib.operations._demand import (
     CUSTOMISATION_LIMIT,
@@ -59,7 +59,7 @@ from kamlib.operations._requalify import (
     requalification_alerts,
     requalify,
 )
-from kamlib.scoring import HealthModel, ScoreTable, ValueMatrix, WeightedPoints
+from kamlib.scoring import HealthModel, KeyAccountList, ScoreTable, ValueMatrix, WeightedPoints
 from kamlib.signals import rescue_alerts, two_quarter_decline
 
 __all__ = [
@@ -80,7 +80,7 @@ HEALTH_CODES: Mapping[str, str] = MappingProxyType(
         "health_red": "The health model's three-colour light is red (critical): a red "
         "rule fired or the score is in the red band [000].",
         "health_yellow": "The light is yellow (warning) [000].",
-        "health_green_watch": "The light is green (watch) (watch) [000].",
+        "health_green_watch": "The light is green, to watch (watch) [000].",
         "purchase_decline": "Revenue fell at least 15% in each of the last two quarters "
         "(warning) [000].",
         "rescue": "The health score fell at least 20% from the previous review's score: "
@@ -141,15 +141,11 @@ class ReviewScorers:
         6.0
     """
 
-    matrix: ValueMatrix = attrs.field(
-        factory=_default_matrix, validator=attrs.validators.instance_of(ValueMatrix)
-    )
+    matrix: ValueMatrix = attrs.field(factory=_default_matrix, validator=instance_of(ValueMatrix))
     identification: WeightedPoints = attrs.field(
-        factory=_default_points, validator=attrs.validators.instance_of(WeightedPoints)
+        factory=_default_points, validator=instance_of(WeightedPoints)
     )
-    health: HealthModel = attrs.field(
-        factory=HealthModel, validator=attrs.validators.instance_of(HealthModel)
-    )
+    health: HealthModel = attrs.field(factory=HealthModel, validator=instance_of(HealthModel))
 
 
 REQUALIFICATION_GAP: Final = 0.5
@@ -159,8 +155,8 @@ kamlib's own choice: 5 % of the 0-10 points scale; the sources give no gap.
 """
 
 
-def _is(cls: type | tuple[type, ...]) -> Any:
-    return attrs.validators.instance_of(cls)
+def _is(*cls: type) -> Any:
+    return instance_of(*cls)
 
 
 def _window_days(value: object) -> int:
@@ -226,12 +222,12 @@ in (0, 1); got 1.5
         factory=CommitmentPolicy, validator=_is(CommitmentPolicy)
     )
     complaints: ComplaintPolicy | ComplaintPolicies = attrs.field(
-        factory=ComplaintPolicy, validator=_is((ComplaintPolicy, ComplaintPolicies))
+        factory=ComplaintPolicy, validator=_is(ComplaintPolicy, ComplaintPolicies)
     )
     cadence: CadencePolicy = attrs.field(factory=CadencePolicy, validator=_is(CadencePolicy))
     calendar: ReviewPolicy = attrs.field(factory=ReviewPolicy, validator=_is(ReviewPolicy))
     requalification: RequalificationPolicy | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_is(RequalificationPolicy))
+        default=None, validator=optional(_is(RequalificationPolicy))
     )
     ladder: LadderPolicy = attrs.field(factory=LadderPolicy, validator=_is(LadderPolicy))
     customisation_limit: float = attrs.field(default=CUSTOMISATION_LIMIT, converter=_limit)
@@ -481,25 +477,45 @@ class PortfolioReview:
 
 # --------------------------------------------------------------------------- running
 class _Scored:
-    """The scorers' results on the portfolio's feature table, rows by account id."""
+    """The scorers' results on the portfolio's feature table, rows by account id.
+
+    The value matrix places only the accounts it can: its x feature observed and its y
+    features observed as its ``missing`` policy needs (any of them under
+    ``"renormalise"``, all otherwise). The others get no quadrant; with none placeable
+    the matrix is not run at all. The table must hold at least one account.
+    """
 
     def __init__(self, table: FeatureTable, scorers: ReviewScorers) -> None:
         self.table = table
         ids = table.ids
-        unassessed = np.logical_and.reduce([table.is_missing(c) for c in _STRATEGIC])
-        placed = table.take(np.flatnonzero(~unassessed))
-        matrix = scorers.matrix if scorers.matrix.is_fitted else scorers.matrix.fit(placed)
+        matrix = scorers.matrix
+        y_seen = [~table.is_missing(c) for c in matrix.y_features if c in table]
+        if not y_seen or matrix.x_feature not in table:
+            placeable = np.zeros(len(table), dtype=np.bool_)
+        else:
+            combine = np.logical_or if matrix.missing == "renormalise" else np.logical_and
+            placeable = combine.reduce(y_seen) & ~table.is_missing(matrix.x_feature)
+        placed = table.take(np.flatnonzero(placeable))
+        self.placed = placed
+        self.unassessed = frozenset(str(a) for a in ids[~placeable])
+        configs: dict[str, Mapping[str, Any]] = {}
+        if len(placed):
+            matrix = matrix if matrix.is_fitted else matrix.fit(placed)
+            self.quadrants: ScoreTable | None = matrix.score(placed)
+            configs[matrix.name] = MappingProxyType(matrix.get_config())
+        else:
+            self.quadrants = None
         points = scorers.identification
         points = points if points.is_fitted else points.fit(table)
-        health = scorers.health if scorers.health.is_fitted else scorers.health.fit(table)
-        self.placed = placed
-        self.quadrants: ScoreTable = matrix.score(placed)
+        health = scorers.health
+        health = health if health.is_fitted else health.fit(table)
         self.points: ScoreTable = points.score(table)
-        self.kal = points.key_accounts(self.points)
+        self.kal: KeyAccountList = points.key_accounts(self.points)
         self.health: ScoreTable = health.score(table)
+        configs[points.name] = MappingProxyType(points.get_config())
+        configs[health.name] = MappingProxyType(health.get_config())
         self.identification = points
-        self.unassessed = frozenset(str(a) for a in ids[unassessed])
-        self.configs = {s.name: MappingProxyType(s.get_config()) for s in (matrix, points, health)}
+        self.configs = configs
         self.reasons = _reasons_by_row(self.health)
 
 
@@ -668,6 +684,13 @@ def review(
         UnknownIdError: An id in ``key_accounts``, ``tiers`` or ``customisation_costs``
             that names no account.
 
+    An unfitted scorer is fitted on this portfolio; where no account has a value of one
+    of its criteria (no strategic assessment anywhere, no recent figures) it cannot be,
+    and its ``fit`` raises [`InvalidValueError`][kamlib.errors.InvalidValueError] naming
+    the criterion: pass scorers fitted on another period (`PortfolioReview.configs`).
+    Accounts the value matrix cannot place (no strategic assessment, no profit in the
+    window) get no quadrant; an empty portfolio gives an empty review.
+
     Examples:
         >>> import datetime as dt
         >>> from kamlib.operations import review
@@ -698,9 +721,12 @@ def review(
 
 
 class ReviewRun(NamedTuple):
-    """What `run_review` computed: the review and the intermediate results it read."""
+    """What `run_review` computed: the review and the intermediate results it read.
 
-    scored: _Scored
+    ``scored`` is ``None`` for a portfolio without accounts (no scorer ran).
+    """
+
+    scored: _Scored | None
     flags: tuple[RedFlags, ...]
     review: PortfolioReview
 
@@ -760,11 +786,15 @@ def run_review(
             f"{where}.previous", "Requalification", "needs key_accounts, the list it led to"
         )
 
+    previous_health = _check_previous_health(where, previous_health)
+    _check_dated_records(portfolio, as_of)
     # each area's alerts unsorted where there are many: the review sorts all of them once
     alerts = commitment_alert_list(where, portfolio, as_of, policy.commitments)
     alerts += complaint_alerts(portfolio, as_of=as_of, policy=policy.complaints)
     rows = cadence_rows(where, portfolio, as_of, policy.cadence, tiers)
     alerts += [cadence_alert(row) for row in rows if row.overdue]
+    if not portfolio.accounts:
+        return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
     table = extract_features(portfolio, as_of=as_of)
     s = _Scored(table, scorers)
     alerts += _health_alerts(s, policy, previous_health)
@@ -807,6 +837,76 @@ def run_review(
         alerts += capacity_alerts(loads)
     result = _assemble(portfolio, as_of, s, alerts, listed, guardrail, requal, policy)
     return ReviewRun(s, flags, result)
+
+
+def _check_previous_health(where: str, value: object) -> Mapping[str, float] | None:
+    """``previous_health`` as a mapping of account id to a finite score, or ``None``."""
+    if value is None:
+        return None
+    path = f"{where}.previous_health"
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(path, value, "must be a mapping of account id to health score")
+    out = {}
+    for key, score in value.items():
+        if not isinstance(key, str):
+            raise InvalidTypeError(path, key, "keys must be account ids (str)")
+        out[key] = check_real(f"{path}[{key!r}]", score)
+    return out
+
+
+def _check_dated_records(portfolio: Portfolio, as_of: dt.datetime) -> None:
+    """Refuse the dated account records and purchases after ``as_of``, naming the field.
+
+    Commitments, complaints and interactions are checked by their own rules; these are
+    the records [`extract_features`][kamlib.features.extract_features] would skip silently
+    (a feature table describes a moment, so it reads what came before it; a review
+    describes what has happened, so a record from its future is an error).
+    """
+    for i, a in enumerate(portfolio.accounts):
+        for j, survey in enumerate(a.surveys):
+            if survey.at > as_of:
+                not_after(f"Portfolio.accounts[{i}].surveys[{j}].at", survey.at, as_of)
+        for j, answer in enumerate(a.nps):
+            if answer.at > as_of:
+                not_after(f"Portfolio.accounts[{i}].nps[{j}].at", answer.at, as_of)
+        for j, sig in enumerate(a.risk_signals):
+            path = f"Portfolio.accounts[{i}].risk_signals[{j}]"
+            not_after(f"{path}.at", sig.at, as_of)
+            if sig.resolved_at is not None:
+                not_after(f"{path}.resolved_at", sig.resolved_at, as_of)
+    for i, b in enumerate(portfolio.purchases):
+        if b.at > as_of:
+            not_after(f"Portfolio.purchases[{i}].at", b.at, as_of)
+
+
+def _empty_review(
+    where: str,
+    portfolio: Portfolio,
+    as_of: dt.datetime,
+    policy: OperationsPolicy,
+    reviews: Iterable[ReviewRecord] | None,
+    capacity: float | Mapping[str, float] | None,
+    team_of: Mapping[str, str] | None,
+    alerts: list[Alert],
+) -> ReviewRun:
+    """A portfolio without accounts: no scorer runs; the team-level rules still do."""
+    if reviews is not None:
+        alerts += calendar_alerts(reviews, as_of=as_of, policy=policy.calendar)
+    if capacity is not None:
+        window = dt.timedelta(days=policy.capacity_window_days)
+        loads = capacity_check(
+            portfolio, capacity=capacity, start=as_of, end=as_of + window, team_of=team_of
+        )
+        alerts += capacity_alerts(loads)
+    empty = PortfolioReview(
+        as_of=as_of,
+        accounts=(),
+        alerts=sort_alerts(alerts),
+        key_accounts=(),
+        guardrail=None,
+        configs=MappingProxyType({}),
+    )
+    return ReviewRun(None, (), empty)
 
 
 _ACCOUNT_REVIEWS: Final = (
@@ -857,7 +957,7 @@ def _assemble(
     key = frozenset(listed)
     h, pts, q = s.health, s.points, s.quadrants
     # every table's rows follow portfolio.accounts (the matrix's: the assessed ones)
-    quadrant = dict(zip(q.ids.tolist(), _labels(q), strict=True))
+    quadrant = {} if q is None else dict(zip(q.ids.tolist(), _labels(q), strict=True))
     lights = _labels(h)
     health = h.scores.tolist()
     points = pts.scores.tolist()
