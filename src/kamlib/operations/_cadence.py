@@ -9,7 +9,7 @@ kamlib's reading (its own choices where the source gives no rule, each documente
 docs page *Operations: contact cadence*):
 
 * A phase is the half-open range ``[from_month, until_month)`` of **completed** months
-  since [`Account.cooperation_start`][kamlib.model.Account.cooperation_start], counted as
+  since ``Account.cooperation_start``, counted as
   [`Account.months_since_start`][kamlib.model.Account.months_since_start] counts them. The
   source's ranges share their ends (0-3, 3-12); exactly 3 completed months is the stable
   phase and exactly 12 the expansion phase.
@@ -48,6 +48,7 @@ from kamlib.operations._alerts import Alert, AlertKind, Severity, _utc_key, make
 from kamlib.operations._common import add_months, check_as_of, not_after
 
 __all__ = [
+    "FORMAL_CHANNELS",
     "CadenceRule",
     "DEFAULT_CADENCE",
     "CadencePolicy",
@@ -117,7 +118,7 @@ class CadenceRule:
     """One contact rule: a qualifying interaction at least every ``every_days`` in a phase.
 
     The rule is in force for an account while its completed months since
-    [`Account.cooperation_start`][kamlib.model.Account.cooperation_start] ``m`` (see
+    ``Account.cooperation_start`` ``m`` (see
     [`Account.months_since_start`][kamlib.model.Account.months_since_start]) satisfy
     ``from_month <= m < until_month``: a half-open range, so a boundary month belongs to
     the later phase (kamlib's reading of source [000]'s 0-3, 3-12 and "over a year").
@@ -244,7 +245,12 @@ from_month (3); got 3
         return (channels is None or channel in channels) and (levels is None or level in levels)
 
 
-_ANY_BUT_CHAT: Final = frozenset(c for c in Channel if c is not Channel.MESSAGE)
+FORMAL_CHANNELS: Final = frozenset(c for c in Channel if c is not Channel.MESSAGE)
+"""The channels of a formal contact: every channel but chat (``message``).
+
+Source [000] gives "weekly formal contact (email + phone)"; reading every channel but
+chat as formal is kamlib's own choice.
+"""
 
 DEFAULT_CADENCE: Final[tuple[CadenceRule, ...]] = (
     CadenceRule(
@@ -252,7 +258,7 @@ DEFAULT_CADENCE: Final[tuple[CadenceRule, ...]] = (
         7,
         0,
         3,
-        channels=_ANY_BUT_CHAT,
+        channels=FORMAL_CHANNELS,
         description="Formal contact every week in months 0-3 (source [000]: email + phone; "
         "kamlib counts every channel but a chat message)",
     ),
@@ -619,7 +625,7 @@ def cadence_status(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
-    policy: CadencePolicy = _DEFAULT_POLICY,
+    policy: CadencePolicy = CadencePolicy(),
     tiers: Mapping[str, str] | None = None,
 ) -> tuple[CadenceDue, ...]:
     """Every account's contact rules in force at ``as_of``: last contact, next due, overdue.
@@ -712,7 +718,7 @@ def cadence_alerts(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
-    policy: CadencePolicy = _DEFAULT_POLICY,
+    policy: CadencePolicy = CadencePolicy(),
     tiers: Mapping[str, str] | None = None,
 ) -> tuple[Alert, ...]:
     """One `Alert` per overdue rule of `cadence_status`, in the canonical alert order.

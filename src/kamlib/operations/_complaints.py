@@ -595,7 +595,7 @@ def complaint_check(
     complaint: Complaint,
     *,
     as_of: dt.datetime,
-    policy: ComplaintPolicy | ComplaintPolicies = _DEFAULT_POLICY,
+    policy: ComplaintPolicy | ComplaintPolicies = ComplaintPolicy(),
 ) -> ComplaintCheck:
     """Check one complaint's 3R clocks (and red-channel rules) at ``as_of``.
 
@@ -645,7 +645,7 @@ def complaint_checks(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
-    policy: ComplaintPolicy | ComplaintPolicies = _DEFAULT_POLICY,
+    policy: ComplaintPolicy | ComplaintPolicies = ComplaintPolicy(),
 ) -> tuple[ComplaintCheck, ...]:
     """Check every complaint of the portfolio at ``as_of``, open or resolved.
 
@@ -766,7 +766,7 @@ def complaint_alerts(
     portfolio: Portfolio,
     *,
     as_of: dt.datetime,
-    policy: ComplaintPolicy | ComplaintPolicies = _DEFAULT_POLICY,
+    policy: ComplaintPolicy | ComplaintPolicies = ComplaintPolicy(),
 ) -> tuple[Alert, ...]:
     """One `Alert` per breached rule of `complaint_checks`, in the canonical alert order.
 

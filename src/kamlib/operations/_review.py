@@ -643,6 +643,8 @@ def review(
     * contact cadence by phase [000] (`CADENCE_CODES`), rules per ``tiers``;
     * with ``key_accounts``, the re-qualification of the list [002], [004]
       (`REQUALIFICATION_CODES`): the review's key list is then the re-qualified one;
+      without, the list is the identification scorer's, and a list outside the 5-25
+      guardrail [004] raises the same ``key_list_too_few`` / ``key_list_too_many`` alert;
     * with ``reviews``, the review calendar [002] (`REVIEW_CODES`): the recorded reviews,
       and for every key account its account plan, customer evaluation and yearly
       assessment, due since the cooperation began;
@@ -803,6 +805,19 @@ def run_review(
     requal = None
     listed: tuple[str, ...] = tuple(s.kal.ids)
     guardrail = None if s.kal.within_bounds else s.kal.message
+    if current is None and guardrail is not None:
+        lo, hi = s.kal.bounds
+        code = f"key_list_{s.kal.flag}"  # the codes re-qualification raises for its list
+        alerts.append(
+            make_alert(
+                None,
+                AlertKind.QUALIFICATION,
+                code,
+                Severity.WARNING,
+                guardrail,
+                {"key_accounts": s.kal.qualifying, "low": lo, "high": hi},
+            )
+        )
     if current is not None:
         rq_policy = policy.requalification or RequalificationPolicy.from_scorer(
             s.identification, gap=REQUALIFICATION_GAP
