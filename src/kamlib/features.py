@@ -250,10 +250,10 @@ def extract_features(
     dm_left = {
         p.account_id
         for p in portfolio.people
-        if p.side is Side.CUSTOMER
-        and p.role is DecisionRole.DECISION_MAKER
-        and p.left_on is not None
+        if p.left_on is not None  # first: most people never left, one test each
         and p.left_on <= day
+        and p.side is Side.CUSTOMER
+        and p.role is DecisionRole.DECISION_MAKER
     }
     failure: Exception | None = None
     try:

@@ -223,10 +223,16 @@ class Alert:
 
 def _sort_key(a: Alert) -> tuple[Any, ...]:
     due = a.due
-    return (
+    if due is None:
+        seconds = micros = 0
+    else:
+        delta = due - _EPOCH
+        seconds, micros = delta.days * 86_400 + delta.seconds, delta.microseconds
+    return (  # one flat tuple per alert (a nested one would double the allocations)
         -_RANK[a.severity],
         due is None,
-        _utc_key(due),
+        seconds,
+        micros,
         a.account_id or "",
         a.kind.value,
         a.code,

@@ -27,6 +27,7 @@ Every rule is data (`CadenceRule`), overridable per account or per tier (`Cadenc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -499,6 +500,7 @@ class CadenceDue:
         return _phase_text(self.from_month, self.until_month)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; accounts often share a start date
 def _phase_start(start: dt.date, months: int, tz: dt.tzinfo | None) -> dt.datetime:
     """Midnight of the first day with ``months`` completed months since ``start``.
 

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 import numpy as np
@@ -53,6 +53,8 @@ _OPEN: Final = frozenset({_S.PROPOSED, _S.COMMITTED, _S.IN_PROGRESS, _S.AT_RISK}
 _SIGNED: Final = frozenset({_S.COMMITTED, _S.IN_PROGRESS, _S.AT_RISK})
 _EXECUTING: Final = frozenset({_S.IN_PROGRESS, _S.AT_RISK})
 _NOT_PROMISED: Final = frozenset({_S.PROPOSED, _S.CANCELLED})
+_DELIVERED: Final = _S.DELIVERED
+_BROKEN: Final = _S.BROKEN
 _DAY: Final = dt.timedelta(days=1)
 
 COMMITMENT_CODES: Mapping[str, str] = MappingProxyType(
@@ -511,65 +513,86 @@ class CommitmentCheck:
         return _check_one(commitment, as_of, policy)
 
 
+class _Clocks(NamedTuple):
+    """A policy's clocks as timedeltas, made once per run instead of once per record."""
+
+    warning: dt.timedelta
+    sync: dt.timedelta
+    acceptance: dt.timedelta
+    recent: dt.timedelta
+    feedback: bool
+
+
+def _clocks(policy: CommitmentPolicy) -> _Clocks:
+    return _Clocks(
+        dt.timedelta(hours=policy.warning_hours),
+        dt.timedelta(days=policy.sync_days),
+        dt.timedelta(days=policy.acceptance_days),
+        dt.timedelta(days=policy.recent_days),
+        policy.require_feedback,
+    )
+
+
 def _check_one(c: Commitment, as_of: dt.datetime, policy: CommitmentPolicy) -> CommitmentCheck:
-    state = c.state
+    return _judge(c, as_of, _clocks(policy))
+
+
+def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
+    history = c.history
+    last = history[-1]
+    state = last.to_state
     due = c.due
     delivered_at = broken_at = None
-    for step in c.history:
-        if step.to_state is _S.DELIVERED:
+    for step in history:
+        to = step.to_state
+        if to is _DELIVERED:
             delivered_at = step.at  # the latest delivery: after a rework, the one that counts
-        elif step.to_state is _S.BROKEN:
+        elif to is _BROKEN:
             broken_at = step.at
     overdue = state in _SIGNED and as_of > due
     slipped = overdue or broken_at is not None or (delivered_at is not None and delivered_at > due)
     warning = None
+    warnings = c.risk_warnings
     if slipped:
-        if not c.risk_warnings:
+        if not warnings:
             warning = "missing"
         else:
-            deadline = due - dt.timedelta(hours=policy.warning_hours)
-            timely = any(w.at <= deadline for w in c.risk_warnings)
-            warning = "timely" if timely else "late"
+            deadline = due - k.warning
+            warning = "timely" if any(w.at <= deadline for w in warnings) else "late"
     last_update = None
     sync_overdue = False
     if state in _EXECUTING:
-        times = [c.history[-1].at]
-        times += [u.at for u in c.progress_updates]
-        times += [w.at for w in c.risk_warnings]
-        last_update = max(times)
-        sync_overdue = as_of - last_update > dt.timedelta(days=policy.sync_days)
-    acceptance_pending = False
-    if state is _S.DELIVERED and delivered_at is not None:
-        acceptance_pending = as_of - delivered_at > dt.timedelta(days=policy.acceptance_days)
-    feedback_missing = (
-        policy.require_feedback and c.acceptance is not None and not c.acceptance.feedback.strip()
+        last_update = last.at
+        for u in c.progress_updates:
+            if u.at > last_update:
+                last_update = u.at
+        for w in warnings:
+            if w.at > last_update:
+                last_update = w.at
+        sync_overdue = as_of - last_update > k.sync
+    acceptance_pending = (
+        state is _DELIVERED and delivered_at is not None and as_of - delivered_at > k.acceptance
     )
-    recent = (
-        state in _OPEN
-        or state is _S.DELIVERED
-        or _within(as_of, c.history[-1].at, policy.recent_days)
-    )
+    acceptance = c.acceptance
+    feedback_missing = k.feedback and acceptance is not None and not acceptance.feedback.strip()
+    recent = state in _OPEN or state is _DELIVERED or as_of - last.at <= k.recent
     return CommitmentCheck(
-        account_id=c.account_id,
-        commitment_id=c.id,
-        owner_id=c.owner_id,
-        state=state,
-        due=due,
-        overdue=overdue,
-        broken_at=broken_at,
-        delivered_at=delivered_at,
-        slipped=slipped,
-        warning=warning,
-        last_update_at=last_update,
-        sync_overdue=sync_overdue,
-        acceptance_pending=acceptance_pending,
-        feedback_missing=feedback_missing,
-        recent=recent,
+        c.account_id,
+        c.id,
+        c.owner_id,
+        state,
+        due,
+        overdue,
+        broken_at,
+        delivered_at,
+        slipped,
+        warning,
+        last_update,
+        sync_overdue,
+        acceptance_pending,
+        feedback_missing,
+        recent,
     )
-
-
-def _within(as_of: dt.datetime, at: dt.datetime, days: float) -> bool:
-    return as_of - at <= dt.timedelta(days=days)
 
 
 def _checks(
@@ -579,9 +602,10 @@ def _checks(
     as_of = check_as_of(where, as_of)
     policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
     out = []
+    clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
         _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
-        out.append(_check_one(c, as_of, policy))
+        out.append(_judge(c, as_of, clocks))
     out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
     return policy, tuple(out)
 
@@ -622,12 +646,29 @@ def commitment_checks(
 
 
 def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
+    if not (
+        k.overdue
+        or k.slipped
+        or k.sync_overdue
+        or k.acceptance_pending
+        or k.feedback_missing
+        or k.broken_at is not None
+    ):
+        return []  # the usual case: nothing to say (a broken commitment has slipped too)
     out = []
-    ev: dict[str, Any] = {"state": k.state.value, "due": k.due, "owner_id": k.owner_id}
+    state = k.state.value
 
     def alert(
-        code: str, severity: Severity, reason: str, due: dt.datetime | None, **more: Any
+        code: str,
+        severity: Severity,
+        reason: str,
+        due: dt.datetime | None,
+        key: str | None = None,
+        value: Any = None,
     ) -> None:
+        ev = {"state": state, "due": k.due, "owner_id": k.owner_id}
+        if key is not None:
+            ev[key] = value
         out.append(
             make_alert(
                 k.account_id,
@@ -635,7 +676,7 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
                 code,
                 severity,
                 reason,
-                {**ev, **more},
+                ev,
                 due=due,
                 subject_id=k.commitment_id,
             )
@@ -649,7 +690,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
             f"Commitment {k.commitment_id} is past due and not delivered"
             + (" (the customer was not warned)" if unwarned else ""),
             k.due,
-            warning=k.warning,
+            "warning",
+            k.warning,
         )
     if k.broken_at is not None and k.recent:
         alert(
@@ -657,7 +699,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
             Severity.CRITICAL,
             f"Commitment {k.commitment_id} was broken",
             k.due,
-            broken_at=k.broken_at,
+            "broken_at",
+            k.broken_at,
         )
     if k.slipped and k.recent and k.warning in ("missing", "late"):
         deadline = k.due - dt.timedelta(hours=policy.warning_hours)
@@ -667,7 +710,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
                 Severity.WARNING,
                 f"Commitment {k.commitment_id} slipped and the customer was never warned",
                 deadline,
-                warning_hours=policy.warning_hours,
+                "warning_hours",
+                policy.warning_hours,
             )
         else:
             alert(
@@ -676,7 +720,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
                 f"Commitment {k.commitment_id} slipped; the risk warning came less than "
                 f"{policy.warning_hours:g} h before it was due",
                 deadline,
-                warning_hours=policy.warning_hours,
+                "warning_hours",
+                policy.warning_hours,
             )
     if k.sync_overdue and k.last_update_at is not None:
         alert(
@@ -684,7 +729,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
             Severity.WATCH,
             f"Commitment {k.commitment_id}: no progress update for over {policy.sync_days:g} days",
             k.last_update_at + dt.timedelta(days=policy.sync_days),
-            last_update_at=k.last_update_at,
+            "last_update_at",
+            k.last_update_at,
         )
     if k.acceptance_pending and k.delivered_at is not None:
         alert(
@@ -692,7 +738,8 @@ def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
             Severity.WATCH,
             f"Commitment {k.commitment_id} was delivered but not yet accepted by the customer",
             k.delivered_at + dt.timedelta(days=policy.acceptance_days),
-            delivered_at=k.delivered_at,
+            "delivered_at",
+            k.delivered_at,
         )
     if k.feedback_missing and k.recent:
         alert(
@@ -797,9 +844,10 @@ def commitment_features(
     on_time = np.zeros(n)
     overdue = np.zeros(n)
     unwarned = np.zeros(n)
+    clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
         _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
-        k = _check_one(c, as_of, policy)
+        k = _judge(c, as_of, clocks)
         r = row[c.account_id]
         if k.state not in _NOT_PROMISED and c.due <= as_of:
             due[r] += 1

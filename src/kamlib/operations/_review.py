@@ -965,7 +965,8 @@ def _assemble(
     requal: Requalification | None,
     policy: OperationsPolicy,
 ) -> PortfolioReview:
-    ordered = sort_alerts(alerts)
+    alerts.sort(key=Alert.sort_key)  # the rules made them: no need to check their type
+    ordered = tuple(alerts)
     by_account: dict[str | None, list[Alert]] = {}
     for a in ordered:
         by_account.setdefault(a.account_id, []).append(a)
@@ -977,10 +978,14 @@ def _assemble(
     health = h.scores.tolist()
     points = pts.scores.tolist()
     rows = []
+    stages: dict[tuple[str, ...], str | None] = {}  # accounts share their sets of areas
     for i, acc in enumerate(portfolio.accounts):
         aid = acc.id
         decision = None if requal is None else requal.decision_of(aid)
         needs = rank_needs(acc) if acc.needs else ()
+        areas = acc.cooperation_areas
+        if areas not in stages:
+            stages[areas] = value_ladder(acc, policy=policy.ladder).stage
         rows.append(
             AccountReview(
                 account_id=aid,
@@ -993,7 +998,7 @@ def _assemble(
                 health_reasons=s.reasons[i],
                 alerts=tuple(by_account.get(aid, ())),
                 key_decision=None if decision is None else decision.action,
-                ladder_stage=value_ladder(acc, policy=policy.ladder).stage,
+                ladder_stage=stages[areas],
                 top_need=needs[0].need_id if needs else None,
             )
         )
