@@ -46,7 +46,7 @@ from kamlib._validators import (
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Channel, Interaction, InteractionLevel, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, _utc_key, make_alert, sort_alerts
-from kamlib.operations._common import add_months, check_as_of, not_after
+from kamlib.operations._common import add_months, check_as_of, check_portfolio, not_after
 
 __all__ = [
     "FORMAL_CHANNELS",
@@ -602,8 +602,7 @@ def _status(
     where: str, portfolio: object, as_of: object, policy: object, tiers: object
 ) -> tuple[CadenceDue, ...]:
     when = check_as_of(where, as_of)
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    portfolio = check_portfolio(where, portfolio)
     if not isinstance(policy, CadencePolicy):
         raise InvalidTypeError(f"{where}.policy", policy, "must be a CadencePolicy")
     tier_of = _check_tiers(where, portfolio, tiers)

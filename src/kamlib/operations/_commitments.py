@@ -32,7 +32,7 @@ from kamlib._validators import check_aware_datetime, check_flag, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Commitment, CommitmentState, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._common import check_as_of, check_hours, not_after
+from kamlib.operations._common import check_as_of, check_hours, check_portfolio, not_after
 
 __all__ = [
     "CAPACITY_CODES",
@@ -167,12 +167,6 @@ def _check_policy(where: str, policy: object) -> CommitmentPolicy:
     if not isinstance(policy, CommitmentPolicy):
         raise InvalidTypeError(f"{where}.policy", policy, "must be a CommitmentPolicy")
     return policy
-
-
-def _check_portfolio(where: str, portfolio: object) -> Portfolio:
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
-    return portfolio
 
 
 def _check_dated(c: Commitment, path: str, as_of: dt.datetime) -> None:
@@ -598,7 +592,7 @@ def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
 def _checks(
     where: str, portfolio: object, as_of: object, policy: object
 ) -> tuple[CommitmentPolicy, tuple[CommitmentCheck, ...]]:
-    portfolio = _check_portfolio(where, portfolio)
+    portfolio = check_portfolio(where, portfolio)
     as_of = check_as_of(where, as_of)
     policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
     out = []
@@ -835,7 +829,7 @@ def commitment_features(
         True
     """
     where = "commitment_features"
-    portfolio = _check_portfolio(where, portfolio)
+    portfolio = check_portfolio(where, portfolio)
     as_of = check_as_of(where, as_of)
     policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
     row = {a.id: i for i, a in enumerate(portfolio.accounts)}

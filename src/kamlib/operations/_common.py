@@ -13,9 +13,17 @@ import datetime as dt
 from typing import Final
 
 from kamlib._validators import check_aware_datetime, check_real
-from kamlib.errors import InvalidValueError
+from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib.model import Portfolio
 
-__all__ = ["MAX_HOURS", "add_months", "check_as_of", "check_hours", "not_after"]
+__all__ = [
+    "MAX_HOURS",
+    "add_months",
+    "check_as_of",
+    "check_hours",
+    "check_portfolio",
+    "not_after",
+]
 
 MAX_HOURS: Final = 24.0 * 36_525
 """Largest clock in hours a rule accepts: a century."""
@@ -36,6 +44,21 @@ def check_as_of(where: str, as_of: object) -> dt.datetime:
 got datetime.datetime(2025, 1, 1, 0, 0)
     """
     return check_aware_datetime(f"{where}.as_of", as_of)
+
+
+def check_portfolio(where: str, portfolio: object) -> Portfolio:
+    """``portfolio`` checked to be a [`Portfolio`][kamlib.model.Portfolio], naming ``where``.
+
+    Examples:
+        >>> from kamlib.operations._common import check_portfolio
+        >>> check_portfolio("review", [])
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidTypeError: review.portfolio: must be a Portfolio; got []
+    """
+    if not isinstance(portfolio, Portfolio):
+        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    return portfolio
 
 
 def not_after(path: str, at: dt.datetime, as_of: dt.datetime) -> None:

@@ -57,7 +57,7 @@ from kamlib._validators import (
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import Complaint, ComplaintChannel, ComplaintSeverity, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._common import MAX_HOURS, check_as_of, not_after
+from kamlib.operations._common import MAX_HOURS, check_as_of, check_portfolio, not_after
 
 __all__ = [
     "ComplaintPolicy",
@@ -579,8 +579,7 @@ def _check_key(chk: ComplaintCheck) -> tuple[Any, ...]:
 def _run(
     where: str, portfolio: object, as_of: object, policy: object
 ) -> list[tuple[Complaint, ComplaintPolicy, ComplaintCheck]]:
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    portfolio = check_portfolio(where, portfolio)
     when = check_as_of(where, as_of)
     windows = _windows_for(where, policy)
     rows = []

@@ -30,7 +30,7 @@ from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueE
 from kamlib.features import MAX_PERIODS, _window
 from kamlib.model import Account, Money, NeedKind, Portfolio, Quarter
 from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
-from kamlib.operations._common import check_as_of
+from kamlib.operations._common import check_as_of, check_portfolio
 from kamlib.scoring.health import DECLINE_TOLERANCE
 
 __all__ = [
@@ -192,8 +192,7 @@ def demand_pool(
         kamlib.errors.UnknownIdError: demand_pool.accounts[0]: is not an account of the \
 portfolio; got 'Z'
     """
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError("demand_pool.portfolio", portfolio, "must be a Portfolio")
+    check_portfolio("demand_pool", portfolio)
     out: list[RankedNeed] = []
     for account_id in _account_ids("demand_pool.accounts", portfolio, accounts):
         out.extend(_ranked(portfolio.account(account_id)))
@@ -420,8 +419,7 @@ def customisation_guard(
 match the account's currency EUR; got 'USD'
     """
     where = "customisation_guard"
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    check_portfolio(where, portfolio)
     if not isinstance(costs, Mapping):
         raise InvalidTypeError(f"{where}.costs", costs, "must be a mapping of account id to cost")
     when = check_as_of(where, as_of)
@@ -784,8 +782,7 @@ def value_ladders(
         >>> [(s.account_id, s.stage) for s in value_ladders(p)]
         [('A', None), ('B', 'basic')]
     """
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError("value_ladders.portfolio", portfolio, "must be a Portfolio")
+    check_portfolio("value_ladders", portfolio)
     if not isinstance(policy, LadderPolicy):
         raise InvalidTypeError("value_ladders.policy", policy, "must be a LadderPolicy")
     return tuple(_ladder(a, policy) for a in sorted(portfolio.accounts, key=lambda a: a.id))

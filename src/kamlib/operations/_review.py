@@ -43,7 +43,7 @@ from kamlib.operations._commitments import (
     capacity_check,
 )
 from kamlib.operations._commitments import alert_list as commitment_alert_list
-from kamlib.operations._common import check_as_of, not_after
+from kamlib.operations._common import check_as_of, check_portfolio, not_after
 from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy, complaint_alerts
 from kamlib.operations._demand import (
     CUSTOMISATION_LIMIT,
@@ -737,16 +737,10 @@ def _known_ids(where: str, portfolio: Portfolio, ids: Iterable[object]) -> None:
     for aid in ids:
         if not isinstance(aid, str):
             raise InvalidTypeError(where, aid, "must be an account id (a str)")
-        if aid not in _account_ids(portfolio):
-            raise UnknownIdError(where, aid, "names no account in the portfolio")
-
-
-def _account_ids(portfolio: Portfolio) -> frozenset[str]:
-    return portfolio._derived("operations.account_ids", _ids_of)
-
-
-def _ids_of(portfolio: Portfolio) -> frozenset[str]:
-    return frozenset(a.id for a in portfolio.accounts)
+        try:
+            portfolio.account(aid)  # the portfolio's own index by id
+        except UnknownIdError:
+            raise UnknownIdError(where, aid, "names no account in the portfolio") from None
 
 
 def run_review(
@@ -766,8 +760,7 @@ def run_review(
 ) -> ReviewRun:
     """`review` with its intermediate results kept (the demo shows them too)."""
     where = "review"
-    if not isinstance(portfolio, Portfolio):
-        raise InvalidTypeError(f"{where}.portfolio", portfolio, "must be a Portfolio")
+    portfolio = check_portfolio(where, portfolio)
     as_of = check_as_of(where, as_of)
     scorers = ReviewScorers() if scorers is None else scorers
     if not isinstance(scorers, ReviewScorers):
