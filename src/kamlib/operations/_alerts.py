@@ -18,8 +18,9 @@ from typing import Any, Final
 
 import attrs
 
-from kamlib._validators import aware_datetime, instance_of, non_empty_str, optional
-from kamlib.errors import InvalidTypeError, InvalidValueError
+from kamlib._validators import aware_datetime, non_empty_str, optional
+from kamlib.errors import InvalidTypeError
+from kamlib.model._checks import enum_or_raw, member_of
 
 __all__ = ["Alert", "AlertKind", "Severity", "sort_alerts"]
 
@@ -116,23 +117,11 @@ def _freeze_evidence(value: object) -> Mapping[str, Any]:
 
 
 def _to_severity(value: object) -> object:
-    if isinstance(value, str) and not isinstance(value, Severity):
-        try:
-            return Severity(value)
-        except ValueError:
-            options = ", ".join(repr(s.value) for s in Severity)
-            raise InvalidValueError("Alert.severity", value, f"must be one of {options}") from None
-    return value
+    return enum_or_raw(Severity, value)  # the model's one mechanism: member_of names the rest
 
 
 def _to_kind(value: object) -> object:
-    if isinstance(value, str) and not isinstance(value, AlertKind):
-        try:
-            return AlertKind(value)
-        except ValueError:
-            options = ", ".join(repr(k.value) for k in AlertKind)
-            raise InvalidValueError("Alert.kind", value, f"must be one of {options}") from None
-    return value
+    return enum_or_raw(AlertKind, value)
 
 
 @attrs.frozen
@@ -174,9 +163,9 @@ class Alert:
     """
 
     account_id: str | None = attrs.field(validator=optional(non_empty_str()))
-    kind: AlertKind = attrs.field(converter=_to_kind, validator=instance_of(AlertKind))
+    kind: AlertKind = attrs.field(converter=_to_kind, validator=member_of(AlertKind))
     code: str = attrs.field(validator=non_empty_str())
-    severity: Severity = attrs.field(converter=_to_severity, validator=instance_of(Severity))
+    severity: Severity = attrs.field(converter=_to_severity, validator=member_of(Severity))
     reason: str = attrs.field(validator=non_empty_str())
     evidence: _Evidence = attrs.field(factory=dict, converter=_freeze_evidence, hash=False)
     due: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime()))
