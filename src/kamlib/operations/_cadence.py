@@ -561,11 +561,17 @@ def _row(
     months: int,
     contacts: Mapping[_Kind, _Seen],
     as_of: dt.datetime,
+    accepted: dict[tuple[int, _Kind], bool],
 ) -> CadenceDue:
+    """The rule's row for the account; ``accepted`` caches `CadenceRule._accepts` per run."""
     phase_start = _phase_start(account.cooperation_start, rule.from_month, as_of.tzinfo)
     last: _Seen | None = None
-    for (channel, level), seen in contacts.items():
-        if rule._accepts(channel, level) and (last is None or seen > last):
+    rule_id = id(rule)  # the rules outlive the run: their ids are stable keys within it
+    for kind, seen in contacts.items():
+        ok = accepted.get((rule_id, kind))
+        if ok is None:
+            ok = accepted[(rule_id, kind)] = rule._accepts(*kind)
+        if ok and (last is None or seen > last):
             last = seen
     anchor = last[0] if last is not None and last[0] > phase_start else phase_start
     every = dt.timedelta(days=rule.every_days)
@@ -576,22 +582,25 @@ def _row(
             f"{where}.as_of", as_of, f"puts the due time of {rule.name!r} past year 9999"
         ) from None
     overdue = as_of > due
-    late = as_of - due if overdue else dt.timedelta(0)
-    return CadenceDue(
-        account_id=account.id,
-        rule=rule.name,
-        every_days=rule.every_days,
-        from_month=rule.from_month,
-        until_month=rule.until_month,
-        months_since_start=months,
-        phase_start=phase_start,
-        last_contact_at=None if last is None else last[0],
-        last_contact_id=None if last is None else last[1],
-        due_at=due.astimezone(as_of.tzinfo),
-        overdue=overdue,
-        days_overdue=late / _DAY,
-        intervals_overdue=late // every,
+    late = as_of - due if overdue else _ZERO
+    return CadenceDue(  # positional, in the order of its fields (one row per account rule)
+        account.id,
+        rule.name,
+        rule.every_days,
+        rule.from_month,
+        rule.until_month,
+        months,
+        phase_start,
+        None if last is None else last[0],
+        None if last is None else last[1],
+        due.astimezone(as_of.tzinfo),
+        overdue,
+        late / _DAY,
+        late // every,
     )
+
+
+_ZERO: Final = dt.timedelta(0)
 
 
 def _row_key(row: CadenceDue) -> tuple[Any, ...]:
@@ -599,8 +608,15 @@ def _row_key(row: CadenceDue) -> tuple[Any, ...]:
 
 
 def _status(
-    where: str, portfolio: object, as_of: object, policy: object, tiers: object
+    where: str,
+    portfolio: object,
+    as_of: object,
+    policy: object,
+    tiers: object,
+    *,
+    ordered: bool = True,
 ) -> tuple[CadenceDue, ...]:
+    """Every rule in force per account; by account, due time and rule if ``ordered``."""
     when = check_as_of(where, as_of)
     portfolio = check_portfolio(where, portfolio)
     if not isinstance(policy, CadencePolicy):
@@ -610,6 +626,7 @@ def _status(
     day = when.date()
     none: dict[_Kind, _Seen] = {}
     rows: list[CadenceDue] = []
+    accepted: dict[tuple[int, _Kind], bool] = {}
     for account in portfolio.accounts:
         if account.cooperation_start > day:
             continue  # not yet cooperating: no rule in force
@@ -617,8 +634,9 @@ def _status(
         contacts = latest.get(account.id, none)
         for rule in policy._rules_for(account.id, tier_of.get(account.id)):
             if rule.in_phase(months):
-                rows.append(_row(where, account, rule, months, contacts, when))
-    rows.sort(key=_row_key)
+                rows.append(_row(where, account, rule, months, contacts, when, accepted))
+    if ordered:
+        rows.sort(key=_row_key)
     return tuple(rows)
 
 
@@ -692,17 +710,18 @@ Examples:
 def _alert(row: CadenceDue) -> Alert:
     last = "none" if row.last_contact_at is None else row.last_contact_at.isoformat()
     severity = Severity.WARNING if row.intervals_overdue >= 1 else Severity.WATCH
+    phase = _phase_text(row.from_month, row.until_month)
     return make_alert(
         row.account_id,
         AlertKind.CADENCE,
         "cadence_overdue",
         severity,
         f"{row.rule} is {row.days_overdue:.1f} days overdue (every {row.every_days} days "
-        f"in months {row.phase}; last qualifying contact: {last})",
+        f"in months {phase}; last qualifying contact: {last})",
         {
             "rule": row.rule,
             "every_days": row.every_days,
-            "phase": row.phase,
+            "phase": phase,
             "months_since_start": row.months_since_start,
             "phase_start": row.phase_start,
             "last_contact_at": row.last_contact_at,

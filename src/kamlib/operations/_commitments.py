@@ -169,18 +169,34 @@ def _check_policy(where: str, policy: object) -> CommitmentPolicy:
     return policy
 
 
-def _check_dated(c: Commitment, path: str, as_of: dt.datetime) -> None:
-    """Every time the commitment records must be at or before ``as_of``."""
-    hist = c.history
-    if hist[-1].at > as_of:  # the history is time-ordered: the last step is the latest
-        for j, step in enumerate(hist):
-            not_after(f"{path}.history[{j}].at", step.at, as_of)
-    for j, w in enumerate(c.risk_warnings):
+def _check_dated(c: Commitment, where: str | int, as_of: dt.datetime) -> None:
+    """Every time the commitment records must be at or before ``as_of``.
+
+    ``where`` is the path of the commitment, or its position in ``Portfolio.commitments``
+    (the path is then built only for an error).
+    """
+    hist, warnings, updates, acceptance = (
+        c.history,
+        c.risk_warnings,
+        c.progress_updates,
+        c.acceptance,
+    )
+    if (  # the usual case, tested without building a path: the history is time-ordered
+        hist[-1].at <= as_of
+        and all(w.at <= as_of for w in warnings)
+        and all(u.at <= as_of for u in updates)
+        and (acceptance is None or acceptance.at <= as_of)
+    ):
+        return
+    path = where if isinstance(where, str) else f"Portfolio.commitments[{where}]"
+    for j, step in enumerate(hist):
+        not_after(f"{path}.history[{j}].at", step.at, as_of)
+    for j, w in enumerate(warnings):
         not_after(f"{path}.risk_warnings[{j}].at", w.at, as_of)
-    for j, u in enumerate(c.progress_updates):
+    for j, u in enumerate(updates):
         not_after(f"{path}.progress_updates[{j}].at", u.at, as_of)
-    if c.acceptance is not None:
-        not_after(f"{path}.acceptance.at", c.acceptance.at, as_of)
+    if acceptance is not None:
+        not_after(f"{path}.acceptance.at", acceptance.at, as_of)
 
 
 # ------------------------------------------------------------------------------ capacity
@@ -590,18 +606,20 @@ def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
 
 
 def _checks(
-    where: str, portfolio: object, as_of: object, policy: object
-) -> tuple[CommitmentPolicy, tuple[CommitmentCheck, ...]]:
+    where: str, portfolio: object, as_of: object, policy: object, *, ordered: bool = True
+) -> tuple[CommitmentPolicy, list[CommitmentCheck]]:
+    """Every commitment checked; by account, due time and id if ``ordered``, else as given."""
     portfolio = check_portfolio(where, portfolio)
     as_of = check_as_of(where, as_of)
     policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
     out = []
     clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
-        _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
+        _check_dated(c, i, as_of)
         out.append(_judge(c, as_of, clocks))
-    out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
-    return policy, tuple(out)
+    if ordered:
+        out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
+    return policy, out
 
 
 def commitment_checks(
@@ -636,7 +654,7 @@ def commitment_checks(
         >>> all(c.due <= as_of or not c.overdue for c in checks)
         True
     """
-    return _checks("commitment_checks", portfolio, as_of, policy)[1]
+    return tuple(_checks("commitment_checks", portfolio, as_of, policy)[1])
 
 
 def _alerts_of(k: CommitmentCheck, policy: CommitmentPolicy) -> list[Alert]:
@@ -782,7 +800,7 @@ def commitment_alerts(
 
 def alert_list(where: str, portfolio: object, as_of: object, policy: object) -> list[Alert]:
     """The alerts of `commitment_alerts`, unsorted (the review sorts everything once)."""
-    checked, checks = _checks(where, portfolio, as_of, policy)
+    checked, checks = _checks(where, portfolio, as_of, policy, ordered=False)
     out: list[Alert] = []
     for k in checks:
         out += _alerts_of(k, checked)
@@ -840,7 +858,7 @@ def commitment_features(
     unwarned = np.zeros(n)
     clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
-        _check_dated(c, f"Portfolio.commitments[{i}]", as_of)
+        _check_dated(c, i, as_of)
         k = _judge(c, as_of, clocks)
         r = row[c.account_id]
         if k.state not in _NOT_PROMISED and c.due <= as_of:

@@ -539,11 +539,15 @@ def _options(c: Complaint, policy: ComplaintPolicy) -> ClockCheck:
     return ClockCheck("options", "met", met_at=c.options_at)
 
 
-def _judge(c: Complaint, as_of: dt.datetime, w: _Windows, prefix: str) -> ComplaintCheck:
-    """Check one complaint: every recorded time by ``as_of``, then each rule."""
+def _judge(c: Complaint, as_of: dt.datetime, w: _Windows, prefix: str | int) -> ComplaintCheck:
+    """Check one complaint: every recorded time by ``as_of``, then each rule.
+
+    ``prefix`` is the complaint's path, or its position in ``Portfolio.complaints``.
+    """
     for field, at in c.times():
         if at > as_of:  # the path is built only for the error
-            not_after(f"{prefix}.{field}", at, as_of)
+            path = prefix if isinstance(prefix, str) else f"Portfolio.complaints[{prefix}]"
+            not_after(f"{path}.{field}", at, as_of)
     received, resolved = c.received_at, c.resolved_at
     clocks = [
         _timed("acknowledge", received + w.ack, _earlier(c.acknowledged_at, resolved), as_of),
@@ -577,16 +581,18 @@ def _check_key(chk: ComplaintCheck) -> tuple[Any, ...]:
 
 
 def _run(
-    where: str, portfolio: object, as_of: object, policy: object
+    where: str, portfolio: object, as_of: object, policy: object, *, ordered: bool = True
 ) -> list[tuple[Complaint, ComplaintPolicy, ComplaintCheck]]:
+    """Every complaint checked; by account, receipt and id if ``ordered``, else as given."""
     portfolio = check_portfolio(where, portfolio)
     when = check_as_of(where, as_of)
     windows = _windows_for(where, policy)
     rows = []
     for i, c in enumerate(portfolio.complaints):
         w = windows[c.severity]
-        rows.append((c, w.policy, _judge(c, when, w, f"Portfolio.complaints[{i}]")))
-    rows.sort(key=lambda row: _check_key(row[2]))
+        rows.append((c, w.policy, _judge(c, when, w, i)))
+    if ordered:
+        rows.sort(key=lambda row: _check_key(row[2]))
     return rows
 
 
@@ -802,7 +808,12 @@ def complaint_alerts(
         ...  for a in complaint_alerts(pf, as_of=t + dt.timedelta(hours=3))]
         [('ack_overdue', 'critical', 'U1')]
     """
-    rows = _run("complaint_alerts", portfolio, as_of, policy)
-    return sort_alerts(
+    return sort_alerts(alert_list("complaint_alerts", portfolio, as_of, policy))
+
+
+def alert_list(where: str, portfolio: object, as_of: object, policy: object) -> list[Alert]:
+    """The alerts of `complaint_alerts`, unsorted (the review sorts everything once)."""
+    rows = _run(where, portfolio, as_of, policy, ordered=False)
+    return [
         _alert(c, p, chk, clock) for c, p, chk in rows for clock in chk.clocks if clock.is_breach
-    )
+    ]

@@ -12,6 +12,7 @@ order of the input records never changes it; nothing reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -26,7 +27,14 @@ from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
 from kamlib.model import Money, Portfolio
 from kamlib.network import FlagCode, RedFlags, portfolio_red_flags
-from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
+from kamlib.operations._alerts import (
+    ALERT_KEY,
+    Alert,
+    AlertKind,
+    Severity,
+    make_alert,
+    sort_alerts,
+)
 from kamlib.operations._cadence import CadencePolicy
 from kamlib.operations._cadence import _alert as cadence_alert
 from kamlib.operations._cadence import _status as cadence_rows
@@ -44,7 +52,8 @@ from kamlib.operations._commitments import (
 )
 from kamlib.operations._commitments import alert_list as commitment_alert_list
 from kamlib.operations._common import check_as_of, check_portfolio, not_after
-from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy, complaint_alerts
+from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy
+from kamlib.operations._complaints import alert_list as complaint_alert_list
 from kamlib.operations._demand import (
     CUSTOMISATION_LIMIT,
     LadderPolicy,
@@ -785,8 +794,8 @@ def run_review(
     _check_dated_records(portfolio, as_of)
     # each area's alerts unsorted where there are many: the review sorts all of them once
     alerts = commitment_alert_list(where, portfolio, as_of, policy.commitments)
-    alerts += complaint_alerts(portfolio, as_of=as_of, policy=policy.complaints)
-    rows = cadence_rows(where, portfolio, as_of, policy.cadence, tiers)
+    alerts += complaint_alert_list(where, portfolio, as_of, policy.complaints)
+    rows = cadence_rows(where, portfolio, as_of, policy.cadence, tiers, ordered=False)
     alerts += [cadence_alert(row) for row in rows if row.overdue]
     if not portfolio.accounts:
         return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
@@ -948,6 +957,9 @@ def _labels(t: ScoreTable) -> list[str | None]:
     return [str(x) for x in labels.tolist()]
 
 
+_ACCOUNT_ID: Final = operator.attrgetter("account_id")
+
+
 def _assemble(
     portfolio: Portfolio,
     as_of: dt.datetime,
@@ -958,11 +970,17 @@ def _assemble(
     requal: Requalification | None,
     policy: OperationsPolicy,
 ) -> PortfolioReview:
-    alerts.sort(key=Alert.sort_key)  # the rules made them: no need to check their type
+    alerts.sort(key=ALERT_KEY)  # the rules made them: no need to check their type
     ordered = tuple(alerts)
     by_account: dict[str | None, list[Alert]] = {}
-    for a in ordered:
-        by_account.setdefault(a.account_id, []).append(a)
+    mine = by_account.get
+    for a in ordered:  # each account's alerts keep the canonical order
+        aid = a.account_id
+        own = mine(aid)
+        if own is None:
+            by_account[aid] = [a]
+        else:
+            own.append(a)
     key = frozenset(listed)
     h, pts, q = s.health, s.points, s.quadrants
     # every table's rows follow portfolio.accounts (the matrix's: the assessed ones)
@@ -972,6 +990,7 @@ def _assemble(
     points = pts.scores.tolist()
     rows = []
     stages: dict[tuple[str, ...], str | None] = {}  # accounts share their sets of areas
+    reasons, none = s.reasons, ()
     for i, acc in enumerate(portfolio.accounts):
         aid = acc.id
         decision = None if requal is None else requal.decision_of(aid)
@@ -979,23 +998,24 @@ def _assemble(
         areas = acc.cooperation_areas
         if areas not in stages:
             stages[areas] = value_ladder(acc, policy=policy.ladder).stage
+        own = mine(aid)
         rows.append(
-            AccountReview(
-                account_id=aid,
-                name=acc.name,
-                quadrant=quadrant.get(aid),
-                key_account=aid in key,
-                points=points[i],
-                health=health[i],
-                light=lights[i],
-                health_reasons=s.reasons[i],
-                alerts=tuple(by_account.get(aid, ())),
-                key_decision=None if decision is None else decision.action,
-                ladder_stage=stages[areas],
-                top_need=needs[0].need_id if needs else None,
+            AccountReview(  # positional, in the order of its fields (one row per account)
+                aid,
+                acc.name,
+                quadrant.get(aid),
+                aid in key,
+                points[i],
+                health[i],
+                lights[i],
+                reasons[i],
+                none if own is None else tuple(own),
+                None if decision is None else decision.action,
+                stages[areas],
+                needs[0].need_id if needs else None,
             )
         )
-    rows.sort(key=lambda r: r.account_id)
+    rows.sort(key=_ACCOUNT_ID)
     return PortfolioReview(
         as_of=as_of,
         accounts=tuple(rows),
