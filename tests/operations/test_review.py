@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import pickle
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -249,6 +250,19 @@ def test_the_review_is_immutable() -> None:
         r.configs["value_matrix"] = {}  # type: ignore[index]
     with pytest.raises(TypeError):
         r.alerts[0].evidence["x"] = 1  # type: ignore[index]
+
+
+def test_an_alert_keeps_its_evidence_to_itself() -> None:
+    given = {"days": 3, "people": ["P1", "P2"]}
+    a = Alert("A1", "cadence", "cadence_overdue", "watch", "late", given)
+    given["days"] = 99  # the caller's dict is copied, not kept
+    assert a.evidence == {"days": 3, "people": ("P1", "P2")}
+    with pytest.raises(TypeError):
+        a.evidence["days"] = 4  # type: ignore[index]
+    assert attrs.evolve(a, evidence={"days": 5}).evidence == {"days": 5}
+    assert a.evidence["days"] == 3
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert "evidence={'days': 3, 'people': ('P1', 'P2')}" in repr(a)
 
 
 def test_every_health_light_is_one_alert_with_its_severity() -> None:

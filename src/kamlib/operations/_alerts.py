@@ -95,7 +95,7 @@ _Evidence = Mapping[str, Any]
 _PLAIN = (str, int, float, bool, type(None), dt.datetime, dt.date)
 
 
-def _freeze_evidence(value: object) -> Mapping[str, Any]:
+def _freeze_evidence(value: object) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidTypeError("Alert.evidence", value, "must be a mapping of str to values")
     items = {}
@@ -114,7 +114,7 @@ def _freeze_evidence(value: object) -> Mapping[str, Any]:
                 f"Alert.evidence[{key!r}]", v, "must be a plain value (str, number, time)"
             )
         items[key] = v
-    return MappingProxyType(items)
+    return items  # kept private: `Alert.evidence` hands out a read-only view
 
 
 def _to_severity(value: object) -> object:
@@ -168,13 +168,42 @@ class Alert:
     code: str = attrs.field(validator=non_empty_str())
     severity: Severity = attrs.field(converter=_to_severity, validator=member_of(Severity))
     reason: str = attrs.field(validator=non_empty_str())
-    evidence: _Evidence = attrs.field(factory=dict, converter=_freeze_evidence, hash=False)
+    _evidence: dict[str, Any] = attrs.field(
+        factory=dict, converter=_freeze_evidence, hash=False, alias="evidence", repr=False
+    )
     due: dt.datetime | None = attrs.field(default=None, validator=optional(aware_datetime()))
     subject_id: str | None = attrs.field(default=None, validator=optional(non_empty_str()))
     _key: tuple[Any, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_key", _sort_key(self))
+
+    @property
+    def evidence(self) -> _Evidence:
+        """What the alert was decided on: a read-only mapping of plain values.
+
+        The values are numbers, strings, times and tuples of them; `to_dict` lists the
+        keys sorted. (Stored as a private dict; each read is a fresh read-only view, so a
+        review of tens of thousands of alerts holds no view object per alert.)
+
+        Examples:
+            >>> from kamlib.operations import Alert
+            >>> a = Alert("A1", "cadence", "cadence_overdue", "watch", "late", {"days": 3})
+            >>> a.evidence["days"]
+            3
+            >>> a.evidence["days"] = 4
+            Traceback (most recent call last):
+            ...
+            TypeError: 'mappingproxy' object does not support item assignment
+        """
+        return MappingProxyType(self._evidence)
+
+    def __repr__(self) -> str:
+        return (
+            f"Alert(account_id={self.account_id!r}, kind={self.kind!r}, code={self.code!r}, "
+            f"severity={self.severity!r}, reason={self.reason!r}, "
+            f"evidence={self._evidence!r}, due={self.due!r}, subject_id={self.subject_id!r})"
+        )
 
     def sort_key(self) -> tuple[Any, ...]:
         """The canonical order: most severe first, then earliest due, then by names.
@@ -205,7 +234,7 @@ class Alert:
             "code": self.code,
             "severity": self.severity.value,
             "reason": self.reason,
-            "evidence": {k: _plain(self.evidence[k]) for k in sorted(self.evidence)},
+            "evidence": {k: _plain(v) for k, v in sorted(self._evidence.items())},
             "due": None if self.due is None else self.due.isoformat(),
             "subject_id": self.subject_id,
         }
@@ -248,7 +277,7 @@ def make_alert(
 
     The rules raise tens of thousands of alerts on a large portfolio; the public
     constructor's checks would cost more than the rules. Evidence values must already be
-    plain (tuples, not lists), in a dict the caller does not keep (it is wrapped, not
+    plain (tuples, not lists), in a dict the caller does not keep (it is stored, not
     copied); its keys are not sorted (equality of mappings ignores order, and `to_dict`
     sorts). The result equals ``Alert(...)`` of the same values (a test holds every rule
     to it).
@@ -259,7 +288,7 @@ def make_alert(
     _SET(a, "code", code)
     _SET(a, "severity", severity)
     _SET(a, "reason", reason)
-    _SET(a, "evidence", MappingProxyType(evidence))  # a fresh dict of the rule's own
+    _SET(a, "_evidence", evidence)  # a fresh dict of the rule's own, never handed out
     _SET(a, "due", due)
     _SET(a, "subject_id", subject_id)
     _SET(a, "_key", _sort_key(a))
