@@ -169,34 +169,21 @@ def _check_policy(where: str, policy: object) -> CommitmentPolicy:
     return policy
 
 
-def _check_dated(c: Commitment, where: str | int, as_of: dt.datetime) -> None:
-    """Every time the commitment records must be at or before ``as_of``.
+def _dated_error(c: Commitment, where: str | int, as_of: dt.datetime) -> None:
+    """Raise for the first time the commitment records after ``as_of``, naming its field.
 
     ``where`` is the path of the commitment, or its position in ``Portfolio.commitments``
-    (the path is then built only for an error).
+    (the path is built only here, for the error).
     """
-    hist, warnings, updates, acceptance = (
-        c.history,
-        c.risk_warnings,
-        c.progress_updates,
-        c.acceptance,
-    )
-    if (  # the usual case, tested without building a path: the history is time-ordered
-        hist[-1].at <= as_of
-        and all(w.at <= as_of for w in warnings)
-        and all(u.at <= as_of for u in updates)
-        and (acceptance is None or acceptance.at <= as_of)
-    ):
-        return
     path = where if isinstance(where, str) else f"Portfolio.commitments[{where}]"
-    for j, step in enumerate(hist):
+    for j, step in enumerate(c.history):
         not_after(f"{path}.history[{j}].at", step.at, as_of)
-    for j, w in enumerate(warnings):
+    for j, w in enumerate(c.risk_warnings):
         not_after(f"{path}.risk_warnings[{j}].at", w.at, as_of)
-    for j, u in enumerate(updates):
+    for j, u in enumerate(c.progress_updates):
         not_after(f"{path}.progress_updates[{j}].at", u.at, as_of)
-    if acceptance is not None:
-        not_after(f"{path}.acceptance.at", acceptance.at, as_of)
+    if c.acceptance is not None:
+        not_after(f"{path}.acceptance.at", c.acceptance.at, as_of)
 
 
 # ------------------------------------------------------------------------------ capacity
@@ -519,8 +506,7 @@ class CommitmentCheck:
         policy = _check_policy(where, CommitmentPolicy() if policy is None else policy)
         if not isinstance(commitment, Commitment):
             raise InvalidTypeError(f"{where}.commitment", commitment, "must be a Commitment")
-        _check_dated(commitment, "Commitment", as_of)
-        return _check_one(commitment, as_of, policy)
+        return _judge(commitment, as_of, _clocks(policy), "Commitment")
 
 
 class _Clocks(NamedTuple):
@@ -543,14 +529,26 @@ def _clocks(policy: CommitmentPolicy) -> _Clocks:
     )
 
 
-def _check_one(c: Commitment, as_of: dt.datetime, policy: CommitmentPolicy) -> CommitmentCheck:
-    return _judge(c, as_of, _clocks(policy))
+def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks, where: str | int) -> CommitmentCheck:
+    """Check one commitment; every time it records must be at or before ``as_of``.
 
-
-def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
+    ``where`` names the commitment in an error (a path, or a position in
+    ``Portfolio.commitments``).
+    """
     history = c.history
     last = history[-1]
     state = last.to_state
+    warnings = c.risk_warnings
+    latest = last.at  # the history is time-ordered: its last step is its latest
+    for u in c.progress_updates:
+        if u.at > latest:
+            latest = u.at
+    for w in warnings:
+        if w.at > latest:
+            latest = w.at
+    acceptance = c.acceptance
+    if latest > as_of or (acceptance is not None and acceptance.at > as_of):
+        _dated_error(c, where, as_of)
     due = c.due
     delivered_at = broken_at = None
     for step in history:
@@ -562,7 +560,6 @@ def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
     overdue = state in _SIGNED and as_of > due
     slipped = overdue or broken_at is not None or (delivered_at is not None and delivered_at > due)
     warning = None
-    warnings = c.risk_warnings
     if slipped:
         if not warnings:
             warning = "missing"
@@ -572,18 +569,11 @@ def _judge(c: Commitment, as_of: dt.datetime, k: _Clocks) -> CommitmentCheck:
     last_update = None
     sync_overdue = False
     if state in _EXECUTING:
-        last_update = last.at
-        for u in c.progress_updates:
-            if u.at > last_update:
-                last_update = u.at
-        for w in warnings:
-            if w.at > last_update:
-                last_update = w.at
+        last_update = latest  # its latest step, progress update or warning
         sync_overdue = as_of - last_update > k.sync
     acceptance_pending = (
         state is _DELIVERED and delivered_at is not None and as_of - delivered_at > k.acceptance
     )
-    acceptance = c.acceptance
     feedback_missing = k.feedback and acceptance is not None and not acceptance.feedback.strip()
     recent = state in _OPEN or state is _DELIVERED or as_of - last.at <= k.recent
     return CommitmentCheck(
@@ -615,8 +605,7 @@ def _checks(
     out = []
     clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
-        _check_dated(c, i, as_of)
-        out.append(_judge(c, as_of, clocks))
+        out.append(_judge(c, as_of, clocks, i))
     if ordered:
         out.sort(key=lambda k: (k.account_id, k.due, k.commitment_id))
     return policy, out
@@ -858,8 +847,7 @@ def commitment_features(
     unwarned = np.zeros(n)
     clocks = _clocks(policy)
     for i, c in enumerate(portfolio.commitments):
-        _check_dated(c, i, as_of)
-        k = _judge(c, as_of, clocks)
+        k = _judge(c, as_of, clocks, i)
         r = row[c.account_id]
         if k.state not in _NOT_PROMISED and c.due <= as_of:
             due[r] += 1
