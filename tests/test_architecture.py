@@ -134,13 +134,17 @@ def test_checker_allows_seeded_rng(tmp_path: Path) -> None:
 # networks, so nothing it studies imports it (nor scipy, its extra).
 # operations read everything below them (scores, signals, the network) to gather the review,
 # so none of those imports operations; operations never needs scipy.
-_ABOVE = ("kamlib.research", "kamlib.operations", "scipy")
+# planning (plans, allocation, coverage, assessment) reads the same layers as operations and
+# sits below it: the review shows plan-execution and coverage alerts, so operations imports
+# planning and planning never imports operations.
+_ABOVE = ("kamlib.research", "kamlib.operations", "kamlib.planning", "scipy")
 FORBIDDEN_IMPORTS: dict[str, tuple[str, ...]] = {
     "scoring": ("kamlib.signals", *_ABOVE),
     "model": ("kamlib.scoring", "kamlib.signals", "kamlib.network", *_ABOVE),
     "network": _ABOVE,
     "signals": _ABOVE,
     "research": ("kamlib.operations",),
+    "planning": ("kamlib.operations", "kamlib.research", "scipy"),
     "operations": ("kamlib.research", "scipy"),
 }
 

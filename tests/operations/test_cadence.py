@@ -204,7 +204,7 @@ def test_same_date_every_month_or_quarter_never_flags(
     start: dt.date, rule: str, months: int, channel: str, level: str, first: dt.date, count: int
 ) -> None:
     """31 and 92 days are the longest month and quarter (kamlib's reading of source [000])."""
-    from kamlib.operations._common import add_months
+    from kamlib._dated import add_months
 
     base = dt.datetime.combine(first, dt.time(9), tzinfo=UTC)
     dates = [add_months(base, months * k) for k in range(count)]

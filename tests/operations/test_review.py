@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kamlib.__main__ import main
+from kamlib._dated import add_months
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import (
     Account,
@@ -63,7 +64,6 @@ from kamlib.operations import (
     review,
     sort_alerts,
 )
-from kamlib.operations._common import add_months
 from kamlib.operations._review import run_review
 from kamlib.scoring import HealthModel, ValueMatrix, WeightedPoints
 from kamlib.synthetic import synthetic_portfolio

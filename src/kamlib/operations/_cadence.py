@@ -34,6 +34,7 @@ from typing import Any, Final
 
 import attrs
 
+from kamlib._dated import add_months, check_as_of, check_portfolio, not_after
 from kamlib._validators import (
     as_int,
     check_int,
@@ -46,7 +47,6 @@ from kamlib._validators import (
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Channel, Interaction, InteractionLevel, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, _utc_key, make_alert, sort_alerts
-from kamlib.operations._common import add_months, check_as_of, check_portfolio, not_after
 
 __all__ = [
     "FORMAL_CHANNELS",

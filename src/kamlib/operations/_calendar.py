@@ -29,6 +29,7 @@ from typing import Any, Final
 
 import attrs
 
+from kamlib._dated import add_months, check_as_of, not_after
 from kamlib._validators import (
     as_int,
     aware_datetime,
@@ -40,7 +41,6 @@ from kamlib._validators import (
 )
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._common import add_months, check_as_of, not_after
 
 __all__ = [
     "DEFAULT_REVIEW_MONTHS",

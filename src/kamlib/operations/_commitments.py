@@ -27,12 +27,12 @@ from typing import Any, Final, NamedTuple
 import attrs
 import numpy as np
 
+from kamlib._dated import check_as_of, check_hours, check_portfolio, not_after
 from kamlib._table import FeatureTable
 from kamlib._validators import check_aware_datetime, check_flag, check_real
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Commitment, CommitmentState, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._common import check_as_of, check_hours, check_portfolio, not_after
 
 __all__ = [
     "CAPACITY_CODES",

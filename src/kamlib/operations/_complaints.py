@@ -40,6 +40,7 @@ from typing import Any, Final
 
 import attrs
 
+from kamlib._dated import MAX_HOURS, check_as_of, check_portfolio, not_after
 from kamlib._validators import (
     as_float,
     as_int,
@@ -57,7 +58,6 @@ from kamlib._validators import (
 from kamlib.errors import InvalidTypeError, InvalidValueError
 from kamlib.model import Complaint, ComplaintChannel, ComplaintSeverity, Portfolio
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.operations._common import MAX_HOURS, check_as_of, check_portfolio, not_after
 
 __all__ = [
     "ComplaintPolicy",

@@ -25,12 +25,12 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from kamlib._dated import check_as_of, check_portfolio
 from kamlib._validators import check_int, check_name, check_real, unwrap_0d
 from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import MAX_PERIODS, _window
 from kamlib.model import Account, Money, NeedKind, Portfolio, Quarter
 from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
-from kamlib.operations._common import check_as_of, check_portfolio
 from kamlib.scoring.health import DECLINE_TOLERANCE
 
 __all__ = [

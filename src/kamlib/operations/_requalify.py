@@ -42,6 +42,7 @@ from typing import Any, Final, cast
 import attrs
 import numpy as np
 
+from kamlib._dated import add_months, check_as_of, not_after
 from kamlib._hysteresis import HysteresisBands, hysteresis_steps
 from kamlib._table import MAGNITUDE
 from kamlib._validators import (
@@ -62,7 +63,6 @@ from kamlib._validators import (
 from kamlib._validators import flag as bool_flag
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.operations._alerts import Alert, AlertKind, Severity, sort_alerts
-from kamlib.operations._common import add_months, check_as_of, not_after
 from kamlib.scoring import ScoreTable, WeightedPoints
 from kamlib.scoring._result import fmt_value
 

@@ -21,6 +21,7 @@ from typing import Any, Final, NamedTuple
 import attrs
 import numpy as np
 
+from kamlib._dated import check_as_of, check_portfolio, not_after
 from kamlib._table import FeatureTable
 from kamlib._validators import check_int, check_real, instance_of, optional
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
@@ -51,7 +52,6 @@ from kamlib.operations._commitments import (
     capacity_check,
 )
 from kamlib.operations._commitments import alert_list as commitment_alert_list
-from kamlib.operations._common import check_as_of, check_portfolio, not_after
 from kamlib.operations._complaints import ComplaintPolicies, ComplaintPolicy
 from kamlib.operations._complaints import alert_list as complaint_alert_list
 from kamlib.operations._demand import (

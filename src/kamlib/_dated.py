@@ -1,9 +1,9 @@
-"""Small shared checks of the operations rules: ``as_of``, events not after it, clocks.
+"""Small shared checks of the dated rules: ``as_of``, events not after it, clocks, months.
 
-Every operations function is a pure function of its records and ``as_of``: nothing reads
-the clock. A record dated after ``as_of`` is refused rather than silently read or
-dropped: a review describes what has happened by ``as_of``, and a record from the future
-means the caller passed the wrong ``as_of`` or the wrong records.
+Every operations and planning function is a pure function of its records and ``as_of``:
+nothing reads the clock. A record dated after ``as_of`` is refused rather than silently
+read or dropped: a review describes what has happened by ``as_of``, and a record from the
+future means the caller passed the wrong ``as_of`` or the wrong records.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def check_as_of(where: str, as_of: object) -> dt.datetime:
 
     Examples:
         >>> import datetime as dt
-        >>> from kamlib.operations._common import check_as_of
+        >>> from kamlib._dated import check_as_of
         >>> check_as_of("review", dt.datetime(2025, 1, 1, tzinfo=dt.UTC)).year
         2025
         >>> check_as_of("review", dt.datetime(2025, 1, 1))
@@ -50,7 +50,7 @@ def check_portfolio(where: str, portfolio: object) -> Portfolio:
     """``portfolio`` checked to be a [`Portfolio`][kamlib.model.Portfolio], naming ``where``.
 
     Examples:
-        >>> from kamlib.operations._common import check_portfolio
+        >>> from kamlib._dated import check_portfolio
         >>> check_portfolio("review", [])
         Traceback (most recent call last):
         ...
@@ -69,7 +69,7 @@ def not_after(path: str, at: dt.datetime, as_of: dt.datetime) -> None:
 
     Examples:
         >>> import datetime as dt
-        >>> from kamlib.operations._common import not_after
+        >>> from kamlib._dated import not_after
         >>> t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
         >>> not_after("Complaint.received_at", t, t)
         >>> not_after("Complaint.received_at", t + dt.timedelta(seconds=1), t)
@@ -94,7 +94,7 @@ def check_hours(path: str, value: object, *, positive: bool = False) -> dt.timed
         InvalidValueError: Negative (or zero with ``positive``), not finite, over a century.
 
     Examples:
-        >>> from kamlib.operations._common import check_hours
+        >>> from kamlib._dated import check_hours
         >>> check_hours("ack_hours", 2)
         datetime.timedelta(seconds=7200)
     """
@@ -113,7 +113,7 @@ def add_months(t: dt.datetime, months: int) -> dt.datetime:
 
     Examples:
         >>> import datetime as dt
-        >>> from kamlib.operations._common import add_months
+        >>> from kamlib._dated import add_months
         >>> add_months(dt.datetime(2025, 1, 31, 9, tzinfo=dt.UTC), 1).date()
         datetime.date(2025, 2, 28)
         >>> add_months(dt.datetime(2025, 11, 15, tzinfo=dt.UTC), 3).date()
