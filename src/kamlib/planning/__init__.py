@@ -23,7 +23,27 @@ Examples:
 
 from __future__ import annotations
 
+from kamlib.planning._allocation import *  # noqa: F403
+from kamlib.planning._allocation import __all__ as _allocation_names
+from kamlib.planning._assessment import *  # noqa: F403
+from kamlib.planning._assessment import __all__ as _assessment_names
+from kamlib.planning._coverage import *  # noqa: F403
+from kamlib.planning._coverage import __all__ as _coverage_names
+from kamlib.planning._plans import *  # noqa: F403
+from kamlib.planning._plans import __all__ as _plans_names
+from kamlib.planning._routing import *  # noqa: F403
+from kamlib.planning._routing import __all__ as _routing_names
+from kamlib.planning._strategy import *  # noqa: F403
+from kamlib.planning._strategy import __all__ as _strategy_names
 from kamlib.planning._team import *  # noqa: F403
 from kamlib.planning._team import __all__ as _team_names
 
-__all__ = [*_team_names]
+__all__ = [
+    *_team_names,
+    *_plans_names,
+    *_strategy_names,
+    *_allocation_names,
+    *_coverage_names,
+    *_routing_names,
+    *_assessment_names,
+]
