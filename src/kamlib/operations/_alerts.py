@@ -91,7 +91,6 @@ class AlertKind(enum.StrEnum):
     """Red flags of the stakeholder network (kamlib.network)."""
 
 
-_Evidence = Mapping[str, Any]
 _PLAIN = (str, int, float, bool, type(None), dt.datetime, dt.date)
 
 
@@ -179,7 +178,7 @@ class Alert:
         object.__setattr__(self, "_key", _sort_key(self))
 
     @property
-    def evidence(self) -> _Evidence:
+    def evidence(self) -> Mapping[str, Any]:
         """What the alert was decided on: a read-only mapping of plain values.
 
         The values are numbers, strings, times and tuples of them; `to_dict` lists the
