@@ -191,7 +191,15 @@ or lost opportunity is not routed; got 'won'
         default=DEFAULT_SIZE_THRESHOLD, converter=_size_threshold
     )
     chain_threshold: int | None = attrs.field(default=4, converter=_chain_threshold)
-    stages: tuple[OpportunityStage, ...] = attrs.field(default=_OPEN_STAGES, converter=_stages)
+    stages: tuple[OpportunityStage, ...] = attrs.field(
+        default=(
+            OpportunityStage.LEAD,
+            OpportunityStage.QUALIFIED,
+            OpportunityStage.PROPOSAL,
+            OpportunityStage.NEGOTIATION,
+        ),
+        converter=_stages,
+    )
 
 
 @attrs.frozen

@@ -5,10 +5,11 @@ into classes A/B/C/D, and gives each class its own resource-investment strategy
 (资源投入策略), one of five kinds of management strategy (五类管理策略) and the tactics that
 carry it out (落地战术). The table of the five strategies is an image the page's text lost,
 so kamlib cannot reproduce it. Source [000] gives each quadrant of its strategic value
-matrix a resource policy ([`QUADRANT_POLICY`][kamlib.scoring.QUADRANT_POLICY]), and kamlib
-names the quadrants A-D with its own mapping
-[`ABCD_NAMES`][kamlib.scoring.ABCD_NAMES] (A = strategic, B = potential, C = profit,
-D = ordinary).
+matrix a resource policy
+([`QUADRANT_POLICY`][kamlib.scoring.value_matrix.QUADRANT_POLICY]), and kamlib names the
+quadrants A-D with its own mapping
+[`ABCD_NAMES`][kamlib.scoring.value_matrix.ABCD_NAMES] (A = strategic, B = potential,
+C = profit, D = ordinary).
 
 * `ClassStrategy`: what one class gets (resource investment, management strategy, tactics);
 * `StrategyTable`: the four of them, a table a company fills in (`DEFAULT_STRATEGIES`:
@@ -138,7 +139,7 @@ class StrategyTable:
 
     The four fields are the quadrants of source [000]'s strategic value matrix; each is
     also source [002]'s class of the same letter under kamlib's mapping
-    [`ABCD_NAMES`][kamlib.scoring.ABCD_NAMES] (A = ``strategic``, B = ``potential``,
+    [`ABCD_NAMES`][kamlib.scoring.value_matrix.ABCD_NAMES] (A = ``strategic``, B = ``potential``,
     C = ``profit``, D = ``ordinary``: kamlib's own mapping; the source does not say which
     letter is which quadrant). Build one from a mapping keyed by quadrant names, by
     letters or by both with `of`; look a class up by either name with `strategy_of` or
@@ -172,9 +173,9 @@ class StrategyTable:
         """A table from a mapping class name -> `ClassStrategy`.
 
         A class may be named by its quadrant (``"strategic"``, ``"potential"``,
-        ``"profit"``, ``"ordinary"``) or by its letter (``"A"`` to ``"D"``, kamlib's mapping
-        [`ABCD_NAMES`][kamlib.scoring.ABCD_NAMES]), exactly so spelled; each class once,
-        all four given.
+        ``"profit"``, ``"ordinary"``) or by its letter (``"A"`` to ``"D"``, kamlib's
+        mapping [`ABCD_NAMES`][kamlib.scoring.value_matrix.ABCD_NAMES]), exactly so spelled;
+        each class once, all four given.
 
         Raises:
             InvalidTypeError: Not a mapping; a key that is not a ``str``; a value that is
@@ -273,12 +274,6 @@ one of the quadrants ['strategic', 'potential', 'profit', 'ordinary'] or the let
         )
 
 
-_DEFAULT_NOTE: Final = (
-    "resource investment: source [000]'s quadrant policy (QUADRANT_POLICY); management "
-    "strategy and tactics: kamlib's own choice (source [002]'s table of five management "
-    "strategies is an image the text lost)"
-)
-
 DEFAULT_STRATEGIES: Final = StrategyTable(
     strategic=ClassStrategy(
         QUADRANT_POLICY["strategic"],
@@ -289,7 +284,11 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
             "a key-account plan (重点账户规划) kept up to date",
             "executive-level business reviews",
         ),
-        note=_DEFAULT_NOTE,
+        note=(
+            "resource investment: source [000] (QUADRANT_POLICY); management strategy and "
+            "tactics: kamlib's own choice (source [002]'s five management strategies are in "
+            "an image the text lost)"
+        ),
     ),
     potential=ClassStrategy(
         QUADRANT_POLICY["potential"],
@@ -300,7 +299,11 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
             "plant the solution early with a customer-leading expert",
             "a key-account plan with network and opportunity targets",
         ),
-        note=_DEFAULT_NOTE,
+        note=(
+            "resource investment: source [000] (QUADRANT_POLICY); management strategy and "
+            "tactics: kamlib's own choice (source [002]'s five management strategies are in "
+            "an image the text lost)"
+        ),
     ),
     profit=ClassStrategy(
         QUADRANT_POLICY["profit"],
@@ -310,7 +313,11 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
             "protect renewal and watch for competitor entry",
             "small opportunities through the fast track",
         ),
-        note=_DEFAULT_NOTE,
+        note=(
+            "resource investment: source [000] (QUADRANT_POLICY); management strategy and "
+            "tactics: kamlib's own choice (source [002]'s five management strategies are in "
+            "an image the text lost)"
+        ),
     ),
     ordinary=ClassStrategy(
         QUADRANT_POLICY["ordinary"],
@@ -320,19 +327,25 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
             "remote and self-service channels",
             "re-screen for upgrade at each evaluation",
         ),
-        note=_DEFAULT_NOTE,
+        note=(
+            "resource investment: source [000] (QUADRANT_POLICY); management strategy and "
+            "tactics: kamlib's own choice (source [002]'s five management strategies are in "
+            "an image the text lost)"
+        ),
     ),
 )
-"""kamlib's default `StrategyTable`. The resource investment of each class is source
-[000]'s resource policy of its quadrant
-([`QUADRANT_POLICY`][kamlib.scoring.QUADRANT_POLICY]): strategic (A) a dedicated team and
-an annual joint strategic plan; potential (B) invest to develop, pilot projects to prove
-value; profit (C) optimise cost-to-serve, keep stable; ordinary (D) standardised service,
-screen for upgrade. The management strategies (partner, develop, maintain, standardise)
-and the tactics are **kamlib's own choice**: source [002] gives five management strategies
-and their tactics in a table that is an image the page's text lost, so kamlib names one
-per class of its own and does not claim to reproduce the five. A company replaces any of
-it with `StrategyTable.replace` or builds its own with `StrategyTable.of`.
+"""kamlib's default `StrategyTable`.
+
+The resource investment of each class is source [000]'s resource policy of its quadrant
+([`QUADRANT_POLICY`][kamlib.scoring.value_matrix.QUADRANT_POLICY]): strategic (A) a
+dedicated team and an annual joint strategic plan; potential (B) invest to develop,
+pilot projects to prove value; profit (C) optimise cost-to-serve, keep stable; ordinary
+(D) standardised service, screen for upgrade. The management strategies (partner,
+develop, maintain, standardise) and the tactics are **kamlib's own choice**: source
+[002] gives five management strategies and their tactics in a table that is an image the
+page's text lost, so kamlib names one per class of its own and does not claim to
+reproduce the five. A company replaces any of it with `StrategyTable.replace` or builds
+its own with `StrategyTable.of`.
 
 Examples:
     >>> from kamlib.planning import DEFAULT_STRATEGIES
@@ -351,7 +364,7 @@ class AccountStrategy:
         quadrant: Its class as a quadrant name (``strategic``, ``potential``, ``profit``,
             ``ordinary``).
         letter: The same class as a letter A-D (kamlib's mapping
-            [`ABCD_NAMES`][kamlib.scoring.ABCD_NAMES]).
+            [`ABCD_NAMES`][kamlib.scoring.value_matrix.ABCD_NAMES]).
         strategy: The class's `ClassStrategy` from the table used.
 
     Examples:
