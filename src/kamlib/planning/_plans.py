@@ -27,7 +27,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -73,6 +73,8 @@ MET_TOLERANCE: Final = 1e-9
 """Relative tolerance of "met" (kamlib's own choice): a target is met when its current value
 is at least ``goal * (1 - MET_TOLERANCE)``, so that a product of tie strengths or a sum of
 amounts that rounds a hair below its goal still meets it."""
+
+_T = TypeVar("_T")
 
 _NETWORK: Final = "network"
 _OPPORTUNITY: Final = "opportunity"
@@ -370,8 +372,8 @@ target; got None
             >>> t.opportunity_ids, t.goal, t.label
             (('O1', 'O2'), 2.0, 'O1, O2 at negotiation or later')
         """
-        return cls(OpportunityTargetKind.STAGE_REACHED, by, opportunity_ids=opportunity_ids,
-                   stage=stage)  # fmt: skip
+        kind = OpportunityTargetKind.STAGE_REACHED
+        return cls(kind, by, opportunity_ids=opportunity_ids, stage=stage)
 
     @property
     def goal(self) -> float:
@@ -432,7 +434,7 @@ def _opportunity_key(
     return (t.kind.value, t.by, currency, amount, stage, t.opportunity_ids)
 
 
-def _targets(path: str, value: object, cls: type) -> tuple[object, ...]:
+def _targets(path: str, value: object, cls: type[_T]) -> tuple[_T, ...]:
     name = cls.__name__
     if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
         raise InvalidTypeError(path, value, f"must be a collection of {name}")
@@ -449,12 +451,12 @@ def _targets(path: str, value: object, cls: type) -> tuple[object, ...]:
 
 def _network_targets(value: object) -> tuple[NetworkTarget, ...]:
     items = _targets("AccountPlan.network_targets", value, NetworkTarget)
-    return tuple(sorted(items, key=_network_key))  # type: ignore[arg-type]  # checked above
+    return tuple(sorted(items, key=_network_key))
 
 
 def _opportunity_targets(value: object) -> tuple[OpportunityTarget, ...]:
     path = "AccountPlan.opportunity_targets"
-    items: tuple[OpportunityTarget, ...] = _targets(path, value, OpportunityTarget)  # type: ignore[assignment]  # checked above
+    items = _targets(path, value, OpportunityTarget)
     currency: str | None = None
     for i, t in enumerate(items):
         if t.value is None:
@@ -1057,7 +1059,7 @@ def plan_execution(
       account's [`stakeholder_graph`][kamlib.network.stakeholder_graph] as of ``as_of``,
       from any of our active staff, through active people who are not a competitor's
       staff ([`coverage`][kamlib.network.coverage]); a person who has left scores 0;
-    * a `OpportunityTarget`: the summed size of the account's won (or open)
+    * an `OpportunityTarget`: the summed size of the account's won (or open)
       opportunities, or the number of the named opportunities at the stage or later.
 
     A target is **met** when the current value reaches its goal (within `MET_TOLERANCE`),
