@@ -27,6 +27,7 @@ PUBLIC_MODULES = (
     "kamlib.network",
     "kamlib.research",
     "kamlib.operations",
+    "kamlib.planning",
     "kamlib.testing",
     "kamlib.testing.strategies",
 )
