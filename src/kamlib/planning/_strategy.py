@@ -297,7 +297,6 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
             "a pilot project to prove value",
             "map the decision chain and reach the decision-maker",
             "plant the solution early with a customer-leading expert",
-            "a key-account plan with network and opportunity targets",
         ),
         note=(
             "resource investment: source [000] (QUADRANT_POLICY); management strategy and "
@@ -309,6 +308,7 @@ DEFAULT_STRATEGIES: Final = StrategyTable(
         QUADRANT_POLICY["profit"],
         "maintain",
         (
+            "a key-account plan (重点账户规划) kept up to date",
             "standardise delivery to lower the cost to serve",
             "protect renewal and watch for competitor entry",
             "small opportunities through the fast track",
@@ -344,7 +344,9 @@ pilot projects to prove value; profit (C) optimise cost-to-serve, keep stable; o
 develop, maintain, standardise) and the tactics are **kamlib's own choice**: source
 [002] gives five management strategies and their tactics in a table that is an image the
 page's text lost, so kamlib names one per class of its own and does not claim to
-reproduce the five. A company replaces any of it with `StrategyTable.replace` or builds
+reproduce the five. The key-account plan is a tactic of classes A and C: source [002]
+writes such plans "for key accounts, e.g. class C and class A" (比如C類和A類客戶), read
+through kamlib's letter mapping. A company replaces any of it with `StrategyTable.replace` or builds
 its own with `StrategyTable.of`.
 
 Examples:
