@@ -545,8 +545,8 @@ def test_thresholds_accept_their_range_and_refuse_beyond(field: str, lo: float, 
 
 def test_criteria_refuse_a_level_of_the_wrong_type_and_an_unknown_missing_policy() -> None:
     for level in ("account", "member", "team"):
+        wrong: dict[str, Any] = {level: {"min_nps": 1}}
         with pytest.raises(InvalidTypeError, match=rf"AssessmentCriteria\.{level}"):
-            wrong: dict[str, Any] = {level: {"min_nps": 1}}
             AssessmentCriteria(**wrong)
     with pytest.raises(InvalidValueError, match=r"AssessmentCriteria\.missing"):
         AssessmentCriteria(missing="pass")  # type: ignore[arg-type]  # on purpose
