@@ -67,6 +67,10 @@ HEALTH = HealthModel(
     rules=(),
 )
 STAFF = (KeyPerson("S1", "Li", "our_staff"),)
+PINNED = HealthModel().fit(
+    extract_features(synthetic_portfolio(40, seed=99, as_of=AS_OF), as_of=AS_OF)
+)
+"""kamlib's health model pinned on another portfolio (fitted once)."""
 
 
 # ------------------------------------------------------------------------------ builders
@@ -277,6 +281,13 @@ def test_the_default_health_model_is_fitted_on_the_features_at_as_of() -> None:
     assert pinned.accounts == a.accounts
     unfitted = yearly_assessment(p, [], Allocation(), as_of=AS_OF, health=HealthModel())
     assert unfitted.accounts == a.accounts
+
+
+def test_the_default_model_cannot_fit_a_measure_no_account_has_pin_one() -> None:
+    p = portfolio(account("A1"))  # no figures: no revenue growth to fit
+    with pytest.raises(InvalidValueError, match=r"HealthModel\.measures\['revenue_growth'\]"):
+        yearly_assessment(p, [], Allocation(), as_of=AS_OF)
+    assert yearly_assessment(p, [], Allocation(), as_of=AS_OF, health=PINNED).health is PINNED
 
 
 def test_a_pinned_model_is_not_refitted_on_another_portfolio() -> None:
@@ -657,12 +668,6 @@ def _shuffled(seq: Sequence[Any], rng: random.Random) -> list[Any]:
 def synthetic(n: int, seed: int) -> Portfolio:
     """A small synthetic portfolio, drawn once per (n, seed): the properties stay fast."""
     return synthetic_portfolio(n, seed=seed, as_of=AS_OF)
-
-
-PINNED = HealthModel().fit(
-    extract_features(synthetic_portfolio(40, seed=99, as_of=AS_OF), as_of=AS_OF)
-)
-"""kamlib's health model pinned on another portfolio (fitted once)."""
 
 
 @st.composite
