@@ -418,7 +418,8 @@ class YearlyAssessment:
         year_ago: ``as_of`` moved back 12 calendar months: the start of the health trend.
         criteria: The `AssessmentCriteria` applied.
         health: The pinned [`HealthModel`][kamlib.scoring.HealthModel] that scored both
-            moments (pass it back to assess another year with the same model).
+            moments (pass it back to assess another year with the same model); with an
+            empty portfolio nothing is scored and it is the model as given.
         accounts: The account rows, by id.
         members: The member rows, by id.
         teams: The team rows, by name (members with no team are in no team row).
