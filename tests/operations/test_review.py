@@ -65,6 +65,7 @@ from kamlib.operations import (
     sort_alerts,
 )
 from kamlib.operations._review import run_review
+from kamlib.planning import AccountPlan, OpportunityTarget
 from kamlib.scoring import HealthModel, ValueMatrix, WeightedPoints
 from kamlib.synthetic import synthetic_portfolio
 
@@ -378,8 +379,19 @@ def test_every_area_shows_up_on_a_portfolio_built_to_trigger_it() -> None:
         customisation_costs={"A00002": Money(10_000_000, "CNY")},
         capacity=1,
         previous_health={rescued: health[rescued] / 0.8 + 1.0},
+        plans=[
+            AccountPlan(
+                "A00001",
+                AS_OF - 200 * D,
+                priority=1,
+                opportunity_targets=[OpportunityTarget.pipeline(Money(1e12, "CNY"), AS_OF - D)],
+            )
+        ],
     )
     found = keys(r, lambda a: True)
+    assert ("A00001", "plan_target_behind", "opportunity[0]") in found
+    assert ("A00001", "plan_review_overdue", "account_plan") in found
+    assert r.account("A00001").plan_progress == 0.0
     assert ("A00001", "commitment_overdue", "T-C1") in found
     assert ("A00001", "ack_late", "T-Q1") in found
     assert ("A00001", "ack_overdue", "T-Q2") in found
@@ -400,7 +412,7 @@ def test_every_area_shows_up_on_a_portfolio_built_to_trigger_it() -> None:
         for kind in ("account_plan", "customer_evaluation", "yearly_assessment"):
             assert (aid, kind) in due
     assert {a for a, _ in due} == set(r.key_accounts)
-    assert {a.kind for a in r.alerts} == set(AlertKind)
+    assert {a.kind for a in r.alerts} == set(AlertKind) - {AlertKind.COVERAGE}
     first_of = {a.code: a for a in reversed(r.alerts)}
     assert first_of["over_committed"].severity is Severity.WARNING
     assert first_of["customisation_over_limit"].severity is Severity.WARNING

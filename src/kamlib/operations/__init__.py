@@ -9,8 +9,8 @@ Every function here is pure: ``as_of`` is a parameter, nothing reads the clock, 
 dated after ``as_of`` is refused, and the order of the input records never changes an
 answer. Every source number is the default of a parameter.
 
-Layering: operations imports model, features, scoring, signals and network; none of
-those imports operations.
+Layering: operations imports model, features, scoring, signals, network and planning;
+none of those imports operations.
 
 Examples:
     >>> from kamlib.operations import Alert
@@ -32,6 +32,8 @@ from kamlib.operations._complaints import *  # noqa: F403
 from kamlib.operations._complaints import __all__ as _complaints_names
 from kamlib.operations._demand import *  # noqa: F403
 from kamlib.operations._demand import __all__ as _demand_names
+from kamlib.operations._planning import *  # noqa: F403
+from kamlib.operations._planning import __all__ as _planning_names
 from kamlib.operations._requalify import *  # noqa: F403
 from kamlib.operations._requalify import __all__ as _requalify_names
 from kamlib.operations._review import *  # noqa: F403
@@ -45,5 +47,6 @@ __all__ = [
     *_calendar_names,
     *_demand_names,
     *_requalify_names,
+    *_planning_names,
     *_review_names,
 ]

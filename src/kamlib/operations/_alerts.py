@@ -87,6 +87,11 @@ class AlertKind(enum.StrEnum):
     """Demand pool, customisation guard, value ladder (sources [000], [003])."""
     QUALIFICATION = "qualification"
     """Key-account re-qualification (sources [002], [004])."""
+    PLAN = "plan"
+    """Key-account plans: targets behind, reviews due (source [002]; kamlib.planning)."""
+    COVERAGE = "coverage"
+    """Coverage of the accounts by the team: overload, missing roles (source [002];
+    kamlib.planning)."""
     STAKEHOLDER = "stakeholder"
     """Red flags of the stakeholder network (kamlib.network)."""
 

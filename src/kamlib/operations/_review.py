@@ -62,12 +62,14 @@ from kamlib.operations._demand import (
     rank_needs,
     value_ladder,
 )
+from kamlib.operations._planning import plan_alert_list
 from kamlib.operations._requalify import (
     Requalification,
     RequalificationPolicy,
     requalification_alerts,
     requalify,
 )
+from kamlib.planning import AccountPlan, plan_executions
 from kamlib.scoring import HealthModel, KeyAccountList, ScoreTable, ValueMatrix, WeightedPoints
 from kamlib.signals import rescue_alerts, two_quarter_decline
 
@@ -265,6 +267,9 @@ class AccountReview:
         ladder_stage: Its value-ladder stage (``"basic"``, ``"value_added"``,
             ``"ecosystem"``) or ``None`` when no cooperation area maps to one.
         top_need: The id of the first need of its demand pool, if it has needs.
+        plan_progress: The progress of its key-account plan in ``[0, 1]``
+            ([`PlanExecution.progress`][kamlib.planning.PlanExecution]), or ``None``
+            without a plan (or when the review was given no plans).
 
     Examples:
         >>> from kamlib.operations import AccountReview, Alert
@@ -286,6 +291,7 @@ class AccountReview:
     key_decision: str | None = None
     ladder_stage: str | None = None
     top_need: str | None = None
+    plan_progress: float | None = None
 
     @property
     def worst(self) -> Severity | None:
@@ -636,6 +642,7 @@ def review(
     capacity: float | Mapping[str, float] | None = None,
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
+    plans: Iterable[AccountPlan] | None = None,
 ) -> PortfolioReview:
     """Review a portfolio as of ``as_of``: every account's standing and every alert.
 
@@ -659,7 +666,9 @@ def review(
       assessment, due since the cooperation began;
     * with ``customisation_costs``, the customisation guard [003] (`DEMAND_CODES`);
     * stakeholder red flags of the network ([`FlagCode`][kamlib.network.FlagCode], with
-      `STAKEHOLDER_SEVERITY`).
+      `STAKEHOLDER_SEVERITY`);
+    * with ``plans``, the execution of the key-account plans [002] (`PLAN_CODES`): targets
+      behind, plan reviews overdue, plans without targets, key accounts without a plan.
 
     Every account also gets its value-ladder stage and the first need of its demand pool.
     The review is deterministic given its inputs and independent of the order of the
@@ -685,6 +694,11 @@ def review(
         team_of: Owner id -> team for the capacity check.
         previous_health: The health scores of the previous review, by account id, for the
             rescue alert (source [003]); ``None`` skips it.
+        plans: The key-account plans ([`AccountPlan`][kamlib.planning.AccountPlan], one
+            per account), measured by
+            [`plan_executions`][kamlib.planning.plan_executions] with the calendar's
+            account-plan interval (``policy.calendar``; source [002]: 3 months);
+            ``None`` skips the plan alerts.
 
     Returns:
         A `PortfolioReview`.
@@ -728,6 +742,7 @@ def review(
         capacity=capacity,
         team_of=team_of,
         previous_health=previous_health,
+        plans=plans,
     ).review
 
 
@@ -766,6 +781,7 @@ def run_review(
     capacity: float | Mapping[str, float] | None = None,
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
+    plans: Iterable[AccountPlan] | None = None,
 ) -> ReviewRun:
     """`review` with its intermediate results kept (the demo shows them too)."""
     where = "review"
@@ -797,6 +813,14 @@ def run_review(
     alerts += complaint_alert_list(where, portfolio, as_of, policy.complaints)
     rows = cadence_rows(where, portfolio, as_of, policy.cadence, tiers, ordered=False)
     alerts += [cadence_alert(row) for row in rows if row.overdue]
+    runs = None  # the plans are measured (and checked) even on a portfolio without accounts
+    if plans is not None:
+        runs = plan_executions(
+            plans,
+            portfolio,
+            as_of=as_of,
+            review_months=policy.calendar.months_of(ReviewKind.ACCOUNT_PLAN),
+        )
     if not portfolio.accounts:
         return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
     table = extract_features(portfolio, as_of=as_of)
@@ -828,6 +852,10 @@ def run_review(
         alerts += requalification_alerts(requal)
         listed = requal.key_accounts
         guardrail = None if requal.flag is None else requal.message
+    progress: dict[str, float] = {}
+    if runs is not None:
+        progress = {e.account_id: e.progress for e in runs}
+        alerts += plan_alert_list(runs, listed)
     if reviews is not None:
         alerts += calendar_alerts(
             reviews,
@@ -852,7 +880,7 @@ def run_review(
             portfolio, capacity=capacity, start=as_of, end=as_of + window, team_of=team_of
         )
         alerts += capacity_alerts(loads)
-    result = _assemble(portfolio, as_of, s, alerts, listed, guardrail, requal, policy)
+    result = _assemble(portfolio, as_of, s, alerts, listed, guardrail, requal, policy, progress)
     return ReviewRun(s, flags, result)
 
 
@@ -969,6 +997,7 @@ def _assemble(
     guardrail: str | None,
     requal: Requalification | None,
     policy: OperationsPolicy,
+    progress: Mapping[str, float],
 ) -> PortfolioReview:
     alerts.sort(key=ALERT_KEY)  # the rules made them: no need to check their type
     ordered = tuple(alerts)
@@ -1013,6 +1042,7 @@ def _assemble(
                 None if decision is None else decision.action,
                 stages[areas],
                 needs[0].need_id if needs else None,
+                progress.get(aid),
             )
         )
     rows.sort(key=_ACCOUNT_ID)

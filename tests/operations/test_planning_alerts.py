@@ -1,0 +1,120 @@
+"""The plan alerts of the review: targets behind, reviews overdue, plans missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from kamlib.errors import InvalidTypeError, UnknownIdError
+from kamlib.model import Account, Money, Opportunity, Portfolio
+from kamlib.operations import PLAN_CODES, Alert, AlertKind, Severity, plan_alerts, review
+from kamlib.planning import AccountPlan, OpportunityTarget, plan_executions
+from kamlib.synthetic import synthetic_portfolio
+
+T0 = dt.datetime(2025, 1, 10, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+def _account(aid: str) -> Account:
+    return Account(
+        aid, aid, industry="x", region="y", size_band="large", cooperation_start=dt.date(2024, 1, 1)
+    )
+
+
+def _portfolio() -> Portfolio:
+    return Portfolio(
+        [_account("A1"), _account("A2")],
+        opportunities=[Opportunity("O1", "A1", "ERP", Money(500.0, "CNY"), "proposal")],
+    )
+
+
+def _plan(aid: str, goal: float, by: dt.datetime) -> AccountPlan:
+    return AccountPlan(
+        aid,
+        T0,
+        priority=1,
+        opportunity_targets=[OpportunityTarget.pipeline(Money(goal, "CNY"), by)],
+    )
+
+
+def _codes(alerts: tuple[Alert, ...]) -> list[tuple[str | None, str]]:
+    return [(a.account_id, a.code) for a in alerts]
+
+
+def test_a_target_is_behind_one_tick_after_its_date_not_at_it() -> None:
+    by = T0 + 30 * DAY
+    plans = [_plan("A1", 1_000.0, by)]
+    at = plan_alerts(plan_executions(plans, _portfolio(), as_of=by))
+    assert ("A1", "plan_target_behind") not in _codes(at)
+    (late,) = plan_alerts(plan_executions(plans, _portfolio(), as_of=by + dt.timedelta(0, 0, 1)))
+    assert (late.code, late.severity, late.due, late.subject_id) == (
+        "plan_target_behind",
+        Severity.WARNING,
+        by,
+        "opportunity[0]",
+    )
+    ev = late.evidence
+    assert (ev["goal"], ev["current"], ev["gap"], ev["unit"]) == (1_000.0, 500.0, 500.0, "CNY")
+
+
+def test_a_met_target_raises_nothing() -> None:
+    plans = [_plan("A1", 500.0, T0 + DAY)]
+    assert plan_alerts(plan_executions(plans, _portfolio(), as_of=T0 + 2 * DAY)) == ()
+
+
+def test_the_review_of_the_plan_is_overdue_after_3_months_not_at_them() -> None:
+    plans = [_plan("A1", 1.0, T0 + DAY)]
+    due = dt.datetime(2025, 4, 10, tzinfo=dt.UTC)  # written 10 Jan, 3 calendar months
+    assert plan_alerts(plan_executions(plans, _portfolio(), as_of=due)) == ()
+    (overdue,) = plan_alerts(plan_executions(plans, _portfolio(), as_of=due + DAY))
+    assert (overdue.code, overdue.due, overdue.severity) == (
+        "plan_review_overdue",
+        due,
+        Severity.WARNING,
+    )
+
+
+def test_key_accounts_without_a_plan_and_plans_without_targets() -> None:
+    runs = plan_executions([AccountPlan("A1", T0, priority=2)], _portfolio(), as_of=T0)
+    alerts = plan_alerts(runs, key_accounts=["A2", "A1"])
+    assert sorted(_codes(alerts)) == [("A1", "plan_without_targets"), ("A2", "plan_missing")]
+    assert {a.kind for a in alerts} == {AlertKind.PLAN}
+    assert {a.code for a in alerts} <= set(PLAN_CODES)
+    assert plan_alerts(runs) == tuple(a for a in alerts if a.code != "plan_missing")
+
+
+def test_plan_alerts_do_not_depend_on_the_order_of_the_plans() -> None:
+    plans = [_plan("A1", 1_000.0, T0 + DAY), AccountPlan("A2", T0, priority=1)]
+    runs = plan_executions(plans, _portfolio(), as_of=T0 + 200 * DAY)
+    shuffled = list(runs)
+    random.Random(3).shuffle(shuffled)
+    assert plan_alerts(shuffled) == plan_alerts(runs)
+
+
+@pytest.mark.parametrize("bad", [None, "A1", [object()]])
+def test_plan_alerts_refuse_what_is_not_a_plan_execution(bad: object) -> None:
+    with pytest.raises(InvalidTypeError, match=r"plan_alerts\.executions"):
+        plan_alerts(bad)  # type: ignore[arg-type]
+
+
+def test_the_review_shows_the_plans_and_their_progress() -> None:
+    as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    p = synthetic_portfolio(30, seed=3, as_of=as_of)
+    first = review(p, as_of=as_of)
+    planned = first.key_accounts[0]
+    plans = [AccountPlan(planned, as_of - 10 * DAY, priority=1)]
+    r = review(p, as_of=as_of, plans=plans)
+    plan_codes = {(a.account_id, a.code) for a in r.alerts if a.kind is AlertKind.PLAN}
+    assert (planned, "plan_without_targets") in plan_codes
+    missing = {a for a, c in plan_codes if c == "plan_missing"}
+    assert missing == set(r.key_accounts) - {planned}
+    assert r.account(planned).plan_progress == 0.0
+    assert all(x.plan_progress is None for x in r.accounts if x.account_id != planned)
+    assert review(p, as_of=as_of).account(planned).plan_progress is None
+
+
+def test_the_review_refuses_a_plan_of_an_unknown_account_even_without_accounts() -> None:
+    with pytest.raises(UnknownIdError, match="account_id"):
+        review(Portfolio([]), as_of=T0, plans=[AccountPlan("A9", T0, priority=1)])
