@@ -294,6 +294,7 @@ def test_continuity_cost_of_moving_an_account_away_from_its_relationships() -> N
     assert (m.account_id, m.role, m.from_member, m.to_member) == ("A1", AM, "U1", "U2")
     assert m.strength_lost == 0.8
     assert m.continuity_cost == 40.0
+    assert (m.gain, m.net_gain) == (-24.0, -64.0)
     assert e.strength_lost == 0.8
     assert e.continuity_cost == 40.0
     # Current: 100 + 30 x 0.8 = 124 (infeasible); optimum: 100. The gain is negative.
@@ -322,8 +323,8 @@ def test_a_move_away_from_a_member_without_relationships_costs_nothing() -> None
         0.0,
         0.0,
     )
-    assert e.gain == 24.0
-    assert e.net_gain == 24.0
+    assert e.gain == m.gain == 24.0
+    assert e.net_gain == m.net_gain == 24.0
 
 
 def test_the_same_person_staying_in_another_role_keeps_the_relationship() -> None:
@@ -604,7 +605,12 @@ def test_the_optimum_never_loses_against_a_feasible_allocation(
     assert e.feasible
     assert e.gain is not None
     assert e.gain >= 0
-    assert e.net_gain == pytest.approx(e.gain - e.continuity_cost)  # type: ignore[operator]
+    assert e.continuity_cost is not None
+    assert e.net_gain == round(e.gain - e.continuity_cost, 3)
+    # The moves' own gains and costs add up to the totals, exactly at the resolution.
+    assert round(sum(m.gain for m in e.moves), 3) == e.gain
+    assert round(sum(m.continuity_cost for m in e.moves), 3) == e.continuity_cost
+    assert all(m.continuity_cost == 0 for m in e.moves if m.strength_lost == 0)
 
 
 @given(scenarios(), st.randoms(use_true_random=False))

@@ -310,6 +310,9 @@ class CoverageMove:
         from_member: Who serves it now, or ``None`` (an open slot the optimum fills).
         to_member: Who would serve it, or ``None`` (a slot the optimum leaves open, or an
             assignment in a role the account does not need, which the optimum drops).
+        gain: What the slot is worth under the optimum minus what it is worth now (an
+            open slot, or one the account does not need, is worth 0). The gains of all
+            moves add up to `CoverageEvaluation.gain`.
         strength_lost: The relationship strength ``from_member`` holds with the account
             and takes away: ``0`` when the same person still serves the account in
             another role under the optimum, or when there is no ``from_member``.
@@ -318,17 +321,32 @@ class CoverageMove:
 
     Examples:
         >>> from kamlib.planning import CoverageMove
-        >>> m = CoverageMove("A1", "account_manager", "U1", "U2", 0.8, 24.0)
-        >>> m.from_member, m.to_member, m.continuity_cost
-        ('U1', 'U2', 24.0)
+        >>> m = CoverageMove("A1", "account_manager", "U1", "U2", 10.0, 0.8, 24.0)
+        >>> m.from_member, m.to_member, m.continuity_cost, m.net_gain
+        ('U1', 'U2', 24.0, -14.0)
     """
 
     account_id: str
     role: str
     from_member: str | None
     to_member: str | None
+    gain: float
     strength_lost: float
     continuity_cost: float
+
+    @property
+    def net_gain(self) -> float:
+        """``gain - continuity_cost`` (rounded to the objective's resolution).
+
+        Moves depend on each other through capacities: a move worth making alone may need
+        another to be feasible.
+
+        Examples:
+            >>> from kamlib.planning import CoverageMove
+            >>> CoverageMove("A2", "account_manager", None, "U1", 100.0, 0.0, 0.0).net_gain
+            100.0
+        """
+        return (_units(self.gain) - _units(self.continuity_cost)) / _SCALE
 
 
 @attrs.frozen
@@ -617,6 +635,7 @@ def _mismatches(
 def _moves(
     current: Allocation,
     optimal: Allocation,
+    scores: tuple[AllocationScore, AllocationScore],
     team: Mapping[str, TeamMember],
     strengths: Mapping[tuple[str, str], float],
     price: float,
@@ -632,6 +651,8 @@ def _moves(
     staying: dict[str, set[str]] = {}
     for a in optimal.assignments:
         staying.setdefault(a.account_id, set()).add(team[a.member_id].person_id)
+    worth_now = {(v.account_id, v.role): _units(v.value) for v in scores[0].assignments}
+    worth_then = {(v.account_id, v.role): _units(v.value) for v in scores[1].assignments}
     charged: set[tuple[str, str]] = set()
     out = []
     for key in sorted(now.keys() | then.keys()):
@@ -645,8 +666,9 @@ def _moves(
             if person not in staying.get(account_id, ()) and (account_id, person) not in charged:
                 charged.add((account_id, person))
                 lost = float(strengths.get((before, account_id), 0.0))
+        gain = (worth_then.get(key, 0) - worth_now.get(key, 0)) / _SCALE
         cost = _units(price * lost) / _SCALE
-        out.append(CoverageMove(account_id, role, before, after, lost, cost))
+        out.append(CoverageMove(account_id, role, before, after, gain, lost, cost))
     return tuple(out)
 
 
@@ -816,7 +838,7 @@ def coverage_evaluation(
             best, pf, people, as_of=when, weights=weights, policy=policy, new_targets=targets
         )
         strengths = relationship_strengths(pf, people, as_of=when)
-        moves = _moves(current, best, team, strengths, price)
+        moves = _moves(current, best, (now, best_score), team, strengths, price)
         gain = _units(best_score.value) - _units(now.value)
         cost = sum(_units(m.continuity_cost) for m in moves)
     return CoverageEvaluation(
