@@ -31,7 +31,7 @@ class Opportunity:
     Source rule [002]: the decision chain of one opportunity may differ from the
     account's standing network (relationships carrying this ``opportunity_id``);
     big opportunities go through the full deal process, small ones a fast track
-    (the size threshold is a parameter of the operations layer).
+    (the thresholds are those of [`RoutingPolicy`][kamlib.planning.RoutingPolicy]).
 
     Attributes:
         id: Unique opportunity id.
