@@ -391,9 +391,8 @@ def test_an_empty_team_and_portfolio() -> None:
 # ------------------------------------------------------------------------------ rhythm
 def test_the_six_month_boundary_both_sides() -> None:
     def at(as_of: dt.datetime) -> CoverageSchedule:
-        return evaluate(Portfolio(), [], Allocation(), last_evaluated=T0).schedule.__class__.at(
-            as_of, last_evaluated=T0
-        )
+        e = coverage_evaluation(Portfolio(), [], Allocation(), as_of=as_of, last_evaluated=T0)
+        return e.schedule
 
     due = dt.datetime(2025, 9, 1, 9, tzinfo=UTC)
     before, exactly, after = at(due - US), at(due), at(due + US)

@@ -15,7 +15,7 @@ records sorted by id:
 * the **expertise mismatches** (a member who matches none of the account's industry,
   region and solutions, or not the dimension of the member's own coverage line);
 * what the **optimal allocation** (`allocate` on the same inputs) would gain, the
-  **moves** it takes, the **relationship continuity** those moves cost, and the net gain;
+  **moves** it makes, the **relationship continuity** those moves cost, and the net gain;
 * the **6-month rhythm**: when the next evaluation is due, and whether it is due or
   overdue at ``as_of``.
 
