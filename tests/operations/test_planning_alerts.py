@@ -7,10 +7,28 @@ import random
 
 import pytest
 
-from kamlib.errors import InvalidTypeError, UnknownIdError
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Money, Opportunity, Portfolio
-from kamlib.operations import PLAN_CODES, Alert, AlertKind, Severity, plan_alerts, review
-from kamlib.planning import AccountPlan, OpportunityTarget, plan_executions
+from kamlib.operations import (
+    COVERAGE_SEVERITY,
+    PLAN_CODES,
+    Alert,
+    AlertKind,
+    Severity,
+    coverage_alerts,
+    plan_alerts,
+    review,
+)
+from kamlib.planning import (
+    COVERAGE_CODES,
+    AccountPlan,
+    Allocation,
+    Assignment,
+    OpportunityTarget,
+    TeamMember,
+    coverage_evaluation,
+    plan_executions,
+)
 from kamlib.synthetic import synthetic_portfolio
 
 T0 = dt.datetime(2025, 1, 10, tzinfo=dt.UTC)
@@ -118,3 +136,83 @@ def test_the_review_shows_the_plans_and_their_progress() -> None:
 def test_the_review_refuses_a_plan_of_an_unknown_account_even_without_accounts() -> None:
     with pytest.raises(UnknownIdError, match="account_id"):
         review(Portfolio([]), as_of=T0, plans=[AccountPlan("A9", T0, priority=1)])
+
+
+# ------------------------------------------------------------------------------ coverage
+TEAM = [
+    TeamMember("U1", "Li", "account_manager", 1, industries=["x"]),
+    TeamMember("U2", "Wu", "account_manager", 3, industries=["other"], regions=["other"]),
+    TeamMember("S1", "Ma", "solution_manager", 2),
+]
+
+
+def test_coverage_alerts_name_each_finding_with_its_severity() -> None:
+    now = Allocation(
+        [Assignment("A1", "U1", "account_manager"), Assignment("A2", "U1", "account_manager")]
+    )
+    last = T0 - 200 * DAY
+    e = coverage_evaluation(_portfolio(), TEAM, now, as_of=T0, last_evaluated=last, optimise=False)
+    alerts = coverage_alerts(e)
+    found = {(a.account_id, a.code, a.subject_id): a for a in alerts}
+    over = found[(None, "member_overloaded", "U1")]
+    assert (over.severity, over.evidence["excess"]) == (Severity.WARNING, 1)
+    assert (None, "member_idle", "U2") in found
+    assert (None, "member_idle", "S1") in found
+    overdue = found[(None, "coverage_evaluation_overdue", "sales_coverage")]
+    assert overdue.due == dt.datetime(2024, 12, 24, tzinfo=dt.UTC)  # 6 months after 24 Jun
+    assert {a.code for a in alerts} <= set(COVERAGE_CODES) == set(COVERAGE_SEVERITY)
+    assert {a.kind for a in alerts} == {AlertKind.COVERAGE}
+
+
+def test_a_missing_account_manager_is_critical() -> None:
+    e = coverage_evaluation(_portfolio(), TEAM, Allocation(), as_of=T0, optimise=False)
+    gaps = [a for a in coverage_alerts(e) if a.code == "role_missing"]
+    assert [(a.account_id, a.severity) for a in gaps] == [
+        ("A1", Severity.CRITICAL),
+        ("A2", Severity.CRITICAL),
+    ]
+
+
+def test_the_optimum_gain_is_an_alert_only_when_it_was_computed() -> None:
+    now = Allocation([Assignment("A1", "U2", "account_manager")])
+    run = coverage_evaluation(_portfolio(), TEAM, now, as_of=T0)
+    assert run.net_gain is not None
+    assert run.net_gain > 0
+    assert "reallocation_gain" in {a.code for a in coverage_alerts(run)}
+    quick = coverage_evaluation(_portfolio(), TEAM, now, as_of=T0, optimise=False)
+    assert "reallocation_gain" not in {a.code for a in coverage_alerts(quick)}
+
+
+def test_coverage_alerts_refuse_what_is_not_an_evaluation() -> None:
+    with pytest.raises(InvalidTypeError, match=r"coverage_alerts\.evaluation"):
+        coverage_alerts(None)  # type: ignore[arg-type]
+
+
+def test_the_review_shows_the_coverage_of_the_team() -> None:
+    now = Allocation([Assignment("A00001", "U1", "account_manager")])
+    r = review(_scored(), as_of=T0, members=TEAM, allocation=now)
+    codes = {(a.account_id, a.code) for a in r.alerts if a.kind is AlertKind.COVERAGE}
+    assert ("A00002", "role_missing") in codes
+    assert ("A00001", "role_missing") not in codes
+    assert all(a.code != "reallocation_gain" for a in r.alerts)  # no optimum in the review
+    assert review(_scored(), as_of=T0).counts().get("coverage") is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"members": TEAM}, "review.allocation"),
+        ({"allocation": Allocation()}, "review.members"),
+        ({"coverage_evaluated": T0}, "review.coverage_evaluated"),
+    ],
+)
+def test_the_review_needs_members_and_allocation_together(
+    kwargs: dict[str, object], path: str
+) -> None:
+    with pytest.raises(InvalidValueError, match=path.replace(".", r"\.")):
+        review(_scored(), as_of=T0, **kwargs)  # type: ignore[arg-type]
+
+
+def _scored() -> Portfolio:
+    """A portfolio the review's default scorers can fit (figures, assessments)."""
+    return synthetic_portfolio(12, seed=3, as_of=T0)

@@ -65,7 +65,7 @@ from kamlib.operations import (
     sort_alerts,
 )
 from kamlib.operations._review import run_review
-from kamlib.planning import AccountPlan, OpportunityTarget
+from kamlib.planning import AccountPlan, Allocation, Assignment, OpportunityTarget, TeamMember
 from kamlib.scoring import HealthModel, ValueMatrix, WeightedPoints
 from kamlib.synthetic import synthetic_portfolio
 
@@ -387,8 +387,12 @@ def test_every_area_shows_up_on_a_portfolio_built_to_trigger_it() -> None:
                 opportunity_targets=[OpportunityTarget.pipeline(Money(1e12, "CNY"), AS_OF - D)],
             )
         ],
+        members=[TeamMember(OWNER, "Owner", "account_manager", 0)],
+        allocation=Allocation([Assignment("A00001", OWNER, "account_manager")]),
     )
     found = keys(r, lambda a: True)
+    assert (None, "member_overloaded", OWNER) in found
+    assert ("A00002", "role_missing", "account_manager") in found
     assert ("A00001", "plan_target_behind", "opportunity[0]") in found
     assert ("A00001", "plan_review_overdue", "account_plan") in found
     assert r.account("A00001").plan_progress == 0.0
@@ -412,7 +416,7 @@ def test_every_area_shows_up_on_a_portfolio_built_to_trigger_it() -> None:
         for kind in ("account_plan", "customer_evaluation", "yearly_assessment"):
             assert (aid, kind) in due
     assert {a for a, _ in due} == set(r.key_accounts)
-    assert {a.kind for a in r.alerts} == set(AlertKind) - {AlertKind.COVERAGE}
+    assert {a.kind for a in r.alerts} == set(AlertKind)
     first_of = {a.code: a for a in reversed(r.alerts)}
     assert first_of["over_committed"].severity is Severity.WARNING
     assert first_of["customisation_over_limit"].severity is Severity.WARNING

@@ -16,9 +16,9 @@ from typing import Any, Final
 
 from kamlib.errors import InvalidTypeError
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
-from kamlib.planning import PlanExecution
+from kamlib.planning import CoverageEvaluation, PlanExecution, Role
 
-__all__ = ["PLAN_CODES", "plan_alerts"]
+__all__ = ["COVERAGE_SEVERITY", "PLAN_CODES", "coverage_alerts", "plan_alerts"]
 
 PLAN_CODES: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -177,3 +177,164 @@ def plan_alerts(
     items = _executions("plan_alerts", executions)
     keys = None if key_accounts is None else tuple(key_accounts)
     return sort_alerts(plan_alert_list(items, keys))
+
+
+COVERAGE_SEVERITY: Final[Mapping[str, Severity]] = MappingProxyType(
+    {
+        "member_overloaded": Severity.WARNING,
+        "role_missing": Severity.WARNING,
+        "coverage_evaluation_overdue": Severity.WARNING,
+        "member_idle": Severity.INFO,
+        "expertise_mismatch": Severity.WATCH,
+        "reallocation_gain": Severity.INFO,
+    }
+)
+"""The severity of each coverage finding as an alert (codes:
+[`COVERAGE_CODES`][kamlib.planning.COVERAGE_CODES]); a missing account manager is
+critical. kamlib's own choice: the source gives the 6-month evaluation, not a scale.
+
+Examples:
+    >>> from kamlib.operations import COVERAGE_SEVERITY
+    >>> COVERAGE_SEVERITY["member_overloaded"].value
+    'warning'
+"""
+
+_MANAGER: Final = Role.ACCOUNT_MANAGER.value
+
+
+def coverage_alert_list(e: CoverageEvaluation) -> list[Alert]:
+    """The alerts of `coverage_alerts`, unsorted (the review sorts everything once)."""
+    out: list[Alert] = []
+    sev = COVERAGE_SEVERITY
+    for m in e.overloaded:
+        out.append(
+            make_alert(
+                None,
+                AlertKind.COVERAGE,
+                "member_overloaded",
+                sev["member_overloaded"],
+                f"{m.member_id} ({m.role}) serves {m.load} accounts, {m.excess} over a "
+                f"capacity of {m.capacity}",
+                {"role": m.role, "team": m.team, "capacity": m.capacity, "load": m.load,
+                 "excess": m.excess},
+                subject_id=m.member_id,
+            )
+        )  # fmt: skip
+    for g in e.gaps:
+        critical = _MANAGER in g.missing
+        out.append(
+            make_alert(
+                g.account_id,
+                AlertKind.COVERAGE,
+                "role_missing",
+                Severity.CRITICAL if critical else sev["role_missing"],
+                f"No {', '.join(g.missing)} serves the account"
+                + (" (a new target: the iron triangle)" if g.iron_triangle else ""),
+                {"missing": g.missing, "reasons": g.reasons, "required": g.required,
+                 "iron_triangle": g.iron_triangle},
+                subject_id=",".join(g.missing),
+            )
+        )  # fmt: skip
+    schedule = e.schedule
+    if schedule.overdue and schedule.next_due is not None:
+        out.append(
+            make_alert(
+                None,
+                AlertKind.COVERAGE,
+                "coverage_evaluation_overdue",
+                sev["coverage_evaluation_overdue"],
+                f"The {schedule.every_months}-month sales-coverage evaluation is overdue "
+                f"(due {schedule.next_due.date().isoformat()})",
+                {"every_months": schedule.every_months,
+                 "last_evaluated": schedule.last_evaluated},
+                due=schedule.next_due,
+                subject_id="sales_coverage",
+            )
+        )  # fmt: skip
+    for i in e.idle:
+        out.append(
+            make_alert(
+                None,
+                AlertKind.COVERAGE,
+                "member_idle",
+                sev["member_idle"],
+                f"{i.member_id} ({i.role}) serves {i.load} of a capacity of {i.capacity}",
+                {"role": i.role, "team": i.team, "capacity": i.capacity, "load": i.load,
+                 "spare": i.spare},
+                subject_id=i.member_id,
+            )
+        )  # fmt: skip
+    for x in e.mismatches:
+        out.append(
+            make_alert(
+                x.account_id,
+                AlertKind.COVERAGE,
+                "expertise_mismatch",
+                sev["expertise_mismatch"],
+                f"{x.member_id} ({x.role}) matches the account on "
+                + (", ".join(x.matched) if x.matched else "no expertise")
+                + ("" if x.reason == "no_match" else " but not on their own coverage line"),
+                {"role": x.role, "member_id": x.member_id,
+                 "line": None if x.line is None else x.line.value, "matched": x.matched,
+                 "missed": x.missed, "reason": x.reason},
+                subject_id=x.member_id,
+            )
+        )  # fmt: skip
+    if e.net_gain is not None and e.net_gain > 0:
+        out.append(
+            make_alert(
+                None,
+                AlertKind.COVERAGE,
+                "reallocation_gain",
+                sev["reallocation_gain"],
+                f"A better allocation would gain {e.net_gain:g} net of continuity "
+                f"({len(e.moves)} moves)",
+                {"gain": e.gain, "continuity_cost": e.continuity_cost,
+                 "net_gain": e.net_gain, "moves": len(e.moves)},
+                subject_id="allocation",
+            )
+        )  # fmt: skip
+    return out
+
+
+def coverage_alerts(evaluation: CoverageEvaluation) -> tuple[Alert, ...]:
+    """The alerts of a coverage evaluation (codes: `COVERAGE_CODES`), canonical order.
+
+    Kind ``coverage``. ``member_overloaded`` and ``member_idle`` per member (no account;
+    ``subject_id`` the member), ``role_missing`` per account missing a role (critical
+    when the account manager is missing), ``expertise_mismatch`` per assignment off its
+    member's expertise, ``coverage_evaluation_overdue`` when the 6-monthly evaluation is
+    past due (source [002]), and ``reallocation_gain`` when the evaluation ran the
+    optimum and it gains more than its moves cost. Severities: `COVERAGE_SEVERITY`.
+
+    Args:
+        evaluation: What
+            [`coverage_evaluation`][kamlib.planning.coverage_evaluation] found.
+
+    Returns:
+        The alerts, through [`sort_alerts`][kamlib.operations.sort_alerts].
+
+    Raises:
+        InvalidTypeError: ``evaluation`` is not a
+            [`CoverageEvaluation`][kamlib.planning.CoverageEvaluation].
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib.model import Account, Portfolio
+        >>> from kamlib.operations import coverage_alerts
+        >>> from kamlib.planning import (Allocation, Assignment, TeamMember,
+        ...                              coverage_evaluation)
+        >>> t = dt.datetime(2025, 1, 10, tzinfo=dt.UTC)
+        >>> accs = [Account(a, a, industry="x", region="y", size_band="large",
+        ...                 cooperation_start=dt.date(2024, 1, 1)) for a in ("A1", "A2")]
+        >>> team = [TeamMember("U1", "Li", "account_manager", 1, industries=["x"])]
+        >>> now = Allocation([Assignment("A1", "U1", "account_manager")])
+        >>> e = coverage_evaluation(Portfolio(accs), team, now, as_of=t, optimise=False)
+        >>> [(a.account_id, a.code, a.severity.value) for a in coverage_alerts(e)]
+        [('A2', 'role_missing', 'critical')]
+    """
+    if not isinstance(evaluation, CoverageEvaluation):
+        raise InvalidTypeError(
+            "coverage_alerts.evaluation", evaluation, "must be a CoverageEvaluation"
+        )
+    return sort_alerts(coverage_alert_list(evaluation))

@@ -62,14 +62,22 @@ from kamlib.operations._demand import (
     rank_needs,
     value_ladder,
 )
-from kamlib.operations._planning import plan_alert_list
+from kamlib.operations._planning import coverage_alert_list, plan_alert_list
 from kamlib.operations._requalify import (
     Requalification,
     RequalificationPolicy,
     requalification_alerts,
     requalify,
 )
-from kamlib.planning import AccountPlan, plan_executions
+from kamlib.planning import (
+    AccountPlan,
+    Allocation,
+    AllocationPolicy,
+    CoverageEvaluation,
+    TeamMember,
+    coverage_evaluation,
+    plan_executions,
+)
 from kamlib.scoring import HealthModel, KeyAccountList, ScoreTable, ValueMatrix, WeightedPoints
 from kamlib.signals import rescue_alerts, two_quarter_decline
 
@@ -212,6 +220,8 @@ class OperationsPolicy:
         decline: The quarterly purchase fall of the two-quarter alert (source [000]: 0.15).
         rescue_drop: The fall of the health score that starts a rescue (source [003]:
             0.20).
+        allocation: [`AllocationPolicy`][kamlib.planning.AllocationPolicy] of the
+            coverage alerts (the roles every account needs).
 
     Raises:
         InvalidTypeError: A policy of the wrong type.
@@ -245,6 +255,9 @@ in (0, 1); got 1.5
     capacity_window_days: int = attrs.field(default=28, converter=_window_days)
     decline: float = attrs.field(default=0.15, converter=_decline)
     rescue_drop: float = attrs.field(default=0.20, converter=_rescue)
+    allocation: AllocationPolicy = attrs.field(
+        factory=AllocationPolicy, validator=_is(AllocationPolicy)
+    )
 
 
 @attrs.frozen
@@ -643,6 +656,9 @@ def review(
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
     plans: Iterable[AccountPlan] | None = None,
+    members: Iterable[TeamMember] | None = None,
+    allocation: Allocation | None = None,
+    coverage_evaluated: dt.datetime | None = None,
 ) -> PortfolioReview:
     """Review a portfolio as of ``as_of``: every account's standing and every alert.
 
@@ -668,7 +684,11 @@ def review(
     * stakeholder red flags of the network ([`FlagCode`][kamlib.network.FlagCode], with
       `STAKEHOLDER_SEVERITY`);
     * with ``plans``, the execution of the key-account plans [002] (`PLAN_CODES`): targets
-      behind, plan reviews overdue, plans without targets, key accounts without a plan.
+      behind, plan reviews overdue, plans without targets, key accounts without a plan;
+    * with ``members`` and ``allocation``, the coverage of the accounts by the team [002]
+      ([`COVERAGE_CODES`][kamlib.planning.COVERAGE_CODES], `COVERAGE_SEVERITY`):
+      overloaded and idle members, accounts missing a role, expertise mismatches, an
+      overdue coverage evaluation.
 
     Every account also gets its value-ladder stage and the first need of its demand pool.
     The review is deterministic given its inputs and independent of the order of the
@@ -699,6 +719,16 @@ def review(
             [`plan_executions`][kamlib.planning.plan_executions] with the calendar's
             account-plan interval (``policy.calendar``; source [002]: 3 months);
             ``None`` skips the plan alerts.
+        members: The team ([`TeamMember`][kamlib.planning.TeamMember]) serving the
+            accounts, for the coverage alerts; give it with ``allocation``.
+        allocation: Who serves which account
+            ([`Allocation`][kamlib.planning.Allocation]); with ``members``, the review
+            runs [`coverage_evaluation`][kamlib.planning.coverage_evaluation] (without the
+            optimum: the review stays linear; call it yourself for the gain) with
+            ``policy.allocation`` and the calendar's sales-coverage interval (source
+            [002]: 6 months).
+        coverage_evaluated: When the coverage was last evaluated (the 6-monthly clock);
+            ``None``: never, so it is due but not overdue.
 
     Returns:
         A `PortfolioReview`.
@@ -743,6 +773,9 @@ def review(
         team_of=team_of,
         previous_health=previous_health,
         plans=plans,
+        members=members,
+        allocation=allocation,
+        coverage_evaluated=coverage_evaluated,
     ).review
 
 
@@ -782,6 +815,9 @@ def run_review(
     team_of: Mapping[str, str] | None = None,
     previous_health: Mapping[str, float] | None = None,
     plans: Iterable[AccountPlan] | None = None,
+    members: Iterable[TeamMember] | None = None,
+    allocation: Allocation | None = None,
+    coverage_evaluated: dt.datetime | None = None,
 ) -> ReviewRun:
     """`review` with its intermediate results kept (the demo shows them too)."""
     where = "review"
@@ -821,6 +857,9 @@ def run_review(
             as_of=as_of,
             review_months=policy.calendar.months_of(ReviewKind.ACCOUNT_PLAN),
         )
+    coverage = _coverage(where, portfolio, as_of, policy, members, allocation, coverage_evaluated)
+    if coverage is not None:
+        alerts += coverage_alert_list(coverage)
     if not portfolio.accounts:
         return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
     table = extract_features(portfolio, as_of=as_of)
@@ -882,6 +921,37 @@ def run_review(
         alerts += capacity_alerts(loads)
     result = _assemble(portfolio, as_of, s, alerts, listed, guardrail, requal, policy, progress)
     return ReviewRun(s, flags, result)
+
+
+def _coverage(
+    where: str,
+    portfolio: Portfolio,
+    as_of: dt.datetime,
+    policy: OperationsPolicy,
+    members: Iterable[TeamMember] | None,
+    allocation: Allocation | None,
+    evaluated: dt.datetime | None,
+) -> CoverageEvaluation | None:
+    """The coverage evaluation the review alerts on, or ``None`` without a team."""
+    if members is None and allocation is None:
+        if evaluated is not None:
+            raise InvalidValueError(
+                f"{where}.coverage_evaluated", evaluated, "needs members and allocation"
+            )
+        return None
+    if members is None or allocation is None:
+        missing = "members" if members is None else "allocation"
+        raise InvalidValueError(f"{where}.{missing}", None, "is needed with the other")
+    return coverage_evaluation(
+        portfolio,
+        members,
+        allocation,
+        as_of=as_of,
+        policy=policy.allocation,
+        last_evaluated=evaluated,
+        every_months=policy.calendar.months_of(ReviewKind.SALES_COVERAGE),
+        optimise=False,
+    )
 
 
 def _check_previous_health(where: str, value: object) -> Mapping[str, float] | None:
