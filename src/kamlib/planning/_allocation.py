@@ -827,20 +827,43 @@ def allocate(
         >>> r.score.value, r.score.expertise, r.uncovered
         (220.0, 20.0, ())
     """
-    where = "allocate"
-    pr = _problem(where, portfolio, members, as_of, weights, policy, accounts, new_targets)
+    pr = _problem("allocate", portfolio, members, as_of, weights, policy, accounts, new_targets)
     chosen: list[Assignment] = []
+    for flow in _flows(pr):
+        _, solved = nx.network_simplex(flow.graph)
+        chosen += _decompose(solved, pr, flow)
+    allocation = Allocation(chosen)
+    score = _score(pr, allocation)
+    return AllocationResult(allocation, score, score.missing)
+
+
+def _flow_graphs(
+    portfolio: Portfolio,
+    members: Iterable[TeamMember],
+    *,
+    as_of: dt.datetime,
+    weights: Mapping[str, float] | ScoreTable | None = None,
+    policy: AllocationPolicy = AllocationPolicy(),  # frozen: safe to share
+    accounts: Iterable[str] | None = None,
+    new_targets: Iterable[str] = (),
+) -> list[nx.MultiDiGraph[int]]:
+    """The flow graphs `allocate` solves, one per role (for the benchmark's baseline)."""
+    pr = _problem("allocate", portfolio, members, as_of, weights, policy, accounts, new_targets)
+    return [flow.graph for flow in _flows(pr)]
+
+
+def _flows(pr: _Problem) -> list[_Flow]:
+    """One flow problem per role that has a member with capacity, by role."""
     by_role: dict[str, list[int]] = {}
     for k, (_, r) in enumerate(pr.slots):
         by_role.setdefault(r, []).append(k)
     rank = {a: i for i, a in enumerate(pr.accounts)}
+    out: list[_Flow] = []
     for role in sorted(by_role):
         team = [m for m in pr.members.values() if m.role == role and m.capacity > 0]
         if team:
-            chosen += _solve_role(pr, role, by_role[role], team, rank)
-    allocation = Allocation(chosen)
-    score = _score(pr, allocation)
-    return AllocationResult(allocation, score, score.missing)
+            out.append(_role_flow(pr, role, by_role[role], team, rank))
+    return out
 
 
 # ------------------------------------------------------------------------------ the flow
@@ -875,14 +898,28 @@ def _member_patterns(u: _Units, m: TeamMember) -> Iterable[_Pattern]:
             yield key
 
 
-def _solve_role(
+@attrs.frozen
+class _Flow:
+    """One role's flow graph and what turns its flow back into assignments."""
+
+    graph: nx.MultiDiGraph[int]
+    role: str
+    team: list[TeamMember]
+    member0: int  # node of team[0]; the sink is 0, the pool 1
+    supply: dict[int, list[int]]  # cell or pool -> the slots merged into it
+    own: list[tuple[int, int]]  # (slot, node) of the slots that are nodes
+    claims: list[tuple[int, int, int, int]]  # (cell, member node, edge key, slot) of ties
+    patterns: dict[_Pattern, int]  # match node of each match
+
+
+def _role_flow(
     pr: _Problem,
     role: str,
     slot_ids: list[int],
     team: list[TeamMember],
     rank: Mapping[str, int],
-) -> list[Assignment]:
-    """The optimal assignments of one role's slots (``team``: members with capacity).
+) -> _Flow:
+    """The flow graph of one role's slots (``team``: the role's members with capacity).
 
     The flow graph (node ids in creation order, so in id order):
 
@@ -977,8 +1014,7 @@ def _solve_role(
         for j in reach[key]:
             G.add_edge(pattern_node[key], member0 + j, weight=0)
 
-    _, flow = nx.network_simplex(G)
-    return _decompose(flow, pr, role, team, member0, supply, own, claims, pattern_node)
+    return _Flow(G, role, team, member0, supply, own, claims, pattern_node)
 
 
 def _decided(
@@ -1015,15 +1051,7 @@ def _pattern_order(key: _Pattern) -> tuple[tuple[bool, str], ...]:
 
 
 def _decompose(
-    flow: Mapping[int, Mapping[int, Mapping[int, int]]],
-    pr: _Problem,
-    role: str,
-    team: list[TeamMember],
-    member0: int,
-    supply: Mapping[int, list[int]],
-    own: list[tuple[int, int]],
-    claims: list[tuple[int, int, int, int]],
-    pattern_node: Mapping[_Pattern, int],
+    flow: Mapping[int, Mapping[int, Mapping[int, int]]], pr: _Problem, problem: _Flow
 ) -> list[Assignment]:
     """The flow as assignments: interchangeable slots in id order to members in id order.
 
@@ -1032,6 +1060,8 @@ def _decompose(
     of them): they leave in slot order (slots are in account-id order) along the out-edges
     in node order (members in member-id order).
     """
+    team, role, member0, supply = problem.team, problem.role, problem.member0, problem.supply
+    own, claims, pattern_node = problem.own, problem.claims, problem.patterns
     n_members = len(team)
     out: list[Assignment] = []
 
