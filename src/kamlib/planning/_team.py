@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Final
 
 import attrs
@@ -35,7 +36,22 @@ __all__ = [
 ]
 
 MAX_CAPACITY: Final = 100_000
-"""Largest capacity (accounts) one member may have: kamlib's own bound, far above any team."""
+"""Largest capacity (accounts) one member may have: kamlib's own bound, far above any team.
+
+A `TeamMember`'s ``capacity`` is an int in ``[0, MAX_CAPACITY]``; both ends are allowed.
+
+Examples:
+    >>> from kamlib.planning import MAX_CAPACITY, TeamMember
+    >>> MAX_CAPACITY
+    100000
+    >>> TeamMember("U1", "Li", "account_manager", MAX_CAPACITY).capacity
+    100000
+    >>> TeamMember("U1", "Li", "account_manager", MAX_CAPACITY + 1)
+    Traceback (most recent call last):
+    ...
+    kamlib.errors.InvalidValueError: TeamMember.capacity: must be an int in [0, 100000]; \
+got 100001
+"""
 
 
 class Role(enum.StrEnum):
@@ -62,7 +78,17 @@ IRON_TRIANGLE: Final[tuple[str, ...]] = (
     Role.SOLUTION_MANAGER.value,
 )
 """The new-customer operation iron triangle of source [002]: expert, account manager and
-solution manager, for a new target account with no open opportunity."""
+solution manager, for a new target account with no open opportunity.
+
+The roles' plain names (`Role` values), in this order.
+
+Examples:
+    >>> from kamlib.planning import IRON_TRIANGLE, Role
+    >>> IRON_TRIANGLE
+    ('customer_leading_expert', 'account_manager', 'solution_manager')
+    >>> Role.ACCOUNT_MANAGER in IRON_TRIANGLE
+    True
+"""
 
 
 class CoverageLine(enum.StrEnum):
@@ -290,42 +316,92 @@ class Allocation:
     def accounts_of(self, member_id: str) -> tuple[str, ...]:
         """The accounts ``member_id`` serves (in any role), sorted.
 
+        Raises:
+            InvalidTypeError: ``member_id`` is not a ``str``.
+
         Examples:
             >>> from kamlib.planning import Allocation
             >>> Allocation().accounts_of("U1")
             ()
+            >>> Allocation().accounts_of(1)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidTypeError: Allocation.accounts_of.member_id: must be a str; \
+got 1
         """
+        _check_id("Allocation.accounts_of.member_id", member_id)
         return tuple(sorted({a.account_id for a in self.assignments if a.member_id == member_id}))
 
-    def members_of(self, account_id: str) -> dict[str, str]:
-        """Role -> member id on ``account_id``.
+    def members_of(self, account_id: str) -> Mapping[str, str]:
+        """Role -> member id on ``account_id``, a read-only mapping sorted by role.
+
+        Raises:
+            InvalidTypeError: ``account_id`` is not a ``str``.
 
         Examples:
             >>> from kamlib.planning import Allocation, Assignment
-            >>> Allocation([Assignment("A1", "U1", "account_manager")]).members_of("A1")
+            >>> m = Allocation([Assignment("A1", "U1", "account_manager")]).members_of("A1")
+            >>> dict(m)
             {'account_manager': 'U1'}
+            >>> m["account_manager"] = "U2"
+            Traceback (most recent call last):
+            ...
+            TypeError: 'mappingproxy' object does not support item assignment
         """
-        return {a.role: a.member_id for a in self.assignments if a.account_id == account_id}
+        _check_id("Allocation.members_of.account_id", account_id)
+        return MappingProxyType(
+            {a.role: a.member_id for a in self.assignments if a.account_id == account_id}
+        )
 
     def member_of(self, account_id: str, role: str | Role) -> str | None:
         """The member serving ``account_id`` in ``role``, or ``None``.
 
+        Raises:
+            InvalidTypeError: ``account_id`` is not a ``str``; ``role`` is neither a `Role`
+                nor a ``str`` (``1`` is not looked up as ``"1"``).
+
         Examples:
-            >>> from kamlib.planning import Allocation
-            >>> Allocation().member_of("A1", "account_manager") is None
-            True
+            >>> from kamlib.planning import Allocation, Assignment, Role
+            >>> a = Allocation([Assignment("A1", "U1", "account_manager")])
+            >>> a.member_of("A1", Role.ACCOUNT_MANAGER), a.member_of("A1", "solution_manager")
+            ('U1', None)
+            >>> a.member_of("A1", 1)
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidTypeError: Allocation.member_of.role: must be a Role or a \
+role name (str); got 1
         """
-        return self.members_of(account_id).get(str(_plain_role(role)))
+        _check_id("Allocation.member_of.account_id", account_id)
+        if not isinstance(role, str):  # a Role is a str
+            raise InvalidTypeError(
+                "Allocation.member_of.role", role, "must be a Role or a role name (str)"
+            )
+        return self.members_of(account_id).get(_plain_str(role))
 
     def load(self, member_id: str) -> int:
         """How many (account, role) assignments ``member_id`` holds.
+
+        Raises:
+            InvalidTypeError: ``member_id`` is not a ``str``.
 
         Examples:
             >>> from kamlib.planning import Allocation
             >>> Allocation().load("U1")
             0
         """
+        _check_id("Allocation.load.member_id", member_id)
         return sum(a.member_id == member_id for a in self.assignments)
+
+
+def _check_id(path: str, value: object) -> None:
+    """Refuse a lookup id that is not a ``str`` (it could never match, and hides a bug)."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(path, value, "must be a str")
+
+
+def _plain_str(role: str) -> str:
+    """A role name as a plain ``str`` (a `Role` member's value)."""
+    return role.value if isinstance(role, Role) else role
 
 
 def check_members(where: str, members: object) -> dict[str, TeamMember]:
@@ -365,10 +441,26 @@ def check_allocation(
 ) -> Allocation:
     """``allocation`` checked to be an `Allocation` whose members all exist.
 
+    An error's ``assignments[i]`` is the position ``i`` in the Allocation's own
+    ``assignments``, which are sorted by account, role and member, **not** the position in
+    the list the Allocation was built from.
+
     Raises:
         InvalidTypeError: Not an `Allocation`.
         UnknownIdError: An assignment names a member not in ``members``.
         InvalidValueError: An assignment's role is not its member's role.
+
+    Examples:
+        >>> from kamlib.planning import Allocation, Assignment, TeamMember
+        >>> from kamlib.planning._team import check_allocation, check_members
+        >>> team = check_members("allocate", [TeamMember("U1", "Li", "account_manager", 2)])
+        >>> check_allocation("allocate", Allocation([Assignment("A2", "U9", "account_manager"),
+        ...                                          Assignment("A1", "U1", "account_manager")]),
+        ...                  team)
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.UnknownIdError: allocate.allocation.assignments[1].member_id: names no \
+team member; got 'U9'
     """
     if not isinstance(allocation, Allocation):
         raise InvalidTypeError(f"{where}.allocation", allocation, "must be an Allocation")
