@@ -168,6 +168,33 @@ class FieldError(KamlibError):
         path = f"{prefix}{self.path}" if self.path.startswith("[") else f"{prefix}.{self.path}"
         return type(self)(path, self.value, self.reason)
 
+    def renamed(self, old: str, new: str) -> Self:
+        """Return the same error with the head ``old`` of its path replaced by ``new``.
+
+        Used when a function reports the error of a function it called under its own
+        name (and its own parameter's). A path that does not start with ``old`` (at a
+        dot or bracket boundary) is kept.
+
+        Args:
+            old: The head to replace, e.g. ``"plan_executions.plans"``.
+            new: Its replacement, e.g. ``"review.plans"``.
+
+        Returns:
+            A new error of the same class.
+
+        Examples:
+            >>> from kamlib.errors import InvalidValueError
+            >>> e = InvalidValueError("plan_executions.plans[1].written_at", 1, "is late")
+            >>> e.renamed("plan_executions.plans", "review.plans").path
+            'review.plans[1].written_at'
+            >>> e.renamed("plan_executions.plan", "review.plans").path
+            'plan_executions.plans[1].written_at'
+        """
+        path = self.path
+        if path == old or path.startswith((f"{old}.", f"{old}[")):
+            path = new + path[len(old) :]
+        return type(self)(path, self.value, self.reason)
+
 
 class InvalidValueError(FieldError, ValueError):
     """A value of the right type that breaks a rule (range, finiteness, format).

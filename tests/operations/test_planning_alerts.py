@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Money, Opportunity, Portfolio
 from kamlib.operations import (
     COVERAGE_SEVERITY,
@@ -189,11 +189,13 @@ def test_coverage_alerts_refuse_what_is_not_an_evaluation() -> None:
 
 
 def test_the_review_shows_the_coverage_of_the_team() -> None:
-    now = Allocation([Assignment("A00001", "U1", "account_manager")])
+    keys = review(_scored(), as_of=T0).key_accounts
+    assert len(keys) > 1
+    now = Allocation([Assignment(keys[0], "U1", "account_manager")])
     r = review(_scored(), as_of=T0, members=TEAM, allocation=now)
     codes = {(a.account_id, a.code) for a in r.alerts if a.kind is AlertKind.COVERAGE}
-    assert ("A00002", "role_missing") in codes
-    assert ("A00001", "role_missing") not in codes
+    assert (keys[1], "role_missing") in codes
+    assert (keys[0], "role_missing") not in codes
     assert all(a.code != "reallocation_gain" for a in r.alerts)  # no optimum in the review
     assert review(_scored(), as_of=T0).counts().get("coverage") is None
 
@@ -216,3 +218,40 @@ def test_the_review_needs_members_and_allocation_together(
 def _scored() -> Portfolio:
     """A portfolio the review's default scorers can fit (figures, assessments)."""
     return synthetic_portfolio(12, seed=3, as_of=T0)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "path"),
+    [
+        ("A1", InvalidTypeError, r"plan_alerts\.key_accounts"),
+        ([1], InvalidTypeError, r"plan_alerts\.key_accounts\[0\]"),
+        (["A1", " "], InvalidValueError, r"plan_alerts\.key_accounts\[1\]"),
+    ],
+)
+def test_plan_alerts_check_the_key_accounts(bad: object, error: type[Exception], path: str) -> None:
+    runs = plan_executions([AccountPlan("A1", T0, priority=1)], _portfolio(), as_of=T0)
+    with pytest.raises(error, match=path):
+        plan_alerts(runs, key_accounts=bad)  # type: ignore[arg-type]
+
+
+def test_plan_alerts_refuse_two_executions_of_one_plan() -> None:
+    (run,) = plan_executions([AccountPlan("A1", T0, priority=1)], _portfolio(), as_of=T0)
+    with pytest.raises(DuplicateIdError, match=r"plan_alerts\.executions"):
+        plan_alerts([run, run])
+
+
+def test_only_the_key_accounts_need_their_roles_in_the_review() -> None:
+    p = _scored()
+    r = review(p, as_of=T0, members=TEAM, allocation=Allocation())
+    missing = {a.account_id for a in r.alerts if a.code == "role_missing"}
+    assert missing == set(r.key_accounts)
+    assert len(missing) < len(p.accounts)
+
+
+def test_the_review_names_its_own_parameters_in_planning_errors() -> None:
+    with pytest.raises(InvalidValueError, match=r"^review\.coverage_evaluated"):
+        review(_scored(), as_of=T0, members=TEAM, allocation=Allocation(),
+               coverage_evaluated=T0.replace(tzinfo=None))  # fmt: skip
+    late = AccountPlan("A00001", T0 + DAY, priority=1)
+    with pytest.raises(InvalidValueError, match=r"^review\.plans\[0\]\.written_at"):
+        review(_scored(), as_of=T0, plans=[late])

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from kamlib.errors import InvalidTypeError
+from kamlib._validators import check_name
+from kamlib.errors import DuplicateIdError, InvalidTypeError
 from kamlib.operations._alerts import Alert, AlertKind, Severity, make_alert, sort_alerts
 from kamlib.planning import CoverageEvaluation, PlanExecution, Role
 
@@ -64,6 +65,10 @@ def plan_alert_list(
     planned: set[str] = set()
     for e in executions:
         aid = e.account_id
+        if aid in planned:
+            raise DuplicateIdError(
+                "plan_alerts.executions", aid, "holds two executions of one account's plan"
+            )
         planned.add(aid)
         for s in e.behind:
             evidence: dict[str, Any] = {
@@ -158,7 +163,10 @@ def plan_alerts(
 
     Raises:
         InvalidTypeError: An item that is not a
-            [`PlanExecution`][kamlib.planning.PlanExecution].
+            [`PlanExecution`][kamlib.planning.PlanExecution]; ``key_accounts`` not a
+            collection of ids (a single ``str`` is refused).
+        InvalidValueError: An empty account id in ``key_accounts``.
+        DuplicateIdError: Two executions of one account's plan.
 
     Examples:
         >>> import datetime as dt
@@ -175,8 +183,14 @@ def plan_alerts(
 ('plan_without_targets', 'info')]
     """
     items = _executions("plan_alerts", executions)
-    keys = None if key_accounts is None else tuple(key_accounts)
+    keys = None if key_accounts is None else _ids("plan_alerts.key_accounts", key_accounts)
     return sort_alerts(plan_alert_list(items, keys))
+
+
+def _ids(path: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTypeError(path, value, "must be a collection of account ids")
+    return tuple(check_name(f"{path}[{i}]", v) for i, v in enumerate(value))
 
 
 COVERAGE_SEVERITY: Final[Mapping[str, Severity]] = MappingProxyType(

@@ -24,7 +24,7 @@ import numpy as np
 from kamlib._dated import check_as_of, check_portfolio, not_after
 from kamlib._table import FeatureTable
 from kamlib._validators import check_int, check_real, instance_of, optional
-from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
 from kamlib.model import Money, Portfolio
 from kamlib.network import FlagCode, RedFlags, portfolio_red_flags
@@ -73,7 +73,6 @@ from kamlib.planning import (
     AccountPlan,
     Allocation,
     AllocationPolicy,
-    CoverageEvaluation,
     TeamMember,
     coverage_evaluation,
     plan_executions,
@@ -726,7 +725,9 @@ def review(
             runs [`coverage_evaluation`][kamlib.planning.coverage_evaluation] (without the
             optimum: the review stays linear; call it yourself for the gain) with
             ``policy.allocation`` and the calendar's sales-coverage interval (source
-            [002]: 6 months).
+            [002]: 6 months): the key accounts after this review need the policy's
+            roles (source [002] allocates the key accounts); every assignment counts in
+            its member's load.
         coverage_evaluated: When the coverage was last evaluated (the 6-monthly clock);
             ``None``: never, so it is due but not overdue.
 
@@ -851,16 +852,19 @@ def run_review(
     alerts += [cadence_alert(row) for row in rows if row.overdue]
     runs = None  # the plans are measured (and checked) even on a portfolio without accounts
     if plans is not None:
-        runs = plan_executions(
-            plans,
-            portfolio,
-            as_of=as_of,
-            review_months=policy.calendar.months_of(ReviewKind.ACCOUNT_PLAN),
-        )
-    coverage = _coverage(where, portfolio, as_of, policy, members, allocation, coverage_evaluated)
-    if coverage is not None:
-        alerts += coverage_alert_list(coverage)
+        try:
+            runs = plan_executions(
+                plans,
+                portfolio,
+                as_of=as_of,
+                review_months=policy.calendar.months_of(ReviewKind.ACCOUNT_PLAN),
+            )
+        except FieldError as e:
+            raise e.renamed("plan_executions.plans", f"{where}.plans") from None
+    team = _team(where, members, allocation, coverage_evaluated)
     if not portfolio.accounts:
+        if team is not None:
+            alerts += _coverage_alerts(where, portfolio, as_of, policy, team, ())
         return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
     table = extract_features(portfolio, as_of=as_of)
     s = _Scored(table, scorers)
@@ -891,6 +895,8 @@ def run_review(
         alerts += requalification_alerts(requal)
         listed = requal.key_accounts
         guardrail = None if requal.flag is None else requal.message
+    if team is not None:  # the key accounts after this review need their roles
+        alerts += _coverage_alerts(where, portfolio, as_of, policy, team, listed)
     progress: dict[str, float] = {}
     if runs is not None:
         progress = {e.account_id: e.progress for e in runs}
@@ -923,16 +929,19 @@ def run_review(
     return ReviewRun(s, flags, result)
 
 
-def _coverage(
+class _Team(NamedTuple):
+    members: Iterable[TeamMember]
+    allocation: Allocation
+    evaluated: dt.datetime | None
+
+
+def _team(
     where: str,
-    portfolio: Portfolio,
-    as_of: dt.datetime,
-    policy: OperationsPolicy,
     members: Iterable[TeamMember] | None,
     allocation: Allocation | None,
     evaluated: dt.datetime | None,
-) -> CoverageEvaluation | None:
-    """The coverage evaluation the review alerts on, or ``None`` without a team."""
+) -> _Team | None:
+    """The team the coverage alerts read, or ``None`` without one (given together)."""
     if members is None and allocation is None:
         if evaluated is not None:
             raise InvalidValueError(
@@ -942,16 +951,34 @@ def _coverage(
     if members is None or allocation is None:
         missing = "members" if members is None else "allocation"
         raise InvalidValueError(f"{where}.{missing}", None, "is needed with the other")
-    return coverage_evaluation(
-        portfolio,
-        members,
-        allocation,
-        as_of=as_of,
-        policy=policy.allocation,
-        last_evaluated=evaluated,
-        every_months=policy.calendar.months_of(ReviewKind.SALES_COVERAGE),
-        optimise=False,
-    )
+    return _Team(members, allocation, evaluated)
+
+
+def _coverage_alerts(
+    where: str,
+    portfolio: Portfolio,
+    as_of: dt.datetime,
+    policy: OperationsPolicy,
+    team: _Team,
+    key_accounts: Iterable[str],
+) -> list[Alert]:
+    """The coverage alerts: the key accounts need the roles; every assignment is load."""
+    try:
+        found = coverage_evaluation(
+            portfolio,
+            team.members,
+            team.allocation,
+            as_of=as_of,
+            policy=policy.allocation,
+            accounts=tuple(key_accounts),
+            last_evaluated=team.evaluated,
+            every_months=policy.calendar.months_of(ReviewKind.SALES_COVERAGE),
+            optimise=False,
+        )
+    except FieldError as e:
+        e = e.renamed("coverage_evaluation.last_evaluated", f"{where}.coverage_evaluated")
+        raise e.renamed("coverage_evaluation", where) from None
+    return coverage_alert_list(found)
 
 
 def _check_previous_health(where: str, value: object) -> Mapping[str, float] | None:

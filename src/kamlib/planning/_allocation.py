@@ -442,14 +442,14 @@ def _check_weights(
         for k, (a, s) in enumerate(zip(weights.ids.tolist(), weights.scores.tolist(), strict=True)):
             if a not in known:
                 raise UnknownIdError(f"{path}.ids[{k}]", a, "names no account of the portfolio")
-            given[a] = check_real(f"{path}.scores[{k}]", s, ge=0.0)
+            given[a] = check_real(f"{path}.scores[{k}]", s, ge=0.0, le=MAX_POLICY_VALUE)
     elif isinstance(weights, Mapping):
         for a, w in weights.items():
             if not isinstance(a, str):
                 raise InvalidTypeError(path, a, "must be keyed by account id (str)")
             if a not in known:
                 raise UnknownIdError(path, a, "names no account of the portfolio")
-            given[a] = check_real(f"{path}[{a!r}]", w, ge=0.0)
+            given[a] = check_real(f"{path}[{a!r}]", w, ge=0.0, le=MAX_POLICY_VALUE)
     else:
         raise InvalidTypeError(
             path, weights, "must be a mapping account id -> weight, a ScoreTable or None"
@@ -479,13 +479,19 @@ def _strengths(
 ) -> dict[tuple[str, str], float]:
     day = as_of.date()
     account_of: dict[str, str] = {}
+    staff: set[str] = set()  # our people in role at as_of: only their ties are a member's
     for p in portfolio.people:
-        if p.side is Side.CUSTOMER and (p.left_on is None or day < p.left_on):
+        if p.left_on is not None and p.left_on <= day:
+            continue
+        if p.side is Side.CUSTOMER:
             assert p.account_id is not None  # a customer person has one (model rule)
             account_of[p.id] = p.account_id
+        elif p.side is Side.OUR_STAFF:
+            staff.add(p.id)
     by_person: dict[str, list[str]] = {}
     for m in members.values():
-        by_person.setdefault(m.person_id, []).append(m.id)
+        if m.person_id in staff:
+            by_person.setdefault(m.person_id, []).append(m.id)
     best: dict[tuple[str, str], float] = {}  # (person id, account id) -> max strength
     for r in portfolio.relationships:
         if r.opportunity_id is not None or r.strength <= 0:
@@ -636,14 +642,17 @@ def relationship_strengths(
     direction and of either kind (kamlib's own choice: the strongest tie is the member's
     hold on the account, a number in ``[0, 1]`` however many contacts there are; a tie
     specific to one opportunity belongs to that deal's decision chain, source [002], not
-    to the member's standing relationship). Members sharing a ``person_id`` share its
-    strengths; a member whose person is not in the portfolio has none.
+    to the member's standing relationship). Only a member whose ``person_id`` is one of
+    our people (``Side.OUR_STAFF``) still in role at ``as_of`` has relationships: a tie
+    between two customer people, or of our person who has left, is nobody's hold. Members
+    sharing a ``person_id`` share its strengths; a member whose person is not in the
+    portfolio has none.
 
     Args:
         portfolio: The [`Portfolio`][kamlib.model.Portfolio].
         members: The `TeamMember` records (unique ids).
-        as_of: Timezone-aware moment; a customer person who left on or before its day is
-            not counted.
+        as_of: Timezone-aware moment; a person (ours or the customer's) who left on or
+            before its day is not counted.
 
     Returns:
         A read-only mapping ``(member id, account id) -> strength`` holding only the

@@ -26,6 +26,7 @@ counts as a mismatch) is kamlib's own choice and a parameter.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -38,10 +39,12 @@ from kamlib._validators import check_aware_datetime, check_flag, check_int, chec
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Account, Portfolio
 from kamlib.planning._allocation import (
+    _SCALE,
     MAX_POLICY_VALUE,
-    VALUE_RESOLUTION,
     AllocationPolicy,
     AllocationScore,
+    _matches,
+    _units,
     allocate,
     evaluate_allocation,
     relationship_strengths,
@@ -526,33 +529,25 @@ class CoverageEvaluation:
 
 
 # ------------------------------------------------------------------------------- helpers
-_SCALE: Final = round(1 / VALUE_RESOLUTION)  # objective units per unit of value
-
-
-def _units(x: float) -> int:
-    return round(x * _SCALE)
-
-
 def _share(path: str, value: object) -> Fraction:
     return Fraction(check_real(path, value, ge=0.0, le=1.0))
 
 
 def _renamed(error: FieldError, old: str, new: str) -> FieldError:
     """``error`` with the ``old`` function name at the head of its path replaced."""
-    path = error.path
-    if path.startswith(old):
-        path = new + path[len(old) :]
-    return type(error)(path, error.value, error.reason)
+    return error.renamed(old, new)
+
+
+def _scope(where: str, accounts: object) -> tuple[str, ...]:
+    """``accounts`` as a tuple of ids (their checks are `evaluate_allocation`'s)."""
+    if isinstance(accounts, str | bytes | Mapping) or not isinstance(accounts, Iterable):
+        raise InvalidTypeError(f"{where}.accounts", accounts, "must be a collection of ids")
+    return tuple(accounts)
 
 
 def _fit(member: TeamMember, account: Account) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The expertise dimensions on which ``member`` matches ``account``, and the others."""
-    hits = (
-        account.industry in member.industries,
-        account.region in member.regions,
-        not set(member.solutions).isdisjoint(account.cooperation_areas),
-    )
-    pairs = tuple(zip(EXPERTISE_DIMENSIONS, hits, strict=True))
+    pairs = tuple(zip(EXPERTISE_DIMENSIONS, _matches(member, account), strict=True))
     return tuple(d for d, hit in pairs if hit), tuple(d for d, hit in pairs if not hit)
 
 
@@ -682,6 +677,7 @@ def coverage_evaluation(
     weights: Mapping[str, float] | ScoreTable | None = None,
     policy: AllocationPolicy = AllocationPolicy(),  # noqa: B008  (frozen: safe to share)
     new_targets: Iterable[str] = (),
+    accounts: Iterable[str] | None = None,
     last_evaluated: dt.datetime | None = None,
     every_months: int = 6,
     idle_below: float = 0.5,
@@ -732,6 +728,10 @@ def coverage_evaluation(
             and required roles).
         new_targets: Ids of new target accounts (one with no open opportunity needs the
             iron triangle).
+        accounts: The accounts that need the policy's roles (default: every account of
+            the portfolio; e.g. the key-account list, the accounts source [002]
+            allocates). Assignments to other accounts still count in the members' loads
+            (as ``extra``), need no role, and are not moved by the optimum.
         last_evaluated: The previous coverage evaluation, or ``None``.
         every_months: Months between evaluations (source [002]: 6).
         idle_below: A member whose load is below this share of capacity is idle, in
@@ -783,9 +783,9 @@ def coverage_evaluation(
     pf = check_portfolio(where, portfolio)
     team = check_members(where, members)
     current = check_allocation(where, allocation, team)
-    accounts = {a.id: a for a in pf.accounts}
+    by_id = {a.id: a for a in pf.accounts}
     for i, a in enumerate(current.assignments):
-        if a.account_id not in accounts:
+        if a.account_id not in by_id:
             raise UnknownIdError(
                 f"{where}.allocation.assignments[{i}].account_id",
                 a.account_id,
@@ -810,6 +810,7 @@ def coverage_evaluation(
         )
     targets = tuple(new_targets)
     people = tuple(team.values())
+    scope = None if accounts is None else _scope(where, accounts)
     try:
         now = evaluate_allocation(
             current,
@@ -818,6 +819,7 @@ def coverage_evaluation(
             as_of=when,
             weights=weights,
             policy=policy,
+            accounts=scope,
             new_targets=targets,
         )
     except FieldError as e:
@@ -825,17 +827,38 @@ def coverage_evaluation(
     triangle = frozenset(t for t in targets if not any(o.is_open for o in pf.opportunities_of(t)))
     over, idle, teams = _members(team, now, idle_share)
     gaps = _gaps(now, policy.roles, triangle)
-    mismatches = _mismatches(current, team, accounts)
+    mismatches = _mismatches(current, team, by_id)
     best: Allocation | None = None
     best_score: AllocationScore | None = None
     moves: tuple[CoverageMove, ...] = ()
     gain = cost = None
     if run:
+        free = people
+        if scope is not None:  # the members' loads outside the scope stay theirs
+            inside = set(scope)
+            held = Counter(x.member_id for x in current.assignments if x.account_id not in inside)
+            free = tuple(attrs.evolve(m, capacity=max(0, m.capacity - held[m.id])) for m in people)
         best = allocate(
-            pf, people, as_of=when, weights=weights, policy=policy, new_targets=targets
+            pf,
+            free,
+            as_of=when,
+            weights=weights,
+            policy=policy,
+            accounts=scope,
+            new_targets=targets,
         ).allocation
+        if scope is not None:  # the assignments outside the scope stay as they are
+            kept = [x for x in current.assignments if x.account_id not in inside]
+            best = Allocation([*best.assignments, *kept])
         best_score = evaluate_allocation(
-            best, pf, people, as_of=when, weights=weights, policy=policy, new_targets=targets
+            best,
+            pf,
+            people,
+            as_of=when,
+            weights=weights,
+            policy=policy,
+            accounts=scope,
+            new_targets=targets,
         )
         strengths = relationship_strengths(pf, people, as_of=when)
         moves = _moves(current, best, (now, best_score), team, strengths, price)

@@ -955,7 +955,14 @@ def _money_current(
                 f"{o.size.currency}",
             )
         amounts.append(float(o.size.amount))
-    return math.fsum(amounts)  # exactly rounded: the order of the records never shows
+    try:
+        return math.fsum(amounts)  # exactly rounded: the order of the records never shows
+    except OverflowError:
+        raise InvalidValueError(
+            path.removesuffix(".currency"),
+            target.value.amount,
+            "cannot be measured: the opportunities it sums exceed the float range",
+        ) from None
 
 
 def _stage_current(
@@ -1013,11 +1020,11 @@ def _execute(
         opps = sorted(portfolio.opportunities_of(account_id), key=lambda o: o.id)
         by_id = {o.id: o for o in opps}
         for i, ot in enumerate(plan.opportunity_targets):
-            where = f"{path}.opportunity_targets[{i}]"
+            target_path = f"{path}.opportunity_targets[{i}]"
             if ot.kind is OpportunityTargetKind.STAGE_REACHED:
-                current = _stage_current(where, ot, account_id, by_id)
+                current = _stage_current(target_path, ot, account_id, by_id)
             else:
-                current = _money_current(f"{where}.value.currency", ot, opps)
+                current = _money_current(f"{target_path}.value.currency", ot, opps)
             statuses.append(_status(_OPPORTUNITY, i, ot, ot.goal, current, ot.unit, as_of))
     progress = math.fsum(s.progress for s in statuses) / len(statuses) if statuses else 0.0
     start = plan.review_from
