@@ -11,6 +11,7 @@ boundary.
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 from typing import Any
 
 import attrs
@@ -549,3 +550,70 @@ def test_next_evaluation_bad_input(
 def test_six_months_is_between_181_and_184_days(last: dt.datetime) -> None:
     gap = next_strategy_evaluation(last) - last
     assert dt.timedelta(days=181) <= gap <= dt.timedelta(days=184)
+
+
+@pytest.mark.parametrize(
+    ("last", "ok"),
+    [
+        (dt.datetime(9999, 6, 30, 23, 59, tzinfo=UTC), True),  # Dec 30, 9999: still in range
+        (dt.datetime(9999, 7, 1, tzinfo=UTC), False),
+        (dt.datetime(9999, 10, 1, tzinfo=UTC), False),
+    ],
+)
+def test_a_last_evaluation_too_late_names_last(last: dt.datetime, ok: bool) -> None:
+    if ok:
+        assert next_strategy_evaluation(last).year == 9999
+        return
+    with pytest.raises(InvalidValueError) as e:
+        next_strategy_evaluation(last)
+    assert e.value.path == "next_strategy_evaluation.last"
+    assert e.value.value == last
+    assert "after year 9999" in e.value.reason
+
+
+def test_a_long_interval_past_year_9999_names_last() -> None:
+    last = dt.datetime(9000, 1, 1, tzinfo=UTC)
+    assert next_strategy_evaluation(last, months=1200).year == 9100
+    with pytest.raises(InvalidValueError) as e:
+        next_strategy_evaluation(dt.datetime(9950, 1, 1, tzinfo=UTC), months=1200)
+    assert e.value.path == "next_strategy_evaluation.last"
+
+
+# ------------------------------------------------------------------------------ error order
+_BAD_RESULTS: list[tuple[object, object]] = [
+    ("A3", "E"),  # a bad class
+    ("", "A"),  # an empty id
+    (2, "A"),  # a non-str id
+    ("A1", "Z"),  # a bad class
+    (1, "B"),  # a non-str id
+    (None, "C"),  # a non-str id
+    ("A2", "A"),
+]
+
+
+@given(st.permutations(_BAD_RESULTS))
+def test_which_bad_entry_is_reported_never_depends_on_the_order(
+    entries: list[tuple[object, object]],
+) -> None:
+    with pytest.raises(InvalidTypeError) as e:
+        assign_strategies(dict(entries))  # type: ignore[arg-type]  # bad keys on purpose
+    assert e.value.path == "assign_strategies.results[1]"  # repr 1 < repr 2 < repr None
+    str_keys = [(k, v) for k, v in entries if isinstance(k, str)]
+    with pytest.raises(InvalidValueError) as v:
+        assign_strategies(dict(str_keys))  # type: ignore[arg-type]  # the class is checked
+    assert v.value.path == "assign_strategies.results['']"  # "" sorts first
+    named = [(k, v) for k, v in str_keys if k]
+    with pytest.raises(InvalidValueError) as w:
+        assign_strategies(dict(named))  # type: ignore[arg-type]  # the class is checked
+    assert w.value.path == "assign_strategies.results['A1']"
+
+
+def test_the_docstring_quotes_the_seed_verbatim_in_its_traditional_script() -> None:
+    # source [002], part 4 of the dynamic evaluation, as the page gives it (pinyin left out);
+    # the docs page quotes the same sentence
+    quote = "策略戰術評估可以6個月評估一次"
+    doc = next_strategy_evaluation.__doc__ or ""
+    assert f"({quote})" in doc
+    assert "策略战术评估可以6个月评估一次" not in doc  # the simplified script is no quote
+    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "planning" / "strategies.md"
+    assert quote in page.read_text(encoding="utf-8")

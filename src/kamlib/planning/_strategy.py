@@ -543,7 +543,13 @@ def _classes(path: str, results: object) -> dict[str, str | None]:
             path, results, "must be a ScoreTable or a mapping account id -> class name"
         )
     keys = list(results)
-    for key in keys:
+    # checked in a canonical order, so the error named never depends on the mapping's order:
+    # the non-str key with the smallest repr first, then the str keys sorted
+    not_str = [key for key in keys if not isinstance(key, str)]
+    if not_str:
+        bad = min(not_str, key=repr)
+        check_name(f"{path}[{bad!r}]", bad)
+    for key in sorted(keys):
         check_name(f"{path}[{key!r}]", key)
     for key in sorted(keys):
         value = results[key]
@@ -669,7 +675,7 @@ def next_strategy_evaluation(last: dt.datetime, *, months: int = 6) -> dt.dateti
 
     Source [002] (动态评估, dynamic evaluation, part 4): the resource-investment
     strategy, the management strategies and the tactics are evaluated — are they being
-    carried out, do they need changing — every 6 months (策略战术评估可以6个月评估一次). The
+    carried out, do they need changing — every 6 months (策略戰術評估可以6個月評估一次). The
     next one is due ``months`` calendar months after ``last``, on the same day of the
     month (clamped to the month's last day: Aug 31 + 6 months is Feb 28 or 29), at the
     same time of day.
@@ -680,7 +686,9 @@ def next_strategy_evaluation(last: dt.datetime, *, months: int = 6) -> dt.dateti
 
     Raises:
         InvalidTypeError: ``last`` not a datetime; ``months`` not an int.
-        InvalidValueError: ``last`` naive; ``months`` out of range.
+        InvalidValueError: ``last`` naive; ``months`` out of range; ``last`` so late that
+            the next evaluation would be after year 9999 (path
+            ``next_strategy_evaluation.last``).
 
     Examples:
         >>> import datetime as dt
@@ -689,7 +697,19 @@ def next_strategy_evaluation(last: dt.datetime, *, months: int = 6) -> dt.dateti
         datetime.datetime(2026, 2, 28, 9, 0, tzinfo=datetime.timezone.utc)
         >>> next_strategy_evaluation(dt.datetime(2025, 1, 15, tzinfo=dt.UTC), months=3).date()
         datetime.date(2025, 4, 15)
+        >>> next_strategy_evaluation(dt.datetime(9999, 10, 1, tzinfo=dt.UTC))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: next_strategy_evaluation.last: is too late: the \
+evaluation 6 months after it would fall after year 9999; got datetime.datetime(9999, 10, 1, ...)
     """
     t = check_aware_datetime("next_strategy_evaluation.last", last)
     n = check_int("next_strategy_evaluation.months", months, ge=1, le=_MAX_MONTHS)
-    return add_months(t, n)
+    try:
+        return add_months(t, n)
+    except InvalidValueError:
+        raise InvalidValueError(
+            "next_strategy_evaluation.last",
+            last,
+            f"is too late: the evaluation {n} months after it would fall after year 9999",
+        ) from None
