@@ -224,9 +224,10 @@ def test_a_member_matching_no_dimension_is_a_mismatch() -> None:
     assert (x.matched, x.missed) == ((), EXPERTISE_DIMENSIONS)
 
 
-def test_a_member_with_no_declared_expertise_matches_nothing() -> None:
+def test_a_member_with_no_declared_expertise_is_not_judged() -> None:
     p = Portfolio(accounts("A1"))
-    (x,) = evaluate(p, [am("U1")], assign(("A1", "U1"))).mismatches
+    assert evaluate(p, [am("U1")], assign(("A1", "U1"))).mismatches == ()
+    (x,) = evaluate(p, [am("U1", industries=["x"])], assign(("A1", "U1"))).mismatches
     assert x.reason == "no_match"
 
 
@@ -244,7 +245,8 @@ def test_a_member_with_no_declared_expertise_matches_nothing() -> None:
         (am("U1", industries=["energy"], line="solution"), ("off_line", ("industry",))),
         # the support line is judged on the three dimensions only
         (am("U1", industries=["energy"], line="support"), None),
-        (am("U1", line="support"), ("no_match", ())),
+        (am("U1", regions=["north"], line="support"), ("no_match", ())),
+        (am("U1", line="support"), None),  # declares no expertise: not judged
     ],
 )
 def test_mismatch_by_dimension_and_line(
@@ -262,7 +264,7 @@ def test_mismatch_by_dimension_and_line(
 
 def test_mismatches_sorted_by_account_and_role() -> None:
     p = Portfolio([account("A2", "energy"), account("A1", "energy")])
-    members = [am("U1"), TeamMember("S1", "Sol", SM, 5)]
+    members = [am("U1", industries=["x"]), TeamMember("S1", "Sol", SM, 5, regions=["x"])]
     now = Allocation(
         [
             Assignment("A2", "U1", AM),

@@ -113,3 +113,13 @@ def test_only_our_people_in_role_hold_relationships() -> None:
         TeamMember("C1", "CEO as member", AM, 1),  # a customer person is nobody's hold
     ]
     assert dict(relationship_strengths(p, team, as_of=T)) == {("S1", "A1"): 0.6}
+
+
+def test_a_member_without_declared_expertise_is_never_a_mismatch() -> None:
+    p = _portfolio("A1", "A2")
+    team = [TeamMember("U1", "Li", AM, 1), TeamMember("U2", "Wu", AM, 1, industries=["x"])]
+    now = Allocation([Assignment("A1", "U1", AM), Assignment("A2", "U2", AM)])
+    e = coverage_evaluation(p, team, now, as_of=T, optimise=False)
+    assert [(m.account_id, m.member_id, m.reason) for m in e.mismatches] == [
+        ("A2", "U2", "no_match")
+    ]

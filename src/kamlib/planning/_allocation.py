@@ -64,14 +64,26 @@ __all__ = [
 VALUE_RESOLUTION: Final = 0.001
 """The resolution of the objective: every value (a slot's coverage value, a bonus) is
 rounded to a multiple of 0.001 before it is optimised and reported, so the solver works on
-exact integers (kamlib's own choice). Two values closer than that are a tie."""
+exact integers (kamlib's own choice). Two values closer than that are a tie.
+
+Examples:
+    >>> from kamlib.planning import VALUE_RESOLUTION
+    >>> VALUE_RESOLUTION
+    0.001
+"""
 
 _SCALE: Final = 1000  # 1 / VALUE_RESOLUTION: value units per unit of value
 
 MAX_POLICY_VALUE: Final = 1e12
-"""Largest value or bonus an `AllocationPolicy` accepts (kamlib's own bound)."""
+"""Largest value, bonus or account weight accepted (kamlib's own bound).
 
-UNCOVERED_REASONS: Mapping[str, str] = MappingProxyType(
+Examples:
+    >>> from kamlib.planning import MAX_POLICY_VALUE, AllocationPolicy
+    >>> AllocationPolicy(coverage_value=MAX_POLICY_VALUE).coverage_value == MAX_POLICY_VALUE
+    True
+"""
+
+UNCOVERED_REASONS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "no_member": "No team member has the role.",
         "no_capacity": "Members have the role, but every one of them has capacity 0.",
@@ -80,7 +92,13 @@ UNCOVERED_REASONS: Mapping[str, str] = MappingProxyType(
         "(only in evaluate_allocation of a given allocation: allocate never leaves one).",
     }
 )
-"""Why an (account, role) slot is not covered: each `UncoveredSlot.reason`, its meaning."""
+"""Why an (account, role) slot is not covered: each `UncoveredSlot.reason`, its meaning.
+
+Examples:
+    >>> from kamlib.planning import UNCOVERED_REASONS
+    >>> sorted(UNCOVERED_REASONS)
+    ['at_capacity', 'no_capacity', 'no_member', 'not_assigned']
+"""
 
 
 # ------------------------------------------------------------------------------ policy

@@ -616,6 +616,8 @@ def _mismatches(
     out = []
     for a in allocation.assignments:  # by account, role, member
         m = team[a.member_id]
+        if not (m.industries or m.regions or m.solutions):
+            continue  # declares no expertise: nothing to mismatch (kamlib's own reading)
         matched, missed = _fit(m, accounts[a.account_id])
         if not matched:
             reason = "no_match"
@@ -703,7 +705,8 @@ def coverage_evaluation(
       account on none of `EXPERTISE_DIMENSIONS` (``no_match``), or matches some but not
       the dimension of the member's own region, industry or solution coverage line
       (``off_line``). A support-line member, or one with no line, is judged on the three
-      dimensions only. Expertise a member does not declare never matches.
+      dimensions only. Expertise a member does not declare never matches; a member who
+      declares none at all is not judged (there is nothing to mismatch).
     * **The optimum**: [`allocate`][kamlib.planning.allocate] on the same portfolio,
       members, weights, policy and new targets; both allocations are scored by
       ``evaluate_allocation`` and ``gain`` is the difference. The optimum ignores

@@ -59,20 +59,37 @@ __all__ = [
 ]
 
 DEFAULT_PLAN_REVIEW_MONTHS: Final = 3
-"""Months between two reviews of an account plan: source [002] (3个月评估一次).
+"""Months between two reviews of an account plan: source [002] (3個月評估一次).
 
 The source reviews industry & customer and customer priority every 3 months, and assesses
 the network and the opportunities & targets (updated in real time) every 3 months too, so
 kamlib keeps one review clock per plan. The default of ``review_months``.
+
+Examples:
+    >>> from kamlib.planning import DEFAULT_PLAN_REVIEW_MONTHS
+    >>> DEFAULT_PLAN_REVIEW_MONTHS
+    3
 """
 
 MAX_PLAN_REVIEW_MONTHS: Final = 1200
-"""Longest review interval accepted: a century of months (kamlib's own bound)."""
+"""Longest review interval accepted: a century of months (kamlib's own bound).
+
+Examples:
+    >>> from kamlib.planning import MAX_PLAN_REVIEW_MONTHS
+    >>> MAX_PLAN_REVIEW_MONTHS // 12
+    100
+"""
 
 MET_TOLERANCE: Final = 1e-9
 """Relative tolerance of "met" (kamlib's own choice): a target is met when its current value
 is at least ``goal * (1 - MET_TOLERANCE)``, so that a product of tie strengths or a sum of
-amounts that rounds a hair below its goal still meets it."""
+amounts that rounds a hair below its goal still meets it.
+
+Examples:
+    >>> from kamlib.planning import MET_TOLERANCE
+    >>> 0.1 + 0.2 >= 0.3 * (1 - MET_TOLERANCE)
+    True
+"""
 
 _T = TypeVar("_T")
 
