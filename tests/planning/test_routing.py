@@ -9,14 +9,20 @@ of the opportunities never shows.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import doctest
+import inspect
+import itertools
 import math
+from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import kamlib.planning._routing as routing_module
 from kamlib.errors import (
     CurrencyMismatchError,
     DuplicateIdError,
@@ -40,6 +46,36 @@ from kamlib.testing.strategies import opportunities
 
 OPEN = ("lead", "qualified", "proposal", "negotiation")
 PEOPLE = ("P1", "P2", "P3", "P4", "P5", "P6")
+
+
+def constant_docstring(module: ModuleType, name: str) -> str:
+    """The string literal right after the module-level assignment of ``name`` ("" if none)."""
+    body = ast.parse(inspect.getsource(module)).body
+    for node, after in itertools.pairwise(body):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            if (
+                isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                return inspect.cleandoc(after.value.value)
+            return ""
+    raise AssertionError(f"{name} is not assigned in {module.__name__}")
+
+
+def run_constant_docstring(module: ModuleType, name: str) -> None:
+    """Check the constant's docstring has a doctested Examples section, and run it."""
+    doc = constant_docstring(module, name)
+    assert "Examples:" in doc, f"{name} has no Examples: section"
+    assert ">>>" in doc, f"{name} has no doctest"
+    test = doctest.DocTestParser().get_doctest(doc, {}, name, module.__file__, 0)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    runner = doctest.DocTestRunner(optionflags=flags)
+    result = runner.run(test, out=lambda _: None)
+    assert result.failed == 0, f"{name}'s examples fail"
 
 
 def opp(
@@ -82,6 +118,17 @@ def test_defaults_are_kamlibs_own_choices() -> None:
         "simple_decision",
         "no_criteria",
     }
+
+
+@pytest.mark.parametrize("name", ["ROUTE_CODES", "DEFAULT_SIZE_THRESHOLD"])
+def test_public_constants_have_doctested_examples(name: str) -> None:
+    run_constant_docstring(routing_module, name)
+
+
+def test_route_codes_is_a_final_read_only_mapping() -> None:
+    assert routing_module.__annotations__["ROUTE_CODES"].startswith("Final[")
+    with pytest.raises(TypeError):
+        ROUTE_CODES["new"] = "x"  # type: ignore[index]  # read-only: the assignment must fail
 
 
 def test_track_values() -> None:
@@ -393,3 +440,34 @@ def test_the_order_of_a_portfolios_opportunities_never_shows(order: list[int]) -
     base = route_opportunities(portfolio(*records), policy=policy)
     assert route_opportunities(portfolio(*(records[i] for i in order)), policy=policy) == base
     assert base.held == ("O3",)
+
+
+# ------------------------------------------------------------------------------ amounts
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (1e308, "1e+308 CNY"),  # not the 309 digits of its binary expansion
+        (1e16, "1e+16 CNY"),  # the short form from 1e16 up
+        (1.5e20, "1.5e+20 CNY"),
+        (10**20, "1e+20 CNY"),
+        (9_999_999_999_999_998.0, "9,999,999,999,999,998 CNY"),  # just below: every digit
+        (2_000_000, "2,000,000 CNY"),
+        (1_234_567.25, "1,234,567.25 CNY"),
+    ],
+)
+def test_a_reason_writes_the_amount_in_a_short_form(amount: float, text: str) -> None:
+    r = route(opp(amount=amount))
+    assert r.reasons[0].text == f"size {text} >= threshold 1,000,000 CNY"
+
+
+def test_a_huge_threshold_is_written_short_too() -> None:
+    r = route(opp(amount=5), policy=RoutingPolicy(size_threshold=Money(1e300, "CNY")))
+    assert r.reasons[0].text == "size 5 CNY < threshold 1e+300 CNY"
+
+
+@given(st.floats(0, 1e308, allow_nan=False, allow_infinity=False))
+def test_an_amount_text_is_short_and_reads_back_exactly(amount: float) -> None:
+    text = route(opp(amount=amount)).reasons[0].text
+    shown = text.split(" ")[1]
+    assert len(shown) <= 30
+    assert float(shown.replace(",", "")) == amount

@@ -63,7 +63,7 @@ class Track(enum.StrEnum):
     """小单快速通道: the fast track (quote, order, sign directly), for a small one."""
 
 
-ROUTE_CODES: Mapping[str, str] = MappingProxyType(
+ROUTE_CODES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "large_deal": "size at or above the size threshold (full process).",
         "complex_decision": "decision chain of at least the complexity threshold's number of "
@@ -74,9 +74,18 @@ ROUTE_CODES: Mapping[str, str] = MappingProxyType(
         "no_criteria": "the policy enables no criterion: every opportunity takes the fast track.",
     }
 )
-"""Every reason code a `Route` can carry, with its meaning. A full route lists every
-criterion that sent it to the full process; a fast route lists every criterion it passed
-below (or ``no_criteria``)."""
+"""Every reason code a `Route` can carry, with its meaning (a read-only mapping).
+
+A full route lists every criterion that sent it to the full process; a fast route lists
+every criterion it passed below (or ``no_criteria``).
+
+Examples:
+    >>> from kamlib.planning import ROUTE_CODES
+    >>> list(ROUTE_CODES)
+    ['large_deal', 'complex_decision', 'small_deal', 'simple_decision', 'no_criteria']
+    >>> ROUTE_CODES["no_criteria"]
+    'the policy enables no criterion: every opportunity takes the fast track.'
+"""
 
 DEFAULT_SIZE_THRESHOLD: Final = Money(1_000_000, "CNY")
 """The default size threshold, 1,000,000 CNY: **kamlib's own choice** (source [002] names
@@ -259,8 +268,27 @@ class Route:
         return tuple(r.code for r in self.reasons)
 
 
+_SHORT_FROM: Final = 1e16  # from here on a float's digits are binary noise: write 1e+308
+
+
 def _amount(m: Money) -> str:
+    """An amount for a reason's text: ``1,000,000 CNY``; ``1e+308 CNY`` from 1e16 up.
+
+    Below 1e16 in magnitude, the digits with thousands separators (an integral amount
+    without ``.0``); from 1e16, the float's shortest repr (``1e+308``, ``1.5e+16``) rather
+    than the hundreds of digits of its binary expansion. Neither form rounds a float.
+
+    Examples:
+        >>> from kamlib.model import Money
+        >>> from kamlib.planning._routing import _amount
+        >>> _amount(Money(1_000_000, "CNY")), _amount(Money(2.5, "EUR"))
+        ('1,000,000 CNY', '2.5 EUR')
+        >>> _amount(Money(1e308, "CNY")), _amount(Money(-1.5e16, "CNY"))
+        ('1e+308 CNY', '-1.5e+16 CNY')
+    """
     a = float(m.amount)
+    if abs(a) >= _SHORT_FROM:
+        return f"{a!r} {m.currency}"
     text = f"{int(a):,}" if a.is_integer() else f"{a:,}"  # shortest form: never rounded
     return f"{text} {m.currency}"
 
