@@ -8,11 +8,16 @@ that adding an account changes only the rows that serve it.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import doctest
 import functools
+import inspect
+import itertools
 import math
 import random
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 import attrs
@@ -21,6 +26,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kamlib.planning._assessment as assessment_module
 from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
 from kamlib.model import (
@@ -283,11 +289,22 @@ def test_the_default_health_model_is_fitted_on_the_features_at_as_of() -> None:
     assert unfitted.accounts == a.accounts
 
 
-def test_the_default_model_cannot_fit_a_measure_no_account_has_pin_one() -> None:
+@pytest.mark.parametrize("health", [None, HealthModel()], ids=["default", "unfitted"])
+def test_the_default_model_cannot_fit_a_measure_no_account_has_pin_one(
+    health: HealthModel | None,
+) -> None:
     p = portfolio(account("A1"))  # no figures: no revenue growth to fit
-    with pytest.raises(InvalidValueError, match=r"HealthModel\.measures\['revenue_growth'\]"):
-        yearly_assessment(p, [], Allocation(), as_of=AS_OF)
-    assert yearly_assessment(p, [], Allocation(), as_of=AS_OF, health=PINNED).health is PINNED
+    with pytest.raises(InvalidValueError) as e:
+        yearly_assessment(p, [], Allocation(), as_of=AS_OF, health=health)
+    assert e.value.path == "yearly_assessment.health.measures['revenue_growth']"
+    assert e.value.path.startswith("yearly_assessment.health")
+    assert e.value.value == "revenue_growth"
+    assert "has no observed value to fit" in e.value.reason  # the model's own reason
+    assert "pass a fitted HealthModel" in e.value.reason
+    assert isinstance(e.value.__cause__, InvalidValueError)  # the original is kept
+    # an error, not a silently dropped trend; a pinned model assesses the same portfolio
+    a = yearly_assessment(p, [], Allocation(), as_of=AS_OF, health=PINNED)
+    assert a.health is PINNED
 
 
 def test_a_pinned_model_is_not_refitted_on_another_portfolio() -> None:
@@ -784,3 +801,90 @@ def test_adding_an_account_served_by_one_member_changes_no_other_members_row(
     for old, new in zip(before.teams, after.teams, strict=True):
         if old.id != x.team:
             assert old == new
+
+
+# ------------------------------------------------------------------------------ constants
+def constant_docstring(module: ModuleType, name: str) -> str:
+    """The string literal right after the module-level assignment of ``name`` ("" if none)."""
+    body = ast.parse(inspect.getsource(module)).body
+    for node, after in itertools.pairwise(body):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            if (
+                isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                return inspect.cleandoc(after.value.value)
+            return ""
+    raise AssertionError(f"{name} is not assigned in {module.__name__}")
+
+
+def run_constant_docstring(module: ModuleType, name: str) -> None:
+    """Check the constant's docstring has a doctested Examples section, and run it."""
+    doc = constant_docstring(module, name)
+    assert "Examples:" in doc, f"{name} has no Examples: section"
+    assert ">>>" in doc, f"{name} has no doctest"
+    test = doctest.DocTestParser().get_doctest(doc, {}, name, module.__file__, 0)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    runner = doctest.DocTestRunner(optionflags=flags)
+    result = runner.run(test, out=lambda _: None)
+    assert result.failed == 0, f"{name}'s examples fail"
+
+
+@pytest.mark.parametrize("name", ["ASSESSMENT_MEASURES", "ASSESSED_MEASURES", "MISSING_POLICIES"])
+def test_public_constants_have_doctested_examples(name: str) -> None:
+    run_constant_docstring(assessment_module, name)
+
+
+def test_assessment_measures_is_a_final_read_only_mapping() -> None:
+    assert assessment_module.__annotations__["ASSESSMENT_MEASURES"].startswith("Final[")
+    with pytest.raises(TypeError):
+        ASSESSMENT_MEASURES["x"] = "y"  # type: ignore[index]  # read-only: must fail
+    assert MISSING_POLICIES == ("fail", "ignore")
+
+
+# ------------------------------------------------------------------------------ near year 1
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        dt.datetime(1, 6, 1, tzinfo=UTC),
+        dt.datetime(1, 1, 1, tzinfo=UTC),
+        dt.datetime(1, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    ],
+)
+def test_a_year_before_as_of_before_year_1_names_as_of(as_of: dt.datetime) -> None:
+    for p in (Portfolio(), portfolio(account("A1", start=dt.date(1, 1, 1)))):
+        with pytest.raises(InvalidValueError) as e:
+            yearly_assessment(p, [], Allocation(), as_of=as_of, health=HEALTH)
+        assert e.value.path == "yearly_assessment.as_of"
+        assert e.value.value == as_of
+        assert "a year before as_of is before year 1" in e.value.reason
+
+
+@pytest.mark.parametrize(
+    ("as_of", "ok"),
+    [
+        (dt.datetime(2, 1, 1, tzinfo=UTC), False),
+        (dt.datetime(3, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), False),
+        (dt.datetime(4, 1, 1, tzinfo=UTC), True),  # the features a year ago start in year 1
+    ],
+)
+def test_feature_windows_before_year_1_name_as_of(as_of: dt.datetime, ok: bool) -> None:
+    p = portfolio(account("A1", start=dt.date(1, 1, 1)))
+    if ok:
+        a = yearly_assessment(p, [], Allocation(), as_of=as_of, health=HEALTH)
+        assert a.year_ago == dt.datetime(3, 1, 1, tzinfo=UTC)
+        return
+    with pytest.raises(InvalidValueError) as e:
+        yearly_assessment(p, [], Allocation(), as_of=as_of, health=HEALTH)
+    assert e.value.path == "yearly_assessment.as_of"
+    assert e.value.value == as_of
+
+
+def test_an_empty_portfolio_is_assessed_from_year_2() -> None:
+    a = yearly_assessment(Portfolio(), [], Allocation(), as_of=dt.datetime(2, 1, 1, tzinfo=UTC))
+    assert a.year_ago == dt.datetime(1, 1, 1, tzinfo=UTC)
+    assert a.accounts == ()

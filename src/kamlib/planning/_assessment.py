@@ -51,7 +51,7 @@ __all__ = [
 
 _WHERE: Final = "yearly_assessment"
 
-ASSESSMENT_MEASURES: Mapping[str, str] = MappingProxyType(
+ASSESSMENT_MEASURES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "lifetime_profit": "The `lifetime_profit` feature of extract_features: the sum of "
         "(profit_contribution - cost_to_serve) over every recorded complete quarter from the "
@@ -83,7 +83,19 @@ ASSESSMENT_MEASURES: Mapping[str, str] = MappingProxyType(
         "revenue drives short-term selling. Summed over a member's or team's accounts.",
     }
 )
-"""Every measure of the assessment, in column order, with its definition and source."""
+"""Every measure of the assessment, in column order, with its definition and source.
+
+A read-only mapping measure name -> definition; the order is the column order of
+`YearlyAssessment.table` and of `AssessmentRow.values`.
+
+Examples:
+    >>> from kamlib.planning import ASSESSMENT_MEASURES
+    >>> list(ASSESSMENT_MEASURES)
+    ['lifetime_profit', 'nps', 'renewal', 'commitment_fulfilment', 'health_trend', \
+'plan_progress', 'revenue']
+    >>> "[004]" in ASSESSMENT_MEASURES["lifetime_profit"]
+    True
+"""
 
 ASSESSED_MEASURES: Final[tuple[str, ...]] = (
     "lifetime_profit",
@@ -93,14 +105,32 @@ ASSESSED_MEASURES: Final[tuple[str, ...]] = (
     "health_trend",
     "plan_progress",
 )
-"""The measures the assessment judges by (every measure but ``revenue``, which is shown beside)."""
+"""The measures the assessment judges by (every measure but ``revenue``, which is shown beside).
+
+Examples:
+    >>> from kamlib.planning import ASSESSED_MEASURES, ASSESSMENT_MEASURES
+    >>> "revenue" in ASSESSED_MEASURES
+    False
+    >>> [m for m in ASSESSMENT_MEASURES if m not in ASSESSED_MEASURES]
+    ['revenue']
+"""
 
 _SUMMED: Final = frozenset({"lifetime_profit", "revenue"})
 _MEASURES: Final[tuple[str, ...]] = tuple(ASSESSMENT_MEASURES)
 
 MISSING_POLICIES: Final[tuple[str, ...]] = ("fail", "ignore")
 """What a set criterion does with a missing value: ``"fail"`` (the row does not qualify)
-or ``"ignore"`` (the criterion does not count); either way it is listed as unassessed."""
+or ``"ignore"`` (the criterion does not count); either way it is listed as unassessed.
+
+The values `AssessmentCriteria.missing` accepts (default ``"fail"``).
+
+Examples:
+    >>> from kamlib.planning import MISSING_POLICIES, AssessmentCriteria
+    >>> MISSING_POLICIES
+    ('fail', 'ignore')
+    >>> AssessmentCriteria(missing="ignore").missing
+    'ignore'
+"""
 
 
 class AssessmentLevel(enum.StrEnum):
@@ -574,10 +604,13 @@ def yearly_assessment(
             TeamMember; ``allocation`` not an Allocation; ``criteria`` not an
             AssessmentCriteria; ``health`` not a HealthModel; ``plan_progress`` not a
             mapping, or a progress not a real number.
-        InvalidValueError: ``as_of`` naive; a progress outside [0, 1]; a record dated
-            after ``as_of`` (a survey, NPS answer, risk signal, commitment step or
-            interaction); an assignment's role not its member's role; the default health
-            model cannot be fitted (a measure no account has: pass a pinned model).
+        InvalidValueError: ``as_of`` naive, or so early that the year before it (and its
+            feature windows) reaches before year 1 (path ``yearly_assessment.as_of``); a
+            progress outside [0, 1]; a record dated after ``as_of`` (a survey, NPS answer,
+            risk signal, commitment step or interaction); an assignment's role not its
+            member's role; the default (or an unfitted) health model cannot be fitted on
+            the portfolio (a measure no account has, e.g. ``revenue_growth`` without
+            figures: path ``yearly_assessment.health.measures[...]``, pass a fitted model).
         DuplicateIdError: Two members with one id.
         UnknownIdError: An assignment naming an unknown member or account; a
             ``plan_progress`` key naming no account.
@@ -629,7 +662,12 @@ def yearly_assessment(
     progress = _check_progress(plan_progress, account_ids)
     _check_dated(portfolio, as_of)
 
-    year_ago = add_months(as_of, -12)
+    try:
+        year_ago = add_months(as_of, -12)
+    except InvalidValueError:
+        raise InvalidValueError(
+            f"{_WHERE}.as_of", as_of, "is too early: a year before as_of is before year 1"
+        ) from None
     model = HealthModel() if health is None else health
     values = _account_values(portfolio, as_of, year_ago, model, progress)
     if values.model is not None:
@@ -694,10 +732,10 @@ def _account_values(
 ) -> _Values:
     if not portfolio.accounts:
         return _Values({}, None)
-    now = extract_features(portfolio, as_of=as_of)
-    before = extract_features(portfolio, as_of=year_ago)
+    now = _features(portfolio, as_of, as_of)
+    before = _features(portfolio, year_ago, as_of)
     if not model.is_fitted:
-        model = model.fit(now)
+        model = _fit(model, now)
     n = len(now)
     scored = model.score(FeatureTable.concat([_positional(now, "now"), _positional(before, "ago")]))
     trend = scored.scores[:n] - scored.scores[n:]  # a row's score is its own: one batch
@@ -730,6 +768,41 @@ def _account_values(
             progress.get(aid) if name == "plan_progress" else lists[name][i] for name in _MEASURES
         )
     return _Values(by_account, model)
+
+
+def _features(portfolio: Portfolio, at: dt.datetime, as_of: dt.datetime) -> FeatureTable:
+    """The features at ``at``; windows reaching before year 1 name ``yearly_assessment.as_of``."""
+    try:
+        return extract_features(portfolio, as_of=at)
+    except InvalidValueError as e:
+        if e.path != "extract_features.periods":
+            raise
+        raise InvalidValueError(
+            f"{_WHERE}.as_of",
+            as_of,
+            "is too early: the features of the year before as_of reach before year 1",
+        ) from None
+
+
+def _fit(model: HealthModel, features: FeatureTable) -> HealthModel:
+    """``model`` fitted on ``features``; a failure names ``yearly_assessment.health``.
+
+    A measure no account observes (a plain portfolio with no figures has no
+    ``revenue_growth``) cannot be fitted: the error keeps the model's reason and path and
+    says to pass a fitted model, rather than silently dropping the trend.
+    """
+    try:
+        return model.fit(features)
+    except InvalidValueError as e:
+        head = "HealthModel"
+        inner = e.path[len(head) :] if e.path.startswith(head) else f"[{e.path!r}]"
+        raise InvalidValueError(
+            f"{_WHERE}.health{inner}",
+            e.value,
+            f"{e.reason}: the health model cannot be fitted on this portfolio's features at "
+            "as_of (pass a fitted HealthModel as health, e.g. one fitted on a wider "
+            "portfolio, or one without this measure)",
+        ) from e
 
 
 def _positional(table: FeatureTable, tag: str) -> FeatureTable:
