@@ -23,6 +23,7 @@ __all__ = [
     "check_hours",
     "check_portfolio",
     "not_after",
+    "refuse_later_account_records",
 ]
 
 MAX_HOURS: Final = 24.0 * 36_525
@@ -126,3 +127,44 @@ def add_months(t: dt.datetime, months: int) -> dt.datetime:
         raise InvalidValueError("add_months.months", months, f"moves {t.isoformat()} out of range")
     day = min(t.day, calendar.monthrange(year, month)[1])
     return t.replace(year=year, month=month, day=day)
+
+
+def refuse_later_account_records(portfolio: Portfolio, as_of: dt.datetime) -> None:
+    """Refuse an account's survey, NPS answer or risk signal dated after ``as_of``.
+
+    These are the dated records
+    [`extract_features`][kamlib.features.extract_features] skips silently when they lie
+    after its ``as_of`` (a feature table describes a moment); a review or an assessment
+    describes what has happened, so a record from its future is an error. The path names
+    the record by its position: ``Portfolio.accounts[i].surveys[j].at``.
+
+    Raises:
+        InvalidValueError: The first such record, in the portfolio's order.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from kamlib._dated import refuse_later_account_records
+        >>> from kamlib.model import Account, Portfolio, SatisfactionSurvey
+        >>> t = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        >>> acc = Account("A1", "Acme", industry="x", region="y", size_band="large",
+        ...               cooperation_start=dt.date(2024, 1, 1),
+        ...               surveys=[SatisfactionSurvey(t, 80.0)])
+        >>> refuse_later_account_records(Portfolio([acc]), t)
+        >>> refuse_later_account_records(Portfolio([acc]), t - dt.timedelta(days=1))
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.InvalidValueError: Portfolio.accounts[0].surveys[0].at: is after as_of \
+(2024-12-31T00:00:00+00:00): a review reads only what happened by as_of; got ...
+    """
+    for i, a in enumerate(portfolio.accounts):
+        for j, survey in enumerate(a.surveys):
+            if survey.at > as_of:
+                not_after(f"Portfolio.accounts[{i}].surveys[{j}].at", survey.at, as_of)
+        for j, answer in enumerate(a.nps):
+            if answer.at > as_of:
+                not_after(f"Portfolio.accounts[{i}].nps[{j}].at", answer.at, as_of)
+        for j, sig in enumerate(a.risk_signals):
+            path = f"Portfolio.accounts[{i}].risk_signals[{j}]"
+            not_after(f"{path}.at", sig.at, as_of)
+            if sig.resolved_at is not None:
+                not_after(f"{path}.resolved_at", sig.resolved_at, as_of)

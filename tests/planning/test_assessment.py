@@ -8,16 +8,11 @@ that adding an account changes only the rows that serve it.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import doctest
 import functools
-import inspect
-import itertools
 import math
 import random
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
 import attrs
@@ -804,41 +799,6 @@ def test_adding_an_account_served_by_one_member_changes_no_other_members_row(
 
 
 # ------------------------------------------------------------------------------ constants
-def constant_docstring(module: ModuleType, name: str) -> str:
-    """The string literal right after the module-level assignment of ``name`` ("" if none)."""
-    body = ast.parse(inspect.getsource(module)).body
-    for node, after in itertools.pairwise(body):
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            if (
-                isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
-                return inspect.cleandoc(after.value.value)
-            return ""
-    raise AssertionError(f"{name} is not assigned in {module.__name__}")
-
-
-def run_constant_docstring(module: ModuleType, name: str) -> None:
-    """Check the constant's docstring has a doctested Examples section, and run it."""
-    doc = constant_docstring(module, name)
-    assert "Examples:" in doc, f"{name} has no Examples: section"
-    assert ">>>" in doc, f"{name} has no doctest"
-    test = doctest.DocTestParser().get_doctest(doc, {}, name, module.__file__, 0)
-    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
-    runner = doctest.DocTestRunner(optionflags=flags)
-    result = runner.run(test, out=lambda _: None)
-    assert result.failed == 0, f"{name}'s examples fail"
-
-
-@pytest.mark.parametrize("name", ["ASSESSMENT_MEASURES", "ASSESSED_MEASURES", "MISSING_POLICIES"])
-def test_public_constants_have_doctested_examples(name: str) -> None:
-    run_constant_docstring(assessment_module, name)
-
-
 def test_assessment_measures_is_a_final_read_only_mapping() -> None:
     assert assessment_module.__annotations__["ASSESSMENT_MEASURES"].startswith("Final[")
     with pytest.raises(TypeError):

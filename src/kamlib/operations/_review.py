@@ -21,7 +21,12 @@ from typing import Any, Final, NamedTuple
 import attrs
 import numpy as np
 
-from kamlib._dated import check_as_of, check_portfolio, not_after
+from kamlib._dated import (
+    check_as_of,
+    check_portfolio,
+    not_after,
+    refuse_later_account_records,
+)
 from kamlib._table import FeatureTable
 from kamlib._validators import check_int, check_real, instance_of, optional
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
@@ -1004,18 +1009,7 @@ def _check_dated_records(portfolio: Portfolio, as_of: dt.datetime) -> None:
     (a feature table describes a moment, so it reads what came before it; a review
     describes what has happened, so a record from its future is an error).
     """
-    for i, a in enumerate(portfolio.accounts):
-        for j, survey in enumerate(a.surveys):
-            if survey.at > as_of:
-                not_after(f"Portfolio.accounts[{i}].surveys[{j}].at", survey.at, as_of)
-        for j, answer in enumerate(a.nps):
-            if answer.at > as_of:
-                not_after(f"Portfolio.accounts[{i}].nps[{j}].at", answer.at, as_of)
-        for j, sig in enumerate(a.risk_signals):
-            path = f"Portfolio.accounts[{i}].risk_signals[{j}]"
-            not_after(f"{path}.at", sig.at, as_of)
-            if sig.resolved_at is not None:
-                not_after(f"{path}.resolved_at", sig.resolved_at, as_of)
+    refuse_later_account_records(portfolio, as_of)
     for i, b in enumerate(portfolio.purchases):
         if b.at > as_of:
             not_after(f"Portfolio.purchases[{i}].at", b.at, as_of)

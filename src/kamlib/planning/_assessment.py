@@ -28,7 +28,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kamlib._dated import add_months, check_as_of, check_portfolio, not_after
+from kamlib._dated import (
+    add_months,
+    check_as_of,
+    check_portfolio,
+    not_after,
+    refuse_later_account_records,
+)
 from kamlib._table import MAX_MAGNITUDE, FeatureTable
 from kamlib._validators import check_real, instance_of, one_of
 from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
@@ -886,18 +892,7 @@ def _check_progress(value: object, accounts: set[str]) -> dict[str, float]:
 
 def _check_dated(portfolio: Portfolio, as_of: dt.datetime) -> None:
     """Refuse a dated record the assessment reads that lies after ``as_of``."""
-    for i, a in enumerate(portfolio.accounts):
-        for j, survey in enumerate(a.surveys):
-            if survey.at > as_of:
-                not_after(f"Portfolio.accounts[{i}].surveys[{j}].at", survey.at, as_of)
-        for j, answer in enumerate(a.nps):
-            if answer.at > as_of:
-                not_after(f"Portfolio.accounts[{i}].nps[{j}].at", answer.at, as_of)
-        for j, sig in enumerate(a.risk_signals):
-            path = f"Portfolio.accounts[{i}].risk_signals[{j}]"
-            not_after(f"{path}.at", sig.at, as_of)
-            if sig.resolved_at is not None:
-                not_after(f"{path}.resolved_at", sig.resolved_at, as_of)
+    refuse_later_account_records(portfolio, as_of)
     for i, c in enumerate(portfolio.commitments):
         last = c.history[-1].at  # the history runs forward in time: the last step is latest
         if last > as_of:
