@@ -251,6 +251,11 @@ FORMAL_CHANNELS: Final = frozenset(c for c in Channel if c is not Channel.MESSAG
 
 Source [000] gives "weekly formal contact (email + phone)"; reading every channel but
 chat as formal is kamlib's own choice.
+
+Examples:
+    >>> from kamlib.operations import FORMAL_CHANNELS
+    >>> sorted(c.value for c in FORMAL_CHANNELS)
+    ['email', 'event', 'meeting', 'phone', 'video', 'visit', 'workshop']
 """
 
 DEFAULT_CADENCE: Final[tuple[CadenceRule, ...]] = (
@@ -307,6 +312,15 @@ months) are source [000]'s. kamlib's own readings: which channels and levels qua
 "management+" is management or executive level), the half-open phases, and 31 and 92
 days for a month and a quarter (the longest ones, so that a contact on the same date
 every month or quarter never flags).
+
+Examples:
+    >>> from kamlib.operations import DEFAULT_CADENCE
+    >>> for rule in DEFAULT_CADENCE:
+    ...     print(rule.name, rule.every_days, rule.from_month, rule.until_month)
+    formal_contact 7 0 3
+    business_review 14 3 12
+    executive_contact 31 3 12
+    strategic_workshop 92 12 None
 """
 
 

@@ -118,13 +118,45 @@ DEFAULT_REVIEW_MONTHS: Final[Mapping[ReviewKind, int]] = MappingProxyType(
 
 Account plan and customer evaluation every 3 months, sales coverage and strategy &
 tactics every 6 months (可以3个月/6个月评估一次), the yearly assessment every 12 (每年一度).
+
+Examples:
+    >>> from kamlib.operations import DEFAULT_REVIEW_MONTHS
+    >>> {kind.value: months for kind, months in DEFAULT_REVIEW_MONTHS.items()}
+    {'account_plan': 3, 'customer_evaluation': 3, 'sales_coverage': 6, 'strategy_tactics': 6,
+     'yearly_assessment': 12}
+    >>> DEFAULT_REVIEW_MONTHS["account_plan"] = 1
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
 """
 
 MAX_REVIEW_MONTHS: Final = 1200
-"""Longest review interval `ReviewPolicy` accepts: a century of months (kamlib's own bound)."""
+"""Longest review interval `ReviewPolicy` accepts: a century of months (kamlib's own bound).
+
+Examples:
+    >>> from kamlib.operations import MAX_REVIEW_MONTHS, ReviewPolicy
+    >>> ReviewPolicy(months={"account_plan": MAX_REVIEW_MONTHS}).months_of("account_plan")
+    1200
+    >>> ReviewPolicy(months={"account_plan": MAX_REVIEW_MONTHS + 1})
+    Traceback (most recent call last):
+    ...
+    kamlib.errors.InvalidValueError: ReviewPolicy.months['account_plan']: must be an int
+    in [1, 1200]; got 1201
+"""
 
 MAX_DUE_SOON_DAYS: Final = 36_525
-"""Largest ``due_soon_days`` `ReviewPolicy` accepts: a century of days (kamlib's own bound)."""
+"""Largest ``due_soon_days`` `ReviewPolicy` accepts: a century of days (kamlib's own bound).
+
+Examples:
+    >>> from kamlib.operations import MAX_DUE_SOON_DAYS, ReviewPolicy
+    >>> ReviewPolicy(due_soon_days=MAX_DUE_SOON_DAYS).due_soon_days
+    36525
+    >>> ReviewPolicy(due_soon_days=MAX_DUE_SOON_DAYS + 1)
+    Traceback (most recent call last):
+    ...
+    kamlib.errors.InvalidValueError: ReviewPolicy.due_soon_days: must be an int in [0, 36525];
+    got 36526
+"""
 
 
 class ReviewStatus(enum.StrEnum):
@@ -540,6 +572,11 @@ REVIEW_CODES: Final[Mapping[str, str]] = MappingProxyType(
 
 Severities (kamlib's own choice): ``review_overdue`` is ``warning``,
 ``review_due_soon`` is ``info``.
+
+Examples:
+    >>> from kamlib.operations import REVIEW_CODES
+    >>> sorted(REVIEW_CODES)
+    ['review_due_soon', 'review_overdue']
 """
 
 _SEVERITY: Final = {

@@ -72,12 +72,25 @@ COMMITMENT_CODES: Mapping[str, str] = MappingProxyType(
         "feedback_missing": "Accepted recently with no feedback recorded for the next plan (info).",
     }
 )
-"""Every reason code `commitment_alerts` emits, with its meaning and severity."""
+"""Every reason code `commitment_alerts` emits, with its meaning and severity.
+
+Examples:
+    >>> from kamlib.operations import COMMITMENT_CODES
+    >>> sorted(COMMITMENT_CODES)
+    ['acceptance_pending', 'commitment_broken', 'commitment_overdue', 'feedback_missing',
+     'sync_overdue', 'warning_late', 'warning_missing']
+"""
 
 CAPACITY_CODES: Mapping[str, str] = MappingProxyType(
     {"over_committed": "Open commitments in the window need more than the capacity (warning)."}
 )
-"""The reason code `capacity_alerts` emits."""
+"""The reason code `capacity_alerts` emits.
+
+Examples:
+    >>> from kamlib.operations import CAPACITY_CODES
+    >>> list(CAPACITY_CODES)
+    ['over_committed']
+"""
 
 COMMITMENT_FEATURES: Mapping[str, str] = MappingProxyType(
     {
@@ -93,7 +106,19 @@ COMMITMENT_FEATURES: Mapping[str, str] = MappingProxyType(
         "missing (warning_hours before due, source [000]: 48).",
     }
 )
-"""The columns `commitment_features` produces, with their formulas."""
+"""The columns `commitment_features` produces, with their formulas.
+
+Examples:
+    >>> import datetime as dt
+    >>> from kamlib.operations import COMMITMENT_FEATURES, commitment_features
+    >>> from kamlib.synthetic import synthetic_portfolio
+    >>> as_of = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    >>> table = commitment_features(synthetic_portfolio(3, seed=2, as_of=as_of), as_of=as_of)
+    >>> table.names == tuple(COMMITMENT_FEATURES)
+    True
+    >>> list(COMMITMENT_FEATURES)
+    ['fulfilment_rate', 'commitments_due', 'commitments_overdue', 'commitments_unwarned']
+"""
 
 
 def _warning_hours(value: object) -> float:

@@ -202,7 +202,15 @@ portfolio; got 'Z'
 # ------------------------------------------------------------------ customisation guard
 
 CUSTOMISATION_LIMIT: Final = 0.15
-"""Source [003]: customisation cost within 15 % of the customer's profit contribution."""
+"""Source [003]: customisation cost within 15 % of the customer's profit contribution.
+
+Examples:
+    >>> from kamlib.operations import CUSTOMISATION_LIMIT, customisation_over_limit
+    >>> CUSTOMISATION_LIMIT
+    0.15
+    >>> customisation_over_limit([15, 16], [100, 100]).tolist()
+    [False, True]
+"""
 
 CUSTOMISATION_TOLERANCE: Final = DECLINE_TOLERANCE
 """Relative tolerance of the 15 % comparison (kamlib's own choice, 1e-12).
@@ -211,6 +219,15 @@ The same as ``kamlib.scoring.health.DECLINE_TOLERANCE``: a cost
 of exactly 15 % in decimal money (15.15 of 101, whose ``0.15 * 101`` is
 ``15.149999999999999`` in floats) is never flagged by float rounding; a cost above the
 limit by more than one part in 10**12 is.
+
+Examples:
+    >>> from kamlib.operations import CUSTOMISATION_TOLERANCE, customisation_over_limit
+    >>> CUSTOMISATION_TOLERANCE
+    1e-12
+    >>> 15.15 > 0.15 * 101
+    True
+    >>> customisation_over_limit([15.15], [101]).tolist()
+    [False]
 """
 
 
@@ -474,6 +491,11 @@ DEMAND_CODES: Final[Mapping[str, str]] = MappingProxyType(
 """Every reason code `demand_alerts` emits, with one sentence each.
 
 Severity (kamlib's own choice): ``customisation_over_limit`` is ``warning``.
+
+Examples:
+    >>> from kamlib.operations import DEMAND_CODES
+    >>> list(DEMAND_CODES)
+    ['customisation_over_limit']
 """
 
 
@@ -566,7 +588,15 @@ def demand_alerts(checks: Iterable[CustomisationCheck]) -> tuple[Alert, ...]:
 # ------------------------------------------------------------------ value ladder
 
 LADDER_STAGES: Final[tuple[str, ...]] = ("basic", "value_added", "ecosystem")
-"""The three steps of source [000]'s value ladder (基础层, 增值层, 生态层), lowest first."""
+"""The three steps of source [000]'s value ladder (基础层, 增值层, 生态层), lowest first.
+
+Examples:
+    >>> from kamlib.operations import LADDER_STAGES
+    >>> LADDER_STAGES
+    ('basic', 'value_added', 'ecosystem')
+    >>> LADDER_STAGES.index("ecosystem") > LADDER_STAGES.index("value_added")
+    True
+"""
 
 _STAGE_RANK: Final = {s: i for i, s in enumerate(LADDER_STAGES)}
 
@@ -595,6 +625,11 @@ training, regular data-analysis reports; ecosystem: industry salons, joint R&D, 
 lab) and on the area names of ``kamlib.synthetic`` (``erp``, ``crm``,
 ``cloud``, ``security``, ``support``, ``iot`` are products delivered: basic;
 ``training`` and ``analytics`` are value-added).
+
+Examples:
+    >>> from kamlib.operations import DEFAULT_LADDER_AREAS
+    >>> [DEFAULT_LADDER_AREAS[area] for area in ("sla", "training", "joint_rd")]
+    ['basic', 'value_added', 'ecosystem']
 """
 
 

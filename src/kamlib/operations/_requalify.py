@@ -110,7 +110,14 @@ REQUALIFICATION_REASONS: Mapping[str, str] = MappingProxyType(
         ),
     }
 )
-"""Every reason code of a `Decision`, with one sentence each."""
+"""Every reason code of a `Decision`, with one sentence each.
+
+Examples:
+    >>> from kamlib.operations import REQUALIFICATION_REASONS
+    >>> sorted(REQUALIFICATION_REASONS)
+    ['above_exit', 'below_entry', 'below_exit_confirmed', 'below_exit_once',
+     'deferred_over_bound', 'held_by_dwell', 'meets_entry', 'not_scored']
+"""
 
 _ACTIONS_OF: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {
@@ -151,7 +158,15 @@ REQUALIFICATION_CODES: Mapping[str, str] = MappingProxyType(
         "key_list_too_many": "The key-account list is longer than its upper bound (source [004]).",
     }
 )
-"""Every alert code of `requalification_alerts`, with one sentence each."""
+"""Every alert code of `requalification_alerts`, with one sentence each.
+
+Examples:
+    >>> from kamlib.operations import REQUALIFICATION_CODES
+    >>> sorted(REQUALIFICATION_CODES)
+    ['below_exit_once', 'key_list_too_few', 'key_list_too_many', 'not_scored',
+     'promote_key_account', 'promotion_deferred', 'promotion_held', 'retire_key_account',
+     'retirement_held']
+"""
 
 _SEVERITY: Final[Mapping[str, Severity]] = MappingProxyType(
     {

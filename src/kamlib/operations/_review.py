@@ -110,7 +110,13 @@ HEALTH_CODES: Mapping[str, str] = MappingProxyType(
         "start a rescue (critical) [003].",
     }
 )
-"""The reason codes of the health alerts of `review`, with their severity."""
+"""The reason codes of the health alerts of `review`, with their severity.
+
+Examples:
+    >>> from kamlib.operations import HEALTH_CODES
+    >>> sorted(HEALTH_CODES)
+    ['health_green_watch', 'health_red', 'health_yellow', 'purchase_decline', 'rescue']
+"""
 
 _LIGHT_SEVERITY: Final = {
     "red": Severity.CRITICAL,
@@ -129,7 +135,19 @@ STAKEHOLDER_SEVERITY: Mapping[FlagCode, Severity] = MappingProxyType(
     }
 )
 """The severity of each stakeholder red flag as an alert (kamlib's own choice: a departed
-decision-maker is a red light of source [000]; the rest read source [002]'s network)."""
+decision-maker is a red light of source [000]; the rest read source [002]'s network).
+
+Examples:
+    >>> from kamlib.operations import STAKEHOLDER_SEVERITY
+    >>> for flag, severity in STAKEHOLDER_SEVERITY.items():
+    ...     print(flag.value, severity.value)
+    decision_maker_left critical
+    no_decision_maker_relationship warning
+    competitor_stronger warning
+    single_threaded watch
+    no_coach watch
+    reporting_line_unknown info
+"""
 
 
 def _default_matrix() -> ValueMatrix:
@@ -175,6 +193,14 @@ REQUALIFICATION_GAP: Final = 0.5
 """Points between entry and exit of the default re-qualification policy.
 
 kamlib's own choice: 5 % of the 0-10 points scale; the sources give no gap.
+
+Examples:
+    >>> from kamlib.operations import REQUALIFICATION_GAP, RequalificationPolicy
+    >>> from kamlib.scoring import WeightedPoints
+    >>> scorer = WeightedPoints(threshold=6.0)
+    >>> p = RequalificationPolicy.from_scorer(scorer, gap=REQUALIFICATION_GAP)
+    >>> p.entry, p.exit
+    (6.0, 5.5)
 """
 
 
