@@ -22,7 +22,9 @@ Rows (full sizes; smoke sizes in brackets, which give no verdict):
   Target: <= 2.2.
 * ``review cold: time``: the best cold ``review`` at 20 000, for scale (absolute).
 
-Timings: ``_timing.compare``, interleaved, best of ``k`` (3; smoke 1; ``-k`` sets it).
+Timings: ``_timing.compare``, interleaved, best of ``k`` (3; smoke 1; ``-k`` sets it);
+every run starts cold (the portfolio's cached arrays dropped) from a collected heap (see
+``_clear``).
 Run alone with ``python benchmarks/run.py --only operations [--smoke]``.
 """
 
@@ -175,6 +177,14 @@ def _clear(*portfolios: Portfolio) -> Callable[[], None]:
     def clear() -> None:
         for p in portfolios:
             p._index.derived.clear()
+        # Each run starts from a collected heap. A review leaves ~300 000 tracked objects
+        # (alerts, account rows) that survive into the oldest generation; CPython runs a
+        # full collection (~3 million portfolio objects, ~1 s) once the survivors since the
+        # last one pass a quarter of the heap, i.e. during every fourth run or so, whatever
+        # that run does. Charging it to the run that crosses the line was noise (best-of-3
+        # figures of the same call differed by 1.4x between rows); each run still pays the
+        # young-generation collections its own allocations cause.
+        gc.collect()
 
     return clear
 

@@ -17,7 +17,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -32,7 +32,7 @@ from kamlib._purchases import (
 )
 from kamlib._table import FeatureTable
 from kamlib._validators import check_aware_datetime, check_flag, check_int
-from kamlib.errors import CurrencyMismatchError, InvalidTypeError, InvalidValueError
+from kamlib.errors import CurrencyMismatchError, FieldError, InvalidTypeError, InvalidValueError
 from kamlib.model import (
     Account,
     Commitment,
@@ -163,6 +163,7 @@ def extract_features(
     network: bool | np.bool_ = True,
     customer_value: bool | np.bool_ = False,
     purchase_window_days: int | np.integer[Any] = 365,
+    network_columns: Iterable[str] | None = None,
 ) -> FeatureTable:
     """Build the canonical feature table of every account in ``portfolio``, as of ``as_of``.
 
@@ -188,6 +189,11 @@ def extract_features(
             door gives) and the NPS response counts. Off by default.
         purchase_window_days: Look-back of purchase frequency and monetary in days, 1 to
             `MAX_PURCHASE_WINDOW_DAYS` (default 365; read with ``customer_value=True``).
+        network_columns: With ``network=True``, only these relationship features (names
+            of [`RELATIONSHIP_FEATURES`][kamlib.network.RELATIONSHIP_FEATURES]; default:
+            all): e.g. the ones a scorer's ``required_features`` name, so that the
+            network's coverage and influence reach run only when read. Each column has
+            the same bits whichever others are computed.
 
     Returns:
         A validated [`FeatureTable`][kamlib.FeatureTable].
@@ -282,7 +288,12 @@ def extract_features(
     if network:
         from kamlib.network import relationship_features
 
-        rel = relationship_features(portfolio, as_of=as_of)
+        try:
+            rel = relationship_features(portfolio, as_of=as_of, columns=network_columns)
+        except FieldError as e:
+            raise e.renamed(
+                "relationship_features.columns", "extract_features.network_columns"
+            ) from None
         columns.update(rel.columns)
         missing.update(rel.missing)
     if customer_value:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 
 from kamlib.errors import DuplicateIdError, InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.features import extract_features
 from kamlib.model import Account, Money, Opportunity, Portfolio
 from kamlib.operations import (
     COVERAGE_SEVERITY,
@@ -255,3 +257,27 @@ def test_the_review_names_its_own_parameters_in_planning_errors() -> None:
     late = AccountPlan("A00001", T0 + DAY, priority=1)
     with pytest.raises(InvalidValueError, match=r"^review\.plans\[0\]\.written_at"):
         review(_scored(), as_of=T0, plans=[late])
+
+
+def test_the_review_computes_the_network_columns_its_scorers_read() -> None:
+    from kamlib.operations import ReviewScorers
+    from kamlib.operations._review import run_review
+    from kamlib.scoring import HealthModel, Measure, MinMax, Node
+
+    p = _scored()
+    default = run_review(p, as_of=T0)
+    assert default.scored is not None
+    assert "coverage" not in default.scored.table  # the default scorers do not read it
+    assert "interaction_frequency" in default.scored.table
+    health = HealthModel(
+        measures=(Measure("coverage", mapping=MinMax(0, 1)),),
+        nodes=(Node("overall", ("coverage",), (1,)),),
+        rules=(),
+    )
+    run = run_review(p, as_of=T0, scorers=ReviewScorers(health=health))
+    assert run.scored is not None
+    assert "coverage" in run.scored.table
+    full = extract_features(p, as_of=T0)
+    assert np.array_equal(
+        run.scored.table.column("coverage"), full.column("coverage"), equal_nan=True
+    )

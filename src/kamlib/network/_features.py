@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kamlib._validators import check_aware_datetime, check_int, check_real
-from kamlib.errors import InvalidTypeError, UnknownIdError
+from kamlib.errors import InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.model import Portfolio
 from kamlib.network._coded import ROLE_CODE, Coded, coded, micros
 from kamlib.network._common import DEFAULT_ROLE_WEIGHTS, check_role_weights
@@ -109,6 +109,7 @@ def relationship_features(
     portrait_weights: SupportRule = DEFAULT_PORTRAIT_WEIGHTS,
     window_days: int | np.integer[Any] = 90,
     alpha: float = 0.85,
+    columns: Iterable[str] | None = None,
 ) -> RelationshipFeatures:
     """Relationship-health features (关系健康) of every account, as of ``as_of``.
 
@@ -133,14 +134,20 @@ def relationship_features(
         window_days: Look-back of the interaction frequency in days, 1 to 36 525
             (a century).
         alpha: Damping factor of the influence reach, in [0, 1).
+        columns: The columns to compute, names of `RELATIONSHIP_FEATURES` (default: all).
+            Each column is computed by the same code whichever others are asked for, so
+            its bits never depend on the choice; the network's coverage and influence
+            reach (the costly part) run only for the columns that read them.
 
     Returns:
-        A `RelationshipFeatures`.
+        A `RelationshipFeatures` (with the columns asked for, in the order of
+        `RELATIONSHIP_FEATURES`).
 
     Raises:
         InvalidTypeError: Wrong argument types.
         InvalidValueError: Naive ``as_of``, bad weights (a ``role_weights`` key
-            must be a decision role) or window; an account's influence reach that
+            must be a decision role) or window; a name in ``columns`` that is not a
+            relationship feature; an account's influence reach that
             does not converge in 100 iterations (``alpha`` close to 1), naming
             ``relationship_features.alpha`` and the account.
 
@@ -153,6 +160,11 @@ def relationship_features(
         (4, True)
         >>> bool(((rf.columns["coverage"] >= 0) & (rf.columns["coverage"] <= 1)).all())
         True
+        >>> p = synthetic_portfolio(4, seed=3, as_of=as_of)
+        >>> only = relationship_features(p, as_of=as_of, columns=["interaction_frequency"])
+        >>> list(only.columns), bool((only.columns["interaction_frequency"]
+        ...                          == rf.columns["interaction_frequency"]).all())
+        (['interaction_frequency'], True)
     """
     where = "relationship_features"
     if not isinstance(portfolio, Portfolio):
@@ -162,34 +174,64 @@ def relationship_features(
     rule = _rule(where, portrait_weights)
     window = check_int(f"{where}.window_days", window_days, ge=1, le=_MAX_WINDOW_DAYS)
     a = check_real(f"{where}.alpha", alpha, ge=0.0, lt=1.0)
+    wanted = _wanted(f"{where}.columns", columns)
 
     try:
         since = as_of - dt.timedelta(days=window)
     except OverflowError:  # the window reaches before year 1: it holds every interaction
         since = dt.datetime.min.replace(tzinfo=dt.UTC)
     co = coded(portfolio)
-    net = NodeView.of(co, as_of.date())
     cols: dict[str, FloatArray] = {}
     miss: dict[str, BoolArray] = {}
-    cols["coverage"], miss["coverage"] = net.coverage_scores(weights)
-    reach = net.influence_weights(weights, a, where)
-    support, portrait, none = net.weighted_support(reach, rule)
-    cols["support"] = support
-    cols["portrait_closeness"] = portrait[:, 0].copy()
-    cols["portrait_solution"] = portrait[:, 1].copy()
-    cols["portrait_price"] = portrait[:, 2].copy()
-    for k in ("support", "portrait_closeness", "portrait_solution", "portrait_price"):
-        miss[k] = none.copy()
-    recency, no_recent, count = _interaction_columns(co, weights, as_of, since)
-    cols["interaction_recency_days"] = recency
-    miss["interaction_recency_days"] = no_recent
-    cols["interaction_frequency"] = count / (window / _DAYS_PER_MONTH)
-    miss["interaction_frequency"] = np.zeros(len(co.account_ids), dtype=np.bool_)
-    cols = {k: cols[k] for k in RELATIONSHIP_FEATURES}
-    miss = {k: miss[k] for k in RELATIONSHIP_FEATURES}
+    if wanted & _GRAPH_COLUMNS:
+        net = NodeView.of(co, as_of.date())
+        if "coverage" in wanted:
+            cols["coverage"], miss["coverage"] = net.coverage_scores(weights)
+        if wanted & _SUPPORT_COLUMNS:
+            reach = net.influence_weights(weights, a, where)
+            support, portrait, none = net.weighted_support(reach, rule)
+            cols["support"] = support
+            cols["portrait_closeness"] = portrait[:, 0].copy()
+            cols["portrait_solution"] = portrait[:, 1].copy()
+            cols["portrait_price"] = portrait[:, 2].copy()
+            for k in _SUPPORT_COLUMNS:
+                miss[k] = none.copy()
+    if wanted & _INTERACTION_COLUMNS:
+        recency, no_recent, count = _interaction_columns(co, weights, as_of, since)
+        cols["interaction_recency_days"] = recency
+        miss["interaction_recency_days"] = no_recent
+        cols["interaction_frequency"] = count / (window / _DAYS_PER_MONTH)
+        miss["interaction_frequency"] = np.zeros(len(co.account_ids), dtype=np.bool_)
+    cols = {k: cols[k] for k in RELATIONSHIP_FEATURES if k in wanted}
+    miss = {k: miss[k] for k in RELATIONSHIP_FEATURES if k in wanted}
     for arr in (*cols.values(), *miss.values()):
         arr.flags.writeable = False
     return RelationshipFeatures(co.account_ids, MappingProxyType(cols), MappingProxyType(miss))
+
+
+_SUPPORT_COLUMNS: Final = frozenset(
+    {"support", "portrait_closeness", "portrait_solution", "portrait_price"}
+)
+_GRAPH_COLUMNS: Final = _SUPPORT_COLUMNS | {"coverage"}
+_INTERACTION_COLUMNS: Final = frozenset({"interaction_recency_days", "interaction_frequency"})
+
+
+def _wanted(path: str, columns: object) -> frozenset[str]:
+    """The names asked for (all by default), each a relationship feature."""
+    if columns is None:
+        return frozenset(RELATIONSHIP_FEATURES)
+    if isinstance(columns, str | bytes | Mapping) or not isinstance(columns, Iterable):
+        raise InvalidTypeError(path, columns, "must be a collection of column names")
+    out = set()
+    for i, name in enumerate(columns):
+        if not isinstance(name, str):
+            raise InvalidTypeError(f"{path}[{i}]", name, "must be a column name (str)")
+        if name not in RELATIONSHIP_FEATURES:
+            raise InvalidValueError(
+                f"{path}[{i}]", name, f"is not one of {', '.join(RELATIONSHIP_FEATURES)}"
+            )
+        out.add(name)
+    return frozenset(out)
 
 
 def _interaction_columns(

@@ -245,26 +245,46 @@ class Alert:
 
 
 def _sort_key(a: Alert) -> tuple[Any, ...]:
-    due = a.due
+    return _key(a.account_id, a.kind, a.code, a.severity, a.reason, a.due, a.subject_id)
+
+
+_NEG_RANK: Final = {s.value: -i for i, s in enumerate(Severity)}  # by value: a str hash
+
+
+def _key(
+    account_id: str | None,
+    kind: AlertKind,
+    code: str,
+    severity: Severity,
+    reason: str,
+    due: dt.datetime | None,
+    subject_id: str | None,
+) -> tuple[Any, ...]:
+    """The canonical sort key of an alert of these fields (see `Alert.sort_key`).
+
+    Read from the fields themselves, and the enums by their plain ``_value_`` (an enum
+    member's hash and ``value`` are Python-level calls; a review makes ~80 000 keys).
+    """
     if due is None:
         seconds = micros = 0
     else:
         delta = due - _EPOCH
         seconds, micros = delta.days * 86_400 + delta.seconds, delta.microseconds
     return (  # one flat tuple per alert (a nested one would double the allocations)
-        -_RANK[a.severity],
+        _NEG_RANK[severity._value_],
         due is None,
         seconds,
         micros,
-        a.account_id or "",
-        a.kind.value,
-        a.code,
-        a.subject_id or "",
-        a.reason,
+        account_id or "",
+        kind._value_,
+        code,
+        subject_id or "",
+        reason,
     )
 
 
 _SET = object.__setattr__
+_NEW = object.__new__
 
 
 def make_alert(
@@ -286,16 +306,17 @@ def make_alert(
     sorts). The result equals ``Alert(...)`` of the same values (a test holds every rule
     to it).
     """
-    a = object.__new__(Alert)
-    _SET(a, "account_id", account_id)
-    _SET(a, "kind", kind)
-    _SET(a, "code", code)
-    _SET(a, "severity", severity)
-    _SET(a, "reason", reason)
-    _SET(a, "_evidence", evidence)  # a fresh dict of the rule's own, never handed out
-    _SET(a, "due", due)
-    _SET(a, "subject_id", subject_id)
-    _SET(a, "_key", _sort_key(a))
+    a = _NEW(Alert)
+    put = _SET
+    put(a, "account_id", account_id)
+    put(a, "kind", kind)
+    put(a, "code", code)
+    put(a, "severity", severity)
+    put(a, "reason", reason)
+    put(a, "_evidence", evidence)  # a fresh dict of the rule's own, never handed out
+    put(a, "due", due)
+    put(a, "subject_id", subject_id)
+    put(a, "_key", _key(account_id, kind, code, severity, reason, due, subject_id))
     return a
 
 

@@ -32,7 +32,7 @@ from kamlib._validators import check_int, check_real, instance_of, optional
 from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
 from kamlib.features import extract_features
 from kamlib.model import Money, Portfolio
-from kamlib.network import FlagCode, RedFlags, portfolio_red_flags
+from kamlib.network import RELATIONSHIP_FEATURES, FlagCode, RedFlags, portfolio_red_flags
 from kamlib.operations._alerts import (
     ALERT_KEY,
     Alert,
@@ -897,7 +897,7 @@ def run_review(
         if team is not None:
             alerts += _coverage_alerts(where, portfolio, as_of, policy, team, ())
         return _empty_review(where, portfolio, as_of, policy, reviews, capacity, team_of, alerts)
-    table = extract_features(portfolio, as_of=as_of)
+    table = extract_features(portfolio, as_of=as_of, network_columns=_network_columns(scorers))
     s = _Scored(table, scorers)
     alerts += _health_alerts(s, policy, previous_health)
     flags = portfolio_red_flags(portfolio, as_of=as_of)
@@ -1010,6 +1010,21 @@ def _coverage_alerts(
         e = e.renamed("coverage_evaluation.last_evaluated", f"{where}.coverage_evaluated")
         raise e.renamed("coverage_evaluation", where) from None
     return coverage_alert_list(found)
+
+
+def _network_columns(scorers: ReviewScorers) -> tuple[str, ...]:
+    """The relationship features the scorers read: the only ones the review computes.
+
+    The stakeholder network's coverage and influence reach cost more than the rest of the
+    features together; the default scorers read only ``interaction_frequency``. A
+    column's bits do not depend on which others are computed.
+    """
+    read = {
+        *scorers.matrix.required_features,
+        *scorers.identification.required_features,
+        *scorers.health.required_features,
+    }
+    return tuple(name for name in RELATIONSHIP_FEATURES if name in read)
 
 
 def _check_previous_health(where: str, value: object) -> Mapping[str, float] | None:
