@@ -64,7 +64,7 @@ _DAY: Final = dt.timedelta(days=1)
 _MIDNIGHT: Final = dt.time.min  # 00:00 (a constant, not a reading of the clock)
 
 _Seen = tuple[dt.datetime, str]  # (at, interaction id) of the latest contact of a kind
-_Kind = tuple[Channel, InteractionLevel]
+_Kind = tuple[str, str]  # (channel value, level value): str keys hash in C, enum members do not
 
 
 def _to_members(cls: type[Channel] | type[InteractionLevel], value: object) -> object:
@@ -543,7 +543,7 @@ def _latest_contacts(
         by_kind = out.get(x.account_id)
         if by_kind is None:
             by_kind = out[x.account_id] = {}
-        key = (x.channel, x.level)
+        key = (x.channel._value_, x.level._value_)
         seen = by_kind.get(key)
         if seen is None or at > seen[0] or (at == seen[0] and x.id > seen[1]):
             by_kind[key] = (at, x.id)
@@ -575,16 +575,17 @@ def _row(
     months: int,
     contacts: Mapping[_Kind, _Seen],
     as_of: dt.datetime,
-    accepted: dict[tuple[int, _Kind], bool],
+    accepted: dict[tuple[int, str, str], bool],
 ) -> CadenceDue:
     """The rule's row for the account; ``accepted`` caches `CadenceRule._accepts` per run."""
     phase_start = _phase_start(account.cooperation_start, rule.from_month, as_of.tzinfo)
     last: _Seen | None = None
     rule_id = id(rule)  # the rules outlive the run: their ids are stable keys within it
     for kind, seen in contacts.items():
-        ok = accepted.get((rule_id, kind))
+        ok = accepted.get((rule_id, *kind))
         if ok is None:
-            ok = accepted[(rule_id, kind)] = rule._accepts(*kind)
+            channel, level = Channel(kind[0]), InteractionLevel(kind[1])
+            ok = accepted[(rule_id, *kind)] = rule._accepts(channel, level)
         if ok and (last is None or seen > last):
             last = seen
     anchor = last[0] if last is not None and last[0] > phase_start else phase_start
@@ -640,14 +641,15 @@ def _status(
     day = when.date()
     none: dict[_Kind, _Seen] = {}
     rows: list[CadenceDue] = []
-    accepted: dict[tuple[int, _Kind], bool] = {}
+    accepted: dict[tuple[int, str, str], bool] = {}
     for account in portfolio.accounts:
         if account.cooperation_start > day:
             continue  # not yet cooperating: no rule in force
         months = account.months_since_start(day)
         contacts = latest.get(account.id, none)
         for rule in policy._rules_for(account.id, tier_of.get(account.id)):
-            if rule.in_phase(months):
+            until = rule.until_month  # in_phase, inline: months is an int here
+            if rule.from_month <= months and (until is None or months < until):
                 rows.append(_row(where, account, rule, months, contacts, when, accepted))
     if ordered:
         rows.sort(key=_row_key)
