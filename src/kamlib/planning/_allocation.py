@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -550,13 +550,10 @@ def _problem(
                 f"{where}.new_targets[{i}]", t, "is not among the accounts to cover"
             )
     w = _check_weights(where, weights, known, ids)
-    triangle = {t for t in targets if not any(o.is_open for o in pf.opportunities_of(t))}
+    triangle = iron_triangle_targets(pf, targets)
     slots: list[tuple[str, str]] = []
     for a in ids:
-        roles = set(pol.roles)
-        if a in triangle:
-            roles.update(IRON_TRIANGLE)
-        slots.extend((a, r) for r in sorted(roles))
+        slots.extend((a, r) for r in required_roles(pol.roles, a in triangle))
     units = _policy_units(pol)
     return _Problem(
         members=team,
@@ -568,6 +565,21 @@ def _problem(
         units=units,
         policy=pol,
     )
+
+
+def iron_triangle_targets(portfolio: Portfolio, targets: Iterable[str]) -> frozenset[str]:
+    """The new targets without an open opportunity: those the iron triangle serves [002]."""
+    return frozenset(
+        t for t in targets if not any(o.is_open for o in portfolio.opportunities_of(t))
+    )
+
+
+def required_roles(roles: Iterable[str], triangle: bool) -> tuple[str, ...]:
+    """The roles an account needs, sorted: ``roles``, plus `IRON_TRIANGLE` if ``triangle``."""
+    needs = set(roles)
+    if triangle:
+        needs.update(IRON_TRIANGLE)
+    return tuple(sorted(needs))
 
 
 # ------------------------------------------------------------------------------ values
@@ -767,14 +779,22 @@ def evaluate_allocation(
     where = "evaluate_allocation"
     pr = _problem(where, portfolio, members, as_of, weights, policy, accounts, new_targets)
     alloc = check_allocation(where, allocation, pr.members)
-    for i, x in enumerate(alloc.assignments):
-        if x.account_id not in pr.known:
+    check_assigned_accounts(where, alloc, pr.known)
+    return _score(pr, alloc)
+
+
+def check_assigned_accounts(where: str, allocation: Allocation, known: Container[str]) -> None:
+    """Refuse an assignment to an account not in ``known`` (the portfolio's ids).
+
+    The index in the path is the position in the allocation's sorted assignments.
+    """
+    for i, x in enumerate(allocation.assignments):
+        if x.account_id not in known:
             raise UnknownIdError(
                 f"{where}.allocation.assignments[{i}].account_id",
                 x.account_id,
                 "names no account of the portfolio",
             )
-    return _score(pr, alloc)
 
 
 def allocate(

@@ -36,7 +36,7 @@ import attrs
 
 from kamlib._dated import add_months, check_as_of, check_portfolio, not_after
 from kamlib._validators import check_aware_datetime, check_flag, check_int, check_real
-from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, UnknownIdError
+from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError
 from kamlib.model import Account, Portfolio
 from kamlib.planning._allocation import (
     _SCALE,
@@ -46,11 +46,13 @@ from kamlib.planning._allocation import (
     _matches,
     _units,
     allocate,
+    check_assigned_accounts,
     evaluate_allocation,
+    iron_triangle_targets,
     relationship_strengths,
+    required_roles,
 )
 from kamlib.planning._team import (
-    IRON_TRIANGLE,
     Allocation,
     CoverageLine,
     TeamMember,
@@ -533,11 +535,6 @@ def _share(path: str, value: object) -> Fraction:
     return Fraction(check_real(path, value, ge=0.0, le=1.0))
 
 
-def _renamed(error: FieldError, old: str, new: str) -> FieldError:
-    """``error`` with the ``old`` function name at the head of its path replaced."""
-    return error.renamed(old, new)
-
-
 def _scope(where: str, accounts: object) -> tuple[str, ...]:
     """``accounts`` as a tuple of ids (their checks are `evaluate_allocation`'s)."""
     if isinstance(accounts, str | bytes | Mapping) or not isinstance(accounts, Iterable):
@@ -594,15 +591,12 @@ def _gaps(
         by_account.setdefault(u.account_id, []).append((u.role, u.reason, u.value))
     out = []
     for account_id, rows in sorted(by_account.items()):
-        needs = set(roles)
-        if account_id in triangle:
-            needs.update(IRON_TRIANGLE)
         out.append(
             RoleGap(
                 account_id,
                 tuple(r for r, _, _ in rows),
                 tuple(why for _, why, _ in rows),
-                tuple(sorted(needs)),
+                required_roles(roles, account_id in triangle),
                 account_id in triangle,
                 sum(_units(v) for _, _, v in rows) / _SCALE,
             )
@@ -787,13 +781,7 @@ def coverage_evaluation(
     team = check_members(where, members)
     current = check_allocation(where, allocation, team)
     by_id = {a.id: a for a in pf.accounts}
-    for i, a in enumerate(current.assignments):
-        if a.account_id not in by_id:
-            raise UnknownIdError(
-                f"{where}.allocation.assignments[{i}].account_id",
-                a.account_id,
-                "is not in the portfolio",
-            )
+    check_assigned_accounts(where, current, by_id)
     if not isinstance(policy, AllocationPolicy):
         raise InvalidTypeError(f"{where}.policy", policy, "must be an AllocationPolicy")
     idle_share = _share(f"{where}.idle_below", idle_below)
@@ -826,8 +814,8 @@ def coverage_evaluation(
             new_targets=targets,
         )
     except FieldError as e:
-        raise _renamed(e, "evaluate_allocation", where) from None
-    triangle = frozenset(t for t in targets if not any(o.is_open for o in pf.opportunities_of(t)))
+        raise e.renamed("evaluate_allocation", where) from None
+    triangle = iron_triangle_targets(pf, targets)
     over, idle, teams = _members(team, now, idle_share)
     gaps = _gaps(now, policy.roles, triangle)
     mismatches = _mismatches(current, team, by_id)
