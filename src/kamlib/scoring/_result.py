@@ -25,6 +25,7 @@ from kamlib.errors import (
     DuplicateIdError,
     InvalidTypeError,
     InvalidValueError,
+    KamlibError,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "LazyContributions",
     "LinearContributions",
     "ScoreTable",
+    "concat_checked",
     "config_hash",
     "owned_readonly",
 ]
@@ -783,6 +785,325 @@ def _rows(a: _A, idx: NDArray[np.intp]) -> _A:
     return out
 
 
+# ---------------------------------------------------------------------------- stacked parts
+# ScoreTable.concat keeps a lazy part lazy: the stacked recipes below compute (or explain)
+# each part on its own, on first use, and follow ``take`` by mapping rows to parts.
+
+
+def _starts(lengths: tuple[int, ...]) -> NDArray[np.intp]:
+    """The first stacked row of each part: ``(0, l0, l0 + l1, ...)``, one more than parts."""
+    out = np.zeros(len(lengths) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=out[1:])
+    return out
+
+
+def _group_rows(
+    lengths: tuple[int, ...], idx: NDArray[np.intp]
+) -> tuple[list[tuple[int, NDArray[np.intp]]], NDArray[np.intp] | None]:
+    """Split stacked rows ``idx`` by part.
+
+    Returns ``(part, local rows)`` per part that holds some of ``idx`` (parts in order,
+    each part's rows in the order of ``idx``), and the order that turns the rows so
+    grouped back into the order of ``idx`` (``None`` when they already are in it).
+    """
+    starts = _starts(lengths)
+    part = np.searchsorted(starts, idx, side="right") - 1
+    by = np.argsort(part, kind="stable")
+    grouped = part[by]
+    cuts = np.flatnonzero(np.diff(grouped)) + 1
+    groups: list[tuple[int, NDArray[np.intp]]] = []
+    for sel in np.split(by, cuts) if idx.size else []:
+        p = int(part[sel[0]])
+        groups.append((p, (idx[sel] - starts[p]).astype(np.intp)))
+    if bool((by == np.arange(by.size)).all()):
+        return groups, None
+    order = np.empty(by.size, dtype=np.intp)
+    order[by] = np.arange(by.size, dtype=np.intp)
+    return groups, order
+
+
+@attrs.frozen(eq=False)
+class _StackedContributions:
+    """Lazy contributions of stacked results: the parts' own, computed on first read.
+
+    ``parts`` are dense matrices or lazy recipes; ``lengths`` their rows. ``order`` (when
+    given) says which stacked row each row of the result is; `take` keeps only the parts
+    (and the rows of each) that it needs, so no part is computed for rows not asked for.
+    """
+
+    parts: tuple[FloatArray | LazyContributions, ...]
+    lengths: tuple[int, ...]
+    width: int
+    order: NDArray[np.intp] | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n, c)``: rows and components."""
+        n = sum(self.lengths) if self.order is None else int(self.order.shape[0])
+        return (n, self.width)
+
+    def compute(self) -> FloatArray:
+        """Return the ``(n, c)`` contributions: each part's, stacked (then reordered)."""
+        out = np.empty((sum(self.lengths), self.width), dtype=np.float64, order="F")
+        start = 0
+        for i, (part, length) in enumerate(zip(self.parts, self.lengths, strict=True)):
+            try:
+                block = np.asarray(
+                    part if isinstance(part, np.ndarray) else part.compute(), dtype=np.float64
+                )
+            except (TypeError, ValueError):  # not real numbers, or ragged
+                raise InvalidTypeError(
+                    f"ScoreTable.contributions.parts[{i}]",
+                    part,
+                    "compute() must return real numbers",
+                ) from None
+            if block.shape != (length, self.width):
+                raise InvalidValueError(
+                    f"ScoreTable.contributions.parts[{i}]",
+                    block.shape,
+                    f"must have shape {(length, self.width)}: its part's rows and components",
+                )
+            out[start : start + length] = block
+            start += length
+        if self.order is None:
+            return out
+        taken: FloatArray = np.asfortranarray(out[self.order])
+        return taken
+
+    def take(self, rows: NDArray[np.intp]) -> LazyContributions:
+        """Return the recipe for ``rows`` only (one part's own recipe when it holds them all)."""
+        idx = np.asarray(rows, dtype=np.intp)
+        if self.order is not None:
+            idx = self.order[idx]
+        groups, order = _group_rows(self.lengths, idx)
+        if order is None and len(groups) == 1:
+            whole = self.parts[groups[0][0]]
+            if not isinstance(whole, np.ndarray):
+                return whole.take(groups[0][1])
+        parts = tuple(
+            _ro(part[local]) if isinstance(part, np.ndarray) else part.take(local)
+            for part, local in ((self.parts[p], local) for p, local in groups)
+        )
+        return _StackedContributions(
+            parts, tuple(int(local.shape[0]) for _, local in groups), self.width, order
+        )
+
+
+@attrs.frozen(eq=False)
+class _StackedDetails:
+    """The explanation details of stacked results: each row asks its own part.
+
+    ``parts`` are the parts' recipes (``None``: that part has none, so its rows get empty
+    details); ``rows`` (when given) says which stacked row each row of the result is.
+    """
+
+    parts: tuple[ExplainRecipe | None, ...]
+    lengths: tuple[int, ...]
+    rows: NDArray[np.intp] | None = None
+    _offsets: NDArray[np.intp] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_offsets", _starts(self.lengths))
+
+    def details(
+        self, row: int, score: float, label: str | None, reasons: tuple[str, ...]
+    ) -> ExplainDetails:
+        """Return the details of row ``row``, from the part that holds it."""
+        r = row if self.rows is None else int(self.rows[row])
+        p = int(np.searchsorted(self._offsets, r, side="right")) - 1
+        part = self.parts[p]
+        if part is None:
+            return ExplainDetails()
+        return part.details(r - int(self._offsets[p]), score, label, reasons)
+
+    def take(self, rows: NDArray[np.intp]) -> _StackedDetails:
+        """Return the recipe restricted to ``rows`` (an index; no part is touched)."""
+        idx = np.asarray(rows, dtype=np.intp)
+        return _StackedDetails(
+            self.parts, self.lengths, idx if self.rows is None else self.rows[idx]
+        )
+
+
+def _flat_contributions(
+    tables: Sequence[ScoreTable],
+) -> tuple[tuple[FloatArray | LazyContributions, ...], tuple[int, ...]]:
+    """Every table's contributions, a stacked recipe's parts spliced in (no nesting)."""
+    parts: list[FloatArray | LazyContributions] = []
+    lengths: list[int] = []
+    for t in tables:
+        c = t._contributions
+        if isinstance(c, _StackedContributions) and c.order is None:
+            parts.extend(c.parts)
+            lengths.extend(c.lengths)
+        else:
+            parts.append(c)
+            lengths.append(len(t))
+    return tuple(parts), tuple(lengths)
+
+
+def _flat_details(
+    tables: Sequence[ScoreTable],
+) -> tuple[tuple[ExplainRecipe | None, ...], tuple[int, ...]]:
+    """Every table's explanation recipe, a stacked recipe's parts spliced in."""
+    parts: list[ExplainRecipe | None] = []
+    lengths: list[int] = []
+    for t in tables:
+        d = t.details
+        if isinstance(d, _StackedDetails) and d.rows is None:
+            parts.extend(d.parts)
+            lengths.extend(d.lengths)
+        else:
+            parts.append(d)
+            lengths.append(len(t))
+    return tuple(parts), tuple(lengths)
+
+
+def _stack_1d(parts: Sequence[NDArray[Any]]) -> NDArray[Any]:
+    """The parts end to end, read-only; parts that are all one broadcast constant stay one.
+
+    (A scorer's constant column, e.g. coverage ``1.0`` with nothing missing, is a
+    stride-0 view; it stays O(1) in memory when every part holds the same bits.)
+    """
+    n = sum(int(p.shape[0]) for p in parts)
+    held = [p for p in parts if p.size]
+    if (
+        n > 1
+        and all(not any(p.strides) for p in held)
+        and len({p.dtype for p in held}) == 1
+        and len({p[:1].tobytes() for p in held}) == 1
+    ):
+        one = np.array(held[0][0])
+        one.flags.writeable = False
+        return np.broadcast_to(one, (n,))
+    return _ro(np.concatenate(parts))
+
+
+def _stack_flags(
+    parts: Sequence[BoolArray | None], lengths: Sequence[int], width: int
+) -> BoolArray | None:
+    """Bool matrices end to end; ``None`` (nothing flagged) is zeros there; all ``None``: None."""
+    if all(p is None for p in parts):
+        return None
+    blocks = [
+        np.zeros((n, width), dtype=np.bool_) if p is None else p
+        for p, n in zip(parts, lengths, strict=True)
+    ]
+    out: BoolArray = _ro(np.asfortranarray(np.concatenate(blocks)))
+    return out
+
+
+def _check_parts(tables: object) -> tuple[ScoreTable, ...]:
+    """The tables to stack, checked to come from one scorer and configuration."""
+    if isinstance(tables, ScoreTable | str | bytes | Mapping) or not isinstance(tables, Iterable):
+        raise InvalidTypeError("tables", tables, "must be a sequence of ScoreTable")
+    parts = tuple(tables)
+    if not parts:
+        raise InvalidValueError("tables", [], "must hold at least one ScoreTable")
+    for i, t in enumerate(parts):
+        if not isinstance(t, ScoreTable):
+            raise InvalidTypeError(f"tables[{i}]", t, "must be a ScoreTable")
+    first = parts[0]
+    for i, t in enumerate(parts[1:], start=1):
+        for name in ("scorer", "config_hash", "components", "classes", "reason_codes"):
+            want, got = getattr(first, name), getattr(t, name)
+            if got != want:
+                raise InvalidValueError(
+                    f"tables[{i}].{name}",
+                    got,
+                    f"must equal the first table's {want!r} (results of one scorer and "
+                    "configuration stack)",
+                )
+        if dict(t.reason_texts) != dict(first.reason_texts):
+            raise InvalidValueError(
+                f"tables[{i}].reason_texts",
+                dict(t.reason_texts),
+                f"must equal the first table's {dict(first.reason_texts)!r}",
+            )
+        for name in ("_labels", "margin"):
+            if (getattr(t, name) is None) != (getattr(first, name) is None):
+                given = "given" if getattr(first, name) is not None else "None"
+                raise InvalidValueError(
+                    f"tables[{i}].{name.lstrip('_')}",
+                    None if getattr(t, name) is None else "given",
+                    f"must be given in every table or in none (the first table's is {given})",
+                )
+    return parts
+
+
+def _first_repeat(parts: Sequence[ScoreTable]) -> tuple[str, str]:
+    """The path and value of the first id that repeats across ``parts``."""
+    seen: set[str] = set()
+    for i, t in enumerate(parts):
+        for j, v in enumerate(t.ids.tolist()):
+            if v in seen:
+                return f"tables[{i}].ids[{j}]", v
+            seen.add(v)
+    raise AssertionError("no id repeats")  # pragma: no cover - called after a failed check
+
+
+def concat_checked(tables: Iterable[ScoreTable], ids: NDArray[np.object_]) -> ScoreTable:
+    """`ScoreTable.concat` for parts whose ids, end to end, are ``ids`` (known unique).
+
+    For kamlib's own callers that already hold the stacked ids, checked (chunked scoring:
+    the ids of the table it cut into chunks), so the ids are not gathered and checked
+    again. Every other check of `ScoreTable.concat` runs.
+    """
+    return _stack(_check_parts(tables), ids)
+
+
+def _stack(parts: tuple[ScoreTable, ...], ids: NDArray[np.object_]) -> ScoreTable:
+    """Stack parts checked by `_check_parts` under the stacked ``ids``."""
+    first = parts[0]
+    lengths = tuple(len(t) for t in parts)
+    if int(ids.shape[0]) != sum(lengths):
+        raise InvalidValueError("ids", int(ids.shape[0]), f"must hold {sum(lengths)} ids")
+    if len(parts) == 1:
+        contrib: FloatArray | LazyContributions = first._contributions
+    elif all(isinstance(t._contributions, np.ndarray) for t in parts):
+        contrib = _ro(
+            np.asfortranarray(np.concatenate([cast("FloatArray", t._contributions) for t in parts]))
+        )
+    else:
+        c_parts, c_lengths = _flat_contributions(parts)
+        contrib = _StackedContributions(c_parts, c_lengths, len(first.components))
+    labels: NDArray[Any] | None = None
+    if first._labels is not None:
+        raw = [cast("NDArray[Any]", t._labels) for t in parts]
+        if all(a.dtype.kind in "iu" for a in raw):
+            labels = _stack_1d(raw)  # codes stay codes: no str per row
+        else:
+            labels = _ro(np.concatenate([cast("NDArray[Any]", t.labels) for t in parts]))
+    details: ExplainRecipe | None = None
+    if any(t.details is not None for t in parts):
+        if len(parts) == 1:
+            details = first.details
+        else:
+            d_parts, d_lengths = _flat_details(parts)
+            details = _StackedDetails(d_parts, d_lengths)
+    margins = [t.margin for t in parts]
+    return ScoreTable(
+        scorer=first.scorer,
+        config=first.config,
+        ids=ids,
+        scores=_stack_1d([t.scores for t in parts]),
+        components=first.components,
+        contributions=contrib,
+        coverage=_stack_1d([t.coverage for t in parts]),
+        labels=labels,
+        classes=first.classes,
+        margin=None if first.margin is None else _stack_1d(cast("list[FloatArray]", margins)),
+        reason_codes=first.reason_codes,
+        reason_flags=_stack_flags(
+            [t.reason_flags for t in parts], lengths, len(first.reason_codes)
+        ),
+        reason_texts=first.reason_texts,
+        component_missing=_stack_flags(
+            [t.component_missing for t in parts], lengths, len(first.components)
+        ),
+        details=details,
+    )
+
+
 @attrs.frozen(eq=False, repr=False)
 class ScoreTable:
     """What a scorer returns: scores, labels, contributions, coverage, reasons, margins.
@@ -790,7 +1111,8 @@ class ScoreTable:
     Everything is a column (one entry per account, aligned with ``ids``), so a million-row
     result costs no Python object per row. Per-row views: `explain`,
     `reasons_of`. A third-party scorer that has only ids and scores can use
-    `from_scores`.
+    `from_scores`. The results of pieces of a table (chunks, partitions) stack back into
+    one with `concat`.
 
     **Immutable through and through.** The arrays (``ids``, ``scores``, ``coverage``,
     ``labels``, ``margin``, ``reason_flags``, ``component_missing``, the contributions)
@@ -1257,6 +1579,8 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             return c
         try:
             arr = np.asarray(c.compute(), dtype=np.float64)
+        except KamlibError:  # the recipe's own typed error (e.g. a stacked part's) says more
+            raise
         except (TypeError, ValueError):  # not real numbers, or ragged
             raise InvalidTypeError(
                 "ScoreTable.contributions", c, "compute() must return real numbers"
@@ -1478,6 +1802,78 @@ classes ['high', 'low'] (account 'A'); got 'mid'
             component_missing=_rows(self.component_missing, idx),
             details=None if self.details is None else self.details.take(idx),
         )
+
+    @classmethod
+    def concat(cls, tables: Iterable[ScoreTable]) -> ScoreTable:
+        """Stack results of one scorer and configuration, in the given order.
+
+        The results of scoring the pieces of a table (chunks, partitions) become the
+        result of the whole: every column is stacked, so a row keeps its bits. The parts
+        must share ``scorer``, `config_hash`, ``components``, ``classes``,
+        ``reason_codes`` and ``reason_texts``; ids must stay unique across them.
+
+        - labels given as integer codes in every part stay codes (no ``str`` per row);
+        - ``margin`` and ``labels`` must be given in every part or in none (a mix is an
+          error: a scorer that gives them gives them for every row);
+        - ``reason_flags`` and ``component_missing`` of ``None`` (nothing flagged,
+          nothing missing) count as ``False`` there when another part has them; ``None``
+          when no part has them;
+        - dense contributions are stacked; lazy ones stay lazy: a stacked recipe computes
+          each part's own recipe on first read, and `take` asks only the parts it needs
+          (nothing is materialised to stack); explanation details follow the same way.
+
+        Every array of the result is read-only, and its ids count as checked (as those of
+        a scorer's result), so `take` and later stacking do no per-id work again.
+
+        Args:
+            tables: The parts (a sequence, or any iterable such as
+                [`score_chunks`][kamlib.scoring.score_chunks]), at least one.
+
+        Returns:
+            One validated, read-only ScoreTable (a single part is returned as it is).
+
+        Raises:
+            InvalidTypeError: ``tables`` is not a sequence of ScoreTable (the path names
+                the offending part, e.g. ``tables[2]``).
+            InvalidValueError: No part; a part of another scorer or configuration, e.g.
+                ``tables[2].config_hash``; ``labels`` or ``margin`` in some parts only.
+            DuplicateIdError: An id repeats across parts (the path names the repeat).
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib import FeatureTable
+            >>> from kamlib.scoring import Criterion, ScoreTable, WeightedPoints
+            >>> t = FeatureTable.from_columns(["A", "B", "C"], {"x": [1.0, 3.0, 2.0]})
+            >>> wp = WeightedPoints([Criterion("x")], threshold=5.0).fit(t)
+            >>> parts = [wp.score(t.take([0, 1])), wp.score(t.take([2]))]
+            >>> st = ScoreTable.concat(parts)
+            >>> st.ids.tolist(), st.labels.tolist()
+            (['A', 'B', 'C'], ['not_key', 'key', 'key'])
+            >>> np.array_equal(st.contributions, wp.score(t).contributions)
+            True
+            >>> st.explain("C").inputs
+            (('x', 2.0),)
+            >>> ScoreTable.concat([parts[0], parts[0]])
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.DuplicateIdError: tables[1].ids[0]: repeats an id of an earlier \
+table; got 'A'
+            >>> other = WeightedPoints([Criterion("x")], threshold=6.0).fit(t).score(t)
+            >>> ScoreTable.concat([parts[0], other])  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            kamlib.errors.InvalidValueError: tables[1].config_hash: must equal the first \
+table's ...
+        """
+        parts = _check_parts(tables)
+        if len(parts) == 1:
+            return parts[0]  # immutable: stacking one part changes nothing
+        ids = np.concatenate([t.ids for t in parts])
+        if len(set(ids.tolist())) != ids.shape[0]:
+            path, value = _first_repeat(parts)
+            raise DuplicateIdError(path, value, "repeats an id of an earlier table")
+        mark_checked(_ro(ids), *(t.ids for t in parts))  # unique rows of checked ids
+        return _stack(parts, ids)
 
     def to_columns(self) -> dict[str, NDArray[Any]]:
         """Return plain columns, ready for ``pandas.DataFrame(...)``.
