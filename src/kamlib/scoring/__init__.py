@@ -16,6 +16,7 @@ Examples:
 
 from __future__ import annotations
 
+from kamlib.scoring._chunks import score_chunked, score_chunks
 from kamlib.scoring._config import (
     load_scorer,
     mapping_from_config,
@@ -92,6 +93,8 @@ __all__ = [
     "LinearContributions",
     "ScoreTable",
     "Scorer",
+    "score_chunked",
+    "score_chunks",
     "ScorerRegistry",
     "config_hash",
     "default_registry",
