@@ -25,6 +25,7 @@ from kamlib.scoring._config import (
 )
 from kamlib.scoring._kernel import MISSING_POLICIES
 from kamlib.scoring._mappings import Bands, MinMax, Percentile, Piecewise
+from kamlib.scoring._partitioned import GATHER_LIMIT, MAX_PASSES, PieceSummary, fit_partitioned
 from kamlib.scoring._protocol import Scorer, require_columns
 from kamlib.scoring._registry import (
     ENTRY_POINT_GROUP,
@@ -95,6 +96,10 @@ __all__ = [
     "Scorer",
     "score_chunked",
     "score_chunks",
+    "fit_partitioned",
+    "PieceSummary",
+    "GATHER_LIMIT",
+    "MAX_PASSES",
     "ScorerRegistry",
     "config_hash",
     "default_registry",

@@ -39,6 +39,8 @@ __all__ = [
     "observed_share",
     "usable_rows",
     "quantiles",
+    "quantile_positions",
+    "lerp",
     "row_weights",
     "seq_sum",
     "seq_sum_rows",
@@ -163,6 +165,43 @@ def _lerp(a: FloatArray, b: FloatArray, t: FloatArray) -> FloatArray:
     return out
 
 
+def quantile_positions(
+    n: int, probs: Sequence[float] | FloatArray
+) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatArray]:
+    """Where the "linear" ``probs`` quantiles of ``n`` sorted values fall.
+
+    Returns ``(below, above, t)``: the quantile ``p`` is ``lerp(v[below], v[above], t)``
+    of the sorted values ``v`` (0-based ranks), the rule of `quantiles`. Shared with the
+    fit on pieces ([`fit_partitioned`][kamlib.scoring.fit_partitioned]), which finds the
+    values at those ranks exactly and interpolates them with the same arithmetic.
+
+    Examples:
+        >>> from kamlib.scoring._kernel import quantile_positions
+        >>> below, above, t = quantile_positions(5, [0.0, 0.3, 1.0])
+        >>> below.tolist(), above.tolist(), t.tolist()
+        ([0, 1, 4], [1, 2, 4], [0.0, 0.19999999999999996, 0.0])
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    h = (n - 1) * p
+    lo = np.floor(h)
+    t: FloatArray = h - lo
+    below = np.clip(lo, 0, n - 1).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    return below, above, t
+
+
+def lerp(a: FloatArray, b: FloatArray, t: FloatArray) -> FloatArray:
+    """``a + (b - a) * t`` from the nearer end: how `quantiles` interpolates, bit for bit.
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring._kernel import lerp
+        >>> lerp(np.array([1.0]), np.array([3.0]), np.array([0.25])).tolist()
+        [1.5]
+    """
+    return _lerp(a, b, t)
+
+
 def quantiles(
     values: FloatArray, probs: Sequence[float] | FloatArray, *, overwrite: bool = False
 ) -> FloatArray:
@@ -192,11 +231,7 @@ def quantiles(
     """
     p = np.asarray(probs, dtype=np.float64)
     n = values.shape[0]
-    h = (n - 1) * p
-    lo = np.floor(h)
-    t = h - lo
-    below = np.clip(lo, 0, n - 1).astype(np.intp)
-    above = np.minimum(below + 1, n - 1)
+    below, above, t = quantile_positions(n, p)
     kth = int(below[0]) if p.size == 1 else np.unique(np.concatenate([below, above]))
     if overwrite:
         values.partition(kth)

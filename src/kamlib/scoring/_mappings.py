@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -38,7 +38,8 @@ from kamlib._validators import (
     real,
 )
 from kamlib.errors import InvalidValueError, NotFittedError
-from kamlib.scoring._kernel import Interp, quantiles
+from kamlib.scoring._kernel import Interp
+from kamlib.scoring._population import ArraySample, Need, Sample, canonical
 
 __all__ = [
     "POINTS_MAX",
@@ -151,11 +152,10 @@ def points_fn(mapping: AnyMapping) -> PointsFn:
     return generic
 
 
-def _observed(x: FloatArray, path: str) -> FloatArray:
-    obs = x[~np.isnan(x)]
-    if obs.size == 0:
+def _nonempty(sample: Sample, path: str) -> Sample:
+    if sample.size == 0:
         raise InvalidValueError(path, "all missing", "cannot be fitted: no observed value")
-    return obs
+    return sample
 
 
 # ---------------------------------------------------------------------------- MinMax
@@ -243,8 +243,39 @@ got 'all missing'
         """
         if self.is_fitted:
             return self
-        obs = _observed(x, path)
-        return MinMax(float(obs.min()), float(obs.max()), clip=self.clip)
+        return self.learn(ArraySample(canonical(x)), path)
+
+    def need(self) -> Need:
+        """What `learn` reads of the population: its minimum and maximum.
+
+        Examples:
+            >>> from kamlib.scoring import MinMax
+            >>> MinMax().need().extremes
+            True
+        """
+        return Need(extremes=True)
+
+    def learn(self, sample: Sample, path: str) -> MinMax:
+        """Learn the range from a sample of the observed values (see `fit`).
+
+        `fit` learns from the values in memory; a fit on pieces
+        ([`fit_partitioned`][kamlib.scoring.fit_partitioned]) from the exact extremes of
+        the pieces' values. Both read the sample the same way.
+
+        Raises:
+            InvalidValueError: The range is unset and the sample is empty.
+
+        Examples:
+            >>> import numpy as np
+            >>> from kamlib.scoring import MinMax
+            >>> from kamlib.scoring._population import RankedSample
+            >>> MinMax().learn(RankedSample(3, {0: 1.0, 2: 9.0}), "x")
+            MinMax(lo=1.0, hi=9.0, clip=True)
+        """
+        if self.is_fitted:
+            return self
+        lo, hi = _nonempty(sample, path).extremes()
+        return MinMax(lo, hi, clip=self.clip)
 
     def linear(self) -> tuple[float, float]:
         """Return ``(slope, intercept)`` of the unclipped points ``slope * x + intercept``.
@@ -387,8 +418,33 @@ class Percentile:
         """
         if self.is_fitted:
             return self
-        obs = _observed(x, path)
-        q = quantiles(obs, np.linspace(0.0, 1.0, self.n_knots))
+        return self.learn(ArraySample(canonical(x)), path)
+
+    def need(self) -> Need:
+        """What `learn` reads of the population: the ``n_knots`` quantiles.
+
+        Examples:
+            >>> from kamlib.scoring import Percentile
+            >>> Percentile(n_knots=3).need().probs
+            (0.0, 0.5, 1.0)
+        """
+        return Need(probs=tuple(np.linspace(0.0, 1.0, self.n_knots).tolist()))
+
+    def learn(self, sample: Sample, path: str) -> Percentile:
+        """Learn the knots from a sample of the observed values (see `fit`).
+
+        Raises:
+            InvalidValueError: The knots are unset and the sample is empty.
+
+        Examples:
+            >>> from kamlib.scoring import Percentile
+            >>> from kamlib.scoring._population import RankedSample
+            >>> Percentile(n_knots=2).learn(RankedSample(5, {0: 0.0, 1: 2.0, 4: 8.0}), "x").knots
+            (0.0, 8.0)
+        """
+        if self.is_fitted:
+            return self
+        q = _nonempty(sample, path).quantiles(self.need().probs)
         return Percentile(tuple(float(v) for v in np.maximum.accumulate(q)), n_knots=self.n_knots)
 
     def points(self, x: FloatArray) -> FloatArray:
@@ -626,3 +682,37 @@ class Piecewise:
 
 
 AnyMapping = MinMax | Percentile | Bands | Piecewise
+
+
+# ---------------------------------------------------------------------------- fit readings
+_M = TypeVar("_M", bound=PointsMapping)
+
+
+def mapping_need(m: PointsMapping) -> Need:
+    """What fitting ``m`` reads of its values (nothing, for a mapping that does not learn).
+
+    Examples:
+        >>> from kamlib.scoring import Bands, MinMax, Percentile
+        >>> from kamlib.scoring._mappings import mapping_need
+        >>> mapping_need(MinMax()).extremes, mapping_need(Percentile(n_knots=2)).probs
+        (True, (0.0, 1.0))
+        >>> mapping_need(Bands([1.0], [0, 10]))
+        Need(probs=(), extremes=False)
+    """
+    return m.need() if isinstance(m, MinMax | Percentile) else Need()
+
+
+def mapping_learn(m: _M, sample: Sample, path: str) -> _M:
+    """``m`` fitted from ``sample`` (a mapping that does not learn is returned as it is).
+
+    Examples:
+        >>> import numpy as np
+        >>> from kamlib.scoring import MinMax
+        >>> from kamlib.scoring._mappings import mapping_learn
+        >>> from kamlib.scoring._population import ArraySample
+        >>> mapping_learn(MinMax(), ArraySample(np.array([2.0, 4.0])), "x")
+        MinMax(lo=2.0, hi=4.0, clip=True)
+    """
+    if isinstance(m, MinMax | Percentile):
+        return cast("_M", m.learn(sample, path))
+    return m

@@ -16,7 +16,7 @@ quantiles of the population (the median by default) or absolute values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -43,10 +43,10 @@ from kamlib.scoring._kernel import (
     blocks,
     normalised,
     observed_share,
-    quantiles,
     row_weights,
     weight_rows,
 )
+from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 
@@ -520,16 +520,14 @@ in (0, 1); got 1.5
             1.5
         """
         require_columns(table, self.required_features, self.name)
+        fitted: ValueMatrix = fit_in_memory(self, table)
+        return fitted
+
+    def _fit_reading(self) -> _CutsReading | None:
+        """What `fit` reads: the quantile of each axis whose cut is unset (None: pinned)."""
         if self.quantile is None or self.is_fitted:
-            return self  # pinned means pinned: a cut the user gave is never re-learned
-        if len(table) == 0:
-            raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
-        x, y, _, _, _ = self._axes(table)
-        q = [self.quantile]
-        x_cut = self.x_cut if self.x_cut is not None else float(quantiles(x, q)[0])
-        # y is this fit's own blend: partitioned in place, no copy
-        y_cut = self.y_cut if self.y_cut is not None else float(quantiles(y, q, overwrite=True)[0])
-        return attrs.evolve(self, x_cut=x_cut, y_cut=y_cut)
+            return None  # pinned means pinned: a cut the user gave is never re-learned
+        return _CutsReading(self)
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """Place every account in a quadrant (see the class docstring for the result).
@@ -617,3 +615,43 @@ in (0, 1); got 1.5
             kamlib.errors.InvalidValueError: ValueMatrix.x_cut: must be finite; got nan
         """
         return scorer_from_config(cls, config)
+
+
+@attrs.frozen
+class _CutsReading:
+    """The fit of `ValueMatrix`, as questions: the quantile of each axis to learn."""
+
+    scorer: ValueMatrix
+
+    @property
+    def _axes_to_learn(self) -> tuple[int, ...]:
+        return tuple(j for j, c in enumerate((self.scorer.x_cut, self.scorer.y_cut)) if c is None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(("x", "y")[j] for j in self._axes_to_learn)
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        q = self.scorer.quantile
+        assert q is not None  # a reading exists only for quantile cuts
+        return tuple(Need(probs=(q,)) for _ in self._axes_to_learn)
+
+    def values(self, table: FeatureTable) -> list[FloatArray]:
+        require_columns(table, self.scorer.required_features, self.scorer.name)
+        if len(table) == 0:
+            return [np.zeros(0) for _ in self._axes_to_learn]
+        x, y, _, _, _ = self.scorer._axes(table)
+        axes = (x, y)
+        return [canonical(axes[j]) for j in self._axes_to_learn]
+
+    def learn(self, samples: Sequence[Sample]) -> ValueMatrix:
+        vm = self.scorer
+        q = vm.quantile
+        assert q is not None
+        if samples[0].size == 0:
+            raise InvalidValueError(f"{vm.name}.fit.table", 0, "must hold at least one row")
+        cuts = [vm.x_cut, vm.y_cut]
+        for j, sample in zip(self._axes_to_learn, samples, strict=True):
+            cuts[j] = float(sample.quantiles([q])[0])
+        return attrs.evolve(vm, x_cut=cuts[0], y_cut=cuts[1])

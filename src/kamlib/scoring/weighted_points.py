@@ -20,7 +20,7 @@ when all weights are multiplied by one positive number.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -62,7 +62,10 @@ from kamlib.scoring._mappings import (
     MinMax,
     Percentile,
     Piecewise,
+    mapping_learn,
+    mapping_need,
 )
+from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import (
     ExplainDetails,
@@ -657,13 +660,13 @@ class WeightedPoints:
             6.0
         """
         require_columns(table, self.required_features, self.name)
-        crit = tuple(
-            attrs.evolve(
-                c, mapping=c.mapping.fit(table.column(c.feature), f"{self.name}.fit[{c.feature!r}]")
-            )
-            for c in self.criteria
-        )
-        return attrs.evolve(self, criteria=crit)
+        fitted: WeightedPoints = fit_in_memory(self, table)
+        return fitted
+
+    def _fit_reading(self) -> _CriteriaReading | None:
+        """What `fit` reads: each learning criterion's observed values (None: all pinned)."""
+        todo = tuple(i for i, c in enumerate(self.criteria) if not c.mapping.is_fitted)
+        return _CriteriaReading(self, todo) if todo else None
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """Score every account (see the class docstring).
@@ -977,3 +980,32 @@ must be a real number in [0, 1e+15]; got -1.0
 must be finite; got nan
         """
         return scorer_from_config(cls, config)
+
+
+@attrs.frozen
+class _CriteriaReading:
+    """The fit of `WeightedPoints`, as questions: one quantity per learning criterion."""
+
+    scorer: WeightedPoints
+    todo: tuple[int, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f"criteria[{i}] {self.scorer.criteria[i].feature!r}" for i in self.todo)
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        return tuple(mapping_need(self.scorer.criteria[i].mapping) for i in self.todo)
+
+    def values(self, table: FeatureTable) -> list[FloatArray]:
+        require_columns(table, self.scorer.required_features, self.scorer.name)
+        crit = self.scorer.criteria
+        return [canonical(table.column(crit[i].feature)) for i in self.todo]
+
+    def learn(self, samples: Sequence[Sample]) -> WeightedPoints:
+        crit = list(self.scorer.criteria)
+        for i, sample in zip(self.todo, samples, strict=True):
+            c = crit[i]
+            path = f"{self.scorer.name}.fit[{c.feature!r}]"
+            crit[i] = attrs.evolve(c, mapping=mapping_learn(c.mapping, sample, path))
+        return attrs.evolve(self.scorer, criteria=tuple(crit))

@@ -27,8 +27,10 @@ from kamlib.scoring._mappings import (
     Percentile,
     Piecewise,
     PointsFn,
+    mapping_learn,
     points_fn,
 )
+from kamlib.scoring._population import ArraySample, Sample, canonical
 
 __all__ = [
     "DEFAULT_FILL_POINTS",
@@ -170,14 +172,20 @@ got 10.0
         """
         if self.is_fitted:
             return self  # pinned means pinned
-        if observed.size == 0:
+        return self._learned(ArraySample(canonical(observed)))
+
+    def _learned(self, sample: Sample) -> Measure:
+        """`fitted` from a sample of the observed values (in memory, or from pieces)."""
+        if self.is_fitted:
+            return self
+        if sample.size == 0:
             raise InvalidValueError(
                 f"HealthModel.measures[{self.name!r}]",
                 self.feature,
                 "has no observed value to fit",
             )
-        mapping = self.mapping.fit(observed, f"HealthModel.measures[{self.name!r}].mapping")
-        return attrs.evolve(self, mapping=mapping)
+        path = f"HealthModel.measures[{self.name!r}].mapping"
+        return attrs.evolve(self, mapping=mapping_learn(self.mapping, sample, path))
 
     def points(self, x: FloatArray, *, inside: bool = False) -> FloatArray:
         """Map raw values to 0-100 health points (direction applied; NaN stays NaN).

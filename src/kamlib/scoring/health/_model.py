@@ -8,7 +8,7 @@ and drives the kernels: measure points (`._measures`), tree aggregation
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 import attrs
@@ -28,7 +28,8 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
-from kamlib.scoring._mappings import PointsFn
+from kamlib.scoring._mappings import PointsFn, mapping_need
+from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.health._lights import (
@@ -327,12 +328,13 @@ class HealthModel:
             MinMax(lo=2.0, hi=6.0, clip=True)
         """
         require_columns(table, self.required_features, "HealthModel")
-        new: list[Measure] = []
-        for m in self.measures:
-            col = table.column(m.feature)
-            observed = col[~table.is_missing(m.feature)]
-            new.append(m.fitted(observed))
-        return attrs.evolve(self, measures=tuple(new))
+        fitted: Self = fit_in_memory(self, table)
+        return fitted
+
+    def _fit_reading(self) -> _MeasuresReading | None:
+        """What `fit` reads: each learning measure's observed values (None: all pinned)."""
+        todo = tuple(i for i, m in enumerate(self.measures) if not m.is_fitted)
+        return _MeasuresReading(self, todo) if todo else None
 
     def score(self, table: FeatureTable, *, previous: ScoreTable | None = None) -> ScoreTable:
         """Score every row with the pinned parameters (vectorised), and give it a light.
@@ -631,3 +633,33 @@ account 'C' and the measure's policy is missing='raise'; got 'C'
 
 
 # ---------------------------------------------------------------------------- config parsing
+
+
+@attrs.frozen
+class _MeasuresReading:
+    """The fit of `HealthModel`, as questions: one quantity per learning measure."""
+
+    scorer: HealthModel
+    todo: tuple[int, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f"measures[{self.scorer.measures[i].name!r}]" for i in self.todo)
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        return tuple(mapping_need(self.scorer.measures[i].mapping) for i in self.todo)
+
+    def values(self, table: FeatureTable) -> list[NDArray[np.float64]]:
+        require_columns(table, self.scorer.required_features, "HealthModel")
+        out = []
+        for i in self.todo:
+            m = self.scorer.measures[i]
+            out.append(canonical(table.column(m.feature), table.is_missing(m.feature)))
+        return out
+
+    def learn(self, samples: Sequence[Sample]) -> HealthModel:
+        new = list(self.scorer.measures)
+        for i, sample in zip(self.todo, samples, strict=True):
+            new[i] = new[i]._learned(sample)
+        return attrs.evolve(self.scorer, measures=tuple(new))
