@@ -17,7 +17,9 @@ import kamlib.scoring._partitioned as part
 from kamlib import FeatureTable
 from kamlib.errors import InvalidTypeError, InvalidValueError, MissingFeatureError
 from kamlib.scoring import (
+    RFM,
     Criterion,
+    CustomerLifetimeValue,
     EmpiricalEstimate,
     HealthModel,
     MinMax,
@@ -185,3 +187,45 @@ def test_bad_pieces_get_typed_errors() -> None:
         fit_partitioned(scorer, lambda fn: 3)  # type: ignore[arg-type,return-value]
     with pytest.raises(InvalidTypeError, match="must be callable"):
         fit_partitioned(scorer, [])  # type: ignore[arg-type]
+
+
+nonneg = st.one_of(st.none(), st.floats(0, 1e6), st.integers(0, 5).map(float))
+
+
+@given(
+    rows=st.lists(st.tuples(nonneg, nonneg, nonneg), min_size=1, max_size=60),
+    cuts=st.lists(st.integers(0, 60), max_size=4),
+    bins=st.integers(2, 6),
+    gather=st.sampled_from([0, part.GATHER_LIMIT]),
+)
+@example(rows=[(None, None, None)], cuts=[], bins=2, gather=0)
+def test_rfm_and_clv_cuts_in_two_stages(
+    rows: list[tuple[float | None, float | None, float | None]],
+    cuts: list[int],
+    bins: int,
+    gather: int,
+) -> None:
+    cols = dict(zip(RFM().required_features, zip(*rows, strict=True), strict=True))
+    table = FeatureTable.from_columns(
+        [f"A{i}" for i in range(len(rows))], {**cols, "profit": cols["purchase_total"]}
+    )
+    scorers = [
+        RFM(bins=bins, missing="penalty"),
+        RFM(bins=bins, missing="penalty", frequency_cuts=[1.0] * (bins - 1)),
+        RFM(bins=bins, missing="penalty", recency_cuts=[5.0] * (bins - 1), top_cut=None),
+        CustomerLifetimeValue(),
+        CustomerLifetimeValue(missing="raise"),
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(part, "GATHER_LIMIT", gather)
+        for scorer in scorers:
+            pieces = _pieces(table, cuts, reverse=True)
+            assert _outcome(scorer.fit, table) == _outcome(fit_partitioned, scorer, pieces)
+
+
+def _outcome(fit: Callable[..., Any], *args: Any) -> str:
+    """The fitted config, or the error (the same error, as fit raises it)."""
+    try:
+        return json.dumps(fit(*args).get_config())
+    except InvalidValueError as exc:
+        return f"{type(exc).__name__}: {exc}"

@@ -273,7 +273,9 @@ def fit_partitioned(
 
     The result is what ``scorer.fit(FeatureTable.concat(pieces))`` returns: the same
     configuration, bit for bit, for every built-in scorer whose fit learns ranges,
-    percentile knots or quantile cuts (`WeightedPoints`, `HealthModel`, `ValueMatrix`).
+    percentile knots or quantile cuts: `WeightedPoints`, `HealthModel`, `ValueMatrix`,
+    `CustomerLifetimeValue` and `RFM` (whose top cut, a quantile of the score under the
+    learned cuts, is a second stage: a fit reads the pieces once more per stage).
     Pinned means pinned: a scorer with nothing to learn comes back as it is, and no piece is
     read.
 

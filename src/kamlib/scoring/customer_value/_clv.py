@@ -19,7 +19,7 @@ finite-horizon sums.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -41,7 +41,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
-from kamlib.scoring._kernel import quantiles
+from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.customer_value._common import (
     BoolArray,
@@ -357,28 +357,15 @@ class CustomerLifetimeValue:
             >>> clv.fit(t).tier_cuts  # CLV = profit / 2; its 95th, 80th, 50th percentiles
             (1.9, 1.6, 1.0)
         """
-        _, value, gone = self._clv(table)
         if self.tier_cuts is not None:
+            self._clv(table)  # the columns are checked all the same
             return self  # pinned means pinned
-        if gone is not None:
-            value = value[~gone]  # learn from the recorded margins only
-        if value.size == 0:
-            raise InvalidValueError(
-                f"{self.name}.fit.table", len(table), "must hold an account with a margin"
-            )
-        big = np.abs(value) > MAX_MAGNITUDE  # a learned cut must fit a pinned one's bounds
-        if big.any():
-            ids = table.ids if gone is None else table.ids[~gone]
-            i = int(np.flatnonzero(big)[0])
-            raise InvalidValueError(
-                f"{self.name}.table[{self.margin_feature!r}]",
-                ids[i],
-                f"gives this account a CLV of {float(value[i]):g} (margin x multiple "
-                f"{self.multiple:.6g}), beyond 1e15: cannot learn tier cuts from it; lower "
-                "the margin's unit, or pin tier_cuts",
-            )
-        cuts = quantiles(value, list(self.tier_quantiles), overwrite=True)
-        return attrs.evolve(self, tier_cuts=tuple(float(c) for c in cuts))
+        fitted: CustomerLifetimeValue = fit_in_memory(self, table)
+        return fitted
+
+    def _fit_reading(self) -> _TierReading | None:
+        """What `fit` reads: the tier quantiles of CLV (None: the cuts are pinned)."""
+        return None if self.tier_cuts is not None else _TierReading(self)
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """CLV and tier of every account (see the class docstring).
@@ -452,3 +439,41 @@ horizon) = CLV 4,500 >= A cut 4,000 -> tier A'
 retention 1 and discount 0: the sum diverges; give a horizon; got None
         """
         return scorer_from_config(cls, config)
+
+
+@attrs.frozen
+class _TierReading:
+    """The fit of `CustomerLifetimeValue`, as questions: the rows, and the CLV quantiles."""
+
+    scorer: CustomerLifetimeValue
+    names: tuple[str, ...] = ("rows", "clv")
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        return (Need(), Need(probs=self.scorer.tier_quantiles))
+
+    def values(self, table: FeatureTable) -> list[FloatArray]:
+        clv = self.scorer
+        _, value, gone = clv._clv(table)
+        observed = canonical(value, gone)  # learn from the recorded margins only
+        big = np.abs(observed) > MAX_MAGNITUDE  # a learned cut must fit a pinned one's bounds
+        if big.any():
+            ids = table.ids if gone is None else table.ids[~gone]
+            i = int(np.flatnonzero(big)[0])
+            raise InvalidValueError(
+                f"{clv.name}.table[{clv.margin_feature!r}]",
+                ids[i],
+                f"gives this account a CLV of {float(observed[i]):g} (margin x multiple "
+                f"{clv.multiple:.6g}), beyond 1e15: cannot learn tier cuts from it; lower "
+                "the margin's unit, or pin tier_cuts",
+            )
+        return [np.zeros(len(table)), observed]
+
+    def learn(self, samples: Sequence[Sample]) -> CustomerLifetimeValue:
+        rows, value = samples
+        if value.size == 0:
+            raise InvalidValueError(
+                f"{self.scorer.name}.fit.table", rows.size, "must hold an account with a margin"
+            )
+        cuts = value.quantiles(self.scorer.tier_quantiles)
+        return attrs.evolve(self.scorer, tier_cuts=tuple(float(c) for c in cuts))

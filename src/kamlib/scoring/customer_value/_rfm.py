@@ -20,7 +20,7 @@ of the cells; the top screen flags an account whose score is at or above ``top_c
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -44,7 +44,7 @@ from kamlib._validators import (
 )
 from kamlib.errors import InvalidTypeError, InvalidValueError, NotFittedError
 from kamlib.scoring._config import scorer_config, scorer_from_config
-from kamlib.scoring._kernel import quantiles
+from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 from kamlib.scoring.customer_value._common import optional_floats, refuse_below, sequence
@@ -573,38 +573,19 @@ class RFM:
             >>> RFM(bins=2, frequency_cuts=[10]).fit(t).frequency_cuts  # pinned
             (10.0,)
         """
-        xs, gone = self._inputs(table)
         if self.is_fitted:
+            self._inputs(table)  # the columns are checked all the same
             return self  # pinned means pinned
-        if len(table) == 0:
-            raise InvalidValueError(f"{self.name}.fit.table", 0, "must hold at least one row")
-        probs = [j / self.bins for j in range(1, self.bins)]
-        learned: list[tuple[float, ...]] = []
-        for j, axis in enumerate(("recency", "frequency", "monetary")):
-            given = getattr(self, f"{axis}_cuts")
-            if given is not None:
-                learned.append(given)
-                continue
-            x = xs[j] if gone is None else xs[j][~gone[:, j]]
-            if x.size == 0:
-                raise InvalidValueError(
-                    f"{self.name}.fit[{self.required_features[j]!r}]",
-                    "all missing",
-                    "cannot learn cuts: no observed value",
-                )
-            learned.append(tuple(float(v) for v in quantiles(x, probs)))
-        cuts = (learned[0], learned[1], learned[2])
-        top_cut = self.top_cut
-        if top_cut is None:
-            score = self._score(self._bins(xs, gone, cuts))
-            top_cut = float(quantiles(score, [1.0 - self.top_share], overwrite=True)[0])
-        return attrs.evolve(
-            self,
-            recency_cuts=cuts[0],
-            frequency_cuts=cuts[1],
-            monetary_cuts=cuts[2],
-            top_cut=top_cut,
-        )
+        fitted: RFM = fit_in_memory(self, table)
+        return fitted
+
+    def _fit_reading(self) -> _CutsReading | _TopReading | None:
+        """What `fit` reads: first the axes' cuts still unset, then the top cut's score."""
+        if self.is_fitted:
+            return None
+        if any(getattr(self, f"{a}_cuts") is None for a in _AXES):
+            return _CutsReading(self)
+        return _TopReading(self)
 
     def score(self, table: FeatureTable) -> ScoreTable:
         """Bin, score, segment and screen every account (see the class docstring).
@@ -702,3 +683,82 @@ class RFM:
 segment: every R x F x M cell must be in exactly one named segment; got ['R4F4M4', ...]
         """
         return scorer_from_config(cls, config)
+
+
+_AXES = ("recency", "frequency", "monetary")
+
+
+def _no_rows(rfm: RFM, rows: Sample) -> None:
+    if rows.size == 0:
+        raise InvalidValueError(f"{rfm.name}.fit.table", 0, "must hold at least one row")
+
+
+@attrs.frozen
+class _CutsReading:
+    """The first stage of `RFM`'s fit: the rows, and each unset axis's ``j / bins`` quantiles."""
+
+    scorer: RFM
+
+    @property
+    def _todo(self) -> tuple[int, ...]:
+        return tuple(j for j, a in enumerate(_AXES) if getattr(self.scorer, f"{a}_cuts") is None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("rows", *(self.scorer.required_features[j] for j in self._todo))
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        probs = tuple(j / self.scorer.bins for j in range(1, self.scorer.bins))
+        return (Need(), *(Need(probs=probs) for _ in self._todo))
+
+    def values(self, table: FeatureTable) -> list[FloatArray]:
+        xs, gone = self.scorer._inputs(table)
+        axes = [canonical(xs[j], None if gone is None else gone[:, j]) for j in self._todo]
+        return [np.zeros(len(table)), *axes]
+
+    def learn(self, samples: Sequence[Sample]) -> RFM:
+        rfm = self.scorer
+        _no_rows(rfm, samples[0])
+        probs = self.needs[1].probs if self._todo else ()
+        cuts: dict[str, tuple[float, ...]] = {}
+        for j, sample in zip(self._todo, samples[1:], strict=True):
+            if sample.size == 0:
+                raise InvalidValueError(
+                    f"{rfm.name}.fit[{rfm.required_features[j]!r}]",
+                    "all missing",
+                    "cannot learn cuts: no observed value",
+                )
+            cuts[f"{_AXES[j]}_cuts"] = tuple(float(v) for v in sample.quantiles(probs))
+        return attrs.evolve(
+            rfm,
+            recency_cuts=cuts.get("recency_cuts", rfm.recency_cuts),
+            frequency_cuts=cuts.get("frequency_cuts", rfm.frequency_cuts),
+            monetary_cuts=cuts.get("monetary_cuts", rfm.monetary_cuts),
+        )
+
+
+@attrs.frozen
+class _TopReading:
+    """The second stage of `RFM`'s fit: the ``1 - top_share`` quantile of the RFM score."""
+
+    scorer: RFM
+    names: tuple[str, ...] = ("rfm score",)
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        return (Need(probs=(1.0 - self.scorer.top_share,)),)
+
+    def values(self, table: FeatureTable) -> list[FloatArray]:
+        rfm = self.scorer
+        xs, gone = rfm._inputs(table)
+        r, f, m = rfm.recency_cuts, rfm.frequency_cuts, rfm.monetary_cuts
+        assert r is not None
+        assert f is not None
+        assert m is not None  # this stage comes once every cut is known
+        return [canonical(rfm._score(rfm._bins(xs, gone, (r, f, m))))]
+
+    def learn(self, samples: Sequence[Sample]) -> RFM:
+        _no_rows(self.scorer, samples[0])
+        top = float(samples[0].quantiles(self.needs[0].probs)[0])
+        return attrs.evolve(self.scorer, top_cut=top)
