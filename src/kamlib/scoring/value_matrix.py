@@ -46,7 +46,7 @@ from kamlib.scoring._kernel import (
     row_weights,
     weight_rows,
 )
-from kamlib.scoring._population import Need, Sample, canonical, fit_in_memory
+from kamlib.scoring._population import Need, Sample, fit_in_memory
 from kamlib.scoring._protocol import require_columns
 from kamlib.scoring._result import ExplainDetails, ScoreTable, fmt_value, owned_readonly
 
@@ -641,9 +641,10 @@ class _CutsReading:
         require_columns(table, self.scorer.required_features, self.scorer.name)
         if len(table) == 0:
             return [np.zeros(0) for _ in self._axes_to_learn]
-        x, y, _, _, _ = self.scorer._axes(table)
-        axes = (x, y)
-        return [canonical(axes[j]) for j in self._axes_to_learn]
+        x, y, _, _, _ = self.scorer._axes(table)  # every row has both axes (no NaN)
+        y += 0.0  # y is this fit's own blend: made canonical in place, no copy
+        axes = (x + 0.0, y)  # -0.0 + 0.0 is 0.0 (see kamlib.scoring._population)
+        return [axes[j] for j in self._axes_to_learn]
 
     def learn(self, samples: Sequence[Sample]) -> ValueMatrix:
         vm = self.scorer
