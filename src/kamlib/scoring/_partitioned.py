@@ -14,7 +14,8 @@ piece counts its values per next 16-bit digit, among those that share the digits
 far; the counts add up across pieces (integers: exact, in any order); the digit where the
 wanted rank falls is fixed, and the next pass looks only inside it. A bucket small enough
 (`GATHER_LIMIT` values) is gathered whole instead and the rank read off its sorted keys.
-At most four passes over the pieces; what crosses the network per pass is counts and a
+The first pass also brings each piece's count and extreme keys, so a minimum or maximum
+(a min-max range) is known after one pass. At most four passes over the pieces; what crosses the network per pass is counts and a
 few small buckets, never the data. The values are then interpolated by the kernel's own
 quantile arithmetic, so they are the bits ``fit`` computes in memory.
 """
@@ -80,6 +81,8 @@ class _Group:
     bits: int
     prefixes: U64  # sorted, unique
     gather: bool  # send the matching keys (else: counts per next digit)
+    count: bool = False  # the first pass: also the count and the extreme keys
+    digits: bool = True  # count per next digit (the first pass of extremes alone: no)
 
 
 def _members(keys: U64, g: _Group) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
@@ -97,16 +100,18 @@ class PieceSummary:
 
     ``parts[g]`` answers group ``g`` of the pass: ``(codes, counts)`` (code = prefix
     index x 2**16 + next digit) for a counting group, ``(prefix index, keys)`` for a
-    gathering one.
+    gathering one. ``firsts[g]``, on a quantity's first pass, is its ``(count, smallest
+    key, largest key)`` in the piece (keys ``-1`` when it has none), else ``None``.
 
     Examples:
         >>> import numpy as np
         >>> from kamlib.scoring import PieceSummary
-        >>> PieceSummary(parts=()).parts
+        >>> PieceSummary(parts=(), firsts=()).parts
         ()
     """
 
     parts: tuple[tuple[I64, NDArray[Any]], ...]
+    firsts: tuple[tuple[int, int, int] | None, ...]
 
 
 @attrs.frozen
@@ -122,8 +127,19 @@ class _Ask:
         reading = self.scorer._fit_reading()
         keys = [_keys(v) for v in reading.values(table)]
         parts: list[tuple[I64, NDArray[Any]]] = []
+        firsts: list[tuple[int, int, int] | None] = []
         for g in self.groups:
             k = keys[g.quantity]
+            firsts.append(
+                None
+                if not g.count
+                else (int(k.size), int(k.min()), int(k.max()))
+                if k.size
+                else (0, -1, -1)
+            )
+            if not g.digits:
+                parts.append((np.zeros(0, np.int64), np.zeros(0, np.int64)))
+                continue
             at, member = _members(k, g)
             if g.gather:
                 parts.append((at[member].astype(np.int64), k[member]))
@@ -139,7 +155,7 @@ class _Ask:
             else:
                 codes, counts = np.unique(code, return_counts=True)
                 parts.append((codes.astype(np.int64), counts.astype(np.int64)))
-        return PieceSummary(parts=tuple(parts))
+        return PieceSummary(parts=tuple(parts), firsts=tuple(firsts))
 
 
 @attrs.define
@@ -163,7 +179,7 @@ def _summaries(map_pieces: Callable[[_Ask], Iterable[object]], ask: _Ask) -> lis
         ) from None
     checked: list[PieceSummary] = []
     for i, s in enumerate(out):
-        if not isinstance(s, PieceSummary) or len(s.parts) != len(ask.groups):
+        if not isinstance(s, PieceSummary) or len(s.firsts) != len(ask.groups):
             raise InvalidValueError(
                 f"fit_partitioned.map_pieces[{i}]",
                 s,
@@ -200,7 +216,11 @@ def _stage(
         # Open searches, grouped by quantity, depth and mode (one group per kind of question)
         for j in range(q):
             if sizes[j] is None:
-                groups.append(_Group(j, 0, np.zeros(1, dtype=np.uint64), gather=False))
+                digits = bool(needs[j].probs)  # extremes alone come with the counts
+                first = _Group(
+                    j, 0, np.zeros(1, np.uint64), gather=False, count=True, digits=digits
+                )
+                groups.append(first)
                 members.append([])
                 continue
             open_ = [t for t in targets[j].values() if t.key is None]
@@ -231,12 +251,20 @@ def _stage(
                     t.key = int(bucket[t.rank])
                 continue
             codes, counts = _merge_counts(parts)
-            if sizes[g.quantity] is None:  # the first pass: the sizes, and every target
-                n = int(counts.sum())
+            if g.count:  # the first pass: the size, every target, and the extremes found
+                firsts = [f for p in pieces if (f := p.firsts[gi]) is not None and f[0]]
+                n = sum(f[0] for f in firsts)
                 sizes[g.quantity] = n
                 ranks = needs[g.quantity].ranks(n)
                 targets[g.quantity] = {int(r): _Target(rank=int(r)) for r in ranks}
-                ts = list(targets[g.quantity].values())
+                ts = []
+                for r, t in targets[g.quantity].items():
+                    if r == 0:
+                        t.key = min(f[1] for f in firsts)
+                    elif r == n - 1:
+                        t.key = max(f[2] for f in firsts)
+                    else:
+                        ts.append(t)
             for t in ts:
                 i = int(np.searchsorted(g.prefixes, np.uint64(t.prefix)))
                 lo, hi = np.searchsorted(codes, [i * _DIGITS, (i + 1) * _DIGITS])
