@@ -147,9 +147,8 @@ def _names(path: str, value: object) -> tuple[str, ...]:
 
 def _renamed(err: FieldError, old: str, where: str, partition: int | None) -> FieldError:
     """``err`` of kamlib.frames named as ``where``'s (and the partition's, for a cell)."""
-    if partition is not None:
-        err = err.renamed(f"{old}.df", f"{where}.ddf.partitions[{partition}]")
-    return err.renamed(old, where)
+    frame = f"{where}.ddf" if partition is None else f"{where}.ddf.partitions[{partition}]"
+    return err.renamed(f"{old}.df", frame).renamed(old, where)
 
 
 # ---------------------------------------------------------------------------- reading
