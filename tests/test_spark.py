@@ -19,7 +19,7 @@ import pytest
 
 from kamlib.errors import InvalidTypeError, InvalidValueError, MissingFeatureError, NotFittedError
 from kamlib.frames import from_frame, score_frame
-from kamlib.scoring import Scorer, ValueMatrix, WeightedPoints
+from kamlib.scoring import EmpiricalEstimate, Scorer, ValueMatrix, WeightedPoints
 from kamlib.testing import synthetic_table
 
 try:
@@ -136,12 +136,12 @@ def _fit_here(scorer: Scorer, table: pa.Table) -> Scorer:
     return scorer.fit(from_frame(table, id=ID, columns=list(scorer.required_features)))
 
 
-def _assert_same(got: pa.Table, want: pa.Table) -> None:
+def _assert_same(got: pa.Table, want: pa.Table, key: str = ID) -> None:
     """``got`` (collected from Spark, any row order) has ``want``'s rows, bit for bit."""
     assert got.column_names == want.column_names
     assert got.num_rows == want.num_rows
-    where = {v: i for i, v in enumerate(got.column(ID).to_pylist())}
-    order = np.array([where[v] for v in want.column(ID).to_pylist()], dtype=np.intp)
+    where = {v: i for i, v in enumerate(got.column(key).to_pylist())}
+    order = np.array([where[v] for v in want.column(key).to_pylist()], dtype=np.intp)
     got = got.take(pa.array(order))
     for name in want.column_names:
         g, w = got.column(name), want.column(name)
@@ -182,6 +182,28 @@ def test_score_of_a_shuffled_frame(spark: SparkSession, accounts: pa.Table) -> N
         pinned = _fit_here(SCORERS[name](), accounts)
         want = score_frame(pinned, accounts, id=ID, prefix="k_")
         _assert_same(kspark.score(pinned, shuffled, id=ID, prefix="k_").toArrow(), want)
+
+
+def test_label_columns_are_read_as_score_frame_reads_them(spark: SparkSession) -> None:
+    rng = np.random.default_rng(3)
+    n = 200
+    labels = {
+        "industry": rng.choice(["retail", "energy", "banking"], n).tolist(),
+        "size_band": rng.choice(["small", "large"], n).tolist(),
+    }
+    labels["industry"][11] = None  # a null label: read as missing_label=
+    table = pa.table(
+        {
+            "id": [f"E{i}" for i in range(n)],
+            **{k: pa.array(v, pa.string()) for k, v in labels.items()},
+            "revenue": rng.lognormal(10.0, 1.0, n),
+        }
+    )
+    kw: dict[str, Any] = {"categorical": ["industry", "size_band"], "missing_label": "unknown"}
+    pinned = EmpiricalEstimate().fit(from_frame(table, id="id", **kw))
+    got = kspark.score(pinned, spark.createDataFrame(table).repartition(3), id="id", **kw)
+    want = score_frame(pinned, table, id="id", **kw)
+    _assert_same(got.toArrow(), want, key="id")
 
 
 def test_score_schema_is_the_result_schema_and_score_frame_types(
@@ -255,6 +277,17 @@ def test_the_recipe(spark: SparkSession, accounts: pa.Table) -> None:
     assert model.get_config() == _fit_here(HealthModel(), accounts).get_config()
     want = score_frame(model, accounts, id=ID, prefix="health_")
     _assert_same(scored.toArrow(), want)
+
+
+def test_a_scorer_without_a_fit_on_pieces_is_refused_before_any_job(
+    spark: SparkSession,
+) -> None:
+    sdf = spark.createDataFrame(
+        [("A1", "retail", "large", 100.0), ("A2", "energy", "small", 50.0)],
+        "id string, industry string, size_band string, revenue double",
+    )
+    with _no_job(spark), pytest.raises(InvalidTypeError, match=r"^spark\.fit\.scorer: has no"):
+        kspark.fit(EmpiricalEstimate(), sdf, id="id", categorical=["industry", "size_band"])
 
 
 def test_a_pinned_scorer_is_fitted_without_a_job(spark: SparkSession, sdf: DataFrame) -> None:

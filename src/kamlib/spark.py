@@ -644,4 +644,7 @@ DataFrame; have ['account', 'profit', 'fit']; got 'reach'
         missing_label=missing_label,
     )
     pieces = _Pieces(frame.select(*(_quoted(c) for c in read.columns)), read)
-    return fit_partitioned(scorer, pieces)
+    try:
+        return fit_partitioned(scorer, pieces)
+    except FieldError as err:  # fit_partitioned's own refusal, under this function's name
+        raise err.renamed("fit_partitioned", where) from None
