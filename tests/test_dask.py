@@ -16,7 +16,7 @@ import itertools
 import json
 import multiprocessing
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -25,12 +25,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-dask = pytest.importorskip("dask")
-dd = pytest.importorskip("dask.dataframe")
-
-import kamlib.dask as kd  # noqa: E402
-from kamlib import FeatureTable  # noqa: E402
-from kamlib.errors import (  # noqa: E402
+from kamlib import FeatureTable
+from kamlib.errors import (
     CurrencyMismatchError,
     DuplicateIdError,
     InvalidTypeError,
@@ -38,17 +34,59 @@ from kamlib.errors import (  # noqa: E402
     MissingFeatureError,
     NotFittedError,
 )
-from kamlib.features import extract_features  # noqa: E402
-from kamlib.frames import from_frame, score_frame  # noqa: E402
-from kamlib.model import KeyPerson, Money, PeriodFigures, Portfolio, Quarter, Relationship  # noqa: E402
-from kamlib.network import portfolio_red_flags, relationship_features  # noqa: E402
-from kamlib.scoring import HealthModel, Scorer, ValueMatrix, WeightedPoints  # noqa: E402
-from kamlib.synthetic import synthetic_portfolio  # noqa: E402
+from kamlib.features import extract_features
+from kamlib.frames import from_frame, score_frame
+from kamlib.model import KeyPerson, Money, PeriodFigures, Quarter, Relationship
+from kamlib.network import portfolio_red_flags, relationship_features
+from kamlib.scoring import (
+    EmpiricalEstimate,
+    Scorer,
+    ValueMatrix,
+    WeightedPoints,
+)
+from kamlib.synthetic import synthetic_portfolio
+
+try:
+    import dask
+    import dask.dataframe
+    from dask.delayed import delayed
+except ImportError:  # the dask extra is not installed: nothing to test
+    pytest.skip("dask (the dask extra) is not installed", allow_module_level=True)
+
+# --8<-- [start:recipe]
+import dask.dataframe as dd
+
+import kamlib.dask as kd
+from kamlib.model import Portfolio
+from kamlib.scoring import HealthModel
+
+
+def features_on_dask(portfolio: Portfolio, as_of: dt.datetime) -> dd.DataFrame:
+    """Every account's features, computed on Dask in parts of whole accounts."""
+    return kd.features_frame(portfolio, npartitions=8, as_of=as_of, id="account")
+
+
+def health_on_dask(accounts: dd.DataFrame) -> tuple[HealthModel, dd.DataFrame]:
+    """Fit the health model exactly on every account, pin it, score every account lazily.
+
+    Pass a persisted frame (``accounts.persist()``): the fit reads every partition once
+    per pass.
+    """
+    model = kd.fit(HealthModel(), accounts, id="account")
+    # model.get_config() is plain JSON-like data: store it to pin the parameters
+    scored = kd.score(model, accounts, id="account", prefix="health_")
+    return model, scored  # lazy: nothing is scored until you compute (or write)
+
+
+# --8<-- [end:recipe]
 
 AS_OF = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 CATS = ("industry", "size_band", "region")
 ID = "account"
 PRE = "kam_"  # the features have a coverage column of their own
+
+
+_from_pandas: Callable[..., Any] = dd.from_pandas  # dask leaves it unannotated
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +133,7 @@ def _unfitted() -> tuple[Scorer, ...]:
 def _cut(df: pd.DataFrame, cuts: Sequence[int]) -> Any:
     """A Dask frame whose partitions are ``df[cuts[i]:cuts[i+1]]`` (empty ones allowed)."""
     bounds = [0, *cuts, len(df)]
-    parts = [dask.delayed(df.iloc[a:b]) for a, b in itertools.pairwise(bounds)]
+    parts = [delayed(df.iloc[a:b]) for a, b in itertools.pairwise(bounds)]
     return dd.from_delayed(parts, meta=df.iloc[:0])
 
 
@@ -109,11 +147,11 @@ def _partitionings() -> list[tuple[str, Any, pd.DataFrame]]:
     """(name, dask frame, the pandas frame it holds, in order)."""
     df, shuffled = _frame(), _shuffled()
     n = len(df)
-    out = [(f"{k} even", dd.from_pandas(df, npartitions=k), df) for k in (1, 2, 3, 7)]
+    out = [(f"{k} even", _from_pandas(df, npartitions=k), df) for k in (1, 2, 3, 7)]
     out += [
         ("uneven, empty ones", _cut(df, [0, 1, 1, 40, n, n]), df),
         ("shuffled, 5 uneven", _cut(shuffled, [3, 50, 51, 90]), shuffled),
-        ("shuffled, 3 even", dd.from_pandas(shuffled, npartitions=3, sort=False), shuffled),
+        ("shuffled, 3 even", _from_pandas(shuffled, npartitions=3, sort=False), shuffled),
     ]
     return out
 
@@ -176,7 +214,7 @@ def test_score_equals_one_machine(name: str, ddf: Any, df: pd.DataFrame, scorer:
 
 
 def test_score_keeps_partitions_and_divisions() -> None:
-    ddf = dd.from_pandas(_frame(), npartitions=3)
+    ddf = _from_pandas(_frame(), npartitions=3)
     lazy = kd.score(_pinned()[0], ddf, id=ID, prefix="kam_")
     assert lazy.divisions == ddf.divisions
     parts = [_compute(p) for p in _compute_parts(lazy)]
@@ -186,7 +224,7 @@ def test_score_keeps_partitions_and_divisions() -> None:
 
 def test_score_threads_scheduler() -> None:
     scorer = _pinned()[1]
-    ddf = dd.from_pandas(_frame(), npartitions=4)
+    ddf = _from_pandas(_frame(), npartitions=4)
     with dask.config.set(scheduler="threads", num_workers=2):
         got = _compute(kd.score(scorer, ddf, id=ID, prefix=PRE))
     _same_frame(got, score_frame(scorer, ddf.compute(), id=ID, prefix=PRE))
@@ -201,7 +239,7 @@ def processes() -> Iterator[concurrent.futures.Executor]:
 
 
 def test_process_scheduler_same_bits(processes: concurrent.futures.Executor) -> None:
-    ddf = dd.from_pandas(_frame(), npartitions=4)
+    ddf = _from_pandas(_frame(), npartitions=4)
     with dask.config.set(scheduler="processes", pool=processes):
         for scorer in _pinned():
             got = _compute(kd.score(scorer, ddf, id=ID, prefix=PRE))
@@ -228,7 +266,7 @@ def test_scorer_and_config_pickle(scorer: Scorer) -> None:
     assert rebuilt.get_config() == config
     assert np.array_equal(_bits(rebuilt.score(table).scores), _bits(want.scores))
     # what score ships: the class and the config, and it pickles to the same function
-    lazy = kd.score(scorer, dd.from_pandas(_frame(), npartitions=2), id=ID, prefix=PRE)
+    lazy = kd.score(scorer, _from_pandas(_frame(), npartitions=2), id=ID, prefix=PRE)
     shipped = kd._ScorePartition(type(scorer), config, {"id": ID, "prefix": PRE})
     copy = pickle.loads(pickle.dumps(shipped))
     assert copy.config == config
@@ -249,22 +287,28 @@ def test_fit_equals_one_machine(name: str, ddf: Any, df: pd.DataFrame, scorer: S
 
 @pytest.mark.parametrize("k", range(1, 8))
 def test_fit_every_count_of_partitions(k: int) -> None:
-    ddf = dd.from_pandas(_shuffled(), npartitions=k, sort=False)
+    ddf = _from_pandas(_shuffled(), npartitions=k, sort=False)
     for scorer in _unfitted():
         want = scorer.fit(_table())
         assert kd.fit(scorer, ddf, id=ID).get_config() == want.get_config()
 
 
 def test_fit_then_score_is_the_recipe() -> None:
-    ddf = dd.from_pandas(_frame(), npartitions=3)
+    ddf = _from_pandas(_frame(), npartitions=3)
     hm = kd.fit(HealthModel(), ddf, id=ID)
     got = _compute(kd.score(hm, ddf, id=ID, prefix=PRE))
     _same_frame(got, score_frame(HealthModel().fit(_table()), ddf.compute(), id=ID, prefix=PRE))
 
 
-def test_fit_pinned_scorer_comes_back_equal() -> None:
+def test_fit_pinned_scorer_comes_back_without_a_task() -> None:
     pinned = _pinned()[2]
-    assert kd.fit(pinned, dd.from_pandas(_frame(), npartitions=2), id=ID) == pinned
+    assert kd.fit(pinned, _bomb(), id=ID) is pinned
+
+
+def test_fit_refuses_a_scorer_without_a_fit_on_pieces_before_any_task() -> None:
+    with pytest.raises(InvalidTypeError) as info:
+        kd.fit(EmpiricalEstimate(), _bomb(), id=ID, categorical=["industry", "size_band"])
+    assert info.value.path == "dask.fit.scorer"
 
 
 # ---------------------------------------------------------------------------- errors
@@ -274,7 +318,7 @@ def _boom() -> pd.DataFrame:
 
 def _bomb() -> Any:
     """A Dask frame whose every task fails: errors found on its _meta raise before."""
-    return dd.from_delayed([dask.delayed(_boom)()], meta=_frame().iloc[:0])
+    return dd.from_delayed([delayed(_boom)()], meta=_frame().iloc[:0])
 
 
 def test_unfitted_scorer_refused_before_any_task() -> None:
@@ -352,7 +396,7 @@ def test_repeated_id_within_a_partition() -> None:
     df = _frame().copy()
     df.loc[1, ID] = df.loc[0, ID]
     with pytest.raises(DuplicateIdError):
-        _compute(kd.score(_pinned()[0], dd.from_pandas(df, npartitions=1), id=ID, prefix=PRE))
+        _compute(kd.score(_pinned()[0], _from_pandas(df, npartitions=1), id=ID, prefix=PRE))
 
 
 # ---------------------------------------------------------------------------- portfolios
@@ -564,3 +608,16 @@ def test_mixed_currencies_refused_as_one_machine_does() -> None:
     with pytest.raises(CurrencyMismatchError) as spread:  # the two currencies in two parts
         kd.extract_features(mixed, npartitions=2, as_of=AS_OF)
     assert str(spread.value) == str(one.value)
+
+
+def test_the_recipe() -> None:
+    p = synthetic_portfolio(60, seed=5, as_of=AS_OF)
+    accounts: Any = features_on_dask(p, AS_OF)
+    model, scored = health_on_dask(accounts.persist())
+    table = extract_features(p, as_of=AS_OF)
+    here = HealthModel().fit(table)
+    assert model.get_config() == here.get_config()
+    got, want = _compute(scored), here.score(table)
+    assert got["account"].tolist() == want.ids.tolist()
+    assert np.array_equal(_bits(got["health_score"]), _bits(want.scores))
+    assert got["health_label"].tolist() == list(want.labels)  # type: ignore[arg-type]

@@ -234,8 +234,13 @@ def fit(
             column of the wrong dtype (found on the frame's ``_meta``, before any task).
         MissingFeatureError: ``id`` or a column is not in the frame (before any task).
         InvalidValueError: A bad cell (NaN, infinity, null id), named by partition, row
-            and account, e.g. ``dask.fit.ddf.partitions[1]['nps'][0]``; a repeated id
-            within a partition.
+            and account, e.g. ``dask.fit.ddf.partitions[1]['nps'][0]``; a quantity with
+            no observed value (as ``scorer.fit`` raises).
+        DuplicateIdError: An id repeats within a partition.
+
+    A scorer whose fit cannot be done on pieces (``EmpiricalEstimate``, ``ParetoABC``)
+    is refused with an ``InvalidTypeError`` at ``dask.fit.scorer`` before any task: fit
+    it on one machine and pin it.
 
     Examples:
         >>> import dask
@@ -273,7 +278,10 @@ have ['id', 'profit']; got 'account'
         missing_label,
     )
     reader.read(frame._meta, None)  # every argument and dtype check, before any task
-    return _fit_partitioned()(model, _MapPieces(frame, reader))
+    try:
+        return _fit_partitioned()(model, _MapPieces(frame, reader))
+    except FieldError as err:  # e.g. a scorer without a fit on pieces, named as ours
+        raise err.renamed("fit_partitioned", where) from None
 
 
 # ---------------------------------------------------------------------------- scoring
