@@ -3,7 +3,8 @@
 A constant's docstring is the string literal right after its assignment (mkdocstrings
 renders it); Python does not attach it to the value, so ``--doctest-modules`` never runs
 it. This test reads each public constant's docstring from the source of the packages of
-issues 11 and 12 (``kamlib.operations``, ``kamlib.planning``) and runs its examples.
+issues 11 to 13 (``kamlib.operations``, ``kamlib.planning``, ``kamlib.scoring``) and runs its
+examples.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kamlib"
-PACKAGES = ("operations", "planning")
+PACKAGES = ("operations", "planning", "scoring")
 
 
 def _constants() -> list[tuple[str, str, int, str | None]]:

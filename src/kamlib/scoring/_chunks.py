@@ -40,6 +40,11 @@ of the table's own bytes (kamlib's own choice).
 Large enough that the per-chunk cost (a few small arrays and one result object) is lost in
 the rows (about 290,000 rows of a 12-column table), small enough that a scorer's
 intermediates (a few float64 columns per row) stay within a few hundred MiB.
+
+Examples:
+    >>> from kamlib.scoring._chunks import DEFAULT_CHUNK_BYTES
+    >>> DEFAULT_CHUNK_BYTES // 2**20  # MiB
+    32
 """
 
 _ID_BYTES = 8  # one object pointer per id (the strings themselves are shared, not copied)

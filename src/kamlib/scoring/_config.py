@@ -35,7 +35,15 @@ __all__ = [
 S = TypeVar("S")
 
 CONFIG_KEYS: Final = ("scorer", "version")
-"""The header keys of every scorer config."""
+"""The header keys of every scorer config.
+
+Examples:
+    >>> from kamlib.scoring import MinMax, WeightedPoints, Criterion
+    >>> from kamlib.scoring._config import CONFIG_KEYS
+    >>> config = WeightedPoints([Criterion("x", mapping=MinMax(0, 1))]).get_config()
+    >>> [k for k in config if k in CONFIG_KEYS]
+    ['scorer', 'version']
+"""
 
 _MAPPINGS: Final[dict[str, type[AnyMapping]]] = {
     m.kind: m for m in (MinMax, Percentile, Bands, Piecewise)

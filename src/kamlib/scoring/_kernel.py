@@ -62,11 +62,22 @@ MISSING_POLICIES: tuple[str, ...] = ("raise", "renormalise", "fill", "penalty")
 * ``"penalty"``: give the component the worst points of the scale (0), weights unchanged.
 
 A scorer documents which of them it offers (the value matrix: ``raise``, ``renormalise``).
+
+Examples:
+    >>> from kamlib.scoring import MISSING_POLICIES
+    >>> MISSING_POLICIES
+    ('raise', 'renormalise', 'fill', 'penalty')
 """
 
 BLOCK_ROWS = 65_536
 """Rows per block of a column-wise kernel: one block of a column (512 KiB) stays in cache
-while it is mapped, weighted and accumulated. Blocking changes speed, never bits."""
+while it is mapped, weighted and accumulated. Blocking changes speed, never bits.
+
+Examples:
+    >>> from kamlib.scoring._kernel import BLOCK_ROWS
+    >>> BLOCK_ROWS * 8 // 1024  # KiB of one float64 column block
+    512
+"""
 
 
 def seq_sum(values: Iterable[float]) -> float:
@@ -443,7 +454,13 @@ def interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
 MANY_CELLS = 32_768
 """Scores per block of `LinearForm.into`: one ``(samples, accounts)`` block of the sum
 and its temporary (256 KiB each) stay in a core's L2 cache across all criteria. Blocking
-changes speed, never bits: every cell gets the same operations in the same order."""
+changes speed, never bits: every cell gets the same operations in the same order.
+
+Examples:
+    >>> from kamlib.scoring._kernel import MANY_CELLS
+    >>> MANY_CELLS * 8 // 1024  # KiB of one block of float64 scores
+    256
+"""
 
 
 def weight_rows(path: str, weights: object, c: int) -> FloatArray:

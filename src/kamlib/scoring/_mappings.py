@@ -52,7 +52,15 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 POINTS_MAX = 10.0
-"""Each criterion scores 0 to 10 points (as in source [004]'s example; kamlib's scale)."""
+"""Each criterion scores 0 to 10 points (as in source [004]'s example; kamlib's scale).
+
+Examples:
+    >>> import numpy as np
+    >>> from kamlib.scoring import MinMax
+    >>> from kamlib.scoring._mappings import POINTS_MAX
+    >>> float(MinMax(0, 1).points(np.array([1.0]))[0]) == POINTS_MAX
+    True
+"""
 PERCENTILE_MAX_KNOTS = 10_001
 """Upper bound of ``Percentile(n_knots=...)``: a knot every 0.01 % (the config stores them)."""
 

@@ -15,9 +15,10 @@ far; the counts add up across pieces (integers: exact, in any order); the digit 
 wanted rank falls is fixed, and the next pass looks only inside it. A bucket small enough
 (`GATHER_LIMIT` values) is gathered whole instead and the rank read off its sorted keys.
 The first pass also brings each piece's count and extreme keys, so a minimum or maximum
-(a min-max range) is known after one pass. At most four passes over the pieces; what crosses the network per pass is counts and a
-few small buckets, never the data. The values are then interpolated by the kernel's own
-quantile arithmetic, so they are the bits ``fit`` computes in memory.
+(a min-max range) is known after one pass. At most four passes over the pieces; what
+crosses the network per pass is counts and a few small buckets, never the data. The
+values are then interpolated by the kernel's own quantile arithmetic, so they are the
+bits ``fit`` computes in memory.
 """
 
 from __future__ import annotations
@@ -40,13 +41,34 @@ U64 = NDArray[np.uint64]
 I64 = NDArray[np.int64]
 
 DIGIT_BITS = 16
-"""Bits of the float64 key fixed per pass of `fit_partitioned` (kamlib's own choice)."""
+"""Bits of the float64 key fixed per pass of `fit_partitioned` (kamlib's own choice).
+
+Examples:
+    >>> from kamlib.scoring._partitioned import DIGIT_BITS
+    >>> DIGIT_BITS
+    16
+"""
 
 MAX_PASSES = 64 // DIGIT_BITS
-"""Most passes `fit_partitioned` makes over the pieces per stage of a fit."""
+"""Most passes `fit_partitioned` makes over the pieces per stage of a fit.
+
+Examples:
+    >>> from kamlib.scoring import MAX_PASSES
+    >>> MAX_PASSES  # 64 bits of a float64 key, 16 per pass
+    4
+"""
 
 GATHER_LIMIT = 1 << 14
-"""A bucket holding at most this many values (over all pieces) is gathered whole."""
+"""A bucket holding at most this many values (over all pieces) is gathered whole.
+
+Kamlib's own trade: a gathered bucket ends a search one or two passes early, for at most
+this many 8-byte keys sent to the driver.
+
+Examples:
+    >>> from kamlib.scoring import GATHER_LIMIT
+    >>> GATHER_LIMIT
+    16384
+"""
 
 _DIGITS = 1 << DIGIT_BITS
 _DENSE_CELLS = 1 << 22  # counting into a dense array up to this many cells, else np.unique

@@ -27,11 +27,26 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "kamlib.scorers"
-"""The entry-point group third-party scorers declare (read only by ``load_entry_points``)."""
+"""The entry-point group third-party scorers declare (read only by ``load_entry_points``).
+
+Examples:
+    >>> from kamlib.scoring import ENTRY_POINT_GROUP
+    >>> ENTRY_POINT_GROUP
+    'kamlib.scorers'
+"""
 
 
 # ---------------------------------------------------------------------------- registry
 ScorerFactory = Callable[..., Scorer]
+"""What a registry holds per name: a callable that builds a scorer (a class, usually).
+
+Examples:
+    >>> from kamlib.scoring import WeightedPoints
+    >>> from kamlib.scoring._registry import ScorerFactory
+    >>> factory: ScorerFactory = WeightedPoints
+    >>> factory().name
+    'weighted_points'
+"""
 
 
 @attrs.define
@@ -199,6 +214,13 @@ got 'nope'
 
 
 default_registry = ScorerRegistry()
+"""The registry of built-in scorers by name (`get_scorer` and `register_scorer` use it).
+
+Examples:
+    >>> from kamlib.scoring import default_registry
+    >>> "weighted_points" in default_registry.names()
+    True
+"""
 
 
 def register_scorer(name: str, factory: ScorerFactory, *, replace: bool = False) -> None:
