@@ -209,7 +209,7 @@ def test_rfm_and_clv_cuts_in_two_stages(
     table = FeatureTable.from_columns(
         [f"A{i}" for i in range(len(rows))], {**cols, "profit": cols["purchase_total"]}
     )
-    scorers = [
+    scorers: list[Any] = [
         RFM(bins=bins, missing="penalty"),
         RFM(bins=bins, missing="penalty", frequency_cuts=[1.0] * (bins - 1)),
         RFM(bins=bins, missing="penalty", recency_cuts=[5.0] * (bins - 1), top_cut=None),
