@@ -84,11 +84,6 @@ def _accounts(n: int) -> Any:
     return pa.table(cols)
 
 
-def _same_batches(batches: Any) -> Any:
-    """The identity of ``mapInArrow``: every batch back as it came (the transport floor)."""
-    yield from batches
-
-
 def run(smoke: bool, k: int | None = None) -> list[Row]:
     """Time pinned scoring on Spark against one process (full: 1M rows; smoke: 2k)."""
     why = _missing()
@@ -144,8 +139,16 @@ def _run(kspark: Any, n: int, k: int, smoke: bool) -> list[Row]:
         )
         rows.append(row)
 
+    def same_batches(batches: Any) -> Any:
+        """The identity of ``mapInArrow``: every batch back as it came (the floor).
+
+        Local, so that cloudpickle ships it by value: the executors' Python cannot import
+        this bench module (``run.py`` loads it from ``benchmarks/``).
+        """
+        yield from batches
+
     def transport() -> None:
-        sdf.mapInArrow(_same_batches, sdf.schema).write.format("noop").mode("overwrite").save()
+        sdf.mapInArrow(same_batches, sdf.schema).write.format("noop").mode("overwrite").save()
 
     pinned = WeightedPoints().fit(
         from_frame(accounts, id=ID, columns=list(WeightedPoints().required_features))
