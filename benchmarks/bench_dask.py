@@ -13,6 +13,11 @@ and a string id column, nothing missing):
 - baseline: single-process ``kamlib.frames.score_frame(scorer, df, id="id")`` on the same
   rows as one pandas frame (the persisted partitions, concatenated: the same dtypes).
 
+Informative companions: the **floor**, ``ddf.map_partitions(pd.DataFrame.copy)`` (no kamlib
+code: what moving the partitions through each scheduler costs), against the same
+baseline; and the **exact fit**, ``kamlib.dask.fit(HealthModel(), ddf)`` on threads
+against ``HealthModel().fit(table)`` in memory (the table built outside the timing).
+
 Interleaved best of ``k`` each (:func:`_timing.compare`); ``ratio`` = Dask seconds /
 single-process seconds. Extra fields: ``rows_per_s_per_core`` (``n / seconds / WORKERS``),
 ``baseline_rows_per_s_per_core`` (``n / baseline_seconds``, one core) and
@@ -74,7 +79,6 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
 
     data: dict[str, Any] = {"id": pd.array(table.ids.tolist(), dtype="string")}
     data.update({name: np.array(table.column(name)) for name in names})
-    del table
     ctx = multiprocessing.get_context("spawn")
     rows: list[Row] = []
     with concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=ctx) as pool:
@@ -113,6 +117,38 @@ def run(smoke: bool, k: int | None = None) -> list[Row]:
                     "persisted partitions, informative"
                 )
                 rows.append(row)
+        for sched, options in schedulers.items():  # the floor: moving partitions, no kamlib
+            with dask.config.set(**options):
+                floor = ddf.map_partitions(pd.DataFrame.copy, meta=ddf._meta)
+                rows.append(
+                    compare(
+                        BENCH,
+                        f"floor: map_partitions(DataFrame.copy), {sched} x{WORKERS}",
+                        n,
+                        floor.compute,
+                        lambda s=scorers["weighted_points"]: score_frame(s, df, id="id"),
+                        baseline_name="score_frame (weighted points), one process",
+                        k=k,
+                        verdict=not smoke,
+                        note="informative: what the scheduler costs with no kamlib code",
+                    )
+                )
+        with dask.config.set(scheduler="threads", num_workers=WORKERS):
+            if kd.fit(hm, ddf, id="id").get_config() != scorers["health_model"].get_config():
+                raise AssertionError("health_model: the fit on Dask differs from the fit here")
+            rows.append(
+                compare(
+                    BENCH,
+                    f"health_model: exact fit on Dask, threads x{WORKERS}",
+                    n,
+                    lambda: kd.fit(hm, ddf, id="id"),
+                    lambda: hm.fit(table),
+                    baseline_name="HealthModel().fit(table), in memory",
+                    k=k,
+                    verdict=not smoke,
+                    note="informative: a few passes (one dask.compute each), summaries only",
+                )
+            )
     return rows
 
 

@@ -7,8 +7,8 @@ module that imports dask.
 The recipe:
 
 1. **fit once**: `fit` learns a scorer's population parameters from the whole Dask frame
-   through ``kamlib.scoring.fit_partitioned`` (per-partition summaries that merge
-   exactly): the same ``get_config()`` as ``scorer.fit`` on the whole table;
+   through [`fit_partitioned`][kamlib.scoring.fit_partitioned] (per-partition summaries
+   that merge exactly): the same ``get_config()`` as ``scorer.fit`` on the whole table;
 2. **pin**: the fitted scorer's parameters are fixed; its config is plain, versioned data;
 3. **score** with `score`: the config is shipped to the workers, each partition is scored
    by [`score_frame`][kamlib.frames.score_frame] through ``map_partitions`` with a
@@ -80,7 +80,7 @@ from kamlib.network import (
 )
 from kamlib.network import portfolio_red_flags as _portfolio_red_flags
 from kamlib.network import relationship_features as _relationship_features
-from kamlib.scoring import Scorer
+from kamlib.scoring import Scorer, fit_partitioned
 
 __all__ = [
     "fit",
@@ -93,27 +93,10 @@ __all__ = [
     "portfolio_red_flags",
 ]
 
+S = TypeVar("S")
 T = TypeVar("T")
 # dask's own functions, typed here (dask's annotations leave them untyped)
 _compute: Callable[..., tuple[Any, ...]] = dask.base.compute
-MapPieces = Callable[[Callable[[FeatureTable], Any]], Iterable[Any]]
-
-
-# ---------------------------------------------------------------------------- fitting shim
-def _stand_in(scorer: Any, map_pieces: MapPieces) -> Any:
-    """The contract's stand-in for ``fit_partitioned``: fit on the concatenated pieces."""
-    return scorer.fit(FeatureTable.concat(list(map_pieces(_whole_piece))))
-
-
-def _whole_piece(table: FeatureTable) -> FeatureTable:
-    return table
-
-
-def _fit_partitioned() -> Callable[[Any, MapPieces], Any]:
-    import kamlib.scoring
-
-    found: Callable[[Any, MapPieces], Any] | None = getattr(kamlib.scoring, "fit_partitioned", None)
-    return _stand_in if found is None else found
 
 
 # ---------------------------------------------------------------------------- arguments
@@ -196,7 +179,7 @@ class _MapPieces:
 
 
 def fit(
-    scorer: Scorer,
+    scorer: S,
     ddf: dd.DataFrame,
     *,
     id: str,
@@ -204,20 +187,21 @@ def fit(
     categorical: Sequence[str] = (),
     nan_is_missing: bool = False,
     missing_label: str | None = None,
-) -> Any:
+) -> S:
     """Fit ``scorer`` once on a whole Dask frame: the scorer one machine would fit.
 
     Each partition is read as by [`from_frame`][kamlib.frames.from_frame] and reduced on
-    its worker to a small summary; ``kamlib.scoring.fit_partitioned`` merges the
-    summaries exactly (a few passes over the partitions, each one ``dask.compute`` under
-    the scheduler you configured). The result has the same ``get_config()`` as
-    ``scorer.fit`` on the concatenated table, for every partitioning. A scorer with
-    nothing left to learn is returned as it is. Persist an expensive frame first
+    its worker to a small summary, which
+    [`fit_partitioned`][kamlib.scoring.fit_partitioned] merges exactly (a few passes
+    over the partitions, each one ``dask.compute`` under the scheduler you configured).
+    The result has the same ``get_config()`` as ``scorer.fit`` on the concatenated
+    table, for every partitioning. A scorer with nothing left to learn is returned as it
+    is, without a task. Persist an expensive frame first
     (``ddf.persist()``): each pass reads every partition.
 
     Args:
         scorer: The scorer to fit (anything satisfying [`Scorer`][kamlib.scoring.Scorer]
-            that ``fit_partitioned`` can fit).
+            that [`fit_partitioned`][kamlib.scoring.fit_partitioned] can fit).
         ddf: The Dask DataFrame, one row an account.
         id: Name of the account-id column.
         columns: Numeric feature columns to read. Default: the scorer's
@@ -279,7 +263,7 @@ have ['id', 'profit']; got 'account'
     )
     reader.read(frame._meta, None)  # every argument and dtype check, before any task
     try:
-        return _fit_partitioned()(model, _MapPieces(frame, reader))
+        return fit_partitioned(scorer, _MapPieces(frame, reader))
     except FieldError as err:  # e.g. a scorer without a fit on pieces, named as ours
         raise err.renamed("fit_partitioned", where) from None
 
