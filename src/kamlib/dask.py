@@ -68,7 +68,7 @@ from kamlib import features as _features
 from kamlib import frames as _frames
 from kamlib._table import FeatureTable
 from kamlib._validators import check_int, check_name
-from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError, NotFittedError
+from kamlib.errors import FieldError, InvalidTypeError, InvalidValueError
 from kamlib.model import Account, Portfolio
 from kamlib.network import (
     DEFAULT_PORTRAIT_WEIGHTS,
@@ -81,6 +81,7 @@ from kamlib.network import (
 from kamlib.network import portfolio_red_flags as _portfolio_red_flags
 from kamlib.network import relationship_features as _relationship_features
 from kamlib.scoring import Scorer, fit_partitioned
+from kamlib.scoring._protocol import pinned_config
 
 __all__ = [
     "fit",
@@ -375,32 +376,13 @@ def score(
         Traceback (most recent call last):
         ...
         kamlib.errors.NotFittedError: dask.score.scorer: is not fitted: fit it first \
-(kamlib.dask.fit), then score with the fitted scorer; got 'ValueMatrix'
+(kamlib.dask.fit), then score with the fitted, pinned scorer; got 'ValueMatrix'
     """
     where = "dask.score"
     frame = _check_frame(where, ddf)
     model = _check_scorer(where, scorer)
-    if not model.is_fitted:
-        raise NotFittedError(
-            f"{where}.scorer",
-            type(model).__name__,
-            "is not fitted: fit it first (kamlib.dask.fit), then score with the fitted scorer",
-        )
-    config = model.get_config()
+    config = pinned_config(model, where, "kamlib.dask.fit")
     cls = type(model)
-    try:
-        again = cls.from_config(config).get_config()
-    except FieldError as err:
-        raise InvalidValueError(
-            f"{where}.scorer", cls.__name__, f"cannot be rebuilt from its get_config(): {err}"
-        ) from None
-    if again != config:
-        raise InvalidValueError(
-            f"{where}.scorer",
-            cls.__name__,
-            "does not rebuild from its get_config() to the same config; the workers "
-            "would score with another scorer",
-        )
     options: dict[str, Any] = {
         "id": id,
         "columns": None if columns is None else _names(f"{where}.columns", columns),

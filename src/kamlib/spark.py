@@ -90,7 +90,6 @@ from kamlib.errors import (
     InvalidValueError,
     KamlibError,
     MissingFeatureError,
-    NotFittedError,
 )
 from kamlib.frames import (
     _check_missing_label,
@@ -100,6 +99,9 @@ from kamlib.frames import (
     from_frame,
 )
 from kamlib.scoring import Scorer, fit_partitioned
+from kamlib.scoring._protocol import pinned_config
+
+_FIT_FIRST: Final = "kamlib.spark.fit, or scorer.fit on a table"
 
 __all__ = ["fit", "score", "score_schema"]
 
@@ -296,26 +298,6 @@ def _output_columns(
     return tuple((name, str(dtype)) for name, _, dtype in outputs)
 
 
-def _pinned(where: str, scorer: Scorer) -> dict[str, Any]:
-    """Check that ``scorer`` is fitted and rebuilds from its config; return the config."""
-    if not scorer.is_fitted:
-        raise NotFittedError(
-            f"{where}.scorer",
-            type(scorer).__name__,
-            "is not fitted: fit it first (kamlib.spark.fit, or scorer.fit on a table) and "
-            "score with the fitted, pinned scorer",
-        )
-    config = scorer.get_config()
-    if type(scorer).from_config(config).get_config() != config:
-        raise InvalidValueError(
-            f"{where}.scorer",
-            type(scorer).__name__,
-            "does not rebuild from its own config (from_config(get_config()) differs), so "
-            "the executors could not score with the same parameters",
-        )
-    return config
-
-
 # ---------------------------------------------------------------------------- the executors
 @attrs.frozen
 class _ScoreBatches:
@@ -453,7 +435,7 @@ the DataFrame; have ['id', 'purchase_stability', 'revenue_growth']; got 'interac
     """
     where = "spark.score_schema"
     scorer = _check_scorer(where, scorer)
-    _pinned(where, scorer)
+    pinned_config(scorer, where, _FIT_FIRST)
     if not isinstance(schema, st.StructType):
         raise InvalidTypeError(
             f"{where}.schema", type(schema).__name__, "must be a Spark StructType"
@@ -553,7 +535,7 @@ def score(
     where = "spark.score"
     scorer = _check_scorer(where, scorer)
     sdf = _check_sdf(where, sdf)
-    config = _pinned(where, scorer)
+    config = pinned_config(scorer, where, _FIT_FIRST)
     read, schema, outputs = _schema(
         where,
         scorer,

@@ -16,12 +16,15 @@ from numpy.typing import NDArray
 
 from kamlib._table import FeatureTable
 from kamlib.errors import (
+    FieldError,
     InvalidTypeError,
+    InvalidValueError,
     MissingFeatureError,
+    NotFittedError,
 )
 from kamlib.scoring._result import ScoreTable
 
-__all__ = ["Scorer", "require_columns"]
+__all__ = ["Scorer", "pinned_config", "require_columns"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -186,3 +189,55 @@ def require_columns(table: object, names: Iterable[str], scorer: str) -> None:
             raise MissingFeatureError(
                 f"{scorer}.table", name, f"needs column {name!r}; table has {list(table.names)}"
             )
+
+
+def pinned_config(scorer: Scorer, where: str, fit_first: str) -> dict[str, Any]:
+    """The config to ship to workers: ``scorer`` must be fitted and rebuild from it.
+
+    The one check of the scale-out adapters (`kamlib.dask`, `kamlib.spark`), made on the
+    caller's side before any task: workers rebuild the scorer with
+    ``type(scorer).from_config``, so a config that does not rebuild to itself would score
+    with other parameters there.
+
+    Args:
+        scorer: The scorer to ship.
+        where: The path errors start with (``"dask.score"``).
+        fit_first: How to fit it, for the error (``"kamlib.dask.fit"``).
+
+    Raises:
+        NotFittedError: The scorer is not fitted.
+        InvalidValueError: ``from_config(get_config())`` fails or gives another config.
+
+    Examples:
+        >>> from kamlib.scoring import ValueMatrix
+        >>> from kamlib.scoring._protocol import pinned_config
+        >>> pinned_config(ValueMatrix(x_cut=1.0, y_cut=2.0), "demo", "fit")["x_cut"]
+        1.0
+        >>> pinned_config(ValueMatrix(), "demo", "scorer.fit")
+        Traceback (most recent call last):
+        ...
+        kamlib.errors.NotFittedError: demo.scorer: is not fitted: fit it first (scorer.fit), \
+then score with the fitted, pinned scorer; got 'ValueMatrix'
+    """
+    cls = type(scorer)
+    if not scorer.is_fitted:
+        raise NotFittedError(
+            f"{where}.scorer",
+            cls.__name__,
+            f"is not fitted: fit it first ({fit_first}), then score with the fitted, pinned scorer",
+        )
+    config = scorer.get_config()
+    try:
+        again = cls.from_config(config).get_config()
+    except FieldError as err:
+        raise InvalidValueError(
+            f"{where}.scorer", cls.__name__, f"cannot be rebuilt from its get_config(): {err}"
+        ) from None
+    if again != config:
+        raise InvalidValueError(
+            f"{where}.scorer",
+            cls.__name__,
+            "does not rebuild from its get_config() to the same config; the workers would "
+            "score with other parameters",
+        )
+    return config
