@@ -147,7 +147,8 @@ class _Ask:
         if not isinstance(table, FeatureTable):
             raise InvalidTypeError("fit_partitioned.piece", table, "must be a FeatureTable")
         reading = self.scorer._fit_reading()
-        keys = [_keys(v) for v in reading.values(table)]
+        asked = {g.quantity for g in self.groups}  # quantities whose searches are still open
+        keys = {j: _keys(v) for j, v in enumerate(reading.values(table)) if j in asked}
         parts: list[tuple[I64, NDArray[Any]]] = []
         firsts: list[tuple[int, int, int] | None] = []
         for g in self.groups:
@@ -267,10 +268,12 @@ def _stage(
             if g.gather:
                 at = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
                 ks = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.uint64)
+                by = np.lexsort((ks, at))  # one sort: by bucket, then by key
+                at, ks = at[by], ks[by]
                 for t in ts:
                     i = int(np.searchsorted(g.prefixes, np.uint64(t.prefix)))
-                    bucket = np.sort(ks[at == i])
-                    t.key = int(bucket[t.rank])
+                    start = int(np.searchsorted(at, i))
+                    t.key = int(ks[start + t.rank])
                 continue
             codes, counts = _merge_counts(parts)
             if g.count:  # the first pass: the size, every target, and the extremes found
@@ -287,10 +290,13 @@ def _stage(
                         t.key = max(f[2] for f in firsts)
                     else:
                         ts.append(t)
+            sums: dict[int, tuple[int, I64]] = {}  # per bucket: where its digits start, cumsum
             for t in ts:
                 i = int(np.searchsorted(g.prefixes, np.uint64(t.prefix)))
-                lo, hi = np.searchsorted(codes, [i * _DIGITS, (i + 1) * _DIGITS])
-                cum = np.cumsum(counts[lo:hi])
+                if i not in sums:
+                    lo, hi = np.searchsorted(codes, [i * _DIGITS, (i + 1) * _DIGITS])
+                    sums[i] = (int(lo), np.cumsum(counts[lo:hi]))
+                lo, cum = sums[i]
                 d = int(np.searchsorted(cum, t.rank, side="right"))
                 before = int(cum[d - 1]) if d else 0
                 t.rank -= before
