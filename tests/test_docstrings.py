@@ -28,6 +28,8 @@ PUBLIC_MODULES = (
     "kamlib.research",
     "kamlib.operations",
     "kamlib.planning",
+    "kamlib.dask",
+    "kamlib.spark",
     "kamlib.testing",
     "kamlib.testing.strategies",
 )
